@@ -1,0 +1,1 @@
+"""The ``merkwerker`` command line."""

@@ -1,0 +1,291 @@
+"""``merkwerker``: chat in the console, ask, check, and validate the guidelines.
+
+Every failure a person can cause (bad text, a broken guidelines folder, a database
+that cannot be opened) ends in one clear sentence and a non-zero exit, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from adapters.console.render import to_renderable
+from bot.conversation import Merkwerker
+from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
+from bot.guidelines.loader import default_folder, load_guidelines
+from bot.guidelines.problems import Level
+from bot.i18n import t
+from bot.inputs import TextTooLong, clean_text
+from bot.replies import answer_reply, check_reply
+
+app = typer.Typer(
+    name="merkwerker",
+    help="Merkwerker: post about your work with confidence, from your company's guidelines.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+guidelines_app = typer.Typer(help="Work with the guidelines files.", no_args_is_help=True)
+app.add_typer(guidelines_app, name="guidelines")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+GuidelinesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--guidelines",
+        "-g",
+        help="Folder with the guidelines files (default: $MERKWERKER_GUIDELINES or ./guidelines).",
+    ),
+]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", "-l", help="Answer in this language (nl or en).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def cli_language(explicit: str | None = None) -> str:
+    """The language for command-line messages: --lang, $MERKWERKER_LANGUAGE, then $LANG."""
+    for value in (explicit, os.environ.get("MERKWERKER_LANGUAGE"), os.environ.get("LANG")):
+        if value:
+            code = value.replace("_", "-").split("-")[0].split(".")[0].lower()
+            if code in ("nl", "en"):
+                return code
+    return "en"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``message`` on stderr and exit with ``code``."""
+    err.print(message, style="red", markup=False)
+    raise typer.Exit(code)
+
+
+def _open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
+    path = folder or default_folder()
+    try:
+        return GuidelinesLibrary.open(path)
+    except GuidelinesUnavailable as unavailable:
+        lines = [t(language, "cli.guidelines_invalid", folder=str(path))]
+        lines += [
+            "  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR
+        ]
+        lines.append(t(language, "cli.guidelines_hint", folder=str(path)))
+        fail("\n".join(lines), 1)
+
+
+def _read_text(text: str | None, language: str) -> str:
+    if text is None or text == "-":
+        if text is None and sys.stdin.isatty():
+            fail(t(language, "cli.no_text"))
+        data = sys.stdin.buffer.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            fail(t(language, "cli.not_utf8", position=error.start))
+    elif any("\udc80" <= ch <= "\udcff" for ch in text):
+        fail(t(language, "cli.not_utf8_arg"))
+    try:
+        cleaned = clean_text(text)
+    except TextTooLong as error:
+        fail(t(language, "input.too_long", length=error.length, limit=error.limit))
+    if not cleaned.strip():
+        fail(t(language, "cli.empty_text"))
+    return cleaned
+
+
+def _reply_language(bot: Merkwerker, text: str, lang: str | None, cli_lang: str) -> str:
+    if lang is None:
+        return bot.language_for(text)
+    if lang not in bot.guidelines.languages:
+        choices = ", ".join(bot.guidelines.languages)
+        fail(t(cli_lang, "cli.bad_lang", lang=lang, languages=choices))
+    return lang
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question, or - to read it from standard input.")] = None,
+    lang: LangOption = None,
+    guidelines: GuidelinesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ask what you may post, and get the answer from the guidelines."""
+    cli_lang = cli_language(lang)
+    library = _open_library(guidelines, cli_lang)
+    bot = Merkwerker(library=library)
+    text = _read_text(question, cli_lang)
+    language = _reply_language(bot, text, lang, cli_lang)
+    answer = asyncio.run(bot.ask(text, language=language))
+    if as_json:
+        _print_json(answer.to_json(bot.guidelines))
+    else:
+        out.print(to_renderable(answer_reply(answer, bot.guidelines)))
+
+
+@app.command()
+def check(
+    text: Annotated[str | None, typer.Argument(help="The draft post, or - to read it from standard input.")] = None,
+    lang: LangOption = None,
+    guidelines: GuidelinesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a draft post against the guidelines."""
+    cli_lang = cli_language(lang)
+    library = _open_library(guidelines, cli_lang)
+    bot = Merkwerker(library=library)
+    draft = _read_text(text, cli_lang)
+    language = _reply_language(bot, draft, lang, cli_lang)
+    result = asyncio.run(bot.check(draft, language=language))
+    if as_json:
+        _print_json(
+            {
+                "verdict": result.verdict.value,
+                "findings": [
+                    {
+                        "rule": f.rule_id,
+                        "severity": f.severity.value,
+                        "message": f.message,
+                        "start": f.start,
+                        "end": f.end,
+                        "match": f.match,
+                    }
+                    for f in result.findings
+                ],
+                "language": language,
+                "guidelines_version": result.guidelines_version,
+            }
+        )
+    else:
+        out.print(to_renderable(check_reply(result, bot.guidelines, language=language)))
+
+
+@app.command()
+def chat(
+    guidelines: GuidelinesOption = None,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Chat with the bot in this terminal.
+
+    Ask what you may post ("mag ik zeggen voor welke klant ik werk?", "can I share a
+    photo of the office?"), ask "what may I post?" for the principles, or paste a draft
+    (or write "check: <text>") to have it checked. Type "quit" or press Ctrl-D to stop.
+    """
+    from adapters.console.chat import ConsoleChat
+
+    cli_lang = cli_language(lang)
+    library = _open_library(guidelines, cli_lang)
+    store = _open_store(database, cli_lang)
+    bot = Merkwerker(library=library, store=store)
+    locale = lang if lang in ("nl", "en") else None
+    try:
+        asyncio.run(ConsoleChat(bot, locale=locale).run())
+    except KeyboardInterrupt:
+        err.print(t(cli_lang, "console.bye"), style="dim")
+    finally:
+        store.close()
+
+
+def _open_store(database: str | None, language: str) -> Any:
+    from bot.storage import Store, database_url_from_env
+
+    url = database or database_url_from_env(Path("merkwerker.db"))
+    try:
+        return Store.open(url)
+    except Exception as error:  # any driver error ends in one sentence, not a traceback
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        fail(t(language, "cli.database_failed", url=_redact(url), reason=reason), 1)
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url
+
+
+@guidelines_app.command("validate")
+def validate(
+    path: Annotated[Path | None, typer.Argument(help="Folder (or one file) to validate.")] = None,
+    lang: LangOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the guidelines files and report every problem with file, line and column."""
+    language = cli_language(lang)
+    folder = path or default_folder()
+    result = load_guidelines(folder)
+    errors = [p for p in result.problems if p.level is Level.ERROR]
+    warnings = [p for p in result.problems if p.level is Level.WARNING]
+    if as_json:
+        _print_json(
+            {
+                "valid": result.ok,
+                "version": result.version,
+                "problems": [
+                    {
+                        "file": p.file,
+                        "line": p.line,
+                        "column": p.column,
+                        "path": p.path,
+                        "level": p.level.value,
+                        "code": p.key,
+                        "message": p.message(language),
+                    }
+                    for p in result.problems
+                ],
+            }
+        )
+    else:
+        for problem in result.problems:
+            style = "red" if problem.level is Level.ERROR else "yellow"
+            out.print(problem.render(language), style=style, markup=False)
+        if result.ok and result.guidelines is not None:
+            g = result.guidelines
+            out.print(
+                t(
+                    language,
+                    "cli.valid",
+                    files=len(g.files),
+                    rules=len(g.rules),
+                    principles=len(g.principles),
+                    contacts=len(g.contacts),
+                    version=g.version,
+                    warnings=len(warnings),
+                ),
+                style="green",
+            )
+        else:
+            out.print(t(language, "cli.invalid", errors=len(errors), warnings=len(warnings)), style="red")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def run() -> None:
+    """Entry point of the ``merkwerker`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    run()
+
+

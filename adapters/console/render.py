@@ -1,0 +1,40 @@
+"""Rendering the core's replies in a terminal with Rich: one pure function."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.text import Text as RichText
+
+from bot.models import Choices, Divider, Fact, Link, Reply, Text
+
+
+def to_renderable(reply: Reply) -> RenderableType:
+    """A Rich renderable for ``reply``; the console's counterpart of Slack's blocks."""
+    items: list[RenderableType] = []
+    for part in reply.parts:
+        if isinstance(part, Text):
+            if part.style == "heading":
+                items.append(RichText(part.text, style="bold"))
+            elif part.style == "quote":
+                items.append(Padding(RichText(part.text, style="italic cyan"), (0, 0, 0, 2)))
+            elif part.style == "note":
+                items.append(RichText(part.text, style="dim"))
+            else:
+                items.append(RichText(part.text))
+        elif isinstance(part, Fact):
+            line = RichText()
+            line.append(f"{part.label}: ", style="bold")
+            line.append(part.value)
+            items.append(line)
+        elif isinstance(part, Link):
+            line = RichText()
+            line.append(f"{part.label}: ", style="bold")
+            line.append(part.url, style=f"link {part.url} underline")
+            items.append(line)
+        elif isinstance(part, Choices):
+            items.append(RichText("  ".join(f"[{c.label}]" for c in part.choices), style="magenta"))
+        elif isinstance(part, Divider):
+            items.append(Rule(style="dim"))
+    return Group(*items)

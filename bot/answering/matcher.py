@@ -1,0 +1,202 @@
+"""Finding the rule that answers a question: BM25 ranking over the rules' examples.
+
+Each example, title and keyword list of a rule is one document; a rule scores as its
+best document. Words are folded, stemmed in both languages, corrected for light typos
+against the guidelines' own vocabulary, and Dutch compounds are split into known
+words. Whether the best rule is good enough is decided by how much of the question's
+meaning (by inverse document frequency) it covers, so "I don't know" is an honest
+answer rather than the nearest guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+import bm25s
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.answering.general import GENERAL_EXAMPLES, GENERAL_ID, GENERAL_KEYWORDS
+from bot.answering.text import content_words, stems, words
+from bot.guidelines.model import Guidelines, Rule
+
+MIN_COVERAGE = 0.5
+MIN_SCORE = 1.0
+RELATED_RATIO = 0.75
+TYPO_CUTOFF = 80.0
+MAX_QUERY_WORDS = 64
+
+
+@dataclass(frozen=True, kw_only=True)
+class Candidate:
+    """A rule (or the general principles) with how well it fits the question."""
+
+    rule_id: str
+    score: float
+    coverage: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchResult:
+    """The ranked candidates; ``best`` is set only when it fits well enough."""
+
+    candidates: tuple[Candidate, ...]
+    best: Candidate | None
+    related: tuple[Candidate, ...]
+    query_words: tuple[str, ...]
+
+
+class RuleIndex:
+    """A search index over one version of the guidelines."""
+
+    def __init__(self, guidelines: Guidelines) -> None:
+        self.version = guidelines.version
+        documents: list[list[str]] = []
+        owners: list[str] = []
+        rule_ids: list[str] = []
+        windows: dict[str, Rule] = {}
+        sources: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+            (GENERAL_ID, GENERAL_EXAMPLES, GENERAL_KEYWORDS)
+        ]
+        for rule in guidelines.rules:
+            titles = tuple(rule.title.values())
+            sources.append((rule.id, rule.examples + titles, rule.keywords))
+            windows[rule.id] = rule
+        for rule_id, texts, keywords in sources:
+            rule_ids.append(rule_id)
+            for text in texts:
+                documents.append(self._stem_all(content_words(text)))
+                owners.append(rule_id)
+            if keywords:
+                documents.append(self._stem_all([w for k in keywords for w in words(k)]))
+                owners.append(rule_id)
+
+        self._rules = windows
+        self._rule_ids = rule_ids
+        self._doc_owner = np.array([rule_ids.index(o) for o in owners], dtype=np.int32)
+        # Stems each rule uses anywhere, for the coverage measure.
+        self._rule_stems: list[set[str]] = [set() for _ in rule_ids]
+        doc_freq: Counter[str] = Counter()
+        for owner, doc in zip(self._doc_owner, documents, strict=True):
+            self._rule_stems[int(owner)].update(doc)
+            doc_freq.update(set(doc))
+        total = max(len(documents), 1)
+        self._idf = {
+            stem: math.log(1 + (total - df + 0.5) / (df + 0.5)) for stem, df in doc_freq.items()
+        }
+        self._max_idf = math.log(1 + (total + 0.5) / 0.5)
+        self._vocabulary = sorted(
+            {w for rule_id, texts, kws in sources for t in (*texts, *kws) for w in content_words(t)}
+        )
+        self._vocabulary_set = frozenset(self._vocabulary)
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([d or ["\x00empty"] for d in documents], show_progress=False)
+
+    @staticmethod
+    def _stem_all(tokens: list[str]) -> list[str]:
+        return [s for token in tokens for s in stems(token)]
+
+    def _correct(self, word: str) -> list[str]:
+        """The word as the guidelines know it: itself, a typo fix, or compound parts."""
+        if word in self._vocabulary_set or len(word) < 4 or word.isdigit():
+            return [word]
+        if any(s in self._idf for s in stems(word)):
+            return [word]
+        parts = self._split_compound(word)
+        if parts:
+            return parts
+        found = process.extractOne(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+        )
+        return [found[0]] if found else [word]
+
+    def _split_compound(self, word: str) -> list[str] | None:
+        # Dutch writes compounds as one word ("klantnaam", "kantoorfoto"); try a
+        # split into two words the guidelines use, allowing a linking s or e.
+        if len(word) < 7:
+            return None
+        known = self._vocabulary_set
+        for cut in range(len(word) - 3, 2, -1):
+            left, right = word[:cut], word[cut:]
+            if right not in known and not any(s in self._idf for s in stems(right)):
+                continue
+            for head in (left, left[:-1] if left[-1:] in "se" else None):
+                if head and len(head) >= 3 and (
+                    head in known or any(s in self._idf for s in stems(head))
+                ):
+                    return [head, right]
+        return None
+
+    def analyse(self, question: str) -> list[str]:
+        """The question's meaningful words after typo correction and compound splitting."""
+        result: list[str] = []
+        for word in content_words(question)[:MAX_QUERY_WORDS]:
+            result.extend(self._correct(word))
+        return result
+
+    def match(self, question: str, *, today: date) -> MatchResult:
+        """Rank the rules active on ``today`` for ``question``."""
+        query = self.analyse(question)
+        if not query:
+            return MatchResult(candidates=(), best=None, related=(), query_words=())
+        query_stems = [s for word in query for s in stems(word) if s in self._idf]
+        if not query_stems:
+            return MatchResult(candidates=(), best=None, related=(), query_words=tuple(query))
+        doc_scores = self._bm25.get_scores(query_stems)
+        rule_scores = np.zeros(len(self._rule_ids), dtype=np.float64)
+        np.maximum.at(rule_scores, self._doc_owner, doc_scores)
+
+        weights = [max((self._idf.get(s, self._max_idf) for s in stems(w)), default=0.0) for w in query]
+        total_weight = sum(weights) or 1.0
+        order = np.argsort(-rule_scores, kind="stable")
+        candidates: list[Candidate] = []
+        for index in order[:8]:
+            score = float(rule_scores[index])
+            if score <= 0:
+                break
+            rule_id = self._rule_ids[int(index)]
+            rule = self._rules.get(rule_id)
+            if rule is not None and not rule.is_active(today):
+                continue
+            vocab = self._rule_stems[int(index)]
+            covered = sum(
+                weight
+                for word, weight in zip(query, weights, strict=True)
+                if any(s in vocab for s in stems(word))
+            )
+            candidates.append(
+                Candidate(rule_id=rule_id, score=score, coverage=covered / total_weight)
+            )
+        good = [c for c in candidates if c.coverage >= MIN_COVERAGE and c.score >= MIN_SCORE]
+        best = good[0] if good else None
+        related: tuple[Candidate, ...] = ()
+        if best is not None:
+            related = tuple(
+                c
+                for c in good[1:4]
+                if c.rule_id != GENERAL_ID and c.score >= best.score * RELATED_RATIO
+            )
+        return MatchResult(
+            candidates=tuple(candidates), best=best, related=related, query_words=tuple(query)
+        )
+
+
+_INDEXES: OrderedDict[str, RuleIndex] = OrderedDict()
+_INDEX_CACHE_SIZE = 4
+
+
+def index_for(guidelines: Guidelines) -> RuleIndex:
+    """The index of ``guidelines`` (built once per version and reused)."""
+    key = guidelines.version or str(id(guidelines))
+    index = _INDEXES.get(key)
+    if index is None:
+        index = RuleIndex(guidelines)
+        _INDEXES[key] = index
+        while len(_INDEXES) > _INDEX_CACHE_SIZE:
+            _INDEXES.popitem(last=False)
+    else:
+        _INDEXES.move_to_end(key)
+    return index

@@ -1,0 +1,59 @@
+"""Turning questions and rule examples into comparable words, in Dutch and English.
+
+Every word is stemmed with both the Dutch and the English Snowball stemmer, so a
+question matches a rule whichever of the two languages either is written in, and
+"klanten"/"klant" or "posting"/"posted" meet on the same stem.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import regex
+import snowballstemmer
+from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+_NL = snowballstemmer.stemmer("dutch")
+_EN = snowballstemmer.stemmer("english")
+
+# Words that occur in nearly every question to this bot and so say nothing about
+# which rule is meant ("mag ik ... posten?", "can I share ...?").
+QUESTION_WORDS = frozenset(
+    """
+    mag mogen magik kan kun kunnen wil wilt willen moet moeten zou zouden
+    ok oke okay oké prima goed gewoon eigenlijk even graag iets dingen ding
+    posten post plaatsen delen deel gedeeld zetten vermelden noemen zeggen vertellen
+    social socials sociale media online openbaar publiek
+    can could may might allowed allow permitted ok okay fine should would want
+    share sharing shared post posting posted publish mention say tell put write
+    please thing things something anything really
+    """.split()
+)
+
+STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | QUESTION_WORDS
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, so "één" and "een", "Café" and "cafe" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, in order."""
+    return _WORD.findall(fold(text))
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning: no stop words, no single characters."""
+    return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+@lru_cache(maxsize=65536)
+def stems(word: str) -> tuple[str, ...]:
+    """The distinct Dutch and English stems of a folded word."""
+    nl = _NL.stemWord(word)
+    en = _EN.stemWord(word)
+    return (nl,) if nl == en else (nl, en)

@@ -1,0 +1,170 @@
+"""Reading guidelines files from disk into YAML documents with line numbers.
+
+Nothing here interprets the content; it only makes sure that what reaches the
+validator is a single mapping per file, read safely: bounded size, valid UTF-8,
+no YAML anchors or aliases (an "alias bomb" could otherwise blow up memory).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, NodeEvent
+
+from bot.guidelines.problems import Level, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILES = 200
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document:
+    """One parsed guidelines file: its display name and its top-level mapping."""
+
+    name: str
+    data: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadResult:
+    """The documents that could be read, the problems met, and a content hash."""
+
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+    version: str
+    files: tuple[str, ...]
+
+
+def guideline_files(folder: Path) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files directly in ``folder``, sorted by name."""
+    return sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def display_name(path: Path, folder: Path) -> str:
+    """How a file is named in messages: relative to the folder's parent when possible."""
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:
+        return str(path)
+
+
+def read_folder(folder: Path) -> ReadResult:
+    """Read every guidelines file in ``folder``; never raises for bad content."""
+    problems: list[Problem] = []
+    where = str(folder)
+    if not folder.exists():
+        problems.append(_problem(where, "folder_missing", folder=where))
+        return ReadResult(documents=(), problems=tuple(problems), version="", files=())
+    if folder.is_file():
+        # One file given instead of a folder: validate just that file.
+        paths = [folder]
+        base = folder.parent
+    else:
+        try:
+            paths = guideline_files(folder)
+        except OSError as error:
+            problems.append(_problem(where, "folder_unreadable", folder=where, reason=error.strerror))
+            return ReadResult(documents=(), problems=tuple(problems), version="", files=())
+        base = folder
+        if not paths:
+            problems.append(_problem(where, "folder_empty", folder=where))
+        elif len(paths) > MAX_FILES:
+            problems.append(_problem(where, "too_many_files", count=len(paths), limit=MAX_FILES))
+            paths = paths[:MAX_FILES]
+
+    digest = hashlib.sha256()
+    documents: list[Document] = []
+    names: list[str] = []
+    for path in paths:
+        name = display_name(path, base)
+        names.append(name)
+        raw = _read_bytes(path, name, problems)
+        if raw is None:
+            continue
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        data = _parse(raw, name, problems)
+        if data is not None:
+            documents.append(Document(name=name, data=data))
+    return ReadResult(
+        documents=tuple(documents),
+        problems=tuple(problems),
+        version=digest.hexdigest()[:12],
+        files=tuple(names),
+    )
+
+
+def _read_bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(_problem(name, "file_too_large", size=size, limit=MAX_FILE_BYTES))
+            return None
+        return path.read_bytes()
+    except OSError as error:
+        problems.append(_problem(name, "file_unreadable", reason=error.strerror or str(error)))
+        return None
+
+
+def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(_problem(name, "not_utf8", line=line, column=1))
+        return None
+    if not text.strip():
+        problems.append(_problem(name, "file_empty", level=Level.WARNING))
+        return None
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        for event in yaml.parse(text):
+            if isinstance(event, AliasEvent) or (
+                isinstance(event, NodeEvent) and event.anchor is not None
+            ):
+                mark = event.start_mark
+                problems.append(
+                    _problem(name, "alias", line=mark.line + 1, column=mark.column + 1)
+                )
+                return None
+        documents = list(yaml.load_all(text))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        detail = (error.problem or error.context or "").strip()
+        problems.append(_problem(name, "yaml_syntax", line=line, column=column, detail=detail))
+        return None
+    except (YAMLError, ValueError, RecursionError) as error:
+        problems.append(_problem(name, "yaml_syntax", detail=str(error).splitlines()[0]))
+        return None
+    documents = [d for d in documents if d is not None]
+    if len(documents) > 1:
+        problems.append(_problem(name, "several_documents"))
+        return None
+    if not documents:
+        problems.append(_problem(name, "file_empty", level=Level.WARNING))
+        return None
+    data = documents[0]
+    if not isinstance(data, dict):
+        problems.append(_problem(name, "not_a_mapping", line=1, column=1))
+        return None
+    return data
+
+
+def _problem(
+    file: str,
+    key: str,
+    *,
+    line: int = 0,
+    column: int = 0,
+    level: Level = Level.ERROR,
+    **values: object,
+) -> Problem:
+    return Problem(file=file, line=line, column=column, path="", key=key, values=values, level=level)

@@ -1,0 +1,153 @@
+"""The guidelines a running bot serves: the last good version, reloaded on change.
+
+An invalid edit never takes the bot down: the library keeps serving the last good
+version, logs every problem and tells whoever listens (later: a chat message to the
+rule owners) once per broken version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.guidelines.files import SUFFIXES
+from bot.guidelines.loader import LoadResult, load_guidelines
+from bot.guidelines.model import Guidelines
+from bot.guidelines.problems import Problem
+
+log = logging.getLogger(__name__)
+
+ProblemListener = Callable[[tuple[Problem, ...], Guidelines | None], Awaitable[None] | None]
+
+
+class GuidelinesUnavailable(Exception):
+    """Raised when no valid version of the guidelines has ever been loaded."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__("the guidelines could not be loaded")
+        self.problems = problems
+
+
+class GuidelinesLibrary:
+    """Holds the current valid guidelines for a folder and reloads them when files change."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self._current: Guidelines | None = None
+        self._last_result: LoadResult | None = None
+        self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
+        self._reported_version: str | None = None
+        self._listeners: list[ProblemListener] = []
+
+    @classmethod
+    def open(cls, folder: Path | str) -> GuidelinesLibrary:
+        """Load ``folder`` now; raise ``GuidelinesUnavailable`` if it is not valid."""
+        library = cls(folder)
+        result = library.reload()
+        if library._current is None:
+            raise GuidelinesUnavailable(result.problems)
+        return library
+
+    @property
+    def current(self) -> Guidelines:
+        """The guidelines to answer from (the last version that was valid)."""
+        if self._current is None:
+            problems = self._last_result.problems if self._last_result else ()
+            raise GuidelinesUnavailable(problems)
+        return self._current
+
+    @property
+    def last_result(self) -> LoadResult | None:
+        """The outcome of the latest load, valid or not."""
+        return self._last_result
+
+    def on_problems(self, listener: ProblemListener) -> None:
+        """Call ``listener(problems, serving)`` when an edit is invalid."""
+        self._listeners.append(listener)
+
+    def reload(self) -> LoadResult:
+        """Load the folder again; switch to it only when it is valid."""
+        self._fingerprint = self._stat_fingerprint()
+        result = load_guidelines(self.folder)
+        self._last_result = result
+        if result.ok and result.guidelines is not None:
+            if self._current is None or self._current.version != result.guidelines.version:
+                log.info(
+                    "guidelines version %s loaded from %s (%d rules)",
+                    result.guidelines.version,
+                    self.folder,
+                    len(result.guidelines.rules),
+                )
+            self._current = result.guidelines
+            self._reported_version = None
+            for problem in result.problems:
+                log.warning("guidelines: %s", problem.render())
+        else:
+            for problem in result.problems:
+                log.error("guidelines: %s", problem.render())
+            if self._current is not None:
+                log.error(
+                    "guidelines edit is invalid; still serving version %s", self._current.version
+                )
+        return result
+
+    async def refresh(self) -> bool:
+        """Reload when the files changed since the last load; True when a reload happened."""
+        if self._stat_fingerprint() == self._fingerprint:
+            return False
+        result = await asyncio.to_thread(self.reload)
+        if not result.ok and result.version != self._reported_version:
+            self._reported_version = result.version
+            await self._notify(result.problems)
+        return True
+
+    async def watch(self, *, stop: asyncio.Event | None = None, poll_seconds: float = 2.0) -> None:
+        """Reload on every change until ``stop`` is set.
+
+        Uses file-system notifications (watchfiles) and falls back to polling, so a
+        folder on a network share is still picked up.
+        """
+        stop = stop or asyncio.Event()
+        try:
+            from watchfiles import awatch
+
+            async for _changes in awatch(
+                self.folder,
+                stop_event=stop,
+                watch_filter=lambda _change, path: path.lower().endswith(SUFFIXES),
+                rust_timeout=int(poll_seconds * 1000),
+                yield_on_timeout=True,
+                recursive=False,
+            ):
+                await self.refresh()
+        except (OSError, RuntimeError) as error:
+            log.warning("file notifications unavailable (%s); polling %s", error, self.folder)
+            while not stop.is_set():
+                await self.refresh()
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+                except TimeoutError:
+                    pass
+
+    async def _notify(self, problems: tuple[Problem, ...]) -> None:
+        for listener in self._listeners:
+            try:
+                outcome = listener(problems, self._current)
+                if outcome is not None:
+                    await outcome
+            except Exception:  # a broken listener must not stop reloading
+                log.exception("guidelines problem listener failed")
+
+    def _stat_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        try:
+            paths = [self.folder] if self.folder.is_file() else list(self.folder.iterdir())
+            entries = []
+            for path in paths:
+                if path.suffix.lower() in SUFFIXES:
+                    stat = path.stat()
+                    entries.append((path.name, stat.st_mtime_ns, stat.st_size))
+            return tuple(sorted(entries))
+        except OSError:
+            return (("<unreadable>", 0, 0),)

@@ -1,0 +1,95 @@
+"""What a message asks for: help, a check of a draft post, or a question about the rules.
+
+Pure functions over text, so every phrasing can be tested without a bot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import regex
+
+from bot.answering.text import fold
+
+
+class Intent(StrEnum):
+    """The kinds of request the bot understands."""
+
+    HELP = "help"
+    CHECK = "check"
+    ASK = "ask"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Understood:
+    """An intent and the text it applies to (the draft for CHECK, the question for ASK)."""
+
+    intent: Intent
+    text: str
+
+
+HELP_WORDS = frozenset(
+    {
+        "help", "hulp", "helpen", "?", "hi", "hoi", "hallo", "hello", "hey", "start", "menu",
+        "goedemorgen", "goedemiddag", "good morning", "wat kun je", "wat kan je",
+        "wat kun je allemaal", "what can you do", "how does this work", "hoe werkt dit",
+    }
+)
+
+_CHECK_COMMAND = regex.compile(
+    r"^\s*(?:check|controleer|controleren|toets|review|draft|concept|nakijken|kijk na)"
+    r"\s*(?::|\n|\s)\s*(?P<draft>.+)$",
+    regex.IGNORECASE | regex.DOTALL,
+)
+# "mag ik dit posten: ...", "is this ok to post?\n..." — a short lead-in about "this"
+# text, then the draft after a colon or a line break.
+_LEAD_IN = regex.compile(
+    r"^(?P<lead>[^\n:]{3,120}?)\s*[:?]?\s*(?::|\n)\s*(?P<draft>.+)$", regex.DOTALL
+)
+_LEAD_IN_WORDS = frozenset(
+    {
+        "dit", "deze", "onderstaand", "onderstaande", "bericht", "tekst", "concept",
+        "post", "this", "below", "following", "draft", "text", "message", "tweet",
+    }
+)
+_HASHTAG_OR_LINK = regex.compile(r"(?:^|\s)#\w{2,}|https?://|www\.", regex.IGNORECASE)
+_WORD = regex.compile(r"\w+")
+PASTED_POST_CHARS = 200
+
+
+def understand(text: str) -> Understood:
+    """Decide what ``text`` asks for."""
+    stripped = text.strip()
+    if not stripped:
+        return Understood(intent=Intent.EMPTY, text="")
+    simple = fold(stripped).strip(" !.?")
+    if simple in HELP_WORDS or stripped == "?":
+        return Understood(intent=Intent.HELP, text="")
+
+    command = _CHECK_COMMAND.match(stripped)
+    if command and command.group("draft").strip():
+        return Understood(intent=Intent.CHECK, text=command.group("draft").strip())
+
+    lead_in = _LEAD_IN.match(stripped)
+    if lead_in:
+        lead_words = set(_WORD.findall(fold(lead_in.group("lead"))))
+        draft = lead_in.group("draft").strip()
+        if lead_words & _LEAD_IN_WORDS and len(lead_words) <= 12 and len(draft) >= 12:
+            return Understood(intent=Intent.CHECK, text=draft)
+
+    if _looks_like_a_post(stripped):
+        return Understood(intent=Intent.CHECK, text=stripped)
+    return Understood(intent=Intent.ASK, text=stripped)
+
+
+def _looks_like_a_post(text: str) -> bool:
+    # Questions end with a question mark; pasted posts are long, span lines, or
+    # carry hashtags and links.
+    if text.rstrip().endswith("?") and len(text) < PASTED_POST_CHARS * 2:
+        return False
+    if len(text) >= PASTED_POST_CHARS:
+        return True
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) >= 3 or bool(_HASHTAG_OR_LINK.search(text))

@@ -1,0 +1,131 @@
+"""Turning answers and check results into neutral replies, in the person's language."""
+
+from __future__ import annotations
+
+from bot.answering.answer import Answer
+from bot.checking import CheckResult
+from bot.guidelines.model import Contact, Guidelines
+from bot.i18n import t
+from bot.models import Divider, Fact, Part, Reply, Text, Verdict
+
+MAX_FINDINGS_SHOWN = 10
+QUOTE_CHARS = 120
+
+
+def contact_text(contact: Contact, language: str) -> str:
+    """"Security Office (#ask-security, security@…)" in the reply's wording."""
+    if contact.where and contact.email:
+        return t(language, "contact.where_email", name=contact.name, where=contact.where, email=contact.email)
+    if contact.where:
+        return t(language, "contact.where", name=contact.name, where=contact.where)
+    if contact.email:
+        return t(language, "contact.email", name=contact.name, email=contact.email)
+    return t(language, "contact.line", name=contact.name)
+
+
+def _version(language: str, version: str) -> Text:
+    return Text(text=f"{t(language, 'label.version')}: {version}", style="note")
+
+
+def answer_reply(answer: Answer, guidelines: Guidelines) -> Reply:
+    """The reply to a question: verdict, rule, answer, contact and guidelines version."""
+    lang = answer.language
+    parts: list[Part] = [Text(text=t(lang, f"verdict.{answer.verdict.value}"), style="heading")]
+    if answer.verdict is Verdict.GENERAL:
+        parts.append(Text(text=t(lang, "answer.general.intro", organisation=guidelines.organisation)))
+        for principle in answer.principles:
+            parts.append(
+                Fact(
+                    label=guidelines.text(principle.title, lang),
+                    value=guidelines.text(principle.text, lang),
+                )
+            )
+        parts.append(Text(text=t(lang, "answer.general.more"), style="note"))
+    elif answer.verdict is Verdict.UNKNOWN or answer.rule is None:
+        parts.append(Text(text=t(lang, "answer.unknown")))
+        if answer.contact is not None:
+            parts.append(Text(text=t(lang, "answer.unknown.ask", contact=contact_text(answer.contact, lang))))
+        else:
+            parts.append(Text(text=t(lang, "answer.unknown.nobody")))
+    else:
+        rule = answer.rule
+        parts.append(Fact(label=t(lang, "label.rule"), value=guidelines.text(rule.title, lang)))
+        parts.append(Text(text=guidelines.text(rule.answer, lang)))
+        if answer.contact is not None:
+            parts.append(Fact(label=t(lang, "label.contact"), value=contact_text(answer.contact, lang)))
+        if answer.related:
+            titles = ", ".join(guidelines.text(r.title, lang) for r in answer.related)
+            parts.append(Fact(label=t(lang, "label.see_also"), value=titles))
+    parts.append(_version(lang, answer.guidelines_version))
+    return Reply(parts=tuple(parts), language=lang, kind=f"answer.{answer.verdict.value}")
+
+
+def _quote(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 1] + "…"
+
+
+def check_reply(result: CheckResult, guidelines: Guidelines, *, language: str) -> Reply:
+    """The reply to a draft check: overall verdict and each finding with its rule and owner."""
+    lang = language
+    parts: list[Part] = [Text(text=t(lang, f"check.verdict.{result.verdict.value}"), style="heading")]
+    findings = result.findings
+    if not findings:
+        parts.append(Text(text=t(lang, "check.none")))
+    else:
+        count = len(findings)
+        parts.append(Text(text=t(lang, "check.found_one") if count == 1 else t(lang, "check.found_many", count=count)))
+        for finding in findings[:MAX_FINDINGS_SHOWN]:
+            owner = guidelines.contacts.get(finding.owner)
+            owner_text = contact_text(owner, lang) if owner else finding.owner
+            parts.append(Divider())
+            parts.append(
+                Text(
+                    text=t(
+                        lang,
+                        "check.finding",
+                        severity=t(lang, f"check.severity.{finding.severity.value}"),
+                        title=finding.rule_title,
+                        owner=owner_text,
+                    ),
+                    style="heading",
+                )
+            )
+            parts.append(Text(text=_quote(finding.match), style="quote"))
+            parts.append(Text(text=finding.message))
+        if count > MAX_FINDINGS_SHOWN:
+            parts.append(Text(text=t(lang, "check.more", count=count - MAX_FINDINGS_SHOWN), style="note"))
+    parts.append(Divider())
+    parts.append(Text(text=t(lang, "check.enrich"), style="note"))
+    parts.append(_version(lang, result.guidelines_version))
+    return Reply(parts=tuple(parts), language=lang, kind=f"check.{result.verdict.value}")
+
+
+def help_reply(guidelines: Guidelines, *, language: str) -> Reply:
+    """What the bot can do, with an example question from the guidelines themselves."""
+    lang = language
+    example = "Mag ik zeggen voor welke klant ik werk?" if lang == "nl" else "Can I name the client I work for?"
+    for rule in guidelines.rules:
+        localized = [e for e in rule.examples if _looks_like(e, lang)]
+        if localized:
+            example = localized[0]
+            break
+    parts: tuple[Part, ...] = (
+        Text(text=t(lang, "help.intro", organisation=guidelines.organisation)),
+        Text(text=t(lang, "help.ask", example=example)),
+        Text(text=t(lang, "help.check")),
+        Text(text=t(lang, "help.general")),
+        Text(text=t(lang, "help.language"), style="note"),
+    )
+    return Reply(parts=parts, language=lang, kind="help")
+
+
+def notice_reply(key: str, *, language: str, **values: object) -> Reply:
+    """A one-sentence reply from the catalogue (input problems and the like)."""
+    return Reply(parts=(Text(text=t(language, key, **values)),), language=language, kind=key)
+
+
+def _looks_like(text: str, language: str) -> bool:
+    from bot.i18n.detect import language_of
+
+    return language_of(text, fallback="") == language
