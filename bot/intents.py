@@ -50,8 +50,8 @@ _LEAD_IN = regex.compile(
 )
 _LEAD_IN_WORDS = frozenset(
     {
-        "dit", "deze", "onderstaand", "onderstaande", "bericht", "tekst", "concept",
-        "post", "this", "below", "following", "draft", "text", "message", "tweet",
+        "dit", "deze", "onderstaand", "onderstaande", "hieronder", "bericht", "tekst",
+        "concept", "this", "below", "following", "draft", "text", "message", "tweet",
     }
 )
 _HASHTAG_OR_LINK = regex.compile(r"(?:^|\s)#\w{2,}|https?://|www\.", regex.IGNORECASE)

@@ -71,6 +71,26 @@ class IncomingMessage:
     user_name: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class IncomingAction:
+    """A button press or form submission.
+
+    ``action`` and ``value`` come from the ``Choice`` (or ``Form``) that was used;
+    ``form`` holds submitted field values; ``action_id`` is the platform's id for this
+    delivery, so a retried delivery can be recognised.
+    """
+
+    platform: Platform
+    user_id: str
+    conversation: ConversationRef
+    action: str
+    value: str = ""
+    form: dict[str, str] = field(default_factory=dict)
+    locale: str | None = None
+    action_id: str | None = None
+    user_name: str | None = None
+
+
 # Reply parts: neutral building blocks that each adapter renders natively.
 
 
@@ -119,7 +139,48 @@ class Divider:
     """A visual break between sections of a reply."""
 
 
-Part = Text | Fact | Link | Choices | Divider
+@dataclass(frozen=True, kw_only=True)
+class Option:
+    """One option of a choice field."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Field:
+    """One input of a form.
+
+    ``kind`` is ``text`` (one line), ``textarea``, ``url``, ``date``, ``select`` (one of
+    ``options``) or ``multiselect`` (any of ``options``). ``value`` is the current value;
+    for a multiselect, values are separated by commas.
+    """
+
+    id: str
+    label: str
+    kind: Literal["text", "textarea", "url", "date", "select", "multiselect"] = "text"
+    options: tuple[Option, ...] = ()
+    value: str = ""
+    required: bool = False
+    placeholder: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Form:
+    """A form the person fills in (a Slack modal, a Teams card, console prompts).
+
+    Submitting it sends an ``IncomingAction`` with ``action`` and the fields' values
+    in ``IncomingAction.form``.
+    """
+
+    title: str
+    action: str
+    submit_label: str
+    fields: tuple[Field, ...]
+    value: str = ""
+
+
+Part = Text | Fact | Link | Choices | Divider | Form
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,6 +208,9 @@ class Reply:
                 lines.append(f"{part.label}: {part.url}")
             elif isinstance(part, Choices):
                 lines.append(" | ".join(f"[{c.label}]" for c in part.choices))
+            elif isinstance(part, Form):
+                lines.append(part.title)
+                lines.extend(f"- {f.label}: {f.value}" for f in part.fields)
             else:
                 lines.append("—")
         return "\n".join(lines)

@@ -10,6 +10,7 @@ answer rather than the nearest guess.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -23,10 +24,14 @@ from bot.answering.general import GENERAL_EXAMPLES, GENERAL_ID, GENERAL_KEYWORDS
 from bot.answering.text import content_words, stems, words
 from bot.guidelines.model import Guidelines, Rule
 
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.4
 MIN_SCORE = 1.0
 RELATED_RATIO = 0.75
 TYPO_CUTOFF = 80.0
+OOV_WEIGHT = 0.8
+"""How much a word the guidelines never use counts against coverage (share of the top idf)."""
+CORRECTED_CREDIT = 0.5
+"""How much a typo-corrected word counts towards coverage: a guess is half a match."""
 MAX_QUERY_WORDS = 64
 
 
@@ -92,6 +97,7 @@ class RuleIndex:
             {w for rule_id, texts, kws in sources for t in (*texts, *kws) for w in content_words(t)}
         )
         self._vocabulary_set = frozenset(self._vocabulary)
+        self._stem_words = sorted({(st, w) for w in self._vocabulary for st in stems(w)})
         self._bm25 = bm25s.BM25()
         self._bm25.index([d or ["\x00empty"] for d in documents], show_progress=False)
 
@@ -99,19 +105,43 @@ class RuleIndex:
     def _stem_all(tokens: list[str]) -> list[str]:
         return [s for token in tokens for s in stems(token)]
 
-    def _correct(self, word: str) -> list[str]:
-        """The word as the guidelines know it: itself, a typo fix, or compound parts."""
+    def _correct(self, word: str) -> tuple[list[str], bool]:
+        """The word as the guidelines know it (itself, compound parts or a typo fix).
+
+        The flag says whether it was a typo guess.
+        """
         if word in self._vocabulary_set or len(word) < 4 or word.isdigit():
-            return [word]
+            return [word], False
         if any(s in self._idf for s in stems(word)):
-            return [word]
+            return [word], False
         parts = self._split_compound(word)
         if parts:
-            return parts
+            return parts, False
+        relative = self._same_root(word)
+        if relative:
+            return [relative], False
         found = process.extractOne(
             word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
         )
-        return [found[0]] if found else [word]
+        return ([found[0]], True) if found else ([word], False)
+
+    def _same_root(self, word: str) -> str | None:
+        # "certified" and "certification" stem to "certifi" and "certif": a known
+        # word whose stem starts the same way (five letters or more) is the same root.
+        for stem in stems(word):
+            if len(stem) < 5:
+                continue
+            start = bisect.bisect_left(self._stem_words, (stem[:5], ""))
+            best: str | None = None
+            for known_stem, known_word in self._stem_words[start:]:
+                if not known_stem.startswith(stem[:5]):
+                    break
+                if stem.startswith(known_stem) or known_stem.startswith(stem):
+                    if best is None or len(known_word) < len(best):
+                        best = known_word
+            if best is not None:
+                return best
+        return None
 
     def _split_compound(self, word: str) -> list[str] | None:
         # Dutch writes compounds as one word ("klantnaam", "kantoorfoto"); try a
@@ -132,14 +162,19 @@ class RuleIndex:
 
     def analyse(self, question: str) -> list[str]:
         """The question's meaningful words after typo correction and compound splitting."""
-        result: list[str] = []
+        return [word for word, _ in self._analyse(question)]
+
+    def _analyse(self, question: str) -> list[tuple[str, bool]]:
+        result: list[tuple[str, bool]] = []
         for word in content_words(question)[:MAX_QUERY_WORDS]:
-            result.extend(self._correct(word))
+            corrected, guessed = self._correct(word)
+            result.extend((w, guessed) for w in corrected)
         return result
 
     def match(self, question: str, *, today: date) -> MatchResult:
         """Rank the rules active on ``today`` for ``question``."""
-        query = self.analyse(question)
+        analysed = self._analyse(question)
+        query = [word for word, _ in analysed]
         if not query:
             return MatchResult(candidates=(), best=None, related=(), query_words=())
         query_stems = [s for word in query for s in stems(word) if s in self._idf]
@@ -149,7 +184,8 @@ class RuleIndex:
         rule_scores = np.zeros(len(self._rule_ids), dtype=np.float64)
         np.maximum.at(rule_scores, self._doc_owner, doc_scores)
 
-        weights = [max((self._idf.get(s, self._max_idf) for s in stems(w)), default=0.0) for w in query]
+        oov = self._max_idf * OOV_WEIGHT
+        weights = [max((self._idf.get(s, oov) for s in stems(w)), default=0.0) for w in query]
         total_weight = sum(weights) or 1.0
         order = np.argsort(-rule_scores, kind="stable")
         candidates: list[Candidate] = []
@@ -163,8 +199,8 @@ class RuleIndex:
                 continue
             vocab = self._rule_stems[int(index)]
             covered = sum(
-                weight
-                for word, weight in zip(query, weights, strict=True)
+                weight * (CORRECTED_CREDIT if guessed else 1.0)
+                for (word, guessed), weight in zip(analysed, weights, strict=True)
                 if any(s in vocab for s in stems(word))
             )
             candidates.append(

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import regex
 import snowballstemmer
-from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 _NL = snowballstemmer.stemmer("dutch")
@@ -29,10 +29,15 @@ QUESTION_WORDS = frozenset(
     can could may might allowed allow permitted ok okay fine should would want
     share sharing shared post posting posted publish mention say tell put write
     please thing things something anything really
+    wat welke welk wie wanneer waar waarom hoe hoeveel waarover waarmee
+    what which who whom whose when where why how whether about regarding
+    iemand someone somebody anyone ever onze jullie hun zit zitten gaat gaan doe doen
+    us get got getting gets go going let lets im ive dont cant isnt thats whats
+    tips tip advice advies
     """.split()
 )
 
-STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | QUESTION_WORDS
+STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN_PLUS) | QUESTION_WORDS
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,23 @@
+"""Checking a draft post against the guidelines.
+
+``check(text, guidelines, language=..., today=...)`` returns a ``CheckResult``: an
+overall verdict and the findings, each pointing at the offending text. The detectors for
+personal data are exported too, for use on their own.
+"""
+
+from __future__ import annotations
+
+from bot.checking.checker import CheckResult, Finding, check, prepare
+from bot.checking.detectors import Span, find_bsns, find_emails, find_ibans, find_phones
+
+__all__ = [
+    "CheckResult",
+    "Finding",
+    "Span",
+    "check",
+    "find_bsns",
+    "find_emails",
+    "find_ibans",
+    "find_phones",
+    "prepare",
+]

@@ -42,6 +42,9 @@ def load_guidelines(folder: Path | str) -> LoadResult:
     guidelines: Guidelines | None = None
     if read.documents:
         guidelines, found = build(read.documents, read.version)
+        if has_errors(read.problems):
+            # "No rules" is no news when a file that may hold them could not be read.
+            found = [p for p in found if p.key != "no_rules"]
         problems.extend(found)
     if has_errors(problems):
         guidelines = None

@@ -33,7 +33,10 @@ class Problem:
 
     def message(self, language: str = "en") -> str:
         """The sentence that says what is wrong and what to write instead."""
-        values = dict(self.values)
+        values = {
+            name: _or_list(value, language) if isinstance(value, tuple) else value
+            for name, value in self.values.items()
+        }
         values.setdefault("path", self.path)
         return t(language, "guidelines." + self.key, **values)
 
@@ -47,6 +50,13 @@ class Problem:
         """One line: where, how serious, and what to do."""
         level = t(language, "guidelines.level." + self.level.value)
         return f"{self.location()}: {level}: {self.message(language)}"
+
+
+def _or_list(options: tuple[object, ...], language: str) -> str:
+    items = [str(o) for o in options]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " " + t(language, "word.or") + " " + items[-1]
 
 
 def has_errors(problems: tuple[Problem, ...] | list[Problem]) -> bool:

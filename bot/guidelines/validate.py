@@ -83,15 +83,15 @@ class Validator:
 
     # Reporting ---------------------------------------------------------------
 
-    def report(self, node: Node, key: str, level: Level = Level.ERROR, **values: object) -> None:
-        """Record a problem at ``node``."""
+    def report(self, node: Node, code: str, level: Level = Level.ERROR, /, **values: object) -> None:
+        """Record the problem ``code`` (a catalogue key under ``guidelines.``) at ``node``."""
         self.problems.append(
             Problem(
                 file=node.file,
                 line=node.line,
                 column=node.column,
                 path=node.path,
-                key=key,
+                key=code,
                 values=values,
                 level=level,
             )
@@ -229,10 +229,9 @@ def _kind(value: Any) -> str:
     return "text"
 
 
-def _or_list(options: tuple[str, ...]) -> str:
-    if len(options) == 1:
-        return options[0]
-    return ", ".join(options[:-1]) + " or " + options[-1]
+def _or_list(options: tuple[str, ...]) -> tuple[str, ...]:
+    # Kept as a tuple: the problem joins it with the reader's word for "or".
+    return tuple(options)
 
 
 def _slug(text: str) -> str:
@@ -288,7 +287,7 @@ def build(documents: tuple[Document, ...], version: str) -> tuple[Guidelines | N
     ):
         v.report(anchor, "missing_setting", key="organisation")
     if not rules and roots:
-        v.report(anchor, "no_rules", level=Level.WARNING)
+        v.report(anchor, "no_rules", Level.WARNING)
 
     if any(p.level is Level.ERROR for p in v.problems) or organisation is None:
         return None, v.problems

@@ -10,6 +10,7 @@ MESSAGES: dict[str, str] = {
     "check.rule_default": "{title}: {answer}",
 
     # Guidelines validation: read by the security and HR people who edit the files.
+    "word.or": "or",
     "guidelines.level.error": "error",
     "guidelines.level.warning": "warning",
     "guidelines.folder_missing": "the guidelines folder {folder} does not exist. Check the path, or set MERKWERKER_GUIDELINES to the folder that holds the .yaml files.",

@@ -10,6 +10,7 @@ MESSAGES: dict[str, str] = {
     "check.rule_default": "{title}: {answer}",
 
     # Controle van de richtlijnen: gelezen door de mensen van security en HR die de bestanden bewerken.
+    "word.or": "of",
     "guidelines.level.error": "fout",
     "guidelines.level.warning": "waarschuwing",
     "guidelines.folder_missing": "de map met richtlijnen {folder} bestaat niet. Controleer het pad, of zet MERKWERKER_GUIDELINES op de map met de .yaml-bestanden.",

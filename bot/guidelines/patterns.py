@@ -1,0 +1,250 @@
+"""Compiling what guideline editors write (terms and regular expressions), safely.
+
+Editors are not regex experts, so everything here is built to be boring at match time:
+terms become escaped literal alternations, and an editor's own pattern is only accepted
+after it has shown, on a few hostile probe texts, that it cannot run away.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import regex
+
+FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
+"""Flags for everything compiled here: case-insensitive, Unicode-aware, ``re``-compatible."""
+
+MATCH_TIMEOUT = 0.05
+"""Seconds one pattern check may spend on one draft before it is skipped."""
+
+PROBE_TIMEOUT = 0.05
+"""Seconds a pattern may spend on one probe text before it counts as too slow."""
+
+PROBE_LENGTH = 5_000
+"""Length of the probe texts: long enough that exponential and steep quadratic blow-up shows."""
+
+MAX_REPEAT_PRODUCT = 100_000
+"""Counted repeats such as ``(a{1000}){1000}`` expand at compile time, which can hang."""
+
+ProblemKind = Literal["invalid", "too_slow", "matches_empty"]
+
+_WORD_CHAR = regex.compile(r"\w", FLAGS)
+_COUNTED_REPEAT = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
+_LITERAL_RUN = regex.compile(r"(?<!\\)[^\W_]+")
+_NEVER = r"(?!)"
+
+
+class PatternProblem(Exception):
+    """An editor's pattern cannot be used; ``kind`` says why, ``reason`` says it in words."""
+
+    def __init__(self, reason: str, kind: ProblemKind) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind: ProblemKind = kind
+
+
+def term_key(text: str) -> str:
+    """The form two spellings of a term share: whitespace runs collapsed, case folded."""
+    return " ".join(text.split()).casefold()
+
+
+def _is_word_char(char: str) -> bool:
+    return _WORD_CHAR.match(char) is not None
+
+
+def _term_source(term: str) -> str | None:
+    words = term.split()
+    if not words:
+        return None
+    body = r"\s+".join(regex.escape(word) for word in words)
+    # A boundary only makes sense next to a word character: "#medewerker" and "C++"
+    # would otherwise never match, since "#" and "+" are not word characters.
+    if _is_word_char(words[0][0]):
+        body = r"(?<!\w)" + body
+    if _is_word_char(words[-1][-1]):
+        body += r"(?!\w)"
+    return body
+
+
+def compile_terms(terms: Sequence[str]) -> regex.Pattern[str]:
+    """Compile terms into one pattern that finds each as a whole word or phrase.
+
+    Matching ignores case, any whitespace run in a phrase matches any whitespace run,
+    and a term is never found inside a longer word ("Falcon" not in "Falconry").
+    Longer terms are tried first, so the longest term at a position wins. Empty terms
+    are ignored; with none left the pattern never matches.
+    """
+    unique: dict[str, str] = {}
+    for term in terms:
+        key = term_key(term)
+        if key and key not in unique:
+            unique[key] = term
+    ordered = sorted(unique.items(), key=lambda item: (-len(item[0]), item[0]))
+    sources = [s for _, term in ordered if (s := _term_source(term)) is not None]
+    pattern: regex.Pattern[str] = regex.compile("|".join(sources) or _NEVER, FLAGS)
+    return pattern
+
+
+class _Node:
+    """One position in the prefix tree of terms."""
+
+    __slots__ = ("children", "terminal")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.terminal = False
+
+
+def _piece(char: str, last: str) -> str:
+    piece = r"\s+" if char == " " else regex.escape(char)
+    if not last and _is_word_char(char):
+        piece = r"(?<!\w)" + piece
+    return piece
+
+
+def _render(node: _Node, last: str) -> str:
+    # Follow unbranched stretches in a loop: recursing per character would hit
+    # Python's recursion limit on a long phrase.
+    prefix = ""
+    while len(node.children) == 1 and not node.terminal:
+        ((char, node),) = node.children.items()
+        prefix += _piece(char, last)
+        last = char
+    options = [
+        _piece(char, last) + _render(child, char) for char, child in sorted(node.children.items())
+    ]
+    if node.terminal:
+        # Last, so that longer terms through this node are preferred.
+        options.append(r"(?!\w)" if _is_word_char(last) else "")
+    if len(options) == 1:
+        return prefix + options[0]
+    return prefix + "(?:" + "|".join(options) + ")"
+
+
+def _compile_scanner(terms: Iterable[str]) -> regex.Pattern[str]:
+    root = _Node()
+    for term in terms:
+        node = root
+        for char in " ".join(term.split()):
+            # Fold per character only where that keeps one character, so each edge
+            # still matches exactly what the original character matches.
+            folded = char.casefold()
+            node = node.children.setdefault(folded if len(folded) == 1 else char, _Node())
+        node.terminal = node is not root
+    source = _render(root, "") if root.children else _NEVER
+    pattern: regex.Pattern[str] = regex.compile(source, FLAGS)
+    return pattern
+
+
+TermHit = tuple[int, int, str]
+"""A term found in a text: start, end and the term's ``term_key``."""
+
+
+class TermIndex:
+    """Many terms compiled into one prefix tree, to find them all in one scan of a text.
+
+    Finds what ``compile_terms`` would find for each term on its own: whole words and
+    phrases, case-insensitive, whitespace-tolerant.
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        spelling: dict[str, str] = {}
+        for term in terms:
+            key = term_key(term)
+            if key:
+                spelling.setdefault(key, term)
+        self.keys = frozenset(spelling)
+        self._scanner = _compile_scanner(spelling.values())
+        # The scanner reports the longest term at each position; a shorter term that
+        # also matches there has a key that is a prefix of the longer one's.
+        self._shorter: dict[str, tuple[tuple[str, regex.Pattern[str]], ...]] = {}
+        single: dict[str, regex.Pattern[str]] = {}
+        for key in spelling:
+            prefixes = [key[:cut] for cut in range(1, len(key)) if key[:cut] in spelling]
+            for prefix in prefixes:
+                if prefix not in single:
+                    single[prefix] = compile_terms([spelling[prefix]])
+            if prefixes:
+                self._shorter[key] = tuple((p, single[p]) for p in prefixes)
+
+    def scan(self, text: str) -> list[TermHit] | None:
+        """Every occurrence of every term, overlapping ones included, in text order.
+
+        Returns ``None`` in the rare case that a match cannot be attributed to a term
+        (Unicode case variants that ``term_key`` folds differently); the caller then
+        has to match the terms one by one.
+        """
+        hits: list[TermHit] = []
+        for match in self._scanner.finditer(text, overlapped=True):
+            key = term_key(match.group())
+            if key not in self.keys:
+                return None
+            start = match.start()
+            hits.append((start, match.end(), key))
+            for shorter, pattern in self._shorter.get(key, ()):
+                found = pattern.match(text, start)
+                if found is not None:
+                    hits.append((start, found.end(), shorter))
+        return hits
+
+
+def _probes(source: str) -> list[str]:
+    n = PROBE_LENGTH
+    probes = [
+        "a" * n + "!",
+        "1" * n + "!",
+        " " * n + "!",
+        "ab" * (n // 2) + "!",
+        "a " * (n // 2) + "!",
+        "1." * (n // 2) + "!",
+        "a1-" * (n // 3) + "!",
+        "aA1 ,.-@#_\n" * (n // 11),
+    ]
+    # Blow-up often needs the pattern's own words, as in (geheim\s?)+$.
+    words = list(dict.fromkeys(_LITERAL_RUN.findall(source)))[:4]
+    for word in words:
+        probes.append(word * (n // len(word)) + "!")
+        probes.append((word + " ") * (n // (len(word) + 1)) + "!")
+    return probes
+
+
+def _repeat_product(source: str) -> int:
+    bounds = []
+    for low, high in _COUNTED_REPEAT.findall(source):
+        bounds.append(max(int(low), int(high) if high else 0, 1))
+    return math.prod(bounds)
+
+
+def compile_pattern(source: str) -> regex.Pattern[str]:
+    """Compile an editor's regular expression, or raise ``PatternProblem``.
+
+    Raises with kind ``"invalid"`` when it is not a regular expression,
+    ``"matches_empty"`` when it can match empty text (it would flag every draft) and
+    ``"too_slow"`` when it runs away on a hostile probe text or its counted repeats are
+    so large that compiling them could hang. Takes a few milliseconds for an ordinary
+    pattern and about ``PROBE_TIMEOUT`` more for a slow one.
+    """
+    product = _repeat_product(source)
+    if product > MAX_REPEAT_PRODUCT:
+        raise PatternProblem(
+            f"counted repeats multiply to {product}, over {MAX_REPEAT_PRODUCT}", "too_slow"
+        )
+    try:
+        pattern: regex.Pattern[str] = regex.compile(source, FLAGS)
+    except (regex.error, ValueError, OverflowError, RecursionError) as error:
+        raise PatternProblem(str(error), "invalid") from error
+    if pattern.search("") is not None:
+        raise PatternProblem("it matches empty text", "matches_empty")
+    for probe in _probes(source):
+        try:
+            for match in pattern.finditer(probe, timeout=PROBE_TIMEOUT):
+                if match.start() == match.end():
+                    raise PatternProblem("it matches empty text", "matches_empty")
+        except TimeoutError as error:
+            raise PatternProblem(
+                f"it takes over {PROBE_TIMEOUT:g} s on a {len(probe)}-character text",
+                "too_slow",
+            ) from error
+    return pattern

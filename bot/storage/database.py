@@ -1,0 +1,129 @@
+"""Opening the database: which URL, the engine's settings, and bringing the schema up to date.
+
+SQLite in a local file is the default; PostgreSQL is used when the URL says so. Either
+way ``open_database`` returns an engine whose schema is at the newest migration.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.pool import StaticPool
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+"""The Alembic script folder (``env.py`` and ``versions/``)."""
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+_POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "postgresql+psycopg"})
+_POSTGRES_DRIVER = "postgresql+psycopg"
+# Any fixed number will do; it only has to be the same for every process of the bot.
+_MIGRATION_LOCK_KEY = 0x4D65726B  # "Merk"
+
+
+def normalize_database_url(url: str) -> str:
+    """Return ``url`` with any PostgreSQL scheme spelled ``postgresql+psycopg``.
+
+    ``postgres://`` (as hosting platforms hand it out) and ``postgresql://`` (which
+    SQLAlchemy would take to mean psycopg2, not installed) both become psycopg 3 URLs;
+    every other URL is returned unchanged.
+    """
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme.lower() in _POSTGRES_SCHEMES:
+        return f"{_POSTGRES_DRIVER}://{rest}"
+    return url
+
+
+def database_url_from_env(default_path: str | os.PathLike[str]) -> str:
+    """Return ``DATABASE_URL`` if set and not empty, else a SQLite URL for ``default_path``."""
+    configured = os.environ.get("DATABASE_URL", "").strip()
+    if configured:
+        return normalize_database_url(configured)
+    return f"sqlite:///{Path(default_path)}"
+
+
+def create_database_engine(url: str) -> Engine:
+    """Create an engine for ``url`` that is safe to share between threads; no migrations.
+
+    SQLite connections get WAL journaling, a busy timeout and enforced foreign keys; the
+    folder of a SQLite file is created if missing. PostgreSQL connections are checked
+    before use, as a long-running bot outlives server restarts.
+    """
+    parsed = make_url(normalize_database_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if not in_memory:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        parsed,
+        connect_args={"check_same_thread": False},
+        # An in-memory database lives and dies with its connection: share one.
+        **({"poolclass": StaticPool} if in_memory else {}),
+    )
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # The busy timeout goes first so that switching to WAL waits for a lock that
+        # another process holds instead of failing with "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration for this package's migrations and ``engine``'s database.
+
+    Built in code, so no ``alembic.ini`` is needed at run time.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    # ConfigParser interpolates "%", which may appear in an escaped password.
+    rendered = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(engine: Engine) -> None:
+    """Bring the schema of ``engine``'s database to the newest migration.
+
+    Does nothing to a database that is already up to date. On PostgreSQL, processes
+    that start at the same moment take turns instead of racing to create tables.
+    """
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+            )
+        # env.py runs the migrations on this connection, inside this transaction.
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str) -> Engine:
+    """Create an engine for ``url`` and migrate its database to the newest schema.
+
+    Safe to call on a new or an existing database, any number of times.
+    """
+    engine = create_database_engine(url)
+    try:
+        upgrade_database(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine

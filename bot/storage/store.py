@@ -1,0 +1,273 @@
+"""The ``Store``: what the bot writes down about its users, questions and draft checks.
+
+Methods are synchronous and each runs in its own short transaction; the async core
+calls them through ``asyncio.to_thread``, and the engine is shared between threads.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, false, func
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.models import CheckVerdict, Verdict
+from bot.storage.database import open_database
+from bot.storage.tables import QUESTION_TEXT_MAX, DraftCheck, Question, User
+
+ID_SEPARATOR = ","
+"""Joins rule ids in the ``related`` and ``rule_ids`` columns."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnansweredQuestion:
+    """A group of unanswered questions that read the same once normalized."""
+
+    normalized: str
+    example: str
+    """One of the questions as it was asked."""
+    count: int
+    first_asked: datetime
+    last_asked: datetime
+
+
+def normalize_question(text: str) -> str:
+    """The grouping key of a question: NFKC, case-folded, whitespace collapsed, truncated.
+
+    Questions that differ only in case, spacing or Unicode presentation get the same key.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(folded.split())[:QUESTION_TEXT_MAX]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _require_aware(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
+    return value.astimezone(UTC)
+
+
+def _join_ids(ids: Sequence[str], name: str) -> str:
+    if isinstance(ids, str):
+        # A lone string is a Sequence[str] too; joining its characters is never meant.
+        raise TypeError(f"{name} must be a sequence of ids, not a string")
+    for rule_id in ids:
+        if ID_SEPARATOR in rule_id:
+            raise ValueError(f"{name}: rule id {rule_id!r} contains {ID_SEPARATOR!r}")
+    return ID_SEPARATOR.join(ids)
+
+
+def _truncate(text: str) -> str:
+    if len(text) <= QUESTION_TEXT_MAX:
+        return text
+    return text[: QUESTION_TEXT_MAX - 1] + "…"
+
+
+class Store:
+    """Reads and writes the bot's records through one engine."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        """Use ``engine``, whose schema must be migrated (``open_database`` does that).
+
+        ``clock`` gives the time for records that the caller does not date, such as a
+        new user's ``created_at``.
+        """
+        self._engine = engine
+        self._clock = clock
+
+    @classmethod
+    def open(cls, url: str, *, clock: Callable[[], datetime] = _utc_now) -> Store:
+        """Open (creating or migrating as needed) the database at ``url``."""
+        return cls(open_database(url), clock=clock)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine this store writes through."""
+        return self._engine
+
+    def close(self) -> None:
+        """Close every pooled connection; the store is not to be used afterwards."""
+        self._engine.dispose()
+
+    def ensure_user(
+        self, *, platform: str, platform_user_id: str, language: str | None = None
+    ) -> int:
+        """Return the id of the user, creating the user if new.
+
+        A ``language`` that is given replaces the stored one; ``None`` keeps it. Safe
+        to call from several threads or processes for the same user at once: exactly
+        one row is created and every caller gets its id.
+        """
+        with Session(self._engine) as session:
+            user = self._find_user(session, platform, platform_user_id)
+            if user is None:
+                user = User(
+                    platform=platform,
+                    platform_user_id=platform_user_id,
+                    language=language,
+                    created_at=_require_aware(self._clock(), "clock()"),
+                )
+                session.add(user)
+                try:
+                    session.flush()
+                except IntegrityError:
+                    # Another caller created the same user between our select and insert:
+                    # theirs is the row to use.
+                    session.rollback()
+                    user = self._find_user(session, platform, platform_user_id)
+                    if user is None:  # the insert failed for another reason
+                        raise
+                else:
+                    user_id = user.id
+                    session.commit()
+                    assert user_id is not None  # assigned by the flush
+                    return user_id
+            user_id = user.id
+            if language is not None and user.language != language:
+                user.language = language
+                session.commit()
+            assert user_id is not None  # a primary key read from the database
+            return user_id
+
+    @staticmethod
+    def _find_user(session: Session, platform: str, platform_user_id: str) -> User | None:
+        statement = select(User).where(
+            col(User.platform) == platform, col(User.platform_user_id) == platform_user_id
+        )
+        return session.exec(statement).first()
+
+    def record_question(
+        self,
+        *,
+        user_id: int | None,
+        text: str,
+        language: str,
+        verdict: str,
+        rule_id: str | None,
+        related: Sequence[str],
+        guidelines_version: str,
+        answered: bool,
+        asked_at: datetime,
+    ) -> int:
+        """Store a question and how it was answered; return its id.
+
+        Text longer than ``QUESTION_TEXT_MAX`` characters is truncated. ``verdict`` must
+        be a ``Verdict`` value and ``asked_at`` timezone-aware.
+        """
+        question = Question(
+            user_id=user_id,
+            asked_at=_require_aware(asked_at, "asked_at"),
+            language=language,
+            text=_truncate(text),
+            normalized=normalize_question(text),
+            verdict=Verdict(verdict).value,
+            rule_id=rule_id,
+            related=_join_ids(related, "related"),
+            guidelines_version=guidelines_version,
+            answered=answered,
+        )
+        return self._insert(question)
+
+    def record_check(
+        self,
+        *,
+        user_id: int | None,
+        language: str,
+        verdict: str,
+        rule_ids: Sequence[str],
+        finding_count: int,
+        guidelines_version: str,
+        checked_at: datetime,
+        text: str | None = None,
+        store_text: bool = False,
+    ) -> int:
+        """Store the outcome of a draft check; return its id.
+
+        The draft ``text`` is kept only when ``store_text`` is true: drafts can hold
+        unpublished news, so by default only the outcome is written. ``verdict`` must
+        be a ``CheckVerdict`` value and ``checked_at`` timezone-aware.
+        """
+        if finding_count < 0:
+            raise ValueError(f"finding_count must not be negative, got {finding_count}")
+        check = DraftCheck(
+            user_id=user_id,
+            checked_at=_require_aware(checked_at, "checked_at"),
+            language=language,
+            verdict=CheckVerdict(verdict).value,
+            rule_ids=_join_ids(rule_ids, "rule_ids"),
+            finding_count=finding_count,
+            guidelines_version=guidelines_version,
+            text=text if store_text else None,
+        )
+        return self._insert(check)
+
+    def _insert(self, row: Question | DraftCheck) -> int:
+        with Session(self._engine) as session:
+            session.add(row)
+            # Flushing assigns the id; reading it after the commit would reload the row.
+            session.flush()
+            row_id = row.id
+            session.commit()
+        assert row_id is not None  # assigned by the flush
+        return row_id
+
+    def unanswered_questions(
+        self, *, since: datetime | None = None, until: datetime | None = None, limit: int = 50
+    ) -> list[UnansweredQuestion]:
+        """Unanswered questions grouped by normalized text, the most asked first.
+
+        Only questions asked at or after ``since`` and before ``until`` count; ties
+        go to the group asked most recently. At most ``limit`` groups are returned.
+        """
+        asked_at = col(Question.asked_at)
+        count = func.count().label("count")
+        last_asked = func.max(asked_at).label("last_asked")
+        statement = (
+            sa_select(
+                col(Question.normalized),
+                func.min(col(Question.text)).label("example"),
+                count,
+                func.min(asked_at).label("first_asked"),
+                last_asked,
+            )
+            .where(col(Question.answered) == false())
+            .group_by(col(Question.normalized))
+            .order_by(count.desc(), last_asked.desc(), col(Question.normalized))
+            .limit(limit)
+        )
+        if since is not None:
+            statement = statement.where(asked_at >= _require_aware(since, "since"))
+        if until is not None:
+            statement = statement.where(asked_at < _require_aware(until, "until"))
+        with self._engine.connect() as connection:
+            rows = connection.execute(statement).all()
+        return [
+            UnansweredQuestion(
+                normalized=normalized,
+                example=example,
+                count=count_,
+                first_asked=first_asked,
+                last_asked=last_asked_,
+            )
+            for normalized, example, count_, first_asked, last_asked_ in rows
+        ]
+
+    def question_count(self) -> int:
+        """How many questions are stored."""
+        return self._count(Question)
+
+    def check_count(self) -> int:
+        """How many draft checks are stored."""
+        return self._count(DraftCheck)
+
+    def _count(self, table: type[Question] | type[DraftCheck]) -> int:
+        with Session(self._engine) as session:
+            return session.exec(select(func.count()).select_from(table)).one()

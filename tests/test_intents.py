@@ -1,0 +1,55 @@
+"""Questions, drafts and help requests are told apart the way a person would."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n.detect import language_from_locale, language_of
+from bot.intents import Intent, understand
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "payload"),
+    [
+        ("help", Intent.HELP, ""),
+        ("Hoi!", Intent.HELP, ""),
+        ("   ", Intent.EMPTY, ""),
+        ("mag ik zeggen voor welke klant ik werk?", Intent.ASK, "mag ik zeggen voor welke klant ik werk?"),
+        ("check: Trots op ons team! #medewerker", Intent.CHECK, "Trots op ons team! #medewerker"),
+        ("Controleer\nMooi project afgerond", Intent.CHECK, "Mooi project afgerond"),
+        ("mag ik dit posten: Vandaag live met Acme Bank!", Intent.CHECK, "Vandaag live met Acme Bank!"),
+        ("Is this ok to post?\nWe just shipped the new app for our client", Intent.CHECK,
+         "We just shipped the new app for our client"),
+        ("Proud of the team! #engineering https://example.org/news", Intent.CHECK,
+         "Proud of the team! #engineering https://example.org/news"),
+        ("Can I post about a conference I went to: is that fine?", Intent.ASK,
+         "Can I post about a conference I went to: is that fine?"),
+    ],
+)
+def test_understand(text: str, intent: Intent, payload: str) -> None:
+    understood = understand(text)
+    assert (understood.intent, understood.text) == (intent, payload)
+
+
+def test_a_long_pasted_post_is_checked() -> None:
+    post = "Wat een week. " * 20
+    assert understand(post).intent is Intent.CHECK
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mag ik een foto van de kantoorborrel delen?", "nl"),
+        ("Can I share a photo of the office party?", "en"),
+        ("Acme!", "nl"),
+    ],
+)
+def test_language_of(text: str, language: str) -> None:
+    assert language_of(text, fallback="nl") == language
+
+
+def test_locale_wins_when_supported() -> None:
+    assert language_from_locale("en-US", ("nl", "en")) == "en"
+    assert language_from_locale("nl_NL", ("nl", "en")) == "nl"
+    assert language_from_locale("de-DE", ("nl", "en")) is None
+    assert language_from_locale(None, ("nl", "en")) is None
