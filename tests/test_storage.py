@@ -324,8 +324,15 @@ def test_record_check_keeps_the_draft_only_when_asked(store: Store) -> None:
 def test_public_api_is_pinned() -> None:
     assert set(bot.storage.__all__) == {
         "QUESTION_TEXT_MAX",
+        "ContentItem",
+        "ConversationReference",
         "DraftCheck",
+        "Event",
+        "Feed",
+        "OutboxMessage",
         "Question",
+        "Role",
+        "Share",
         "Store",
         "UnansweredQuestion",
         "User",

@@ -7,8 +7,10 @@ after it has shown, on a few hostile probe texts, that it cannot run away.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 import regex
@@ -97,23 +99,16 @@ class _Node:
         self.terminal = False
 
 
-def _piece(char: str, last: str) -> str:
-    piece = r"\s+" if char == " " else regex.escape(char)
-    if not last and _is_word_char(char):
-        piece = r"(?<!\w)" + piece
-    return piece
-
-
 def _render(node: _Node, last: str) -> str:
     # Follow unbranched stretches in a loop: recursing per character would hit
     # Python's recursion limit on a long phrase.
     prefix = ""
     while len(node.children) == 1 and not node.terminal:
         ((char, node),) = node.children.items()
-        prefix += _piece(char, last)
+        prefix += _escape(char)
         last = char
     options = [
-        _piece(char, last) + _render(child, char) for char, child in sorted(node.children.items())
+        _escape(char) + _render(child, char) for char, child in sorted(node.children.items())
     ]
     if node.terminal:
         # Last, so that longer terms through this node are preferred.
@@ -121,6 +116,11 @@ def _render(node: _Node, last: str) -> str:
     if len(options) == 1:
         return prefix + options[0]
     return prefix + "(?:" + "|".join(options) + ")"
+
+
+def _escape(char: str) -> str:
+    # The scanner runs on text whose whitespace runs are collapsed to one space.
+    return " " if char == " " else regex.escape(char)
 
 
 def _compile_scanner(terms: Iterable[str]) -> regex.Pattern[str]:
@@ -133,7 +133,15 @@ def _compile_scanner(terms: Iterable[str]) -> regex.Pattern[str]:
             folded = char.casefold()
             node = node.children.setdefault(folded if len(folded) == 1 else char, _Node())
         node.terminal = node is not root
-    source = _render(root, "") if root.children else _NEVER
+    # One lookbehind for all terms that start with a word character, rather than one
+    # per branch: the engine then skips through the text much faster.
+    branches = []
+    for word_start in (True, False):
+        start = _Node()
+        start.children = {c: n for c, n in root.children.items() if _is_word_char(c) == word_start}
+        if start.children:
+            branches.append((r"(?<!\w)" if word_start else "") + _render(start, ""))
+    source = "|".join(branches) or _NEVER
     pattern: regex.Pattern[str] = regex.compile(source, FLAGS)
     return pattern
 
@@ -176,18 +184,56 @@ class TermIndex:
         (Unicode case variants that ``term_key`` folds differently); the caller then
         has to match the terms one by one.
         """
+        flat, to_original = _collapse_whitespace(text)
         hits: list[TermHit] = []
-        for match in self._scanner.finditer(text, overlapped=True):
+        for match in self._scanner.finditer(flat, overlapped=True):
             key = term_key(match.group())
             if key not in self.keys:
                 return None
             start = match.start()
-            hits.append((start, match.end(), key))
+            hits.append((to_original(start), to_original(match.end()), key))
             for shorter, pattern in self._shorter.get(key, ()):
-                found = pattern.match(text, start)
+                found = pattern.match(flat, start)
                 if found is not None:
-                    hits.append((start, found.end(), shorter))
+                    hits.append((to_original(start), to_original(found.end()), shorter))
         return hits
+
+
+_WHITESPACE = regex.compile(r"\s{2,}|[^\S ]")
+
+
+def _collapse_whitespace(text: str) -> tuple[str, Callable[[int], int]]:
+    """``text`` with each whitespace run made one space, and a map back to offsets in it.
+
+    A quantifier such as ``\\s+`` in the prefix tree makes the scan several times
+    slower, so the tree has plain spaces and the text is made to fit.
+    """
+    runs = _WHITESPACE.finditer(text)
+    first = next(runs, None)
+    if first is None:
+        return text, _same
+    pieces: list[str] = []
+    after: list[int] = []  # offset in the flat text just after each collapsed run
+    shift: list[int] = []  # characters removed up to and including that run
+    done = removed = 0
+    for run in itertools.chain((first,), runs):
+        start, end = run.span()
+        pieces += (text[done:start], " ")
+        removed += end - start - 1
+        after.append(end - removed)
+        shift.append(removed)
+        done = end
+    pieces.append(text[done:])
+
+    def to_original(offset: int) -> int:
+        index = bisect.bisect_right(after, offset) - 1
+        return offset + shift[index] if index >= 0 else offset
+
+    return "".join(pieces), to_original
+
+
+def _same(offset: int) -> int:
+    return offset
 
 
 def _probes(source: str) -> list[str]:

@@ -14,11 +14,30 @@ from bot.storage.database import (
     upgrade_database,
 )
 from bot.storage.store import Store, UnansweredQuestion, normalize_question
-from bot.storage.tables import QUESTION_TEXT_MAX, DraftCheck, Question, User
+from bot.storage.tables import (
+    QUESTION_TEXT_MAX,
+    ContentItem,
+    ConversationReference,
+    DraftCheck,
+    Event,
+    Feed,
+    OutboxMessage,
+    Question,
+    Role,
+    Share,
+    User,
+)
 
 __all__ = [
     "QUESTION_TEXT_MAX",
+    "ContentItem",
+    "ConversationReference",
     "DraftCheck",
+    "Event",
+    "Feed",
+    "OutboxMessage",
+    "Role",
+    "Share",
     "Question",
     "Store",
     "UnansweredQuestion",

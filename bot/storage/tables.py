@@ -74,6 +74,28 @@ class User(SQLModel, table=True):
     platform_user_id: str
     language: str | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
+    display_name: str | None = None
+    """Only shown anywhere when ``leaderboard`` is on."""
+    team: str | None = None
+    location: str | None = None
+    timezone: str = "Europe/Amsterdam"
+    topics: str = ""
+    """Topics the person follows, comma-separated."""
+    digest: str = "off"
+    """Digest frequency: ``off``, ``weekly`` or ``daily``."""
+    digest_time: str = "09:00"
+    """Local time of day (HH:MM) for the digest."""
+    digest_weekday: int = 0
+    """Day of the week for a weekly digest (0 = Monday)."""
+    quiet_start: str = "18:00"
+    quiet_end: str = "08:00"
+    digest_cap: int = 1
+    """At most this many digests a week."""
+    tracking: bool = True
+    """False when the person opted out of personal tracking."""
+    leaderboard: bool = False
+    tracking_explained_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_digest_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Question(SQLModel, table=True):
@@ -116,3 +138,159 @@ class DraftCheck(SQLModel, table=True):
     finding_count: int
     guidelines_version: str
     text: str | None = Field(default=None, sa_type=Text)
+
+
+class ContentItem(SQLModel, table=True):
+    """Company content that the comms team queues for employees to share."""
+
+    __tablename__ = "content_item"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "guid"),
+        Index(None, "status", "not_before", "expires"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)
+    title: str = Field(max_length=500)
+    summary: str = Field(default="", sa_type=Text)
+    captions: str = Field(default="{}", sa_type=Text)
+    """JSON: language -> list of caption variants."""
+    topics: str = ""
+    """Comma-separated."""
+    audience_teams: str = ""
+    audience_locations: str = ""
+    audience_languages: str = ""
+    """Comma-separated; empty means everyone."""
+    not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """Embargo: never suggested or shown before this moment."""
+    expires: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    priority: int = 0
+    status: str = "draft"
+    """``draft``, ``approved``, ``live`` or ``retired``."""
+    added_by: str = ""
+    approved_by: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    source: str = "manual"
+    """``manual``, ``import`` or ``feed``."""
+    feed_id: int | None = Field(default=None, foreign_key="feed.id", ondelete="SET NULL")
+    guid: str | None = Field(default=None, max_length=1000)
+    """The feed entry's id, so an entry is imported once."""
+    check_verdict: str = "ok"
+    """Outcome of checking the captions against the guidelines when queued."""
+    check_version: str = ""
+
+
+class Feed(SQLModel, table=True):
+    """A newsroom or blog feed whose new entries arrive as draft content."""
+
+    __tablename__ = "feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000, unique=True)
+    title: str = ""
+    topics: str = ""
+    added_by: str = ""
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = None
+    etag: str | None = None
+    modified: str | None = None
+
+
+class Share(SQLModel, table=True):
+    """A tracked share link: a pseudonymous token for one person, item and network."""
+
+    __tablename__ = "share"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    item_id: int = Field(foreign_key="content_item.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(
+        default=None, foreign_key="user.id", ondelete="SET NULL", nullable=True, index=True
+    )
+    network: str
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Event(SQLModel, table=True):
+    """One entry of the participation log.
+
+    ``user_id`` is empty for people who opted out of personal tracking and after a
+    person asked to be forgotten; ``team`` keeps the aggregates meaningful then.
+    """
+
+    __tablename__ = "event"
+    __table_args__ = (Index(None, "kind", "occurred_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    kind: str
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    user_id: int | None = Field(
+        default=None, foreign_key="user.id", ondelete="SET NULL", nullable=True, index=True
+    )
+    team: str | None = None
+    item_id: int | None = Field(
+        default=None, foreign_key="content_item.id", ondelete="SET NULL", index=True
+    )
+    share_id: int | None = Field(default=None, foreign_key="share.id", ondelete="SET NULL")
+    network: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+
+
+class ConversationReference(SQLModel, table=True):
+    """Where to reach a person proactively (a DM channel, a Teams conversation)."""
+
+    __tablename__ = "conversation_reference"
+    __table_args__ = (UniqueConstraint("user_id", "platform"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    platform: str
+    conversation_id: str
+    data: str = Field(default="{}", sa_type=Text)
+    """JSON: the platform's own reference."""
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A proactive message, written before sending and marked sent after.
+
+    ``key`` makes a digest for one person and period unique, so a crash and restart
+    resumes without losing or duplicating it.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    user_id: int | None = Field(
+        default=None, foreign_key="user.id", ondelete="CASCADE", nullable=True
+    )
+    platform: str
+    payload: str = Field(sa_type=Text)
+    """JSON: the reply to send."""
+    status: str = "pending"
+    """``pending``, ``sent``, ``failed`` (gave up) or ``unreachable``."""
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    last_error: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Role(SQLModel, table=True):
+    """A person's role beyond employee (``comms`` or ``admin``), granted in the CLI."""
+
+    __tablename__ = "role"
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    platform_user_id: str
+    role: str
+    granted_by: str = ""
+    granted_at: datetime = Field(sa_type=UTCDateTime)
