@@ -15,14 +15,16 @@ from datetime import UTC, datetime
 
 from bot.answering.answer import Answer, answer_question
 from bot.checking import CheckResult, check
+from bot.features import Context, EventSink, Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.model import Guidelines
 from bot.i18n import SUPPORTED
 from bot.i18n.detect import language_from_locale, language_of
 from bot.inputs import TextTooLong, clean_text
-from bot.intents import Intent, understand
-from bot.models import IncomingMessage, Reply
+from bot.intents import Intent, Understood, understand
+from bot.models import ConversationRef, IncomingAction, IncomingMessage, Part, Platform, Reply
 from bot.replies import answer_reply, check_reply, help_reply, notice_reply
+from bot.settings import Settings
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
@@ -45,12 +47,60 @@ class Merkwerker:
         store: Store | None = None,
         clock: Clock = utc_now,
         refresh_seconds: float = 1.0,
+        settings: Settings | None = None,
+        features: list[Feature] | None = None,
+        events: EventSink | None = None,
     ) -> None:
         self.library = library
         self.store = store
         self.clock = clock
+        self.settings = settings or Settings()
+        self.features: list[Feature] = list(features or [])
+        self.events = events
         self._refresh_seconds = refresh_seconds
         self._last_refresh = 0.0
+
+    def add_feature(self, feature: Feature) -> None:
+        """Route ``feature``'s intents and actions to it."""
+        self.features.append(feature)
+
+    def _feature_for_intent(self, intent: Intent) -> Feature | None:
+        return next((f for f in self.features if intent in f.intents), None)
+
+    def _feature_for_action(self, action: str) -> Feature | None:
+        prefix = action.split(".", 1)[0]
+        return next((f for f in self.features if f.action_prefix == prefix), None)
+
+    async def context(
+        self,
+        *,
+        platform: Platform,
+        platform_user_id: str,
+        conversation: ConversationRef,
+        language: str,
+        user_name: str | None = None,
+        delivery_id: str | None = None,
+    ) -> Context:
+        """Who is asking: their database row, roles and the moment, for features."""
+        user_id = await self._user(platform, platform_user_id, language)
+        roles = set(self.settings.roles_for(platform.value, platform_user_id))
+        if self.store is not None and hasattr(self.store, "roles_of"):
+            try:
+                roles |= await asyncio.to_thread(self.store.roles_of, platform.value, platform_user_id)
+            except Exception:
+                log.exception("could not read roles")
+        return Context(
+            platform=platform,
+            platform_user_id=platform_user_id,
+            user_id=user_id,
+            conversation=conversation,
+            language=language,
+            now=self.clock(),
+            guidelines=self.library.current,
+            roles=frozenset(roles),
+            user_name=user_name,
+            delivery_id=delivery_id,
+        )
 
     @property
     def guidelines(self) -> Guidelines:
@@ -69,15 +119,86 @@ class Merkwerker:
         understood = understand(text)
         if understood.intent is Intent.EMPTY:
             return notice_reply("input.empty", language=language)
-        if understood.intent is Intent.HELP:
-            return help_reply(guidelines, language=language)
-        user_id = await self._user(message, language)
         if understood.intent is Intent.CHECK:
             language = self.language_for(understood.text, message.locale)
-            result = await self.check(understood.text, language=language, user_id=user_id)
+        ctx = await self.context(
+            platform=message.platform,
+            platform_user_id=message.user_id,
+            conversation=message.conversation,
+            language=language,
+            user_name=message.user_name,
+            delivery_id=message.message_id,
+        )
+        await self.remember_conversation(message.conversation, user_id=ctx.user_id)
+        reply = await self._reply(ctx, understood)
+        return await self._with_preface(ctx, reply)
+
+    async def _reply(self, ctx: Context, understood: Understood) -> Reply:
+        guidelines = ctx.guidelines
+        language = ctx.language
+        if understood.intent is Intent.HELP:
+            return help_reply(guidelines, language=language)
+        if understood.intent is Intent.CHECK:
+            result = await self.check(understood.text, language=language, user_id=ctx.user_id, ctx=ctx)
             return check_reply(result, guidelines, language=language)
-        answer = await self.ask(understood.text, language=language, user_id=user_id)
+        feature = self._feature_for_intent(understood.intent)
+        if feature is not None:
+            return await feature.on_message(ctx, understood)
+        question = understood.text
+        if understood.intent is not Intent.ASK:
+            # A command whose feature is not installed here is still a question.
+            question = understood.text or question
+        answer = await self.ask(question or "?", language=language, user_id=ctx.user_id, ctx=ctx)
         return answer_reply(answer, guidelines)
+
+    async def _with_preface(self, ctx: Context, reply: Reply) -> Reply:
+        parts: list[Part] = []
+        for feature in self.features:
+            try:
+                parts.extend(await feature.preface(ctx))
+            except Exception:
+                log.exception("preface of %s failed", type(feature).__name__)
+        if not parts:
+            return reply
+        return Reply(parts=(*parts, *reply.parts), language=reply.language, kind=reply.kind)
+
+    async def handle_action(self, action: IncomingAction) -> Reply | None:
+        """Handle a button press or form submission; a reply replaces the original message."""
+        await self._refresh()
+        language = self.language_for("", action.locale)
+        if self.store is not None:
+            stored = await self._stored_language(action.platform, action.user_id)
+            if stored and action.locale is None:
+                language = stored
+        ctx = await self.context(
+            platform=action.platform,
+            platform_user_id=action.user_id,
+            conversation=action.conversation,
+            language=language,
+            user_name=action.user_name,
+            delivery_id=action.action_id,
+        )
+        feature = self._feature_for_action(action.action)
+        if feature is None:
+            log.warning("no feature handles action %r", action.action)
+            return notice_reply("action.unknown", language=language)
+        return await feature.on_action(ctx, action)
+
+    async def remember_conversation(self, ref: ConversationRef, *, user_id: int | None) -> None:
+        """Store where to reach this person later (for digests), if storage can."""
+        if self.store is None or user_id is None or not hasattr(self.store, "save_conversation"):
+            return
+        await self._record(self.store.save_conversation, user_id=user_id, ref=ref, now=self.clock())
+
+    async def _stored_language(self, platform: Platform, user_id: str) -> str | None:
+        if self.store is None or not hasattr(self.store, "user_language"):
+            return None
+        try:
+            language: str | None = await asyncio.to_thread(self.store.user_language, platform.value, user_id)
+            return language
+        except Exception:
+            log.exception("could not read the stored language")
+            return None
 
     def language_for(self, text: str, locale: str | None = None) -> str:
         """The reply language: the platform locale when known, else the message's language."""
@@ -89,7 +210,9 @@ class Merkwerker:
         detected = language_of(text, fallback=supported[0])
         return detected if detected in supported else supported[0]
 
-    async def ask(self, question: str, *, language: str, user_id: int | None = None) -> Answer:
+    async def ask(
+        self, question: str, *, language: str, user_id: int | None = None, ctx: Context | None = None
+    ) -> Answer:
         """Answer ``question`` and record it (unanswered ones are kept for the rule owners)."""
         guidelines = self.library.current
         now = self.clock()
@@ -107,9 +230,13 @@ class Merkwerker:
                 answered=answer.rule is not None or answer.principles != (),
                 asked_at=now,
             )
+        if ctx is not None:
+            await self._event("question_asked", ctx, detail=answer.verdict.value)
         return answer
 
-    async def check(self, draft: str, *, language: str, user_id: int | None = None) -> CheckResult:
+    async def check(
+        self, draft: str, *, language: str, user_id: int | None = None, ctx: Context | None = None
+    ) -> CheckResult:
         """Check ``draft`` against the active rules and record the outcome (not the text)."""
         guidelines = self.library.current
         now = self.clock()
@@ -125,15 +252,25 @@ class Merkwerker:
                 guidelines_version=result.guidelines_version,
                 checked_at=now,
             )
+        if ctx is not None:
+            await self._event("draft_checked", ctx, detail=result.verdict.value)
         return result
 
-    async def _user(self, message: IncomingMessage, language: str) -> int | None:
+    async def _event(self, kind: str, ctx: Context, *, detail: str | None = None) -> None:
+        if self.events is None or ctx.delivery_id is None:
+            return
+        try:
+            await self.events.record(kind, ctx=ctx, key=f"{kind}:{ctx.platform.value}:{ctx.delivery_id}", detail=detail)
+        except Exception:  # the log must never cost the person their answer
+            log.exception("could not record %s", kind)
+
+    async def _user(self, platform: Platform, platform_user_id: str, language: str) -> int | None:
         if self.store is None:
             return None
         user_id: int | None = await self._record(
             self.store.ensure_user,
-            platform=message.platform.value,
-            platform_user_id=message.user_id,
+            platform=platform.value,
+            platform_user_id=platform_user_id,
             language=language,
         )
         return user_id

@@ -31,7 +31,7 @@ def clean_text(text: str, *, limit: int = MAX_TEXT_CHARS) -> str:
     if len(text) > limit * 2:
         raise TextTooLong(len(text), limit)
     normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    cleaned = _INVISIBLE.sub("", normalised)
+    cleaned: str = _INVISIBLE.sub("", normalised)
     if len(cleaned) > limit:
         raise TextTooLong(len(cleaned), limit)
     return cleaned

@@ -20,6 +20,18 @@ class Intent(StrEnum):
     CHECK = "check"
     ASK = "ask"
     EMPTY = "empty"
+    SHARE = "share"
+    """"What can I share?": content suggestions."""
+    SETTINGS = "settings"
+    """Topics and digest frequency; ``text`` is the folded command ("digest weekly")."""
+    PRIVACY = "privacy"
+    """How tracking works, opting out and in; ``text`` is the folded command ("opt out")."""
+    MYDATA = "mydata"
+    """"What do you know about me?": an export of the person's data."""
+    FORGET = "forget"
+    """"Forget me": delete the person's personal rows."""
+    QUEUE = "queue"
+    """Comms: queue a URL for sharing; ``text`` holds the URL and anything after it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,18 +71,79 @@ _WORD = regex.compile(r"\w+")
 PASTED_POST_CHARS = 200
 
 
+_PHRASES: dict[Intent, frozenset[str]] = {
+    Intent.SHARE: frozenset(
+        {
+            "share", "delen", "suggestions", "suggestion", "suggesties", "suggestie",
+            "what can i share", "what could i share", "what should i share",
+            "anything to share", "something to share", "give me something to share",
+            "what to share", "content", "wat kan ik delen", "wat zal ik delen",
+            "wat kan ik vandaag delen", "iets om te delen", "heb je iets om te delen",
+            "wat te delen", "wat valt er te delen",
+        }
+    ),
+    Intent.MYDATA: frozenset(
+        {
+            "mydata", "my data", "mijn data", "mijn gegevens", "export", "export my data",
+            "what do you know about me", "what do you store about me", "what data do you have",
+            "wat weet je over mij", "wat weet je van mij", "welke gegevens heb je van mij",
+            "exporteer mijn gegevens",
+        }
+    ),
+    Intent.FORGET: frozenset(
+        {
+            "forget", "forget me", "delete my data", "remove my data", "erase my data",
+            "vergeet", "vergeet mij", "vergeet me", "verwijder mijn gegevens",
+            "wis mijn gegevens",
+        }
+    ),
+}
+_PREFIXES: dict[Intent, tuple[str, ...]] = {
+    Intent.SETTINGS: (
+        "settings", "setting", "instellingen", "instelling", "topics", "topic",
+        "onderwerpen", "onderwerp", "digest",
+    ),
+    Intent.PRIVACY: ("privacy", "tracking", "opt out", "opt-out", "opt in", "opt-in"),
+    Intent.QUEUE: ("queue", "wachtrij", "inplannen"),
+}
+_URL = regex.compile(r"https?://\S+", regex.IGNORECASE)
+
+
+def _command(simple: str, stripped: str) -> Understood | None:
+    for intent, phrases in _PHRASES.items():
+        if simple in phrases:
+            return Understood(intent=intent, text="")
+    for intent, prefixes in _PREFIXES.items():
+        for prefix in prefixes:
+            if simple == prefix or simple.startswith(prefix + " "):
+                # Settings and privacy keep the whole (folded) command, such as
+                # "digest weekly" or "opt out", for the feature to read.
+                rest = simple
+                if intent is Intent.QUEUE:
+                    url = _URL.search(stripped)
+                    if url is None:
+                        return None
+                    rest = stripped[url.start():].strip()
+                return Understood(intent=intent, text=rest)
+    return None
+
+
 def understand(text: str) -> Understood:
     """Decide what ``text`` asks for."""
     stripped = text.strip()
     if not stripped:
         return Understood(intent=Intent.EMPTY, text="")
-    simple = fold(stripped).strip(" !.?")
+    simple = " ".join(fold(stripped).strip(" !.?").replace("?", " ").split())
     if simple in HELP_WORDS or stripped == "?":
         return Understood(intent=Intent.HELP, text="")
+    if len(simple) <= 200:
+        command = _command(simple, stripped)
+        if command is not None:
+            return command
 
-    command = _CHECK_COMMAND.match(stripped)
-    if command and command.group("draft").strip():
-        return Understood(intent=Intent.CHECK, text=command.group("draft").strip())
+    check_command = _CHECK_COMMAND.match(stripped)
+    if check_command and check_command.group("draft").strip():
+        return Understood(intent=Intent.CHECK, text=check_command.group("draft").strip())
 
     lead_in = _LEAD_IN.match(stripped)
     if lead_in:

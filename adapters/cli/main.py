@@ -17,6 +17,12 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from adapters.cli.content import content_app, feeds_app
+from adapters.cli.people import people_app, privacy_app
+from adapters.cli.report import report
+from adapters.cli.scheduler import scheduler
+from adapters.cli.serve import serve
+from adapters.cli.teams import teams_app
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
 from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
@@ -35,6 +41,15 @@ app = typer.Typer(
 )
 guidelines_app = typer.Typer(help="Work with the guidelines files.", no_args_is_help=True)
 app.add_typer(guidelines_app, name="guidelines")
+# Each command group lives in its own module beside this one.
+app.add_typer(content_app, name="content")
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(privacy_app, name="privacy")
+app.add_typer(people_app, name="people")
+app.add_typer(teams_app, name="teams")
+app.command("report")(report)
+app.command("scheduler")(scheduler)
+app.command("serve")(serve)
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -48,7 +48,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of ``text``, in order."""
-    return _WORD.findall(fold(text))
+    found: list[str] = _WORD.findall(fold(text))
+    return found
 
 
 def content_words(text: str) -> list[str]:

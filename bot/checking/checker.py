@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -178,32 +179,46 @@ def _plan_for(guidelines: Guidelines) -> _Plan:
     return plan
 
 
-def _term_matches(plan: _Plan, hits: list[TermHit]) -> tuple[dict[int, list[Span]], set[int]]:
-    """Per indexed entry its matches, as its own pattern would find them; and the
-    conditional entries whose required terms occur."""
+Spans = list[tuple[int, int]]
+
+
+def _term_matches(plan: _Plan, hits: list[TermHit]) -> tuple[dict[int, Spans], set[int]]:
+    """Each indexed check's matches, as its own pattern would find them, and the
+    conditional checks whose required terms occur."""
     at: dict[int, list[tuple[int, int, int]]] = {}
     required: set[int] = set()
     for start, end, key in hits:
         for index in plan.owners.get(key, ()):
             at.setdefault(index, []).append((start, -len(key), end))
         required.update(plan.requirers.get(key, ()))
-    matches: dict[int, list[Span]] = {}
+    matches: dict[int, Spans] = {}
     for index, found in at.items():
-        # Like finditer over the check's alternation: leftmost first, the longest term
-        # at a position, and no overlaps within one check.
+        # As finditer over the check's own alternation would: leftmost first, the
+        # longest term at a position, no overlaps; a conditional needs only the first.
         found.sort()
-        chosen: list[Span] = []
+        chosen: Spans = []
         after = 0
         for start, _, end in found:
             if start >= after:
-                chosen.append((start, end, ""))
+                chosen.append((start, end))
                 after = end
         matches[index] = chosen
     return matches, required
 
 
+def _own_matches(entry: _Entry, text: str) -> tuple[Spans, bool]:
+    """A terms or conditional check run by its own patterns: its matches, and whether a
+    conditional's required terms occur."""
+    if entry.check.kind == "terms":
+        return [m.span() for m in entry.pattern.finditer(text)], False
+    first = entry.pattern.search(text)
+    if first is None:
+        return [], False
+    return [first.span()], entry.require.search(text) is not None
+
+
 class _Run:
-    """The findings of one draft, collected per check."""
+    """The findings of one draft, collected check by check."""
 
     def __init__(self, text: str, plan: _Plan, language: str) -> None:
         self.text = text
@@ -213,90 +228,71 @@ class _Run:
         self.deadline = time.monotonic() + PATTERN_BUDGET
         self._detected: dict[Detector, list[Span]] | None = None
 
-    def add(self, entry: _Entry, start: int, end: int, message: str) -> None:
-        if start >= end:
-            return
+    def add(self, entry: _Entry, spans: Iterable[tuple[int, int]], message: str) -> None:
         rule, guidelines = entry.rule, self.plan.guidelines
         contact = guidelines.contacts.get(rule.owner)
-        finding = Finding(
-            rule_id=rule.id,
-            severity=entry.check.severity,
-            message=message,
-            start=start,
-            end=end,
-            match=self.text[start:end],
-            rule_title=guidelines.text(rule.title, self.language),
-            owner=contact.name if contact is not None else rule.owner,
-        )
-        key = (rule.id, start, end)
-        earlier = self.found.get(key)
-        if earlier is None or (
-            finding.severity is Severity.BLOCK and earlier.severity is not Severity.BLOCK
-        ):
-            self.found[key] = finding
+        for start, end in spans:
+            if start >= end:
+                continue  # an empty match points at nothing
+            finding = Finding(
+                rule_id=rule.id,
+                severity=entry.check.severity,
+                message=message,
+                start=start,
+                end=end,
+                match=self.text[start:end],
+                rule_title=guidelines.text(rule.title, self.language),
+                owner=contact.name if contact is not None else rule.owner,
+            )
+            key = (rule.id, start, end)
+            earlier = self.found.get(key)
+            if earlier is None or (
+                finding.severity is Severity.BLOCK and earlier.severity is not Severity.BLOCK
+            ):
+                self.found[key] = finding
 
-    def message(self, entry: _Entry, **context: str) -> str:
+    def message(self, entry: _Entry, key: str, **values: str) -> str:
+        """The check's own message, else the catalogue's ``key`` (``check.rule_default``
+        gets the rule's title and answer)."""
         guidelines, language = self.plan.guidelines, self.language
         if entry.check.message:
             return guidelines.text(entry.check.message, language)
-        if "detector" in context:
-            return t(language, f"check.detector.{context['detector']}")
-        if entry.check.kind == "conditional":
-            return t(language, "check.conditional", match=context["match"])
-        return t(
-            language,
-            "check.rule_default",
-            title=guidelines.text(entry.rule.title, language),
-            answer=guidelines.text(entry.rule.answer, language),
-        )
+        if key == "check.rule_default":
+            values["title"] = guidelines.text(entry.rule.title, language)
+            values["answer"] = guidelines.text(entry.rule.answer, language)
+        return t(language, key, **values)
 
-    def detected(self) -> dict[Detector, list[Span]]:
-        if self._detected is None:
-            self._detected = run_detectors(self.text, self.plan.detectors)
-        return self._detected
+    def terms(self, entry: _Entry, spans: Spans, required_found: bool) -> None:
+        if entry.check.kind == "terms":
+            if spans:
+                self.add(entry, spans, self.message(entry, "check.rule_default"))
+        elif spans and not required_found:
+            start, end = spans[0]
+            message = self.message(entry, "check.conditional", match=self.text[start:end])
+            self.add(entry, spans[:1], message)
 
-    def pattern_matches(self, entry: _Entry) -> list[tuple[int, int]]:
+    def pattern(self, entry: _Entry) -> None:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             logger.warning("rule %s: pattern check skipped, draft out of time", entry.rule.id)
-            return []
+            return
         try:
-            spans = [
-                m.span()
-                for m in entry.pattern.finditer(self.text, timeout=min(MATCH_TIMEOUT, remaining))
-            ]
+            timeout = min(MATCH_TIMEOUT, remaining)
+            spans = [m.span() for m in entry.pattern.finditer(self.text, timeout=timeout)]
         except TimeoutError:
             logger.warning("rule %s: pattern check skipped, it timed out", entry.rule.id)
-            return []
-        return spans
+            return
+        if spans:
+            self.add(entry, spans, self.message(entry, "check.rule_default"))
 
-    def run_indexed(self, entry: _Entry, matches: list[Span], required: bool) -> None:
-        if entry.check.kind == "terms":
-            for start, end, _ in matches:
-                self.add(entry, start, end, self.message(entry))
-        elif not required:
-            start, end, _ = matches[0]
-            self.add(entry, start, end, self.message(entry, match=self.text[start:end]))
-
-    def run(self, entry: _Entry) -> None:
-        kind, text = entry.check.kind, self.text
-        if kind == "terms":
-            for match in entry.pattern.finditer(text):
-                self.add(entry, match.start(), match.end(), self.message(entry))
-        elif kind == "conditional":
-            first = entry.pattern.search(text)
-            if first is not None and entry.require.search(text) is None:
-                message = self.message(entry, match=first.group())
-                self.add(entry, first.start(), first.end(), message)
-        elif kind == "pattern":
-            for start, end in self.pattern_matches(entry):
-                self.add(entry, start, end, self.message(entry))
-        else:
-            detected = self.detected()
-            for detector in entry.check.detect:
-                message = self.message(entry, detector=detector.value)
-                for start, end, _ in detected.get(detector, ()):
-                    self.add(entry, start, end, message)
+    def detect(self, entry: _Entry) -> None:
+        if self._detected is None:
+            self._detected = run_detectors(self.text, self.plan.detectors)
+        for detector in entry.check.detect:
+            found = self._detected.get(detector, [])
+            if found:
+                message = self.message(entry, f"check.detector.{detector.value}")
+                self.add(entry, [(start, end) for start, end, _ in found], message)
 
 
 def check(text: str, guidelines: Guidelines, *, language: str, today: date) -> CheckResult:
@@ -307,17 +303,17 @@ def check(text: str, guidelines: Guidelines, *, language: str, today: date) -> C
     verdict is BLOCK if any finding blocks, WARN if any warns, else OK. A pattern check
     that runs out of time on this draft is skipped and logged; checking never hangs.
     """
+    version = guidelines.version
     if not text:
-        return CheckResult(
-            verdict=CheckVerdict.OK, findings=(), guidelines_version=guidelines.version
-        )
+        return CheckResult(verdict=CheckVerdict.OK, findings=(), guidelines_version=version)
     plan = _plan_for(guidelines)
     run = _Run(text, plan, language)
     hits = plan.index.scan(text) if plan.index is not None else []
-    if hits is None:
-        matches, required, one_by_one = {}, set(), plan.indexed
-    else:
-        (matches, required), one_by_one = _term_matches(plan, hits), []
+    matches: dict[int, Spans] = {}
+    required: set[int] = set()
+    one_by_one: list[int] = plan.indexed if hits is None else []
+    if hits is not None:
+        matches, required = _term_matches(plan, hits)
     active: dict[int, bool] = {}
     for index in sorted({*matches, *plan.always, *one_by_one}):
         entry = plan.entries[index]
@@ -326,10 +322,16 @@ def check(text: str, guidelines: Guidelines, *, language: str, today: date) -> C
             active[rule] = entry.rule.is_active(today)
         if not active[rule]:
             continue
-        if index in matches:
-            run.run_indexed(entry, matches[index], index in required)
+        kind = entry.check.kind
+        if kind in ("terms", "conditional"):
+            if index in matches:
+                run.terms(entry, matches[index], index in required)
+            else:
+                run.terms(entry, *_own_matches(entry, text))
+        elif kind == "pattern":
+            run.pattern(entry)
         else:
-            run.run(entry)
+            run.detect(entry)
     findings = tuple(sorted(run.found.values(), key=lambda f: (f.start, f.end, f.rule_id)))
     severities = {f.severity for f in findings}
     if Severity.BLOCK in severities:
@@ -338,4 +340,4 @@ def check(text: str, guidelines: Guidelines, *, language: str, today: date) -> C
         verdict = CheckVerdict.WARN
     else:
         verdict = CheckVerdict.OK
-    return CheckResult(verdict=verdict, findings=findings, guidelines_version=guidelines.version)
+    return CheckResult(verdict=verdict, findings=findings, guidelines_version=version)

@@ -111,4 +111,13 @@ MESSAGES: dict[str, str] = {
     "cli.valid": "Valid: {files} file(s), {rules} rules, {principles} principles, {contacts} contacts, version {version}, {warnings} warning(s).",
     "cli.invalid": "Not valid: {errors} error(s), {warnings} warning(s). A running bot keeps serving the last valid version until these are fixed.",
     "console.bye": "Bye! Happy posting.",
+    "action.unknown": "That button no longer works here. Ask me again, or type help.",
+    # --- content ---
+    # --- suggestions ---
+    # --- privacy ---
+    # --- settings ---
+    # --- digests ---
+    # --- reports ---
+    # --- slack ---
+    # --- teams ---
 }

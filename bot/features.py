@@ -1,0 +1,78 @@
+"""The extension point for what the bot can do beyond answering and checking.
+
+A feature (content suggestions, settings, privacy, comms queueing) claims intents and
+action names; the conversation routes messages and button presses to it with a
+``Context`` that says who is asking, in which language, and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.guidelines.model import Guidelines
+from bot.intents import Intent, Understood
+from bot.models import ConversationRef, IncomingAction, Part, Platform, Reply
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """Who is asking, where, in which language and when."""
+
+    platform: Platform
+    platform_user_id: str
+    user_id: int | None
+    """The person's row in the database (None when there is no storage)."""
+    conversation: ConversationRef
+    language: str
+    now: datetime
+    guidelines: Guidelines
+    roles: frozenset[str]
+    user_name: str | None = None
+    delivery_id: str | None = None
+    """The platform's id of this message or button press, for idempotent recording."""
+
+
+class Feature(Protocol):
+    """Something the bot can do, reached by intents in messages and by action names."""
+
+    intents: frozenset[Intent]
+    action_prefix: str
+    """Actions named ``<action_prefix>.<something>`` are routed to this feature."""
+
+    async def on_message(self, ctx: Context, understood: Understood) -> Reply:
+        """Reply to a message whose intent this feature claims."""
+        ...
+
+    async def on_action(self, ctx: Context, action: IncomingAction) -> Reply | None:
+        """Handle a button press or form; a reply replaces the message it came from."""
+        ...
+
+    async def preface(self, ctx: Context) -> tuple[Part, ...]:
+        """Parts to show before any reply to this person now (usually none)."""
+        ...
+
+
+class EventSink(Protocol):
+    """Where the participation log is written (question_asked, draft_checked, ...)."""
+
+    async def record(
+        self,
+        kind: str,
+        *,
+        ctx: Context,
+        key: str,
+        item_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Record one event once: a second call with the same ``key`` changes nothing."""
+        ...
+
+
+class Sender(Protocol):
+    """An adapter that can start a conversation (for digests and notices)."""
+
+    async def send(self, *, to: ConversationRef, reply: Reply) -> None:
+        """Deliver ``reply`` to ``to``; raise when it could not be delivered."""
+        ...

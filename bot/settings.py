@@ -1,0 +1,88 @@
+"""Typed settings from the environment, checked once at start-up.
+
+A missing or malformed setting stops start-up with one sentence that names it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it and says what to do."""
+
+
+def _list(value: str | None) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    return frozenset(item.strip() for item in value.replace(";", ",").split(",") if item.strip())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the core needs to know about its deployment."""
+
+    guidelines: Path = Path("guidelines")
+    database_url: str = "sqlite:///merkwerker.db"
+    public_url: str | None = None
+    """Base URL of the web process, for tracked ``/r/<token>`` links; None = direct links."""
+    comms: frozenset[str] = field(default_factory=frozenset)
+    """People who may queue and approve content: ``platform:user_id`` or a bare user id."""
+    admins: frozenset[str] = field(default_factory=frozenset)
+    timezone: str = "Europe/Amsterdam"
+    """Default time zone for people who did not choose one."""
+    environment: str = "production"
+    secret: str = ""
+    """Key for signing share tokens; generated per database when empty."""
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, guidelines: Path | None = None,
+        database_url: str | None = None,
+    ) -> Settings:
+        """Read ``MERKWERKER_*``, ``DATABASE_URL``; raise ``SettingsError`` on a bad value."""
+        env = os.environ if env is None else env
+        public_url = env.get("MERKWERKER_PUBLIC_URL", "").strip() or None
+        if public_url is not None:
+            parts = urlsplit(public_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise SettingsError(
+                    f"MERKWERKER_PUBLIC_URL is {public_url!r}; it must be a full http(s) URL "
+                    "such as https://merkwerker.example.com"
+                )
+            public_url = public_url.rstrip("/")
+        timezone = env.get("MERKWERKER_TIMEZONE", "").strip() or "Europe/Amsterdam"
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"MERKWERKER_TIMEZONE is {timezone!r}, which is not a known time zone; "
+                "use a name such as Europe/Amsterdam"
+            ) from None
+        folder = guidelines or Path(env.get("MERKWERKER_GUIDELINES", "").strip() or "guidelines")
+        url = database_url or env.get("DATABASE_URL", "").strip() or "sqlite:///merkwerker.db"
+        return cls(
+            guidelines=folder,
+            database_url=url,
+            public_url=public_url,
+            comms=_list(env.get("MERKWERKER_COMMS")),
+            admins=_list(env.get("MERKWERKER_ADMINS")),
+            timezone=timezone,
+            environment=env.get("MERKWERKER_ENV", "").strip() or "production",
+            secret=env.get("MERKWERKER_SECRET", "").strip(),
+        )
+
+    def roles_for(self, platform: str, user_id: str) -> frozenset[str]:
+        """The configured roles of a person (``comms``, ``admin``)."""
+        keys = {f"{platform}:{user_id}", user_id}
+        roles = set()
+        if keys & self.comms:
+            roles.add("comms")
+        if keys & self.admins:
+            roles.update({"admin", "comms"})
+        return frozenset(roles)

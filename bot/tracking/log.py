@@ -1,0 +1,120 @@
+"""The participation log: what people did with the bot and the content, recorded once.
+
+Every event carries an idempotency key, so a retried delivery (Slack and Teams both
+retry) is recorded once. People who opted out of personal tracking are recorded
+without their identity: the event counts, the person does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.features import Context
+from bot.storage.tables import Event, User
+
+log = logging.getLogger(__name__)
+
+EVENT_KINDS = frozenset(
+    {
+        "suggested",
+        "share_link_opened",
+        "marked_shared",
+        "dismissed",
+        "link_clicked",
+        "question_asked",
+        "draft_checked",
+        "settings_changed",
+    }
+)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventLog:
+    """Writes participation events; an ``EventSink`` for the conversation."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def record_event(
+        self,
+        kind: str,
+        *,
+        key: str,
+        user_id: int | None,
+        item_id: int | None = None,
+        share_id: int | None = None,
+        network: str | None = None,
+        reason: str | None = None,
+        detail: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> bool:
+        """Record one event; False when ``key`` was recorded before (nothing changes then).
+
+        The person's identity is left out when they opted out of tracking; their team is
+        kept so aggregates stay right.
+        """
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {kind!r}")
+        if not key or len(key) > 200:
+            raise ValueError("an event needs an idempotency key of 1 to 200 characters")
+        with Session(self.engine) as session:
+            team: str | None = None
+            if user_id is not None:
+                user = session.get(User, user_id)
+                if user is not None:
+                    team = user.team
+                    if not user.tracking:
+                        user_id = None
+                else:
+                    user_id = None
+            session.add(
+                Event(
+                    idempotency_key=key,
+                    kind=kind,
+                    occurred_at=occurred_at or self.clock(),
+                    user_id=user_id,
+                    team=team,
+                    item_id=item_id,
+                    share_id=share_id,
+                    network=network,
+                    reason=(reason or None) and reason[:500],
+                    detail=(detail or None) and detail[:500],
+                )
+            )
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                return False
+        return True
+
+    async def record(
+        self,
+        kind: str,
+        *,
+        ctx: Context,
+        key: str,
+        item_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Record an event for the person in ``ctx`` (the ``EventSink`` interface)."""
+        await asyncio.to_thread(
+            self.record_event,
+            kind,
+            key=key,
+            user_id=ctx.user_id,
+            item_id=item_id,
+            detail=detail,
+            occurred_at=ctx.now,
+        )
