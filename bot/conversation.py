@@ -18,11 +18,21 @@ from bot.checking import CheckResult, check
 from bot.features import Context, EventSink, Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.model import Guidelines
-from bot.i18n import SUPPORTED
+from bot.i18n import SUPPORTED, t
 from bot.i18n.detect import language_from_locale, language_of
 from bot.inputs import TextTooLong, clean_text
 from bot.intents import Intent, Understood, understand
-from bot.models import ConversationRef, IncomingAction, IncomingMessage, Part, Platform, Reply
+from bot.models import (
+    ConversationRef,
+    Divider,
+    Fact,
+    IncomingAction,
+    IncomingMessage,
+    Part,
+    Platform,
+    Reply,
+    Text,
+)
 from bot.replies import answer_reply, check_reply, help_reply, notice_reply
 from bot.settings import Settings
 from bot.storage import Store
@@ -183,6 +193,47 @@ class Merkwerker:
             log.warning("no feature handles action %r", action.action)
             return notice_reply("action.unknown", language=language)
         return await feature.on_action(ctx, action)
+
+    async def home(
+        self,
+        *,
+        platform: Platform,
+        platform_user_id: str,
+        conversation: ConversationRef,
+        locale: str | None = None,
+        user_name: str | None = None,
+    ) -> Reply:
+        """The person's home view: the principles, then what each feature shows there."""
+        await self._refresh()
+        language = self.language_for("", locale)
+        if locale is None:
+            language = await self._stored_language(platform, platform_user_id) or language
+        ctx = await self.context(
+            platform=platform,
+            platform_user_id=platform_user_id,
+            conversation=conversation,
+            language=language,
+            user_name=user_name,
+        )
+        guidelines = ctx.guidelines
+        parts: list[Part] = [
+            Text(text=t(language, "home.title", organisation=guidelines.organisation), style="heading"),
+            Text(text=t(language, "answer.general.intro", organisation=guidelines.organisation)),
+        ]
+        parts.extend(
+            Fact(label=guidelines.text(p.title, language), value=guidelines.text(p.text, language))
+            for p in guidelines.principles
+        )
+        for feature in self.features:
+            try:
+                extra = await feature.home(ctx)
+            except Exception:
+                log.exception("home view of %s failed", type(feature).__name__)
+                continue
+            if extra:
+                parts.append(Divider())
+                parts.extend(extra)
+        return Reply(parts=tuple(parts), language=language, kind="home")
 
     async def remember_conversation(self, ref: ConversationRef, *, user_id: int | None) -> None:
         """Store where to reach this person later (for digests), if storage can."""

@@ -53,6 +53,10 @@ class Feature(Protocol):
         """Parts to show before any reply to this person now (usually none)."""
         ...
 
+    async def home(self, ctx: Context) -> tuple[Part, ...]:
+        """Parts for the person's home view (Slack App Home): suggestions, activity, settings."""
+        ...
+
 
 class EventSink(Protocol):
     """Where the participation log is written (question_asked, draft_checked, ...)."""

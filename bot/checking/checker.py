@@ -132,8 +132,9 @@ def _build(guidelines: Guidelines) -> _Plan:
             plan.entries.append(entry)
             own = _keys(check.terms if check.kind == "terms" else check.if_any)
             required = _keys(check.require_any)
-            # Terms checks whose terms are all in the index are answered by one scan;
-            # anything else (a hand-made pattern without terms) runs on its own.
+            # Terms and conditional checks are answered from one scan of the term index,
+            # which finds what compile_terms (the loader's compiler) would. A check that
+            # has a compiled pattern but no terms to index runs on its own.
             if own and (
                 check.kind == "terms"
                 or (check.kind == "conditional" and (required or check.compiled_require is None))

@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "cli.valid": "Valid: {files} file(s), {rules} rules, {principles} principles, {contacts} contacts, version {version}, {warnings} warning(s).",
     "cli.invalid": "Not valid: {errors} error(s), {warnings} warning(s). A running bot keeps serving the last valid version until these are fixed.",
     "console.bye": "Bye! Happy posting.",
+    "home.title": "Merkwerker at {organisation}",
     "action.unknown": "That button no longer works here. Ask me again, or type help.",
     # --- content ---
     # --- suggestions ---

@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "cli.valid": "Geldig: {files} bestand(en), {rules} regels, {principles} principes, {contacts} contacten, versie {version}, {warnings} waarschuwing(en).",
     "cli.invalid": "Niet geldig: {errors} fout(en), {warnings} waarschuwing(en). Een draaiende bot blijft de laatste geldige versie gebruiken tot deze zijn opgelost.",
     "console.bye": "Tot ziens! Veel plezier met posten.",
+    "home.title": "Merkwerker bij {organisation}",
     "action.unknown": "Die knop werkt hier niet meer. Vraag het opnieuw, of typ help.",
     # --- content ---
     # --- suggestions ---
