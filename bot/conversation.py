@@ -96,7 +96,9 @@ class Merkwerker:
         roles = set(self.settings.roles_for(platform.value, platform_user_id))
         if self.store is not None and hasattr(self.store, "roles_of"):
             try:
-                roles |= await asyncio.to_thread(self.store.roles_of, platform.value, platform_user_id)
+                roles |= await asyncio.to_thread(
+                    self.store.roles_of, platform.value, platform_user_id
+                )
             except Exception:
                 log.exception("could not read roles")
         return Context(
@@ -120,12 +122,13 @@ class Merkwerker:
     async def handle(self, message: IncomingMessage) -> Reply:
         """Reply to ``message``: help, a check of a draft, or an answer from the rules."""
         await self._refresh()
-        guidelines = self.library.current
         language = self.language_for(message.text, message.locale)
         try:
             text = clean_text(message.text)
         except TextTooLong as error:
-            return notice_reply("input.too_long", language=language, length=error.length, limit=error.limit)
+            return notice_reply(
+                "input.too_long", language=language, length=error.length, limit=error.limit
+            )
         understood = understand(text)
         if understood.intent is Intent.EMPTY:
             return notice_reply("input.empty", language=language)
@@ -149,7 +152,9 @@ class Merkwerker:
         if understood.intent is Intent.HELP:
             return help_reply(guidelines, language=language)
         if understood.intent is Intent.CHECK:
-            result = await self.check(understood.text, language=language, user_id=ctx.user_id, ctx=ctx)
+            result = await self.check(
+                understood.text, language=language, user_id=ctx.user_id, ctx=ctx
+            )
             return check_reply(result, guidelines, language=language)
         feature = self._feature_for_intent(understood.intent)
         if feature is not None:
@@ -217,7 +222,10 @@ class Merkwerker:
         )
         guidelines = ctx.guidelines
         parts: list[Part] = [
-            Text(text=t(language, "home.title", organisation=guidelines.organisation), style="heading"),
+            Text(
+                text=t(language, "home.title", organisation=guidelines.organisation),
+                style="heading",
+            ),
             Text(text=t(language, "answer.general.intro", organisation=guidelines.organisation)),
         ]
         parts.extend(
@@ -245,7 +253,9 @@ class Merkwerker:
         if self.store is None or not hasattr(self.store, "user_language"):
             return None
         try:
-            language: str | None = await asyncio.to_thread(self.store.user_language, platform.value, user_id)
+            language: str | None = await asyncio.to_thread(
+                self.store.user_language, platform.value, user_id
+            )
             return language
         except Exception:
             log.exception("could not read the stored language")
@@ -262,7 +272,12 @@ class Merkwerker:
         return detected if detected in supported else supported[0]
 
     async def ask(
-        self, question: str, *, language: str, user_id: int | None = None, ctx: Context | None = None
+        self,
+        question: str,
+        *,
+        language: str,
+        user_id: int | None = None,
+        ctx: Context | None = None,
     ) -> Answer:
         """Answer ``question`` and record it (unanswered ones are kept for the rule owners)."""
         guidelines = self.library.current
@@ -311,7 +326,9 @@ class Merkwerker:
         if self.events is None or ctx.delivery_id is None:
             return
         try:
-            await self.events.record(kind, ctx=ctx, key=f"{kind}:{ctx.platform.value}:{ctx.delivery_id}", detail=detail)
+            await self.events.record(
+                kind, ctx=ctx, key=f"{kind}:{ctx.platform.value}:{ctx.delivery_id}", detail=detail
+            )
         except Exception:  # the log must never cost the person their answer
             log.exception("could not record %s", kind)
 

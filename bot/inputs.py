@@ -11,7 +11,9 @@ MAX_TEXT_CHARS = 50_000
 
 # Control characters other than tab and newline, and the zero-width/bidi marks that
 # can hide words from a check ("Pro\u200bject Falcon").
-_INVISIBLE = regex.compile(r"[\p{Cc}--[\t\n]]|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", regex.V1)
+_INVISIBLE = regex.compile(
+    r"[\p{Cc}--[\t\n]]|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", regex.V1
+)
 
 
 class TextTooLong(ValueError):

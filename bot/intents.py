@@ -44,9 +44,26 @@ class Understood:
 
 HELP_WORDS = frozenset(
     {
-        "help", "hulp", "helpen", "?", "hi", "hoi", "hallo", "hello", "hey", "start", "menu",
-        "goedemorgen", "goedemiddag", "good morning", "wat kun je", "wat kan je",
-        "wat kun je allemaal", "what can you do", "how does this work", "hoe werkt dit",
+        "help",
+        "hulp",
+        "helpen",
+        "?",
+        "hi",
+        "hoi",
+        "hallo",
+        "hello",
+        "hey",
+        "start",
+        "menu",
+        "goedemorgen",
+        "goedemiddag",
+        "good morning",
+        "wat kun je",
+        "wat kan je",
+        "wat kun je allemaal",
+        "what can you do",
+        "how does this work",
+        "hoe werkt dit",
     }
 )
 
@@ -62,8 +79,21 @@ _LEAD_IN = regex.compile(
 )
 _LEAD_IN_WORDS = frozenset(
     {
-        "dit", "deze", "onderstaand", "onderstaande", "hieronder", "bericht", "tekst",
-        "concept", "this", "below", "following", "draft", "text", "message", "tweet",
+        "dit",
+        "deze",
+        "onderstaand",
+        "onderstaande",
+        "hieronder",
+        "bericht",
+        "tekst",
+        "concept",
+        "this",
+        "below",
+        "following",
+        "draft",
+        "text",
+        "message",
+        "tweet",
     }
 )
 _HASHTAG_OR_LINK = regex.compile(r"(?:^|\s)#\w{2,}|https?://|www\.", regex.IGNORECASE)
@@ -74,34 +104,72 @@ PASTED_POST_CHARS = 200
 _PHRASES: dict[Intent, frozenset[str]] = {
     Intent.SHARE: frozenset(
         {
-            "share", "delen", "suggestions", "suggestion", "suggesties", "suggestie",
-            "what can i share", "what could i share", "what should i share",
-            "anything to share", "something to share", "give me something to share",
-            "what to share", "content", "wat kan ik delen", "wat zal ik delen",
-            "wat kan ik vandaag delen", "iets om te delen", "heb je iets om te delen",
-            "wat te delen", "wat valt er te delen",
+            "share",
+            "delen",
+            "suggestions",
+            "suggestion",
+            "suggesties",
+            "suggestie",
+            "what can i share",
+            "what could i share",
+            "what should i share",
+            "anything to share",
+            "something to share",
+            "give me something to share",
+            "what to share",
+            "content",
+            "wat kan ik delen",
+            "wat zal ik delen",
+            "wat kan ik vandaag delen",
+            "iets om te delen",
+            "heb je iets om te delen",
+            "wat te delen",
+            "wat valt er te delen",
         }
     ),
     Intent.MYDATA: frozenset(
         {
-            "mydata", "my data", "mijn data", "mijn gegevens", "export", "export my data",
-            "what do you know about me", "what do you store about me", "what data do you have",
-            "wat weet je over mij", "wat weet je van mij", "welke gegevens heb je van mij",
+            "mydata",
+            "my data",
+            "mijn data",
+            "mijn gegevens",
+            "export",
+            "export my data",
+            "what do you know about me",
+            "what do you store about me",
+            "what data do you have",
+            "wat weet je over mij",
+            "wat weet je van mij",
+            "welke gegevens heb je van mij",
             "exporteer mijn gegevens",
         }
     ),
     Intent.FORGET: frozenset(
         {
-            "forget", "forget me", "delete my data", "remove my data", "erase my data",
-            "vergeet", "vergeet mij", "vergeet me", "verwijder mijn gegevens",
+            "forget",
+            "forget me",
+            "delete my data",
+            "remove my data",
+            "erase my data",
+            "vergeet",
+            "vergeet mij",
+            "vergeet me",
+            "verwijder mijn gegevens",
             "wis mijn gegevens",
         }
     ),
 }
 _PREFIXES: dict[Intent, tuple[str, ...]] = {
     Intent.SETTINGS: (
-        "settings", "setting", "instellingen", "instelling", "topics", "topic",
-        "onderwerpen", "onderwerp", "digest",
+        "settings",
+        "setting",
+        "instellingen",
+        "instelling",
+        "topics",
+        "topic",
+        "onderwerpen",
+        "onderwerp",
+        "digest",
     ),
     Intent.PRIVACY: ("privacy", "tracking", "opt out", "opt-out", "opt in", "opt-in"),
     Intent.QUEUE: ("queue", "wachtrij", "inplannen"),
@@ -123,7 +191,7 @@ def _command(simple: str, stripped: str) -> Understood | None:
                     url = _URL.search(stripped)
                     if url is None:
                         return None
-                    rest = stripped[url.start():].strip()
+                    rest = stripped[url.start() :].strip()
                 return Understood(intent=intent, text=rest)
     return None
 

@@ -13,9 +13,15 @@ QUOTE_CHARS = 120
 
 
 def contact_text(contact: Contact, language: str) -> str:
-    """"Security Office (#ask-security, security@…)" in the reply's wording."""
+    """ "Security Office (#ask-security, security@…)" in the reply's wording."""
     if contact.where and contact.email:
-        return t(language, "contact.where_email", name=contact.name, where=contact.where, email=contact.email)
+        return t(
+            language,
+            "contact.where_email",
+            name=contact.name,
+            where=contact.where,
+            email=contact.email,
+        )
     if contact.where:
         return t(language, "contact.where", name=contact.name, where=contact.where)
     if contact.email:
@@ -32,7 +38,9 @@ def answer_reply(answer: Answer, guidelines: Guidelines) -> Reply:
     lang = answer.language
     parts: list[Part] = [Text(text=t(lang, f"verdict.{answer.verdict.value}"), style="heading")]
     if answer.verdict is Verdict.GENERAL:
-        parts.append(Text(text=t(lang, "answer.general.intro", organisation=guidelines.organisation)))
+        parts.append(
+            Text(text=t(lang, "answer.general.intro", organisation=guidelines.organisation))
+        )
         for principle in answer.principles:
             parts.append(
                 Fact(
@@ -44,7 +52,9 @@ def answer_reply(answer: Answer, guidelines: Guidelines) -> Reply:
     elif answer.verdict is Verdict.UNKNOWN or answer.rule is None:
         parts.append(Text(text=t(lang, "answer.unknown")))
         if answer.contact is not None:
-            parts.append(Text(text=t(lang, "answer.unknown.ask", contact=contact_text(answer.contact, lang))))
+            parts.append(
+                Text(text=t(lang, "answer.unknown.ask", contact=contact_text(answer.contact, lang)))
+            )
         else:
             parts.append(Text(text=t(lang, "answer.unknown.nobody")))
     else:
@@ -52,7 +62,9 @@ def answer_reply(answer: Answer, guidelines: Guidelines) -> Reply:
         parts.append(Fact(label=t(lang, "label.rule"), value=guidelines.text(rule.title, lang)))
         parts.append(Text(text=guidelines.text(rule.answer, lang)))
         if answer.contact is not None:
-            parts.append(Fact(label=t(lang, "label.contact"), value=contact_text(answer.contact, lang)))
+            parts.append(
+                Fact(label=t(lang, "label.contact"), value=contact_text(answer.contact, lang))
+            )
         if answer.related:
             titles = ", ".join(guidelines.text(r.title, lang) for r in answer.related)
             parts.append(Fact(label=t(lang, "label.see_also"), value=titles))
@@ -68,13 +80,21 @@ def _quote(text: str) -> str:
 def check_reply(result: CheckResult, guidelines: Guidelines, *, language: str) -> Reply:
     """The reply to a draft check: overall verdict and each finding with its rule and owner."""
     lang = language
-    parts: list[Part] = [Text(text=t(lang, f"check.verdict.{result.verdict.value}"), style="heading")]
+    parts: list[Part] = [
+        Text(text=t(lang, f"check.verdict.{result.verdict.value}"), style="heading")
+    ]
     findings = result.findings
     if not findings:
         parts.append(Text(text=t(lang, "check.none")))
     else:
         count = len(findings)
-        parts.append(Text(text=t(lang, "check.found_one") if count == 1 else t(lang, "check.found_many", count=count)))
+        parts.append(
+            Text(
+                text=t(lang, "check.found_one")
+                if count == 1
+                else t(lang, "check.found_many", count=count)
+            )
+        )
         for finding in findings[:MAX_FINDINGS_SHOWN]:
             owner = guidelines.contacts.get(finding.owner)
             owner_text = contact_text(owner, lang) if owner else finding.owner
@@ -94,7 +114,9 @@ def check_reply(result: CheckResult, guidelines: Guidelines, *, language: str) -
             parts.append(Text(text=_quote(finding.match), style="quote"))
             parts.append(Text(text=finding.message))
         if count > MAX_FINDINGS_SHOWN:
-            parts.append(Text(text=t(lang, "check.more", count=count - MAX_FINDINGS_SHOWN), style="note"))
+            parts.append(
+                Text(text=t(lang, "check.more", count=count - MAX_FINDINGS_SHOWN), style="note")
+            )
     parts.append(Divider())
     parts.append(Text(text=t(lang, "check.enrich"), style="note"))
     parts.append(_version(lang, result.guidelines_version))
@@ -104,7 +126,11 @@ def check_reply(result: CheckResult, guidelines: Guidelines, *, language: str) -
 def help_reply(guidelines: Guidelines, *, language: str) -> Reply:
     """What the bot can do, with an example question from the guidelines themselves."""
     lang = language
-    example = "Mag ik zeggen voor welke klant ik werk?" if lang == "nl" else "Can I name the client I work for?"
+    example = (
+        "Mag ik zeggen voor welke klant ik werk?"
+        if lang == "nl"
+        else "Can I name the client I work for?"
+    )
     for rule in guidelines.rules:
         localized = [e for e in rule.examples if _looks_like(e, lang)]
         if localized:

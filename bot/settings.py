@@ -42,7 +42,10 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, env: Mapping[str, str] | None = None, *, guidelines: Path | None = None,
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        guidelines: Path | None = None,
         database_url: str | None = None,
     ) -> Settings:
         """Read ``MERKWERKER_*``, ``DATABASE_URL``; raise ``SettingsError`` on a bad value."""

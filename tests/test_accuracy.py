@@ -31,7 +31,9 @@ def evaluate() -> tuple[float, list[str], Counter[str]]:
     for item in items:
         expect = str(item["expect"])
         kinds[f"{item['lang']}:{'rule' if expect not in ('general', 'unknown') else expect}"] += 1
-        answer = answer_question(str(item["q"]), guidelines, language=str(item["lang"]), today=TODAY)
+        answer = answer_question(
+            str(item["q"]), guidelines, language=str(item["lang"]), today=TODAY
+        )
         got = answer.rule.id if answer.rule else answer.verdict.value
         if got != expect:
             misses.append(f"{item['q']!r}: expected {expect}, got {got}")
@@ -50,4 +52,6 @@ def test_question_set_is_big_and_balanced() -> None:
 
 def test_accuracy_stays_above_threshold() -> None:
     accuracy, misses, _ = evaluate()
-    assert accuracy >= THRESHOLD, f"accuracy {accuracy:.1%} < {THRESHOLD:.0%}:\n" + "\n".join(misses)
+    assert accuracy >= THRESHOLD, f"accuracy {accuracy:.1%} < {THRESHOLD:.0%}:\n" + "\n".join(
+        misses
+    )

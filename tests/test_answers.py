@@ -40,7 +40,9 @@ def test_matches_rule(guidelines: Guidelines, question: str, rule: str) -> None:
     assert answer.contact is not None and answer.contact.key == answer.rule.owner
 
 
-@pytest.mark.parametrize("question", ["wat mag ik posten?", "What may I post?", "what are the rules?"])
+@pytest.mark.parametrize(
+    "question", ["wat mag ik posten?", "What may I post?", "what are the rules?"]
+)
 def test_general_question_gets_the_principles(guidelines: Guidelines, question: str) -> None:
     answer = answer_question(question, guidelines, language="nl", today=TODAY)
     assert answer.verdict is Verdict.GENERAL
@@ -49,7 +51,8 @@ def test_general_question_gets_the_principles(guidelines: Guidelines, question: 
 
 
 @pytest.mark.parametrize(
-    "question", ["hoe laat gaat de kantine open?", "what is the wifi password?", "wie wint de Eredivisie?"]
+    "question",
+    ["hoe laat gaat de kantine open?", "what is the wifi password?", "wie wint de Eredivisie?"],
 )
 def test_off_topic_is_answered_honestly(guidelines: Guidelines, question: str) -> None:
     answer = answer_question(question, guidelines, language="en", today=TODAY)
@@ -75,4 +78,12 @@ def test_answer_json_shape(guidelines: Guidelines) -> None:
     assert data["language"] == "en"
     assert data["contact"]["name"] == "Security Office"
     assert data["guidelines_version"] == guidelines.version
-    assert set(data) >= {"verdict", "rule", "related", "answer", "language", "contact", "guidelines_version"}
+    assert set(data) >= {
+        "verdict",
+        "rule",
+        "related",
+        "answer",
+        "language",
+        "contact",
+        "guidelines_version",
+    }

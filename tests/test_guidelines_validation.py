@@ -18,20 +18,25 @@ def test_sample_guidelines_are_valid(tmp_path: Path) -> None:
     assert result.ok, messages(tmp_path / "g")
     assert result.guidelines is not None
     assert [r.id for r in result.guidelines.rules] == [
-        "client-names", "office-photos", "vacancies", "quiet-period",
+        "client-names",
+        "office-photos",
+        "vacancies",
+        "quiet-period",
     ]
     assert result.guidelines.languages == ("nl", "en")
     assert len(result.version) == 12
 
 
 def test_bad_verdict_names_file_line_and_the_allowed_values(tmp_path: Path) -> None:
-    folder = write_guidelines(tmp_path / "g", rules=RULES.replace("verdict: allowed", "verdict: maybe", 1))
+    folder = write_guidelines(
+        tmp_path / "g", rules=RULES.replace("verdict: allowed", "verdict: maybe", 1)
+    )
     result = load_guidelines(folder)
     assert not result.ok
     [problem] = result.problems
     assert problem.file == "g/rules.yaml"
     lines = RULES.splitlines()
-    expected_line = next(i for i, l in enumerate(lines, 1) if "verdict: allowed" in l)
+    expected_line = next(i for i, line in enumerate(lines, 1) if "verdict: allowed" in line)
     assert (problem.line, problem.column) == (expected_line, 14)
     assert problem.render("en") == (
         f"g/rules.yaml:{expected_line}:14: error: rules[2].verdict is 'maybe'; "
@@ -61,7 +66,9 @@ def test_duplicate_ids_across_files_point_at_both(tmp_path: Path) -> None:
     (folder / "more.yaml").write_text(RULES.split("  - id: office-photos")[0], encoding="utf-8")
     found = messages(folder)
     assert len(found) == 1
-    assert found[0].startswith("g/rules.yaml:2:9: error: rules[1].id 'client-names' is already used at g/more.yaml:2")
+    assert found[0].startswith(
+        "g/rules.yaml:2:9: error: rules[1].id 'client-names' is already used at g/more.yaml:2"
+    )
 
 
 def test_pathological_and_invalid_patterns_are_reported(tmp_path: Path) -> None:
@@ -84,7 +91,10 @@ def test_pathological_and_invalid_patterns_are_reported(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error_has_a_line_and_plain_advice(tmp_path: Path) -> None:
-    folder = write_guidelines(tmp_path / "g", rules=RULES.replace("    verdict: ask_first", "    verdict: ask_first\n   oops: [", 1))
+    folder = write_guidelines(
+        tmp_path / "g",
+        rules=RULES.replace("    verdict: ask_first", "    verdict: ask_first\n   oops: [", 1),
+    )
     [problem] = load_guidelines(folder).problems
     assert problem.file == "g/rules.yaml" and problem.line > 0
     assert "indentation" in problem.message("en")
@@ -107,7 +117,9 @@ def test_files_that_are_not_mappings_or_utf8(tmp_path: Path) -> None:
     (folder / "latin1.yml").write_bytes("organisation: Caf\xe9\n".encode("latin-1"))
     found = messages(folder)
     assert any(m.startswith("g/latin1.yml:1:1: error:") and "UTF-8" in m for m in found)
-    assert any(m.startswith("g/list.yaml:1:1: error:") and "should start with keys" in m for m in found)
+    assert any(
+        m.startswith("g/list.yaml:1:1: error:") and "should start with keys" in m for m in found
+    )
 
 
 def test_missing_and_empty_folders(tmp_path: Path) -> None:
@@ -117,16 +129,24 @@ def test_missing_and_empty_folders(tmp_path: Path) -> None:
 
 
 def test_window_and_dates(tmp_path: Path) -> None:
-    rules = RULES.replace("{from: 2026-12-15, until: 2027-01-28}", "{from: 2027-01-28, until: 2026-12-15}")
-    assert any("Swap the dates" in m for m in messages(write_guidelines(tmp_path / "a", rules=rules)))
+    rules = RULES.replace(
+        "{from: 2026-12-15, until: 2027-01-28}", "{from: 2027-01-28, until: 2026-12-15}"
+    )
+    assert any(
+        "Swap the dates" in m for m in messages(write_guidelines(tmp_path / "a", rules=rules))
+    )
     rules = RULES.replace("from: 2026-12-15", "from: 15-12-2026")
-    assert any("year-month-day" in m for m in messages(write_guidelines(tmp_path / "b", rules=rules)))
+    assert any(
+        "year-month-day" in m for m in messages(write_guidelines(tmp_path / "b", rules=rules))
+    )
 
 
 def test_version_changes_with_content_only(tmp_path: Path) -> None:
     a = load_guidelines(write_guidelines(tmp_path / "a")).version
     b = load_guidelines(write_guidelines(tmp_path / "b")).version
-    c = load_guidelines(write_guidelines(tmp_path / "c", rules=RULES.replace("Go ahead", "Sure"))).version
+    c = load_guidelines(
+        write_guidelines(tmp_path / "c", rules=RULES.replace("Go ahead", "Sure"))
+    ).version
     assert a == b != c
 
 

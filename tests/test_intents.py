@@ -14,16 +14,33 @@ from bot.intents import Intent, understand
         ("help", Intent.HELP, ""),
         ("Hoi!", Intent.HELP, ""),
         ("   ", Intent.EMPTY, ""),
-        ("mag ik zeggen voor welke klant ik werk?", Intent.ASK, "mag ik zeggen voor welke klant ik werk?"),
+        (
+            "mag ik zeggen voor welke klant ik werk?",
+            Intent.ASK,
+            "mag ik zeggen voor welke klant ik werk?",
+        ),
         ("check: Trots op ons team! #medewerker", Intent.CHECK, "Trots op ons team! #medewerker"),
         ("Controleer\nMooi project afgerond", Intent.CHECK, "Mooi project afgerond"),
-        ("mag ik dit posten: Vandaag live met Acme Bank!", Intent.CHECK, "Vandaag live met Acme Bank!"),
-        ("Is this ok to post?\nWe just shipped the new app for our client", Intent.CHECK,
-         "We just shipped the new app for our client"),
-        ("Proud of the team! #engineering https://example.org/news", Intent.CHECK,
-         "Proud of the team! #engineering https://example.org/news"),
-        ("Can I post about a conference I went to: is that fine?", Intent.ASK,
-         "Can I post about a conference I went to: is that fine?"),
+        (
+            "mag ik dit posten: Vandaag live met Acme Bank!",
+            Intent.CHECK,
+            "Vandaag live met Acme Bank!",
+        ),
+        (
+            "Is this ok to post?\nWe just shipped the new app for our client",
+            Intent.CHECK,
+            "We just shipped the new app for our client",
+        ),
+        (
+            "Proud of the team! #engineering https://example.org/news",
+            Intent.CHECK,
+            "Proud of the team! #engineering https://example.org/news",
+        ),
+        (
+            "Can I post about a conference I went to: is that fine?",
+            Intent.ASK,
+            "Can I post about a conference I went to: is that fine?",
+        ),
     ],
 )
 def test_understand(text: str, intent: Intent, payload: str) -> None:

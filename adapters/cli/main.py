@@ -90,9 +90,7 @@ def _open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
         return GuidelinesLibrary.open(path)
     except GuidelinesUnavailable as unavailable:
         lines = [t(language, "cli.guidelines_invalid", folder=str(path))]
-        lines += [
-            "  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR
-        ]
+        lines += ["  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR]
         lines.append(t(language, "cli.guidelines_hint", folder=str(path)))
         fail("\n".join(lines), 1)
 
@@ -132,7 +130,9 @@ def _print_json(data: dict[str, Any]) -> None:
 
 @app.command()
 def ask(
-    question: Annotated[str | None, typer.Argument(help="The question, or - to read it from standard input.")] = None,
+    question: Annotated[
+        str | None, typer.Argument(help="The question, or - to read it from standard input.")
+    ] = None,
     lang: LangOption = None,
     guidelines: GuidelinesOption = None,
     as_json: JsonOption = False,
@@ -152,7 +152,9 @@ def ask(
 
 @app.command()
 def check(
-    text: Annotated[str | None, typer.Argument(help="The draft post, or - to read it from standard input.")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help="The draft post, or - to read it from standard input.")
+    ] = None,
     lang: LangOption = None,
     guidelines: GuidelinesOption = None,
     as_json: JsonOption = False,
@@ -192,7 +194,9 @@ def chat(
     guidelines: GuidelinesOption = None,
     database: Annotated[
         str | None,
-        typer.Option("--database", help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."),
+        typer.Option(
+            "--database", help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -286,7 +290,9 @@ def validate(
                 style="green",
             )
         else:
-            out.print(t(language, "cli.invalid", errors=len(errors), warnings=len(warnings)), style="red")
+            out.print(
+                t(language, "cli.invalid", errors=len(errors), warnings=len(warnings)), style="red"
+            )
     raise typer.Exit(0 if result.ok else 1)
 
 
@@ -302,5 +308,3 @@ def run() -> None:
 
 if __name__ == "__main__":
     run()
-
-

@@ -32,8 +32,9 @@ class Answer:
         if self.rule is not None:
             return guidelines.text(self.rule.answer, self.language)
         if self.principles:
+            lang = self.language
             return "\n".join(
-                f"{guidelines.text(p.title, self.language)}: {guidelines.text(p.text, self.language)}"
+                f"{guidelines.text(p.title, lang)}: {guidelines.text(p.text, lang)}"
                 for p in self.principles
             )
         return ""
@@ -76,9 +77,7 @@ def fallback_contact(guidelines: Guidelines) -> Contact | None:
     return next(iter(guidelines.contacts.values()))
 
 
-def answer_question(
-    question: str, guidelines: Guidelines, *, language: str, today: date
-) -> Answer:
+def answer_question(question: str, guidelines: Guidelines, *, language: str, today: date) -> Answer:
     """Answer ``question`` from ``guidelines`` in ``language``; never invents an answer.
 
     A general question gets the principles (verdict GENERAL); a question that no rule

@@ -27,6 +27,15 @@ GENERAL_EXAMPLES: tuple[str, ...] = (
 )
 
 GENERAL_KEYWORDS: tuple[str, ...] = (
-    "regels", "richtlijnen", "beleid", "principes", "rules", "guidelines", "policy",
-    "principles", "ambassadeur", "ambassador", "merkwerker",
+    "regels",
+    "richtlijnen",
+    "beleid",
+    "principes",
+    "rules",
+    "guidelines",
+    "policy",
+    "principles",
+    "ambassadeur",
+    "ambassador",
+    "merkwerker",
 )

@@ -21,18 +21,25 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.answering.general import GENERAL_EXAMPLES, GENERAL_ID, GENERAL_KEYWORDS
-from bot.answering.text import content_words, stems, words
+from bot.answering.text import STOPWORDS, content_words, stems, words
 from bot.guidelines.model import Guidelines, Rule
 
 MIN_COVERAGE = 0.4
 MIN_SCORE = 1.0
 RELATED_RATIO = 0.75
 TYPO_CUTOFF = 80.0
+STOPWORD_CUTOFF = 85.0
+COVERAGE_POWER = 1.0
 OOV_WEIGHT = 0.8
 """How much a word the guidelines never use counts against coverage (share of the top idf)."""
+MAX_ROOT_EXTRA = 1
+"""How much longer a stem may be and still count as the same root ("certifi"/"certif")."""
 CORRECTED_CREDIT = 0.5
 """How much a typo-corrected word counts towards coverage: a guess is half a match."""
 MAX_QUERY_WORDS = 64
+
+
+_STOPWORD_LIST = sorted(w for w in STOPWORDS if len(w) >= 4)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +127,11 @@ class RuleIndex:
         relative = self._same_root(word)
         if relative:
             return [relative], False
+        if process.extractOne(
+            word, _STOPWORD_LIST, scorer=fuzz.ratio, score_cutoff=STOPWORD_CUTOFF
+        ):
+            # A misspelt "abuot" or "allowd" is still a word that says nothing.
+            return [], False
         found = process.extractOne(
             word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
         )
@@ -136,9 +148,11 @@ class RuleIndex:
             for known_stem, known_word in self._stem_words[start:]:
                 if not known_stem.startswith(stem[:5]):
                     break
-                if stem.startswith(known_stem) or known_stem.startswith(stem):
-                    if best is None or len(known_word) < len(best):
-                        best = known_word
+                if abs(len(known_stem) - len(stem)) > MAX_ROOT_EXTRA:
+                    continue
+                same_root = stem.startswith(known_stem) or known_stem.startswith(stem)
+                if same_root and (best is None or len(known_word) < len(best)):
+                    best = known_word
             if best is not None:
                 return best
         return None
@@ -154,8 +168,10 @@ class RuleIndex:
             if right not in known and not any(s in self._idf for s in stems(right)):
                 continue
             for head in (left, left[:-1] if left[-1:] in "se" else None):
-                if head and len(head) >= 3 and (
-                    head in known or any(s in self._idf for s in stems(head))
+                if (
+                    head
+                    and len(head) >= 3
+                    and (head in known or any(s in self._idf for s in stems(head)))
                 ):
                     return [head, right]
         return None
@@ -207,6 +223,9 @@ class RuleIndex:
                 Candidate(rule_id=rule_id, score=score, coverage=covered / total_weight)
             )
         good = [c for c in candidates if c.coverage >= MIN_COVERAGE and c.score >= MIN_SCORE]
+        # A rule that covers the whole question beats one that scores a little higher on
+        # part of it ("trollen onder mijn berichten": trolls, not messages).
+        good.sort(key=lambda c: c.score * c.coverage**COVERAGE_POWER, reverse=True)
         best = good[0] if good else None
         related: tuple[Candidate, ...] = ()
         if best is not None:

@@ -33,7 +33,7 @@ QUESTION_WORDS = frozenset(
     what which who whom whose when where why how whether about regarding
     iemand someone somebody anyone ever onze jullie hun zit zitten gaat gaan doe doen
     us get got getting gets go going let lets im ive dont cant isnt thats whats
-    tips tip advice advies
+    tips tip advice advies ga zet laten zien weten gebruiken maken use make talk
     """.split()
 )
 
@@ -53,8 +53,12 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """The words that carry meaning: no stop words, no single characters."""
-    return [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+    """The words that carry meaning: no stop words (in any inflection), no single letters."""
+    return [
+        w
+        for w in words(text)
+        if len(w) > 1 and w not in STOPWORDS and not any(s in _QUESTION_STEMS for s in stems(w))
+    ]
 
 
 @lru_cache(maxsize=65536)
@@ -63,3 +67,7 @@ def stems(word: str) -> tuple[str, ...]:
     nl = _NL.stemWord(word)
     en = _EN.stemWord(word)
     return (nl,) if nl == en else (nl, en)
+
+
+# Inflections of the question words ("gemaakt", "posting") say as little as the words.
+_QUESTION_STEMS = frozenset(s for w in QUESTION_WORDS if len(w) > 3 for s in stems(w))

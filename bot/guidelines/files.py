@@ -71,7 +71,9 @@ def read_folder(folder: Path) -> ReadResult:
         try:
             paths = guideline_files(folder)
         except OSError as error:
-            problems.append(_problem(where, "folder_unreadable", folder=where, reason=error.strerror))
+            problems.append(
+                _problem(where, "folder_unreadable", folder=where, reason=error.strerror)
+            )
             return ReadResult(documents=(), problems=tuple(problems), version="", files=())
         base = folder
         if not paths:
@@ -130,9 +132,7 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
                 isinstance(event, NodeEvent) and event.anchor is not None
             ):
                 mark = event.start_mark
-                problems.append(
-                    _problem(name, "alias", line=mark.line + 1, column=mark.column + 1)
-                )
+                problems.append(_problem(name, "alias", line=mark.line + 1, column=mark.column + 1))
                 return None
         documents = list(yaml.load_all(text))
     except MarkedYAMLError as error:
@@ -167,4 +167,6 @@ def _problem(
     level: Level = Level.ERROR,
     **values: object,
 ) -> Problem:
-    return Problem(file=file, line=line, column=column, path="", key=key, values=values, level=level)
+    return Problem(
+        file=file, line=line, column=column, path="", key=key, values=values, level=level
+    )

@@ -8,6 +8,7 @@ rule owners) once per broken version.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -126,10 +127,8 @@ class GuidelinesLibrary:
             log.warning("file notifications unavailable (%s); polling %s", error, self.folder)
             while not stop.is_set():
                 await self.refresh()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-                except TimeoutError:
-                    pass
 
     async def _notify(self, problems: tuple[Problem, ...]) -> None:
         for listener in self._listeners:

@@ -48,8 +48,17 @@ class PatternProblem(Exception):
 
 
 def term_key(text: str) -> str:
-    """The form two spellings of a term share: whitespace runs collapsed, case folded."""
-    return " ".join(text.split()).casefold()
+    """The form two spellings of a term share: whitespace runs collapsed, case folded.
+
+    Folding is per character and only where it gives one character, as matching
+    does: "Falcon" and "FALCON" share a key, "Straße" and "STRASSE" do not.
+    """
+    return "".join(_fold(char) for char in " ".join(text.split()))
+
+
+def _fold(char: str) -> str:
+    folded = char.casefold()
+    return folded if len(folded) == 1 else char
 
 
 def _is_word_char(char: str) -> bool:
@@ -127,11 +136,10 @@ def _compile_scanner(terms: Iterable[str]) -> regex.Pattern[str]:
     root = _Node()
     for term in terms:
         node = root
-        for char in " ".join(term.split()):
-            # Fold per character only where that keeps one character, so each edge
-            # still matches exactly what the original character matches.
-            folded = char.casefold()
-            node = node.children.setdefault(folded if len(folded) == 1 else char, _Node())
+        # Edges are the key's characters: each still matches exactly what the term's
+        # own character matches, and a path spells the term's key.
+        for char in term_key(term):
+            node = node.children.setdefault(char, _Node())
         node.terminal = node is not root
     # One lookbehind for all terms that start with a word character, rather than one
     # per branch: the engine then skips through the text much faster.
@@ -164,7 +172,7 @@ class TermIndex:
             if key:
                 spelling.setdefault(key, term)
         self.keys = frozenset(spelling)
-        self._scanner = _compile_scanner(spelling.values())
+        self._scanner = _compile_scanner(spelling)
         # The scanner reports the longest term at each position; a shorter term that
         # also matches there has a key that is a prefix of the longer one's.
         self._shorter: dict[str, tuple[tuple[str, regex.Pattern[str]], ...]] = {}

@@ -34,7 +34,17 @@ from bot.models import Verdict
 TOP_KEYS = ("organisation", "languages", "contacts", "principles", "rules")
 CONTACT_KEYS = ("name", "where", "email")
 PRINCIPLE_KEYS = ("id", "title", "text")
-RULE_KEYS = ("id", "title", "verdict", "owner", "answer", "examples", "keywords", "active", "checks")
+RULE_KEYS = (
+    "id",
+    "title",
+    "verdict",
+    "owner",
+    "answer",
+    "examples",
+    "keywords",
+    "active",
+    "checks",
+)
 CHECK_KINDS = ("terms", "pattern", "if_any", "detect")
 CHECK_KEYS = (*CHECK_KINDS, "require_any", "severity", "message")
 ACTIVE_KEYS = ("from", "until")
@@ -83,7 +93,9 @@ class Validator:
 
     # Reporting ---------------------------------------------------------------
 
-    def report(self, node: Node, code: str, level: Level = Level.ERROR, /, **values: object) -> None:
+    def report(
+        self, node: Node, code: str, level: Level = Level.ERROR, /, **values: object
+    ) -> None:
         """Record the problem ``code`` (a catalogue key under ``guidelines.``) at ``node``."""
         self.problems.append(
             Problem(
@@ -180,9 +192,7 @@ class Validator:
             item = self.child(node, key)
             if lang not in languages:
                 at = self.child(node, key, of_key=True)
-                self.report(
-                    at, "unknown_language", language=lang, languages=", ".join(languages)
-                )
+                self.report(at, "unknown_language", language=lang, languages=", ".join(languages))
                 continue
             text = self.text(item)
             if text:
@@ -469,9 +479,7 @@ def _active(v: Validator, node: Node) -> ActiveWindow | None:
     return ActiveWindow(start=start, until=until)
 
 
-def _check(
-    v: Validator, node: Node, languages: tuple[str, ...], default: Severity
-) -> Check | None:
+def _check(v: Validator, node: Node, languages: tuple[str, ...], default: Severity) -> Check | None:
     if not v.mapping(node, CHECK_KEYS):
         return None
     value = node.value
@@ -499,8 +507,12 @@ def _check(
         if not terms:
             return None
         return Check(
-            kind="terms", severity=severity, message=message, source=source,
-            terms=terms, compiled=compile_terms(terms),
+            kind="terms",
+            severity=severity,
+            message=message,
+            source=source,
+            terms=terms,
+            compiled=compile_terms(terms),
         )
     if kind == "pattern":
         pattern = v.text(sub, limit=1000)
@@ -512,8 +524,12 @@ def _check(
             v.report(sub, "pattern_" + problem.kind, pattern=pattern, reason=problem.reason)
             return None
         return Check(
-            kind="pattern", severity=severity, message=message, source=source,
-            pattern=pattern, compiled=compiled,
+            kind="pattern",
+            severity=severity,
+            message=message,
+            source=source,
+            pattern=pattern,
+            compiled=compiled,
         )
     if kind == "if_any":
         if "require_any" not in value:
@@ -524,9 +540,14 @@ def _check(
         if not (if_any and require_any):
             return None
         return Check(
-            kind="conditional", severity=severity, message=message, source=source,
-            if_any=if_any, require_any=require_any,
-            compiled=compile_terms(if_any), compiled_require=compile_terms(require_any),
+            kind="conditional",
+            severity=severity,
+            message=message,
+            source=source,
+            if_any=if_any,
+            require_any=require_any,
+            compiled=compile_terms(if_any),
+            compiled_require=compile_terms(require_any),
         )
     names = v.text_list(sub)
     detectors: list[Detector] = []
