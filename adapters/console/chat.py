@@ -1,4 +1,8 @@
-"""A chat with the bot in the terminal: read a line, show the reply."""
+"""A chat with the bot in the terminal: read a line, show the reply.
+
+Buttons become numbered choices (type the number), forms become one question per
+field, so everything the bot offers in Slack or Teams can be tried here.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,23 @@ import asyncio
 import contextlib
 import getpass
 import sys
+import uuid
 
 from rich.console import Console
 
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
 from bot.i18n import t
-from bot.models import ConversationRef, IncomingMessage, Platform, Reply
+from bot.models import (
+    Choice,
+    Choices,
+    ConversationRef,
+    Form,
+    IncomingAction,
+    IncomingMessage,
+    Platform,
+    Reply,
+)
 
 QUIT_WORDS = frozenset({"quit", "exit", "stop", "stoppen", "/quit", "/exit", "doei", "bye"})
 
@@ -35,49 +49,102 @@ class ConsoleChat:
         self.conversation = ConversationRef(
             platform=Platform.CONSOLE, conversation_id="console", user_id=self.user_id
         )
+        self._choices: list[Choice] = []
+        self._interactive = False
 
     async def send(self, *, to: ConversationRef, reply: Reply) -> None:
         """Show a message the bot sends on its own initiative (such as a digest)."""
         del to  # one terminal, one conversation
-        self.console.print(to_renderable(reply))
+        self._show(reply)
+
+    def _show(self, reply: Reply) -> None:
+        self._choices = [
+            c for part in reply.parts if isinstance(part, Choices) for c in part.choices
+        ]
+        self.console.print(to_renderable(reply, numbered=True))
         self.console.print()
 
     async def run(self) -> None:
         """Chat until end of input or a quit word; guidelines edits are picked up live."""
         stop = asyncio.Event()
         watcher = asyncio.create_task(self.bot.library.watch(stop=stop))
-        interactive = sys.stdin.isatty()
+        self._interactive = sys.stdin.isatty()
         language = self.bot.language_for("", self.locale)
         try:
-            if interactive:
-                await self.send(to=self.conversation, reply=_welcome(self.bot, language))
+            if self._interactive:
+                self._show(_welcome(self.bot, language))
             while True:
-                line = await asyncio.to_thread(_read_line, "» " if interactive else "")
-                if line is None:
-                    break
-                if line.strip().casefold() in QUIT_WORDS:
+                line = await self._read("» ")
+                if line is None or line.strip().casefold() in QUIT_WORDS:
                     break
                 if not line.strip():
                     continue
-                if not interactive:
+                if not self._interactive:
                     self.console.print(f"» {line}", style="bold blue")
-                reply = await self.bot.handle(
-                    IncomingMessage(
-                        platform=Platform.CONSOLE,
-                        user_id=self.user_id,
-                        conversation=self.conversation,
-                        text=line,
-                        locale=self.locale,
-                    )
-                )
-                await self.send(to=self.conversation, reply=reply)
+                reply = await self._respond(line)
+                while reply is not None:
+                    form = next((p for p in reply.parts if isinstance(p, Form)), None)
+                    self._show(reply)
+                    if form is None:
+                        break
+                    reply = await self._fill(form)
         finally:
             stop.set()
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await watcher
-        if interactive:
+        if self._interactive:
             self.console.print(t(language, "console.bye"), style="dim")
+
+    async def _respond(self, line: str) -> Reply | None:
+        number = line.strip().lstrip("[").rstrip("]")
+        if number.isdigit() and 1 <= int(number) <= len(self._choices):
+            choice = self._choices[int(number) - 1]
+            return await self.bot.handle_action(self._action(choice.action, choice.value, {}))
+        return await self.bot.handle(
+            IncomingMessage(
+                platform=Platform.CONSOLE,
+                user_id=self.user_id,
+                conversation=self.conversation,
+                text=line,
+                locale=self.locale,
+                message_id=uuid.uuid4().hex,
+            )
+        )
+
+    async def _fill(self, form: Form) -> Reply | None:
+        """Ask for each field of ``form`` and submit it; an empty first answer cancels."""
+        language = self.bot.language_for("", self.locale)
+        self.console.print(t(language, "console.form_hint"), style="dim")
+        values: dict[str, str] = {}
+        for field in form.fields:
+            options = ""
+            if field.options:
+                options = " (" + ", ".join(o.value for o in field.options) + ")"
+            current = f" [{field.value}]" if field.value else ""
+            answer = await self._read(f"{field.label}{options}{current}: ")
+            if answer is None or answer.strip() == "-":
+                self.console.print(t(language, "console.form_cancelled"), style="dim")
+                return None
+            values[field.id] = answer.strip() or field.value
+            if not self._interactive:
+                self.console.print(f"{field.label}: {values[field.id]}", style="blue")
+        return await self.bot.handle_action(self._action(form.action, form.value, values))
+
+    def _action(self, action: str, value: str, form: dict[str, str]) -> IncomingAction:
+        return IncomingAction(
+            platform=Platform.CONSOLE,
+            user_id=self.user_id,
+            conversation=self.conversation,
+            action=action,
+            value=value,
+            form=form,
+            locale=self.locale,
+            action_id=uuid.uuid4().hex,
+        )
+
+    async def _read(self, prompt: str) -> str | None:
+        return await asyncio.to_thread(_read_line, prompt if self._interactive else "")
 
 
 def _welcome(bot: Merkwerker, language: str) -> Reply:

@@ -7,12 +7,16 @@ from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text as RichText
 
-from bot.models import Choices, Divider, Fact, Link, Reply, Text
+from bot.models import Choices, Divider, Fact, Form, Link, Reply, Text
 
 
-def to_renderable(reply: Reply) -> RenderableType:
-    """A Rich renderable for ``reply``; the console's counterpart of Slack's blocks."""
+def to_renderable(reply: Reply, *, numbered: bool = False) -> RenderableType:
+    """A Rich renderable for ``reply``; the console's counterpart of Slack's blocks.
+
+    With ``numbered``, buttons are shown as ``[1] label`` so a person can type the number.
+    """
     items: list[RenderableType] = []
+    counter = 0
     for part in reply.parts:
         if isinstance(part, Text):
             if part.style == "heading":
@@ -34,7 +38,13 @@ def to_renderable(reply: Reply) -> RenderableType:
             line.append(part.url, style=f"link {part.url} underline")
             items.append(line)
         elif isinstance(part, Choices):
-            items.append(RichText("  ".join(f"[{c.label}]" for c in part.choices), style="magenta"))
+            labels = []
+            for choice in part.choices:
+                counter += 1
+                labels.append(f"[{counter}] {choice.label}" if numbered else f"[{choice.label}]")
+            items.append(RichText("  ".join(labels), style="magenta"))
+        elif isinstance(part, Form):
+            items.append(RichText(part.title, style="bold"))
         elif isinstance(part, Divider):
             items.append(Rule(style="dim"))
     return Group(*items)

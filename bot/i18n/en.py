@@ -107,6 +107,8 @@ MESSAGES: dict[str, str] = {
     "cli.database_failed": "Cannot open the database {url}: {reason}",
     "cli.valid": "Valid: {files} file(s), {rules} rules, {principles} principles, {contacts} contacts, version {version}, {warnings} warning(s).",
     "cli.invalid": "Not valid: {errors} error(s), {warnings} warning(s). A running bot keeps serving the last valid version until these are fixed.",
+    "console.form_hint": "Answer each question; press Enter to keep the value in brackets, or type - to cancel.",
+    "console.form_cancelled": "Cancelled; nothing was changed.",
     "console.bye": "Bye! Happy posting.",
     "home.title": "Merkwerker at {organisation}",
     "action.unknown": "That button no longer works here. Ask me again, or type help.",

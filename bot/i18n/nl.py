@@ -107,6 +107,8 @@ MESSAGES: dict[str, str] = {
     "cli.database_failed": "Kan de database {url} niet openen: {reason}",
     "cli.valid": "Geldig: {files} bestand(en), {rules} regels, {principles} principes, {contacts} contacten, versie {version}, {warnings} waarschuwing(en).",
     "cli.invalid": "Niet geldig: {errors} fout(en), {warnings} waarschuwing(en). Een draaiende bot blijft de laatste geldige versie gebruiken tot deze zijn opgelost.",
+    "console.form_hint": "Beantwoord elke vraag; druk op Enter om de waarde tussen haken te houden, of typ - om te annuleren.",
+    "console.form_cancelled": "Geannuleerd; er is niets veranderd.",
     "console.bye": "Tot ziens! Veel plezier met posten.",
     "home.title": "Merkwerker bij {organisation}",
     "action.unknown": "Die knop werkt hier niet meer. Vraag het opnieuw, of typ help.",

@@ -1,0 +1,138 @@
+"""The command line, run as a person would: a real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from samples import RULES, write_guidelines
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env["COLUMNS"] = "200"
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_guidelines(tmp_path / "mijn-richtlijnen")
+
+
+def test_ask_json_on_another_guidelines_folder(folder: Path) -> None:
+    done = run("ask", "Can I name our client?", "--guidelines", str(folder), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["verdict"] == "ask_first"
+    assert data["rule"] == "client-names"
+    assert data["answer"] == "Ask the client first."
+    assert data["language"] == "en"
+    assert data["contact"]["name"] == "Security Office"
+    assert data["related"] == []
+    assert len(data["guidelines_version"]) == 12
+
+
+def test_ask_unknown_and_general(folder: Path) -> None:
+    unknown = json.loads(run("ask", "hoe laat gaat de kantine open?", "-g", str(folder), "--json").stdout)
+    assert unknown["verdict"] == "unknown" and unknown["rule"] is None and unknown["answer"] is None
+    general = json.loads(run("ask", "wat mag ik posten?", "-g", str(folder), "--json").stdout)
+    assert general["verdict"] == "general" and general["language"] == "nl"
+    assert "Voeg toe" in general["answer"]
+
+
+def test_check_json_with_offsets(folder: Path) -> None:
+    text = "Live bij Acme Bank! Vragen? Mail jan@test.nl"
+    done = run("check", text, "-g", str(folder), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["verdict"] == "block"
+    [finding] = data["findings"]
+    assert finding["rule"] == "client-names" and finding["severity"] == "block"
+    assert text[finding["start"] : finding["end"]] == finding["match"] == "Acme Bank"
+    assert finding["message"] == "Noem deze klant niet."
+
+
+def test_check_reads_standard_input(folder: Path) -> None:
+    done = run("check", "-", "-g", str(folder), "--json", stdin="Proud of the team".encode())
+    assert json.loads(done.stdout)["verdict"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "expected"),
+    [
+        (("check", ""), None, "The text is empty"),
+        (("check", "-"), b"\xff\xfe bad", "not valid UTF-8"),
+        (("check", "-"), b"x" * 100_000, "100000 characters long"),
+        (("ask", "   \x07\x1b\u200b  "), None, "The text is empty"),
+        (("ask", "vraag", "--lang", "de"), None, "--lang de is not one of"),
+    ],
+)
+def test_bad_input_gets_one_sentence_and_no_traceback(
+    folder: Path, args: tuple[str, ...], stdin: bytes | None, expected: str
+) -> None:
+    done = run(*args, "-g", str(folder), stdin=stdin)
+    assert done.returncode == 2
+    assert expected in done.stderr.decode()
+    assert b"Traceback" not in done.stderr
+
+
+def test_missing_folder_and_broken_guidelines(tmp_path: Path) -> None:
+    done = run("ask", "vraag", "-g", str(tmp_path / "nope"))
+    assert done.returncode == 1
+    assert "does not exist" in done.stderr.decode() and b"Traceback" not in done.stderr
+    broken = write_guidelines(tmp_path / "g", rules="- just a list\n")
+    done = run("check", "tekst", "-g", str(broken))
+    assert done.returncode == 1 and "rules.yaml:1:1" in done.stderr.decode()
+
+
+def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
+    folder = write_guidelines(tmp_path / "g", rules=RULES.replace("verdict: allowed", "verdict: maybe").replace("owner: hr", "owner: hrr"))
+    (folder / "bomb.yaml").write_text("a: &x [1, 2]\nb: *x\n", encoding="utf-8")
+    done = run("guidelines", "validate", str(folder))
+    out = done.stdout.decode()
+    assert done.returncode == 1
+    assert "g/rules.yaml:" in out and "verdict is 'maybe'; use allowed, not_allowed or ask_first." in out
+    assert "Did you mean 'hr'?" in out
+    assert "g/bomb.yaml:1:4: error:" in out
+    assert "Not valid: 4 error(s)" in out
+    nl = run("guidelines", "validate", str(folder), "--lang", "nl").stdout.decode()
+    assert "gebruik allowed, not_allowed of ask_first" in nl
+
+
+def test_validate_the_shipped_guidelines() -> None:
+    done = run("guidelines", "validate", "guidelines")
+    assert done.returncode == 0, done.stdout.decode()
+    assert "Valid:" in done.stdout.decode()
+
+
+def test_console_chat_answers_and_records(tmp_path: Path, folder: Path) -> None:
+    database = tmp_path / "chat.db"
+    script = "mag ik zeggen voor welke klant ik werk?\ncheck: Live bij Acme Bank!\nwat is het wifi wachtwoord?\nquit\n"
+    done = run("chat", "-g", str(folder), "--database", f"sqlite:///{database}", stdin=script.encode())
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert "Vraag het eerst" in out and "Vraag het eerst aan de klant." in out
+    assert "Plaats dit niet zo" in out and "Acme Bank" in out
+    assert "Hier is nog geen regel voor" in out
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        rows = db.execute("select verdict, answered from question order by id").fetchall()
+        checks = db.execute("select verdict, rule_ids, text from draft_check").fetchall()
+    assert rows == [("ask_first", 1), ("unknown", 0)]
+    assert checks == [("block", "client-names", None)]
