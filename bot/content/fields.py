@@ -1,0 +1,185 @@
+"""Reading what a person typed (a form, a CSV cell, a YAML value) into a ``ContentInput``.
+
+Every value arrives as text or as whatever YAML made of it; this module turns it into
+typed values and reports each thing it cannot read as a ``ContentProblem``, all at once.
+Dates without a time mean midnight in the configured time zone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.content.model import ContentInput, ContentProblem
+
+FIELDS = (
+    "url",
+    "title",
+    "summary",
+    "captions",
+    "topics",
+    "teams",
+    "locations",
+    "languages",
+    "not_before",
+    "expires",
+    "priority",
+)
+"""The keys an import row or a form may use (plus ``caption_<lang>``)."""
+
+CAPTION_KEY = re.compile(r"^caption_(?P<lang>[a-z]{2})(?:_\d+)?$")
+"""``caption_nl``, ``caption_en_2``: a caption variant in one language (CSV and forms)."""
+
+VARIANT_SEPARATOR = re.compile(r"^\s*---\s*$", re.MULTILINE)
+"""In one text field, variants are separated by a line holding only ``---``."""
+
+
+def split_list(value: object) -> tuple[str, ...]:
+    """Items of a comma-separated text or a list, stripped, empty ones left out."""
+    if value is None:
+        return ()
+    items: Iterable[object] = value if isinstance(value, list | tuple) else [value]
+    out: list[str] = []
+    for item in items:
+        out.extend(part.strip() for part in str(item).split(","))
+    return tuple(dict.fromkeys(part for part in out if part))
+
+
+def split_variants(value: object) -> tuple[str, ...]:
+    """Caption variants from a text (``---`` lines separate them) or a list of texts."""
+    if value is None:
+        return ()
+    items: Iterable[object] = value if isinstance(value, list | tuple) else [value]
+    out: list[str] = []
+    for item in items:
+        out.extend(part.strip() for part in VARIANT_SEPARATOR.split(str(item)))
+    return tuple(dict.fromkeys(part for part in out if part))
+
+
+def localize(value: datetime, timezone: ZoneInfo) -> datetime:
+    """``value`` as an aware datetime; a naive one is read as wall-clock time in ``timezone``."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=timezone)
+    return value
+
+
+def parse_moment(value: object, timezone: ZoneInfo) -> datetime | None:
+    """An aware datetime from an ISO date or datetime; ``None`` for empty.
+
+    A date alone means 00:00 in ``timezone``; a datetime without an offset is wall-clock
+    time in ``timezone``. Raises ``ValueError`` for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return localize(value, timezone)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone)
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) == 10:
+        day = date.fromisoformat(text)
+        return datetime(day.year, day.month, day.day, tzinfo=timezone)
+    return localize(datetime.fromisoformat(text), timezone)
+
+
+def format_moment(value: datetime | None, timezone: ZoneInfo) -> str:
+    """``2026-03-01 09:00`` in ``timezone`` (empty for ``None``), for people to read."""
+    if value is None:
+        return ""
+    return value.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def parse_priority(value: object) -> int:
+    """An integer priority from a number or its text; ``0`` when empty; ``ValueError`` else."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    if isinstance(value, bool):
+        raise ValueError("a priority is a number")
+    if isinstance(value, int):
+        return value
+    return int(str(value).strip())
+
+
+def input_from_values(
+    values: Mapping[str, object],
+    *,
+    timezone: ZoneInfo,
+    strict: bool = False,
+    lines: Mapping[str, int] | None = None,
+    file: str = "",
+    line: int = 0,
+) -> tuple[ContentInput | None, list[ContentProblem]]:
+    """Read one item from named values; the input is ``None`` when any value is unreadable.
+
+    ``captions`` may be a mapping of language to text(s); ``caption_<lang>`` keys add
+    variants too. With ``strict`` an unknown key is a problem (for import files); ``lines``
+    gives the line of each key, ``line`` the line of the item, for problem locations.
+    """
+    problems: list[ContentProblem] = []
+    where = dict(lines or {})
+
+    def problem(key: str, name: str, **extra: object) -> None:
+        problems.append(
+            ContentProblem(key=key, values=extra, file=file, line=where.get(name, line))
+        )
+
+    captions: dict[str, list[str]] = {}
+    for key, value in values.items():
+        match = CAPTION_KEY.match(key)
+        if match:
+            captions.setdefault(match["lang"], []).extend(split_variants(value))
+        elif key == "captions" and value not in (None, ""):
+            if not isinstance(value, Mapping):
+                problem("captions_not_mapping", key)
+                continue
+            for lang, texts in value.items():
+                captions.setdefault(str(lang).strip().lower(), []).extend(split_variants(texts))
+        elif strict and key not in FIELDS:
+            known = [*FIELDS, "caption_nl", "caption_en"]
+            close = difflib.get_close_matches(key, known, n=1)
+            if close:
+                problem("unknown_field_suggest", key, field=key, suggestion=close[0])
+            else:
+                problem("unknown_field", key, field=key, fields=", ".join(FIELDS))
+
+    moments: dict[str, datetime | None] = {}
+    for name in ("not_before", "expires"):
+        try:
+            moments[name] = parse_moment(values.get(name), timezone)
+        except ValueError:
+            moments[name] = None
+            problem("bad_date", name, field=name, value=str(values.get(name)))
+    try:
+        priority = parse_priority(values.get("priority"))
+    except ValueError:
+        priority = 0
+        problem("bad_priority", "priority", value=str(values.get("priority")))
+    url = values.get("url")
+    if url is None or not str(url).strip():
+        problem("url_missing", "url")
+    for name in ("url", "title", "summary"):
+        if isinstance(values.get(name), list | dict):
+            problem("expected_text", name, field=name)
+    if problems:
+        return None, problems
+    return (
+        ContentInput(
+            url=str(url).strip(),
+            title=str(values.get("title") or "").strip(),
+            summary=str(values.get("summary") or "").strip(),
+            captions={lang: tuple(texts) for lang, texts in captions.items()},
+            topics=split_list(values.get("topics")),
+            teams=split_list(values.get("teams")),
+            locations=split_list(values.get("locations")),
+            languages=split_list(values.get("languages")),
+            not_before=moments["not_before"],
+            expires=moments["expires"],
+            priority=priority,
+        ),
+        [],
+    )

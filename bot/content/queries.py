@@ -1,0 +1,58 @@
+"""The conditions that select content items by status and by the moment.
+
+``live_condition(now)`` is the one definition of "employees may see this item now";
+suggestions and digests select with it so the embargo is enforced in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_
+from sqlmodel import col
+
+from bot.content.model import APPROVED_STATUSES, ContentState, ContentStatus
+from bot.storage.tables import ContentItem
+
+LIST_FILTERS = (
+    "draft",
+    "approved",
+    "scheduled",
+    "live",
+    "expired",
+    "retired",
+)
+"""What ``ContentQueue.list(status=...)`` accepts: ``approved`` covers scheduled, live
+and expired; the others are ``ContentState`` values."""
+
+
+def live_condition(now: datetime) -> ColumnElement[bool]:
+    """Items employees may see at ``now``: approved, embargo passed, not yet expired.
+
+    In SQL: ``status IN ('approved', 'live') AND (not_before IS NULL OR not_before <=
+    :now) AND (expires IS NULL OR expires > :now)``.
+    """
+    return and_(
+        col(ContentItem.status).in_(APPROVED_STATUSES),
+        or_(col(ContentItem.not_before).is_(None), col(ContentItem.not_before) <= now),
+        or_(col(ContentItem.expires).is_(None), col(ContentItem.expires) > now),
+    )
+
+
+def status_condition(status: str, now: datetime) -> ColumnElement[bool]:
+    """Items in ``status`` (one of ``LIST_FILTERS``) at ``now``; ``ValueError`` otherwise."""
+    approved = col(ContentItem.status).in_(APPROVED_STATUSES)
+    if status == ContentStatus.APPROVED.value:
+        return approved
+    state = ContentState(status)
+    if state is ContentState.LIVE:
+        return live_condition(now)
+    if state is ContentState.SCHEDULED:
+        return and_(approved, col(ContentItem.not_before) > now)
+    if state is ContentState.EXPIRED:
+        return and_(
+            approved,
+            or_(col(ContentItem.not_before).is_(None), col(ContentItem.not_before) <= now),
+            col(ContentItem.expires) <= now,
+        )
+    return col(ContentItem.status) == state.value
