@@ -1,8 +1,342 @@
-"""``merkwerker scheduler``: the one process that sends digests."""
+"""``merkwerker scheduler``: the one process that composes digests and delivers the outbox.
+
+Run exactly one scheduler per database (the Procfile's ``scheduler:`` line). Web
+processes never run a scheduler: APScheduler keeps its jobs in the database
+(``SQLAlchemyJobStore``, table ``apscheduler_jobs``), and a job store must not be shared
+between schedulers, or every job would run once per process. Several schedulers would
+still not send a digest twice (outbox keys are unique and claims are leased), but they
+would do all the work twice.
+
+Two jobs run every minute: "compose due digests" (writes outbox rows) and "deliver the
+outbox" (sends them). ``--once`` runs one compose and one delivery pass and exits, for
+tests and cron-style deployments; the hidden ``--now`` fixes the clock for that pass.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
+import inspect
+import logging
+import os
+import signal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
 
-def scheduler() -> None:
-    """Run the digest scheduler (not yet available)."""
-    raise SystemExit("the scheduler is not available in this version")
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from adapters.console.sender import ConsoleSender
+from bot.digests import (
+    ComposeReport,
+    DeliveryReport,
+    NothingNewMemo,
+    compose_due_digests,
+    deliver_outbox,
+)
+from bot.features import Sender
+from bot.i18n import t
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("merkwerker.scheduler")
+
+JOB_INTERVAL_MINUTES = 1
+MISFIRE_GRACE_SECONDS = 30
+"""A run that starts later than this (the process was busy or down) is skipped."""
+DRAIN_SECONDS = 30.0
+"""On stop, how long running jobs get to finish before they are cancelled."""
+
+_runtime: DigestRuntime | None = None
+"""The running process's state; jobs in the job store are plain references to functions
+in this module (a job store can't hold an engine or a sender), and they find it here."""
+
+
+@dataclass(kw_only=True)
+class DigestRuntime:
+    """What the jobs need: the database, settings, senders and the clock."""
+
+    engine: Engine
+    settings: Settings
+    senders: Mapping[str, Sender]
+    default_language: str
+    clock: Callable[[], datetime]
+    memo: NothingNewMemo = field(default_factory=NothingNewMemo)
+    running: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    async def compose(self) -> ComposeReport:
+        """Write the digests that are due now to the outbox."""
+        return await asyncio.to_thread(
+            compose_due_digests,
+            self.engine,
+            now=self.clock(),
+            settings=self.settings,
+            platforms=frozenset(self.senders),
+            default_language=self.default_language,
+            memo=self.memo,
+        )
+
+    async def deliver(self) -> DeliveryReport:
+        """Send what is due in the outbox."""
+        return await deliver_outbox(self.engine, self.senders, clock=self.clock)
+
+
+async def compose_job() -> None:
+    """The every-minute job that composes due digests."""
+    runtime = _runtime
+    if runtime is None:
+        log.warning("compose job ran without a scheduler runtime; ignored")
+        return
+    with _tracked(runtime):
+        report = await runtime.compose()
+        if report.written:
+            # Send them now rather than at the delivery job's next run; two delivery
+            # passes at once are safe (claims are exclusive).
+            delivered = await runtime.deliver()
+            log.info("outbox delivered: %s", delivered)
+    if report.written or report.errors:
+        log.info("digests composed: %s", report)
+
+
+async def deliver_job() -> None:
+    """The every-minute job that delivers the outbox."""
+    runtime = _runtime
+    if runtime is None:
+        log.warning("deliver job ran without a scheduler runtime; ignored")
+        return
+    with _tracked(runtime):
+        report = await runtime.deliver()
+    if report != DeliveryReport():
+        log.info("outbox delivered: %s", report)
+
+
+@contextlib.contextmanager
+def _tracked(runtime: DigestRuntime) -> Any:
+    task = asyncio.current_task()
+    if task is not None:
+        runtime.running.add(task)
+    try:
+        yield
+    finally:
+        if task is not None:
+            runtime.running.discard(task)
+
+
+def build_senders(
+    env: Mapping[str, str], engine: Engine, console: Console, notices: Console, language: str
+) -> dict[str, Sender]:
+    """The console sender, and Slack's and Teams' when their adapters are configured.
+
+    A platform whose adapter is missing or not configured is left out with a notice;
+    its messages wait in the outbox for a scheduler that can send them.
+    """
+    senders: dict[str, Sender] = {"console": ConsoleSender(console)}
+    for platform, module, arguments in (
+        ("slack", "adapters.slack", (env,)),
+        ("teams", "adapters.teams", (env, engine)),
+    ):
+        reason: str | None = None
+        try:
+            factory = getattr(importlib.import_module(module), "sender_from_env", None)
+        except ImportError as error:
+            missing = isinstance(error, ModuleNotFoundError) and error.name == module
+            reason = t(language, "digests.platform.not_available") if missing else str(error)
+            factory = None
+        if factory is None:
+            reason = reason or t(language, "digests.platform.not_available")
+        else:
+            try:
+                sender = factory(*arguments)
+            except Exception as error:  # a bad setting names itself; don't stop the others
+                reason = str(error) or type(error).__name__
+            else:
+                if sender is None:
+                    reason = t(language, "digests.platform.not_configured")
+                else:
+                    senders[platform] = sender
+        if reason is not None:
+            notices.print(
+                t(language, "digests.platform.skipped", platform=platform, reason=reason),
+                style="yellow", markup=False,
+            )
+    return senders
+
+
+def _parse_now(value: str, language: str) -> datetime:
+    from adapters.cli.main import fail
+
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        fail(t(language, "digests.bad_now", value=value))
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        fail(t(language, "digests.bad_now", value=value))
+    return moment.astimezone(UTC)
+
+
+def _summary(language: str, composed: ComposeReport, delivered: DeliveryReport) -> str:
+    return t(
+        language, "digests.once.done", written=composed.written, due=composed.due,
+        already=composed.already_written, nothing_new=composed.nothing_new,
+        over_cap=composed.over_cap, errors=composed.errors, sent=delivered.sent,
+        retrying=delivered.retrying, failed=delivered.failed, unreachable=delivered.unreachable,
+    )
+
+
+async def _run_once(runtime: DigestRuntime) -> tuple[ComposeReport, DeliveryReport]:
+    composed = await runtime.compose()
+    delivered = await runtime.deliver()
+    return composed, delivered
+
+
+async def _close_senders(senders: Mapping[str, Sender]) -> None:
+    # Some senders hold connections (Teams' transport); close what can be closed.
+    for platform, sender in senders.items():
+        close = getattr(sender, "close", None)
+        if close is None:
+            continue
+        try:
+            result = close()
+            if inspect.isawaitable(result):
+                await result
+        except Exception:  # closing is best effort on the way out
+            log.warning("closing the %s sender failed", platform, exc_info=True)
+
+
+async def _run(
+    *,
+    once: bool,
+    engine: Engine,
+    settings: Settings,
+    default_language: str,
+    clock: Callable[[], datetime],
+    out: Console,
+    notices: Console,
+    language: str,
+) -> None:
+    global _runtime
+    # Built inside the event loop: adapters may open connections bound to it.
+    senders = build_senders(os.environ, engine, out, notices, language)
+    runtime = DigestRuntime(
+        engine=engine, settings=settings, senders=senders,
+        default_language=default_language, clock=clock,
+    )
+    _runtime = runtime
+    try:
+        if once:
+            composed, delivered = await _run_once(runtime)
+            notices.print(_summary(language, composed, delivered), markup=False)
+        else:
+            await _run_forever(runtime, notices, language)
+    finally:
+        _runtime = None
+        await _close_senders(senders)
+
+
+async def _run_forever(runtime: DigestRuntime, notices: Console, language: str) -> None:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    scheduler = AsyncIOScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine)}, timezone=UTC
+    )
+    for job_id, function in (
+        ("digests.compose", compose_job),
+        ("digests.deliver", deliver_job),
+    ):
+        scheduler.add_job(
+            f"{__name__}:{function.__name__}",
+            "interval",
+            minutes=JOB_INTERVAL_MINUTES,
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            next_run_time=datetime.now(UTC),
+        )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    scheduler.start()
+    notices.print(
+        t(language, "digests.scheduler.started", platforms=", ".join(sorted(runtime.senders))),
+        markup=False,
+    )
+    try:
+        await stop.wait()
+    finally:
+        scheduler.pause()
+        # Let a delivery pass finish marking what it sent rather than leave it to the lease.
+        if runtime.running:
+            await asyncio.wait(set(runtime.running), timeout=DRAIN_SECONDS)
+        scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)  # the shutdown is scheduled on the loop
+        notices.print(t(language, "digests.scheduler.stopped"), markup=False)
+
+
+def scheduler(
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database", help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."
+        ),
+    ] = None,
+    guidelines: Annotated[
+        Path | None,
+        typer.Option(
+            "--guidelines", "-g",
+            help="Folder with the guidelines files "
+            "(default: $MERKWERKER_GUIDELINES or ./guidelines).",
+        ),
+    ] = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Compose and deliver once, then exit (for cron).")
+    ] = False,
+    now: Annotated[str | None, typer.Option("--now", hidden=True)] = None,
+) -> None:
+    """Send digests and other proactive messages: run this in exactly one process."""
+    from adapters.cli.main import _open_library, _open_store, cli_language, fail
+
+    language = cli_language()
+    fixed_now = _parse_now(now, language) if now is not None else None
+    if fixed_now is not None and not once:
+        fail(t(language, "digests.now_needs_once"))
+    library = _open_library(guidelines, language)
+    store = _open_store(database, language)
+    try:
+        settings = Settings.from_env(guidelines=guidelines, database_url=database)
+    except SettingsError as error:
+        store.close()
+        fail(str(error))
+    out = Console(highlight=False, soft_wrap=True)
+    notices = Console(stderr=True, highlight=False, soft_wrap=True)
+    logging.basicConfig(
+        level=logging.WARNING if once else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+    def clock() -> datetime:
+        return fixed_now or datetime.now(UTC)
+
+    try:
+        asyncio.run(
+            _run(
+                once=once, engine=store.engine, settings=settings,
+                default_language=library.current.default_language, clock=clock,
+                out=out, notices=notices, language=language,
+            )
+        )
+    except Exception as error:  # the database went away, say; one sentence, not a traceback
+        log.debug("scheduler stopped by an error", exc_info=True)
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        fail(t(language, "digests.failed", reason=reason), 1)
+    finally:
+        store.close()

@@ -79,6 +79,9 @@ def _configure_sqlite_connection(dbapi_connection: Any, _connection_record: Any)
         # another process holds instead of failing with "database is locked".
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL keeps the database consistent after a crash and only risks the
+        # last commits on power loss; FULL would sync on every commit of every event.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()

@@ -32,11 +32,23 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
     return False
 
 
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+"""Tables in our database that belong to a library (the scheduler's job store), not to us."""
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave other libraries' tables out of autogenerate, so no migration drops them."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_item=render_item,
+        include_object=include_object,
         # SQLite can hardly ALTER a table; batch operations copy it instead there and
         # are plain ALTERs elsewhere, so a migration generated on either runs on both.
         render_as_batch=True,

@@ -1,0 +1,34 @@
+"""Digests: who is due one, composing it into the outbox, and delivering the outbox.
+
+``schedule`` decides who is due (pure functions of settings and a clock), ``compose``
+writes due digests to the outbox, ``outbox`` holds the table's transitions and
+``delivery`` sends what is due through each platform's ``Sender``.
+"""
+
+from __future__ import annotations
+
+from bot.digests.compose import ComposeReport, NothingNewMemo, compose_due_digests
+from bot.digests.delivery import (
+    DeliveryReport,
+    backoff,
+    current_delivery_key,
+    deliver_outbox,
+)
+from bot.digests.outbox import status_counts
+from bot.digests.schedule import DigestPlan, DueDigest, digest_key, due_digest, in_quiet_hours
+
+__all__ = [
+    "ComposeReport",
+    "DeliveryReport",
+    "DigestPlan",
+    "DueDigest",
+    "NothingNewMemo",
+    "backoff",
+    "compose_due_digests",
+    "current_delivery_key",
+    "deliver_outbox",
+    "digest_key",
+    "due_digest",
+    "in_quiet_hours",
+    "status_counts",
+]
