@@ -1,8 +1,311 @@
-"""``merkwerker privacy`` and ``merkwerker people``: people's data and settings."""
+"""``merkwerker privacy`` and ``merkwerker people``: one person's data, teams and roles.
+
+``privacy export`` writes everything stored about a person as JSON; ``privacy forget``
+deletes it (keeping anonymous totals); ``privacy opt-out``/``opt-in`` switch personal
+tracking. ``people import``/``set`` record teams and locations; ``people grant``/``revoke``
+manage the comms and admin roles. Every problem ends in one clear sentence on standard
+error and a non-zero exit, never a traceback.
+"""
 
 from __future__ import annotations
 
-import typer
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
 
-privacy_app = typer.Typer(help="Export, forget, and tracking opt-out for one person.", no_args_is_help=True)
+import typer
+from rich.console import Console
+
+from bot.i18n import t
+from bot.people import (
+    ROLES,
+    export_json,
+    export_person,
+    find_person,
+    forget_person,
+    grant_role,
+    import_people,
+    read_people_csv,
+    revoke_role,
+    set_person,
+    set_tracking,
+)
+from bot.people.privacy_feature import forgotten_parts
+from bot.people.roster import MAX_USER_ID, PLATFORMS
+from bot.people.validation import MAX_LABEL, parse_label
+from bot.storage import Store, database_url_from_env
+
+privacy_app = typer.Typer(
+    help="Export, forget, and tracking opt-out for one person.", no_args_is_help=True
+)
 people_app = typer.Typer(help="Teams, locations and roles of people.", no_args_is_help=True)
+
+out = Console(highlight=False, soft_wrap=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database", help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."
+    ),
+]
+PlatformOption = Annotated[
+    str, typer.Option("--platform", help="Where the person chats: slack, teams or console.")
+]
+UserOption = Annotated[str, typer.Option("--user", help="The person's id on that platform.")]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", "-l", help="Messages in this language (nl or en).")
+]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    from adapters.cli.main import fail
+
+    fail(message, code)
+
+
+def _language(lang: str | None) -> str:
+    from adapters.cli.main import cli_language
+
+    return cli_language(lang)
+
+
+def _say(text: str) -> None:
+    out.print(text, markup=False)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
+    """The platform and user id, checked."""
+    platform = platform.strip().casefold()
+    if platform not in PLATFORMS:
+        _fail(t(language, "people.cli.bad_platform", value=platform,
+                platforms=", ".join(PLATFORMS)))
+    user = user.strip()
+    if not user or len(user) > MAX_USER_ID:
+        _fail(t(language, "people.cli.bad_user", limit=MAX_USER_ID))
+    return platform, user
+
+
+@contextmanager
+def _store(database: str | None, language: str) -> Iterator[Store]:
+    url = database or database_url_from_env(Path("merkwerker.db"))
+    try:
+        store = Store.open(url)
+    except Exception as error:  # any driver error ends in one sentence, not a traceback
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if "@" in url and "://" in url:  # keep the password off the screen
+            scheme, rest = url.split("://", 1)
+            url = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+        _fail(t(language, "cli.database_failed", url=url, reason=reason), 1)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _known(store: Store, platform: str, user: str, language: str) -> int:
+    user_id = find_person(store.engine, platform=platform, user_id=user)
+    if user_id is None:
+        _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
+    return user_id
+
+
+@privacy_app.command("export")
+def export(
+    platform: PlatformOption,
+    user: UserOption,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the JSON to this file.")
+    ] = None,
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Everything stored about one person, as JSON (for "what do you know about me?")."""
+    language = _language(lang)
+    platform, user = _person_id(platform, user, language)
+    with _store(database, language) as store:
+        user_id = _known(store, platform, user, language)
+        document = export_person(store.engine, user_id, now=_now())
+    if document is None:  # forgotten while we were reading
+        _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
+    text = export_json(document)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _fail(t(language, "privacy.cli.cannot_write", path=str(output),
+                reason=error.strerror or str(error)), 1)
+    _say(t(language, "privacy.cli.exported", platform=platform, user=user,
+                path=str(output)))
+
+
+@privacy_app.command("forget")
+def forget(
+    platform: PlatformOption,
+    user: UserOption,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Delete a person's personal data; anonymous totals stay."""
+    language = _language(lang)
+    platform, user = _person_id(platform, user, language)
+    with _store(database, language) as store:
+        user_id = _known(store, platform, user, language)
+        if not yes:
+            if not sys.stdin.isatty():
+                _fail(t(language, "privacy.cli.need_yes"))
+            if not typer.confirm(t(language, "privacy.cli.confirm", platform=platform,
+                                   user=user)):
+                _fail(t(language, "privacy.cli.aborted"), 1)
+        result = forget_person(store.engine, user_id)
+    if result is None:
+        _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
+    _say(t(language, "privacy.cli.forgotten", platform=platform, user=user))
+    for part in forgotten_parts(result, language)[1:]:
+        _say(getattr(part, "text", ""))
+
+
+def _switch_tracking(platform: str, user: str, database: str | None, lang: str | None,
+                     *, on: bool) -> None:
+    language = _language(lang)
+    platform, user = _person_id(platform, user, language)
+    with _store(database, language) as store:
+        # Someone who never talked to the bot yet can be opted out in advance.
+        user_id = store.ensure_user(platform=platform, platform_user_id=user)
+        set_tracking(store.engine, user_id, on=on)
+    key = "privacy.cli.opted_in" if on else "privacy.cli.opted_out"
+    _say(t(language, key, platform=platform, user=user))
+
+
+@privacy_app.command("opt-out")
+def opt_out(platform: PlatformOption, user: UserOption, database: DatabaseOption = None,
+            lang: LangOption = None) -> None:
+    """Stop linking what this person does to them (totals still count, anonymously)."""
+    _switch_tracking(platform, user, database, lang, on=False)
+
+
+@privacy_app.command("opt-in")
+def opt_in(platform: PlatformOption, user: UserOption, database: DatabaseOption = None,
+           lang: LangOption = None) -> None:
+    """Turn personal tracking back on for this person."""
+    _switch_tracking(platform, user, database, lang, on=True)
+
+
+@people_app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV: platform,user_id,team,location,display_name")],
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Set teams, locations and names from a CSV file; nothing is written if a line is wrong."""
+    language = _language(lang)
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(t(language, "people.import.not_utf8", path=str(file)))
+    except OSError as error:
+        _fail(t(language, "people.import.unreadable", path=str(file),
+                reason=error.strerror or str(error)))
+    rows, problems = read_people_csv(text)
+    if problems:
+        lines = [t(language, "people.import.failed", path=str(file), count=len(problems))]
+        lines += [
+            "  " + t(language, "people.import.line", line=p.line,
+                     problem=t(language, p.key, **p.values))
+            for p in problems
+        ]
+        _fail("\n".join(lines))
+    if not rows:
+        _fail(t(language, "people.import.empty", path=str(file)))
+    with _store(database, language) as store:
+        created, updated = import_people(store.engine, rows, now=_now())
+    _say(t(language, "people.import.done", count=len(rows), created=created,
+                updated=updated))
+
+
+@people_app.command("set")
+def set_command(
+    platform: PlatformOption,
+    user: UserOption,
+    team: Annotated[str | None, typer.Option("--team", help="Team (empty to clear).")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", help="Location (empty to clear).")
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Display name (shown only on an opted-in leaderboard)."),
+    ] = None,
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Set a person's team, location or display name."""
+    language = _language(lang)
+    platform, user = _person_id(platform, user, language)
+    values: dict[str, str | None] = {}
+    for option, column, value in (("team", "team", team), ("location", "location", location),
+                                  ("name", "display_name", name)):
+        if value is None:
+            continue
+        label = parse_label(value)
+        if label is None:
+            _fail(t(language, "people.cli.bad_label", option=option, limit=MAX_LABEL))
+        values[column] = label
+    if not values:
+        _fail(t(language, "people.cli.nothing_to_set"))
+    with _store(database, language) as store:
+        set_person(store.engine, platform=platform, user_id=user, now=_now(), **values)
+    _say(t(language, "people.cli.set", platform=platform, user=user))
+
+
+def _role(role: str, language: str) -> str:
+    role = role.strip().casefold()
+    if role not in ROLES:
+        _fail(t(language, "people.cli.bad_role", value=role, roles=", ".join(ROLES)))
+    return role
+
+
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+RoleOption = Annotated[str, typer.Option("--role", help="comms or admin.")]
+
+
+@people_app.command("grant")
+def grant(platform: PlatformOption, user: UserOption, role: RoleOption,
+          database: DatabaseOption = None, lang: LangOption = None) -> None:
+    """Give a person the comms or admin role."""
+    language = _language(lang)
+    platform, user = _person_id(platform, user, language)
+    role = _role(role, language)
+    with _store(database, language) as store:
+        granted = grant_role(store.engine, platform=platform, user_id=user, role=role,
+                             granted_by=_operator(), now=_now())
+    key = "people.cli.granted" if granted else "people.cli.already_granted"
+    _say(t(language, key, platform=platform, user=user, role=role))
+
+
+@people_app.command("revoke")
+def revoke(platform: PlatformOption, user: UserOption, role: RoleOption,
+           database: DatabaseOption = None, lang: LangOption = None) -> None:
+    """Take the comms or admin role away from a person."""
+    language = _language(lang)
+    platform, user = _person_id(platform, user, language)
+    role = _role(role, language)
+    with _store(database, language) as store:
+        revoked = revoke_role(store.engine, platform=platform, user_id=user, role=role)
+    key = "people.cli.revoked" if revoked else "people.cli.not_granted"
+    _say(t(language, key, platform=platform, user=user, role=role))

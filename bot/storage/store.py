@@ -6,6 +6,7 @@ calls them through ``asyncio.to_thread``, and the engine is shared between threa
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,9 +17,16 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.models import CheckVerdict, Verdict
+from bot.models import CheckVerdict, ConversationRef, Verdict
 from bot.storage.database import open_database
-from bot.storage.tables import QUESTION_TEXT_MAX, DraftCheck, Question, User
+from bot.storage.tables import (
+    QUESTION_TEXT_MAX,
+    ConversationReference,
+    DraftCheck,
+    Question,
+    Role,
+    User,
+)
 
 ID_SEPARATOR = ","
 """Joins rule ids in the ``related`` and ``rule_ids`` columns."""
@@ -143,6 +151,70 @@ class Store:
             col(User.platform) == platform, col(User.platform_user_id) == platform_user_id
         )
         return session.exec(statement).first()
+
+    def save_conversation(self, *, user_id: int, ref: ConversationRef, now: datetime) -> int:
+        """Remember where to reach ``user_id`` on ``ref``'s platform; return the row's id.
+
+        One row per person and platform, replaced by the newest conversation. ``data``
+        holds the platform's own reference plus ``conversation_id`` and ``thread_id``.
+        """
+        data = json.dumps(
+            {**ref.data, "conversation_id": ref.conversation_id, "thread_id": ref.thread_id},
+            ensure_ascii=False, sort_keys=True, default=str,
+        )
+        updated_at = _require_aware(now, "now")
+        platform = ref.platform.value
+        for _attempt in range(2):
+            with Session(self._engine) as session:
+                row = session.exec(
+                    select(ConversationReference).where(
+                        col(ConversationReference.user_id) == user_id,
+                        col(ConversationReference.platform) == platform,
+                    )
+                ).first()
+                if row is None:
+                    row = ConversationReference(user_id=user_id, platform=platform,
+                                                conversation_id=ref.conversation_id, data=data,
+                                                updated_at=updated_at)
+                    session.add(row)
+                else:
+                    row.conversation_id = ref.conversation_id
+                    row.data = data
+                    row.updated_at = updated_at
+                try:
+                    session.flush()
+                except IntegrityError:
+                    # Saved by a concurrent delivery between our select and insert:
+                    # update that row instead.
+                    session.rollback()
+                    continue
+                row_id = row.id
+                session.commit()
+                assert row_id is not None  # assigned by the flush
+                return row_id
+        raise RuntimeError("could not save the conversation reference")
+
+    def user_language(self, platform: str, platform_user_id: str) -> str | None:
+        """The language last used by this person, or None when unknown."""
+        with Session(self._engine) as session:
+            user = self._find_user(session, platform, platform_user_id)
+            return user.language if user is not None else None
+
+    def roles_of(self, platform: str, platform_user_id: str) -> set[str]:
+        """The roles granted to this person in the database (``comms``, ``admin``).
+
+        An admin may do what comms may, as with the configured roles.
+        """
+        with Session(self._engine) as session:
+            roles = session.exec(
+                select(Role.role).where(
+                    col(Role.platform) == platform, col(Role.platform_user_id) == platform_user_id
+                )
+            ).all()
+        granted = set(roles)
+        if "admin" in granted:
+            granted.add("comms")
+        return granted
 
     def record_question(
         self,

@@ -12,9 +12,9 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.features import Context
 from bot.storage.tables import Event, User
@@ -97,6 +97,39 @@ class EventLog:
             except IntegrityError:
                 session.rollback()
                 return False
+        return True
+
+    def add_reason(self, kind: str, *, user_id: int | None, item_id: int, reason: str) -> bool:
+        """Attach ``reason`` to the person's latest ``kind`` event about ``item_id``.
+
+        For a tracked person a later reason replaces an earlier one. For someone who
+        opted out (or ``user_id`` None) the events carry no identity, so the reason goes
+        to the latest anonymous event about the item that has none yet: for the
+        aggregates that is the same. False when there is no such event.
+        """
+        with Session(self.engine) as session:
+            if user_id is not None:
+                user = session.get(User, user_id)
+                if user is None or not user.tracking:
+                    user_id = None
+            statement = select(col(Event.id)).where(
+                col(Event.kind) == kind, col(Event.item_id) == item_id
+            )
+            if user_id is None:
+                statement = statement.where(
+                    col(Event.user_id).is_(None), col(Event.reason).is_(None)
+                )
+            else:
+                statement = statement.where(col(Event.user_id) == user_id)
+            event_id = session.execute(
+                statement.order_by(col(Event.occurred_at).desc(), col(Event.id).desc()).limit(1)
+            ).scalar()
+            if event_id is None:
+                return False
+            session.execute(
+                update(Event).where(col(Event.id) == event_id).values(reason=reason[:500])
+            )
+            session.commit()
         return True
 
     async def record(

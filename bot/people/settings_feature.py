@@ -1,0 +1,137 @@
+"""``SettingsFeature``: topics followed, digest frequency and the rest, chosen in chat."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Mapping
+
+from sqlalchemy import Engine
+
+from bot.features import Context
+from bot.i18n import t
+from bot.intents import Intent, Understood
+from bot.models import Choice, Choices, IncomingAction, Part, Reply, Text
+from bot.people.commands import read_command
+from bot.people.profile import (
+    Profile,
+    apply_changes,
+    known_spelling,
+    live_topics,
+    load_profile,
+)
+from bot.people.settings_reply import problem_parts, settings_form, summary_parts
+from bot.people.validation import DEFAULT_DIGEST, validate_settings
+from bot.settings import Settings
+from bot.suggestions.model import folded_set
+from bot.suggestions.shares import event_key
+from bot.tracking.log import EventLog
+
+
+def _notice(language: str, key: str) -> Reply:
+    return Reply(parts=(Text(text=t(language, key)),), language=language, kind=key)
+
+
+class SettingsFeature:
+    """Shows and changes a person's settings, from a text command or a form."""
+
+    intents = frozenset({Intent.SETTINGS})
+    action_prefix = "settings"
+
+    def __init__(self, engine: Engine, *, settings: Settings | None = None) -> None:
+        self.engine = engine
+        self.settings = settings or Settings()
+
+    async def _profile(self, ctx: Context) -> Profile | None:
+        if ctx.user_id is None:
+            return None
+        return await asyncio.to_thread(load_profile, self.engine, ctx.user_id)
+
+    async def on_message(self, ctx: Context, understood: Understood) -> Reply:
+        """The settings and their form, or the change a command asks for."""
+        profile = await self._profile(ctx)
+        if profile is None:
+            return _notice(ctx.language, "settings.unavailable")
+        command = read_command(understood.text)
+        if command.problems:
+            return Reply(parts=problem_parts(command.problems, ctx.language),
+                         language=ctx.language, kind="settings.invalid")
+        if command.show:
+            return await self._show(ctx, profile)
+        values = dict(command.values)
+        if "digest" not in values and profile.digest == "off" and (
+            "digest_time" in values or "digest_weekday" in values
+        ):
+            values["digest"] = DEFAULT_DIGEST  # "digest 08:30" means: yes, at 08:30
+        return await self._save(ctx, profile, values)
+
+    async def on_action(self, ctx: Context, action: IncomingAction) -> Reply | None:
+        """``settings.save`` (the form) and ``settings.open`` (show the form)."""
+        profile = await self._profile(ctx)
+        if profile is None:
+            return _notice(ctx.language, "settings.unavailable")
+        if action.action == "settings.save":
+            return await self._save(ctx, profile, action.form)
+        if action.action == "settings.open":
+            return await self._show(ctx, profile)
+        return _notice(ctx.language, "action.unknown")
+
+    async def _show(self, ctx: Context, profile: Profile) -> Reply:
+        topics = await asyncio.to_thread(live_topics, self.engine, ctx.now)
+        language = ctx.language
+        parts: list[Part] = [Text(text=t(language, "settings.title"), style="heading")]
+        parts.extend(summary_parts(profile, language))
+        parts.append(settings_form(profile, language, topics))
+        parts.append(Text(text=t(language, "settings.help"), style="note"))
+        return Reply(parts=tuple(parts), language=language, kind="settings")
+
+    async def _save(self, ctx: Context, profile: Profile, values: Mapping[str, str]) -> Reply:
+        language = ctx.language
+        changes, problems = validate_settings(values)
+        if problems:
+            return Reply(parts=problem_parts(problems, language), language=language,
+                         kind="settings.invalid")
+        for name in ("team", "location"):
+            if isinstance(changes.get(name), str):
+                changes[name] = await asyncio.to_thread(
+                    known_spelling, self.engine, name, str(changes[name])
+                )
+        changed = await asyncio.to_thread(apply_changes, self.engine, profile.user_id, changes)
+        if changed:
+            delivery = ctx.delivery_id or secrets.token_hex(8)
+            key = event_key(f"settings_changed:{ctx.platform.value}:{delivery}",
+                            tracked=profile.tracking, secret=self.settings.secret)
+            await asyncio.to_thread(
+                EventLog(self.engine).record_event, "settings_changed", key=key,
+                user_id=profile.user_id, detail=",".join(sorted(changed)), occurred_at=ctx.now,
+            )
+        updated = await asyncio.to_thread(load_profile, self.engine, profile.user_id)
+        assert updated is not None
+        heading = "settings.saved" if changed else "settings.unchanged"
+        parts: list[Part] = [Text(text=t(language, heading), style="heading")]
+        parts.extend(summary_parts(updated, language))
+        if "topics" in changed and updated.topics:
+            available = folded_set(",".join(await asyncio.to_thread(live_topics, self.engine,
+                                                                    ctx.now)))
+            quiet = [topic for topic in updated.topics if topic.casefold() not in available]
+            if quiet:
+                parts.append(Text(text=t(language, "settings.topics_no_content",
+                                         topics=", ".join(quiet)), style="note"))
+        return Reply(parts=tuple(parts), language=language, kind="settings.saved")
+
+    async def preface(self, ctx: Context) -> tuple[Part, ...]:
+        """Nothing: settings are shown when asked for."""
+        return ()
+
+    async def home(self, ctx: Context) -> tuple[Part, ...]:
+        """The person's settings and a button to change them."""
+        profile = await self._profile(ctx)
+        if profile is None:
+            return ()
+        language = ctx.language
+        return (
+            Text(text=t(language, "settings.title"), style="heading"),
+            *summary_parts(profile, language),
+            Choices(choices=(Choice(label=t(language, "settings.change"),
+                                    action="settings.open"),)),
+        )

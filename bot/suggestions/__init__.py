@@ -1,0 +1,28 @@
+"""Content suggestions: what a person could share now, with tracked share links.
+
+The public interface for the chat feature, digests and the web process::
+
+    suggest(engine, user_id=..., now=...)            -> list[Suggestion]
+    suggestions_reply(engine, user_id=..., ...)      -> Reply (records ``suggested``)
+    resolve_click(engine, token, now=..., user_agent=...) -> tagged URL or None
+"""
+
+from __future__ import annotations
+
+from bot.suggestions.feature import SuggestionsFeature
+from bot.suggestions.links import is_preview_agent, resolve_click, tagged_url
+from bot.suggestions.model import DISMISS_REASONS, NETWORKS, Suggestion
+from bot.suggestions.ranking import suggest
+from bot.suggestions.reply import suggestions_reply
+
+__all__ = [
+    "DISMISS_REASONS",
+    "NETWORKS",
+    "Suggestion",
+    "SuggestionsFeature",
+    "is_preview_agent",
+    "resolve_click",
+    "suggest",
+    "suggestions_reply",
+    "tagged_url",
+]

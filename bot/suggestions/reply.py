@@ -1,0 +1,116 @@
+"""The reply with suggestions: per item a heading, summary, caption, share links and buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from bot.i18n import t
+from bot.models import Choice, Choices, Divider, Link, Part, Reply, Text
+from bot.settings import Settings
+from bot.suggestions.links import redirect_url, share_url, tagged_url
+from bot.suggestions.model import NETWORKS, Suggestion
+from bot.suggestions.shares import event_key, is_tracked, share_tokens
+from bot.tracking.log import EventLog
+
+
+def empty_parts(language: str) -> tuple[Part, ...]:
+    """Nothing to share right now, said kindly, with the way to follow topics."""
+    return (
+        Text(text=t(language, "suggest.empty")),
+        Text(text=t(language, "suggest.empty_tip"), style="note"),
+    )
+
+
+def suggestion_parts(
+    engine: Engine,
+    *,
+    user_id: int,
+    language: str,
+    now: datetime,
+    suggestions: Sequence[Suggestion],
+    settings: Settings,
+) -> tuple[Part, ...]:
+    """The parts for ``suggestions`` (creating share tokens as needed), recording nothing."""
+    tracked = is_tracked(engine, user_id)
+    tokens = share_tokens(
+        engine,
+        user_id=user_id if tracked else None,
+        item_ids=[s.item_id for s in suggestions],
+        now=now,
+    )
+    parts: list[Part] = []
+    for suggestion in suggestions:
+        parts.append(Divider())
+        parts.append(Text(text=suggestion.title, style="heading"))
+        if suggestion.summary.strip():
+            parts.append(Text(text=suggestion.summary.strip()))
+        parts.append(Text(text=suggestion.caption, style="quote"))
+        for network in NETWORKS:
+            token = tokens[(suggestion.item_id, network)]
+            target = (
+                redirect_url(settings.public_url, token)
+                if settings.public_url
+                else tagged_url(suggestion.url, network=network, item_id=suggestion.item_id,
+                                token=token)
+            )
+            url = share_url(network, target=target, title=suggestion.title,
+                            caption=suggestion.caption)
+            parts.append(Link(label=t(language, f"suggest.link.{network}"), url=url))
+        value = str(suggestion.item_id)
+        parts.append(
+            Choices(
+                choices=(
+                    Choice(label=t(language, "suggest.button.shared"), action="share.shared",
+                           value=value),
+                    Choice(label=t(language, "suggest.button.dismiss"), action="share.dismiss",
+                           value=value),
+                )
+            )
+        )
+    if suggestions:
+        parts.append(Divider())
+        parts.append(Text(text=t(language, "suggest.copy_caption"), style="note"))
+        parts.append(Text(text=t(language, "suggest.add_your_view"), style="note"))
+    return tuple(parts)
+
+
+def suggestions_reply(
+    engine: Engine,
+    *,
+    user_id: int,
+    language: str,
+    now: datetime,
+    suggestions: Sequence[Suggestion],
+    settings: Settings,
+    delivery_key: str,
+    intro: str | None = None,
+) -> Reply:
+    """The reply offering ``suggestions``, with tracked share links; records ``suggested``.
+
+    One ``suggested`` event per item, under the key ``suggested:{delivery_key}:{item_id}``,
+    so delivering the same message twice records it once. Without suggestions, the
+    kind "nothing to share right now" reply (and nothing is recorded).
+    """
+    if not suggestions:
+        return Reply(parts=empty_parts(language), language=language, kind="suggestions.empty")
+    tracked = is_tracked(engine, user_id)
+    log = EventLog(engine, clock=lambda: now)
+    for suggestion in suggestions:
+        key = f"suggested:{delivery_key}:{suggestion.item_id}"
+        log.record_event(
+            "suggested",
+            key=event_key(key, tracked=tracked, secret=settings.secret),
+            user_id=user_id,
+            item_id=suggestion.item_id,
+            occurred_at=now,
+        )
+    opening = t(language, "suggest.intro") if intro is None else intro
+    parts: list[Part] = [Text(text=opening)] if opening.strip() else []
+    parts.extend(
+        suggestion_parts(engine, user_id=user_id, language=language, now=now,
+                         suggestions=suggestions, settings=settings)
+    )
+    return Reply(parts=tuple(parts), language=language, kind="suggestions")
