@@ -1,8 +1,133 @@
-"""``merkwerker serve``: the web process for Slack and Teams."""
+"""``merkwerker serve``: the web process for Slack and Teams (the Procfile's ``web:`` line).
+
+Runs each platform whose settings are present, in one aiohttp server on ``$PORT``
+(3000 by default). With ``--socket-mode`` (or ``SLACK_APP_TOKEN`` set) Slack's events
+arrive over Socket Mode instead of ``/slack/events``; share links and the health check
+are still served. A missing or malformed setting ends start-up with one sentence.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Annotated, Any
 
-def serve() -> None:
-    """Run the web server (not yet available)."""
-    raise SystemExit("serve is not available in this version")
+import typer
+from rich.console import Console
+
+from bot.i18n import t
+from bot.settings import Settings, SettingsError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def port_from(value: str | None, *, language: str) -> int:
+    """The port from ``$PORT`` (3000 when unset); ``SettingsError`` when it is no port."""
+    from adapters.server import DEFAULT_PORT
+
+    if value is None or not value.strip():
+        return DEFAULT_PORT
+    try:
+        port = int(value.strip())
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise SettingsError(t(language, "serve.bad_port", value=value))
+    return port
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(message, style="red", markup=False)
+    raise typer.Exit(code)
+
+
+async def _serve(
+    settings: Settings, platforms: Any, *, host: str, port: int, language: str
+) -> None:
+    from adapters.app_factory import build_bot
+    from adapters.cli.main import _open_library, _open_store
+    from adapters.server import check_slack, create_app, run
+    from adapters.slack import SlackAdapter
+
+    library = _open_library(settings.guidelines, language)
+    store = _open_store(settings.database_url, language)
+    try:
+        bot = build_bot(settings, store=store, library=library)
+        slack = SlackAdapter(bot, platforms.slack) if platforms.slack is not None else None
+        teams = None
+        if platforms.teams is not None:
+            from adapters.teams import TeamsAdapter
+
+            teams = TeamsAdapter(bot, platforms.teams, store.engine)
+        if slack is not None:
+            await check_slack(slack, language=language)
+        app = create_app(bot, engine=store.engine, slack=slack, teams=teams)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+
+        def ready(bound: int) -> None:
+            err.print(
+                t(language, "serve.listening", host=host, port=bound, platforms=platforms.names()),
+                markup=False,
+            )
+            if platforms.slack is not None and platforms.slack.socket_mode:
+                err.print(t(language, "serve.socket_mode"), markup=False)
+
+        try:
+            await run(app, host=host, port=port, stop=stop, on_ready=ready)
+        except OSError as error:
+            raise SettingsError(
+                t(language, "serve.port_in_use", port=port, reason=error.strerror or error)
+            ) from None
+        err.print(t(language, "serve.stopped"), markup=False)
+    finally:
+        store.close()
+
+
+def serve(
+    socket_mode: Annotated[
+        bool,
+        typer.Option(
+            "--socket-mode",
+            help="Receive Slack events over Socket Mode (needs SLACK_APP_TOKEN) instead of HTTP.",
+        ),
+    ] = False,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: all, 0.0.0.0).")
+    ] = "0.0.0.0",
+    guidelines: Annotated[
+        Path | None,
+        typer.Option(
+            "--guidelines", "-g", help="Guidelines folder (default: $MERKWERKER_GUIDELINES)."
+        ),
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default: $DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Run the web process: Slack and/or Teams (whichever is configured), share links, /healthz."""
+    from adapters.cli.main import cli_language
+    from adapters.server import platforms_from_env
+
+    language = cli_language()
+    level = os.environ.get("MERKWERKER_LOG_LEVEL", "INFO").strip().upper()
+    logging.basicConfig(
+        level=level if level in logging.getLevelNamesMapping() else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings.from_env(guidelines=guidelines, database_url=database)
+        platforms = platforms_from_env(socket_mode=socket_mode, language=language)
+        port = port_from(os.environ.get("PORT"), language=language)
+        asyncio.run(_serve(settings, platforms, host=host, port=port, language=language))
+    except SettingsError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        err.print(t(language, "serve.stopped"), markup=False)

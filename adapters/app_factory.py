@@ -1,0 +1,66 @@
+"""Building the bot for a deployment: the guidelines, the store and every feature.
+
+Used by ``merkwerker serve`` (Slack and Teams) and by the console, so each platform
+talks to the same bot with the same features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.content import ContentFeature, ContentQueue
+from bot.conversation import Merkwerker, utc_now
+from bot.features import Feature
+from bot.guidelines.library import GuidelinesLibrary
+from bot.people import PrivacyFeature, SettingsFeature
+from bot.settings import Settings
+from bot.storage import Store
+from bot.suggestions import SuggestionsFeature
+from bot.tracking.log import EventLog
+
+
+def features(
+    settings: Settings,
+    *,
+    store: Store,
+    library: GuidelinesLibrary,
+    clock: Callable[[], datetime] = utc_now,
+) -> list[Feature]:
+    """Every feature this installation has: sharing, the content queue, settings, privacy."""
+    engine = store.engine
+    queue = ContentQueue(
+        engine,
+        clock=clock,
+        guidelines_provider=lambda: library.current,
+        timezone=settings.timezone,
+    )
+    return [
+        ContentFeature(queue),
+        SuggestionsFeature(engine, settings=settings),
+        SettingsFeature(engine, settings=settings),
+        PrivacyFeature(engine),
+    ]
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    store: Store,
+    clock: Callable[[], datetime] = utc_now,
+    library: GuidelinesLibrary | None = None,
+) -> Merkwerker:
+    """The bot with every feature installed and the participation log as its event sink.
+
+    Opens the guidelines folder of ``settings`` unless ``library`` is given; raises
+    ``GuidelinesUnavailable`` when that folder has never been valid.
+    """
+    library = library or GuidelinesLibrary.open(settings.guidelines)
+    return Merkwerker(
+        library=library,
+        store=store,
+        clock=clock,
+        settings=settings,
+        features=features(settings, store=store, library=library, clock=clock),
+        events=EventLog(store.engine, clock=clock),
+    )

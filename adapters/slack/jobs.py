@@ -1,0 +1,375 @@
+"""What the bot does once Slack has its acknowledgement: answer, replace, open, publish.
+
+One method per kind of request. Each reads the payload with ``adapters.slack.payloads``,
+asks the core, and shows the reply with ``Surfaces``. When something fails, the person
+is told (in their language) rather than left waiting, and the failure is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from adapters.slack import payloads as p
+from adapters.slack.actions import (
+    FORM,
+    LINK,
+    LINK_OPENED,
+    FormSource,
+    action_of,
+    decode_form_source,
+)
+from adapters.slack.commands import to_command
+from adapters.slack.profiles import Profile, Profiles
+from adapters.slack.surfaces import Surfaces
+from bot.conversation import Merkwerker
+from bot.i18n import t
+from bot.models import ConversationRef, Form, IncomingAction, IncomingMessage, Platform, Reply, Text
+
+log = logging.getLogger(__name__)
+
+Payload = Mapping[str, Any]
+QUEUE_FORM_ACTION = "content.form"
+"""The core's action that returns the "queue content" form, prefilled with a URL."""
+
+
+def _notice(language: str, key: str) -> Reply:
+    return Reply(parts=(Text(text=t(language, key)),), language=language, kind="notice")
+
+
+def _form_of(reply: Reply, action: str = "") -> Form | None:
+    forms = [part for part in reply.parts if isinstance(part, Form)]
+    return next((f for f in forms if f.action == action), forms[0] if forms else None)
+
+
+def _where(body: Payload, user: str) -> ConversationRef:
+    """The conversation of a command or interaction (the person's DM when there is none)."""
+    return p.to_conversation(channel=p.channel_of(body) or user, user=user, team=p.team_of(body))
+
+
+def _without_forms(reply: Reply) -> Reply | None:
+    parts = tuple(part for part in reply.parts if not isinstance(part, Form))
+    return Reply(parts=parts, language=reply.language, kind=reply.kind) if parts else None
+
+
+class Jobs:
+    """The post-acknowledgement work for each kind of Slack request."""
+
+    def __init__(self, bot: Merkwerker, surfaces: Surfaces, profiles: Profiles) -> None:
+        self.bot = bot
+        self.surfaces = surfaces
+        self.profiles = profiles
+
+    async def _profile(self, user: str) -> Profile:
+        return await self.profiles.get(user) if user else Profile()
+
+    def _language(self, profile: Profile, text: str = "") -> str:
+        return self.bot.language_for(text, profile.locale)
+
+    async def _guarded(
+        self,
+        work: Callable[[], Awaitable[None]],
+        tell: Callable[[Reply], Awaitable[None]],
+        language: str,
+    ) -> None:
+        try:
+            await work()
+        except Exception:
+            log.exception("handling a Slack request failed")
+            try:
+                await tell(_notice(language, "slack.error"))
+            except Exception:  # Slack itself is failing; the log has the story
+                log.exception("could not tell the person that something failed")
+
+    async def answer_message(self, body: Payload, *, bot_user_id: str | None) -> None:
+        """Answer a direct message or a mention (a mention in its thread)."""
+        event = p.event_of(body)
+        profile = await self._profile(str(event.get("user") or ""))
+        incoming = p.to_incoming_message(
+            body, bot_user_id=bot_user_id, locale=profile.locale, user_name=profile.name
+        )
+        channel, thread = incoming.conversation.conversation_id, incoming.conversation.thread_id
+
+        async def tell(reply: Reply) -> None:
+            await self.surfaces.post(reply, channel=channel, thread=thread)
+
+        async def work() -> None:
+            reply = await self.bot.handle(incoming)
+            source = FormSource(home=False, text=incoming.text)
+            await self.surfaces.post(reply, channel=channel, thread=thread, form_source=source)
+
+        await self._guarded(work, tell, self._language(profile, incoming.text))
+
+    async def run_command(self, body: Payload) -> None:
+        """Answer ``/merkwerker ...``: ephemerally, or as a modal when the answer is a form."""
+        user, channel = p.user_of(body), p.channel_of(body)
+        response_url = str(body.get("response_url") or "") or None
+        trigger_id = str(body.get("trigger_id") or "")
+        profile = await self._profile(user)
+        command = to_command(str(body.get("text") or ""))
+        language = self._language(profile, command.text)
+
+        async def tell(reply: Reply) -> None:
+            await self.surfaces.ephemeral(reply, response_url=response_url, user=user)
+
+        async def work() -> None:
+            if command.notice is not None:
+                await tell(_notice(language, command.notice))
+                return
+            incoming = IncomingMessage(
+                platform=Platform.SLACK,
+                user_id=user,
+                conversation=_where(body, user),
+                text=command.text,
+                locale=profile.locale,
+                message_id=f"command/{trigger_id}" if trigger_id else None,
+                user_name=profile.name,
+            )
+            reply = await self.bot.handle(incoming)
+            await self._show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
+
+        await self._guarded(work, tell, language)
+
+    async def _show(
+        self,
+        reply: Reply,
+        *,
+        trigger_id: str,
+        channel: str | None,
+        tell: Callable[[Reply], Awaitable[None]],
+        form_action: str = "",
+        tell_rest: bool = True,
+    ) -> None:
+        """Open the reply's form as a modal (if any and possible), and tell the rest."""
+        form = _form_of(reply, form_action)
+        if form is not None and trigger_id:
+            opened = await self.surfaces.open_form(
+                form, trigger_id=trigger_id, language=reply.language, channel=channel or None
+            )
+            if opened:
+                rest = _without_forms(reply)
+                if rest is not None and tell_rest:
+                    await tell(rest)
+                return
+        await tell(reply)
+
+    async def press(self, body: Payload) -> None:
+        """Handle a button press: record a link open, open a form, or run the core's action."""
+        actions = p.actions_of(body)
+        if not actions:
+            return
+        action = actions[0]
+        action_id = str(action.get("action_id") or "")
+        user = p.user_of(body)
+        profile = await self._profile(user)
+        language = self._language(profile)
+        container, ts = p.container_of(body)
+        channel = p.channel_of(body)
+        response_url = str(body.get("response_url") or "") or None
+        trigger_id = str(body.get("trigger_id") or "")
+        value = str(action.get("value") or "")
+        if action_id.startswith(LINK):
+            await self._link_opened(body, user=user, value=value, profile=profile)
+            return
+
+        async def tell(reply: Reply) -> None:
+            if container == "message":
+                await self.surfaces.replace(
+                    reply, response_url=response_url, channel=channel, ts=ts
+                )
+            else:
+                await self.surfaces.post(reply, channel=user)
+
+        async def work() -> None:
+            if action_id.startswith(FORM):
+                await self._open_form_button(
+                    body, value=value, user=user, profile=profile, tell=tell
+                )
+                return
+            incoming = IncomingAction(
+                platform=Platform.SLACK,
+                user_id=user,
+                conversation=_where(body, user),
+                action=action_of(action_id),
+                value=value,
+                locale=profile.locale,
+                action_id=f"{user}/{action.get('action_ts') or trigger_id}",
+                user_name=profile.name,
+            )
+            reply = await self.bot.handle_action(incoming)
+            if reply is not None:
+                await self._show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
+            if container == "home":
+                await self.publish_home_for(
+                    user, channel=channel, profile=profile, team=p.team_of(body)
+                )
+
+        await self._guarded(work, tell, language)
+
+    async def _link_opened(self, body: Payload, *, user: str, value: str, profile: Profile) -> None:
+        # Only worth recording when sharing is installed; the message stays as it is.
+        if not any(f.action_prefix == LINK_OPENED.split(".")[0] for f in self.bot.features):
+            return
+        action = p.actions_of(body)[0]
+        incoming = IncomingAction(
+            platform=Platform.SLACK,
+            user_id=user,
+            conversation=_where(body, user),
+            action=LINK_OPENED,
+            value=value,
+            locale=profile.locale,
+            action_id=f"{user}/{action.get('action_ts') or body.get('trigger_id') or ''}",
+            user_name=profile.name,
+        )
+        try:
+            await self.bot.handle_action(incoming)
+        except Exception:
+            log.exception("recording a link open failed")
+
+    async def _open_form_button(
+        self,
+        body: Payload,
+        *,
+        value: str,
+        user: str,
+        profile: Profile,
+        tell: Callable[[Reply], Awaitable[None]],
+    ) -> None:
+        source = decode_form_source(value)
+        channel = p.channel_of(body)
+        team = p.team_of(body)
+        conversation = p.to_conversation(channel=channel or user, user=user, team=team)
+        if source is None:
+            await tell(_notice(self._language(profile), "action.unknown"))
+            return
+        if source.home:
+            reply = await self.bot.home(
+                platform=Platform.SLACK,
+                platform_user_id=user,
+                conversation=conversation,
+                locale=profile.locale,
+                user_name=profile.name,
+            )
+        else:
+            reply = await self.bot.handle(
+                IncomingMessage(
+                    platform=Platform.SLACK,
+                    user_id=user,
+                    conversation=conversation,
+                    text=source.text,
+                    locale=profile.locale,
+                    user_name=profile.name,
+                )
+            )
+        if _form_of(reply, source.action) is None:
+            await tell(_notice(reply.language, "action.unknown"))
+            return
+        await self._show(
+            reply,
+            trigger_id=str(body.get("trigger_id") or ""),
+            channel=channel,
+            tell=tell,
+            form_action=source.action,
+            # The message with the button stays as it is, so the form can be opened again.
+            tell_rest=False,
+        )
+
+    async def queue_shortcut(self, body: Payload) -> None:
+        """The "Queue for sharing" message shortcut: the queue form, prefilled with the link."""
+        user = p.user_of(body)
+        profile = await self._profile(user)
+        language = self._language(profile)
+        response_url = str(body.get("response_url") or "") or None
+        channel = p.channel_of(body)
+        message = body.get("message")
+        text = str(message.get("text") or "") if isinstance(message, Mapping) else ""
+
+        async def tell(reply: Reply) -> None:
+            await self.surfaces.ephemeral(reply, response_url=response_url, user=user)
+
+        async def work() -> None:
+            url = p.first_url(text)
+            if url is None:
+                await tell(_notice(language, "slack.shortcut.no_link"))
+                return
+            incoming = IncomingAction(
+                platform=Platform.SLACK,
+                user_id=user,
+                conversation=_where(body, user),
+                action=QUEUE_FORM_ACTION,
+                value=url,
+                locale=profile.locale,
+                action_id=f"{user}/{body.get('action_ts') or body.get('trigger_id') or ''}",
+                user_name=profile.name,
+            )
+            reply = await self.bot.handle_action(incoming)
+            if reply is not None:
+                await self._show(
+                    reply, trigger_id=str(body.get("trigger_id") or ""), channel=channel, tell=tell
+                )
+
+        await self._guarded(work, tell, language)
+
+    async def publish_home(self, body: Payload) -> None:
+        """Publish the App Home tab of the person who opened it."""
+        event = p.event_of(body)
+        user = str(event.get("user") or "")
+        if not user:
+            return
+        profile = await self._profile(user)
+        await self.publish_home_for(
+            user, channel=str(event.get("channel") or ""), profile=profile, team=p.team_of(body)
+        )
+
+    async def publish_home_for(
+        self, user: str, *, channel: str, profile: Profile, team: str
+    ) -> None:
+        """Publish ``user``'s App Home tab as the core composes it now."""
+        reply = await self.bot.home(
+            platform=Platform.SLACK,
+            platform_user_id=user,
+            conversation=p.to_conversation(channel=channel or user, user=user, team=team),
+            locale=profile.locale,
+            user_name=profile.name,
+        )
+        await self.surfaces.publish_home(reply, user=user)
+
+    async def deliver_late(self, reply: Reply | None, *, user: str, channel: str | None) -> None:
+        """Show the result of a form that took too long to answer in the modal itself."""
+        if reply is None:
+            return
+        rest = _without_forms(reply) or reply
+        direct = channel if channel and channel.startswith("D") else user
+        await self.surfaces.post(rest, channel=direct)
+
+    async def submit_form(
+        self, body: Payload, *, action: str, value: str, form: dict[str, str], channel: str | None
+    ) -> Reply | None:
+        """The core's answer to a submitted modal (None closes the modal)."""
+        user = p.user_of(body)
+        profile = await self._profile(user)
+        view = body.get("view") if isinstance(body.get("view"), Mapping) else {}
+        assert isinstance(view, Mapping)
+        incoming = IncomingAction(
+            platform=Platform.SLACK,
+            user_id=user,
+            conversation=p.to_conversation(
+                channel=channel or user, user=user, team=p.team_of(body)
+            ),
+            action=action,
+            value=value,
+            form=form,
+            locale=profile.locale,
+            action_id=f"view/{view.get('id') or ''}/{view.get('hash') or ''}",
+            user_name=profile.name,
+        )
+        return await self.bot.handle_action(incoming)
+
+    async def tell_failure(self, user: str) -> None:
+        """Tell ``user`` in their direct message that their request failed."""
+        profile = await self._profile(user)
+        try:
+            await self.surfaces.post(_notice(self._language(profile), "slack.error"), channel=user)
+        except Exception:  # Slack itself is failing; the log has the story
+            log.exception("could not tell the person that something failed")

@@ -1,0 +1,80 @@
+"""Starting a conversation in Slack: digests and notices as direct messages.
+
+The scheduler hands a reply and a stored conversation reference to ``SlackSender``;
+it posts to the person's direct message with the bot, opening it first when the
+reference is not a direct message (a person who only ever mentioned the bot in a
+channel gets their digest privately, not in that channel). Whatever still fails after
+waiting out rate limits raises, so the digest stays in the outbox for a later try.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Mapping
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import message
+from adapters.slack.client import Sleep, web_client
+from adapters.slack.settings import api_url_from
+from bot.i18n import t
+from bot.models import ConversationRef, Platform, Reply
+from bot.settings import SettingsError
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryFailed(RuntimeError):
+    """A message could not be delivered to Slack; the cause says why."""
+
+
+class SlackSender:
+    """A ``Sender`` that delivers replies as Slack direct messages."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def send(self, *, to: ConversationRef, reply: Reply) -> None:
+        """Post ``reply`` in ``to``'s direct message; raise ``DeliveryFailed`` when Slack won't."""
+        if to.platform is not Platform.SLACK:
+            raise DeliveryFailed(f"not a Slack conversation: {to.platform.value}")
+        try:
+            channel = await self._direct_channel(to)
+            await self.client.chat_postMessage(channel=channel, **message(reply))
+        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise DeliveryFailed(
+                f"Slack did not take the message for {to.user_id}: {error}"
+            ) from error
+
+    async def _direct_channel(self, to: ConversationRef) -> str:
+        if to.conversation_id.startswith("D"):
+            return to.conversation_id
+        response = await self.client.conversations_open(users=to.user_id)
+        channel = response.get("channel")
+        channel_id = channel.get("id") if isinstance(channel, Mapping) else None
+        if not isinstance(channel_id, str) or not channel_id:
+            raise DeliveryFailed(f"conversations.open gave no channel for {to.user_id}")
+        return channel_id
+
+
+def sender_from_env(
+    env: Mapping[str, str] | None = None, *, sleep: Sleep = asyncio.sleep
+) -> SlackSender | None:
+    """A ``SlackSender`` from ``SLACK_BOT_TOKEN`` (and ``SLACK_API_URL``); None without a token.
+
+    Raises ``SettingsError`` for a malformed token or URL.
+    """
+    env = os.environ if env is None else env
+    token = env.get("SLACK_BOT_TOKEN", "").strip()
+    if not token:
+        return None
+    if not token.startswith("xoxb-"):
+        raise SettingsError(
+            t("en", "slack.settings.bad_prefix", name="SLACK_BOT_TOKEN", prefix="xoxb-")
+        )
+    base_url = api_url_from(env.get("SLACK_API_URL", "").strip() or None)
+    return SlackSender(web_client(token=token, base_url=base_url, sleep=sleep))

@@ -1,0 +1,180 @@
+"""A fake Slack Web API on 127.0.0.1: records every call and answers as scripted.
+
+Point a client at ``api.base_url`` (the bot reads it from ``SLACK_API_URL``). Each call
+is recorded as a ``Call`` (method, arguments from the query, form or JSON body, and the
+token); response URLs (``api.response_url(...)``) are recorded as method
+``response_url``. ``script(method, *answers)`` queues answers for the next calls of a
+method (an ``Answer`` with a status, a body and headers, e.g. a 429 with Retry-After);
+after the script runs out, the method answers as Slack does when all is well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0001"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None = None
+
+    def json_arg(self, name: str) -> Any:
+        """An argument that Slack takes as JSON (blocks, view), decoded when sent as text."""
+        value = self.args.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A scripted answer: HTTP status, JSON body and headers."""
+
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=lambda: {"ok": True})
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def rate_limited(retry_after: int = 1) -> Answer:
+    """Slack's answer when a method is called too often."""
+    return Answer(
+        status=429,
+        body={"ok": False, "error": "ratelimited"},
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def error(code: str) -> Answer:
+    """A Web API error, such as ``channel_not_found`` (HTTP 200, ``ok: false``)."""
+    return Answer(body={"ok": False, "error": code})
+
+
+class FakeSlackApi:
+    """The fake server: ``await start()``, use, ``await close()``."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.locales: dict[str, str] = {}
+        """users.info answers: user id to locale (such as ``nl-NL``)."""
+        self._scripts: dict[str, deque[Answer]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    @property
+    def base_url(self) -> str:
+        """The Web API base URL, for ``SLACK_API_URL``."""
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str = "1") -> str:
+        """A response URL served by this fake."""
+        return f"{self.url}/hooks/{name}"
+
+    def script(self, method: str, *answers: Answer) -> None:
+        """Answer the next calls of ``method`` with ``answers``, in order."""
+        self._scripts[method].extend(answers)
+
+    def of(self, method: str) -> list[Call]:
+        """The calls of ``method`` so far."""
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Wait until ``method`` was called ``count`` times; fail after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while len(self.of(method)) < count:
+            if time.monotonic() > deadline:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(
+                    f"{method} called {len(self.of(method))} times, not {count}; calls: {seen}"
+                )
+            await asyncio.sleep(0.01)
+        return self.of(method)
+
+    async def start(self) -> None:
+        """Serve on a free loopback port."""
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/hooks/{name:.+}", self._hook)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def close(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        raw = await request.read()
+        if raw:
+            if request.content_type == "application/json":
+                args.update(json.loads(raw))
+            else:
+                args.update(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._arguments(request)
+        authorization = request.headers.get("Authorization", "")
+        token = authorization.removeprefix("Bearer ") or args.get("token")
+        self.calls.append(Call(method=method, args=args, token=token))
+        if self._scripts[method]:
+            answer = self._scripts[method].popleft()
+            return web.json_response(answer.body, status=answer.status, headers=answer.headers)
+        return web.json_response(self._default(method, args))
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        args = await self._arguments(request)
+        args["_hook"] = request.match_info["name"]
+        self.calls.append(Call(method="response_url", args=args))
+        if self._scripts["response_url"]:
+            answer = self._scripts["response_url"].popleft()
+            return web.Response(status=answer.status, text="error")
+        return web.Response(text="ok")
+
+    def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "merkwerker",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
+        if method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts}
+        if method == "users.info":
+            user = str(args.get("user"))
+            profile = {"real_name": f"Person {user}", "display_name": ""}
+            body: dict[str, Any] = {"id": user, "name": user.lower(), "profile": profile}
+            if user in self.locales:
+                body["locale"] = self.locales[user]
+            return {"ok": True, "user": body}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users"))}}
+        if method in ("views.open", "views.publish", "views.update"):
+            return {"ok": True, "view": {"id": "V0001"}}
+        return {"ok": True}

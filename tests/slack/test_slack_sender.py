@@ -1,0 +1,92 @@
+"""Digests through ``SlackSender``: direct messages, rate limits and failures."""
+
+from __future__ import annotations
+
+import pytest
+from fake_slack_api import FakeSlackApi, error, rate_limited
+from slack_fixtures import fake_api
+
+from adapters.slack import DeliveryFailed, SlackSender, sender_from_env
+from bot.models import ConversationRef, Platform, Reply, Text
+from bot.settings import SettingsError
+
+__all__ = ["fake_api"]
+
+DIGEST = Reply(parts=(Text(text="Your weekly digest", style="heading"),), language="en")
+
+
+def _sender(api: FakeSlackApi, waits: list[float]) -> SlackSender:
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    sender = sender_from_env(
+        {"SLACK_BOT_TOKEN": "xoxb-digest", "SLACK_API_URL": api.base_url}, sleep=no_wait
+    )
+    assert sender is not None
+    return sender
+
+
+def _to(conversation: str) -> ConversationRef:
+    return ConversationRef(
+        platform=Platform.SLACK, conversation_id=conversation, user_id="U0PERSON"
+    )
+
+
+async def test_a_rate_limited_digest_is_delivered_once_after_waiting(
+    fake_api: FakeSlackApi,
+) -> None:
+    waits: list[float] = []
+    fake_api.script("chat.postMessage", rate_limited(1), rate_limited(1))
+    await _sender(fake_api, waits).send(to=_to("D0PERSON"), reply=DIGEST)
+    posts = fake_api.of("chat.postMessage")
+    assert len(posts) == 3  # two refused, one delivered
+    assert waits == [1.0, 1.0]  # as long as Slack asked, each time
+    assert posts[-1].args["channel"] == "D0PERSON"
+    assert posts[-1].json_arg("blocks")[0]["text"]["text"] == "Your weekly digest"
+
+
+async def test_a_digest_still_rate_limited_raises_so_it_stays_in_the_outbox(
+    fake_api: FakeSlackApi,
+) -> None:
+    fake_api.script("chat.postMessage", *[rate_limited(0)] * 4)
+    with pytest.raises(DeliveryFailed):
+        await _sender(fake_api, []).send(to=_to("D0PERSON"), reply=DIGEST)
+
+
+async def test_a_long_retry_after_is_not_waited_out(fake_api: FakeSlackApi) -> None:
+    waits: list[float] = []
+    fake_api.script("chat.postMessage", rate_limited(3600))
+    with pytest.raises(DeliveryFailed):
+        await _sender(fake_api, waits).send(to=_to("D0PERSON"), reply=DIGEST)
+    assert waits == []
+
+
+async def test_a_channel_reference_gets_its_digest_in_a_direct_message(
+    fake_api: FakeSlackApi,
+) -> None:
+    await _sender(fake_api, []).send(to=_to("C0GENERAL"), reply=DIGEST)
+    [opened] = fake_api.of("conversations.open")
+    assert opened.args["users"] == "U0PERSON"
+    [post] = fake_api.of("chat.postMessage")
+    assert post.args["channel"] == "DU0PERSON"
+
+
+async def test_an_error_from_slack_raises(fake_api: FakeSlackApi) -> None:
+    fake_api.script("chat.postMessage", error("channel_not_found"))
+    with pytest.raises(DeliveryFailed, match="channel_not_found"):
+        await _sender(fake_api, []).send(to=_to("D0PERSON"), reply=DIGEST)
+
+
+async def test_an_unreachable_slack_raises(fake_api: FakeSlackApi) -> None:
+    url = fake_api.base_url
+    await fake_api.close()
+    sender = sender_from_env({"SLACK_BOT_TOKEN": "xoxb-digest", "SLACK_API_URL": url})
+    assert sender is not None
+    with pytest.raises(DeliveryFailed):
+        await sender.send(to=_to("D0PERSON"), reply=DIGEST)
+
+
+def test_no_token_means_no_sender_and_a_bad_one_is_named() -> None:
+    assert sender_from_env({}) is None
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
+        sender_from_env({"SLACK_BOT_TOKEN": "xoxp-user-token"})
