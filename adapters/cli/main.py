@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -199,22 +200,42 @@ def chat(
         ),
     ] = None,
     lang: LangOption = None,
+    comms: Annotated[
+        bool,
+        typer.Option("--comms", help="Chat as a member of the comms team (queue and approve)."),
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who you are in this chat (default: your login).")
+    ] = None,
 ) -> None:
     """Chat with the bot in this terminal.
 
     Ask what you may post ("mag ik zeggen voor welke klant ik werk?", "can I share a
     photo of the office?"), ask "what may I post?" for the principles, or paste a draft
-    (or write "check: <text>") to have it checked. Type "quit" or press Ctrl-D to stop.
+    (or write "check: <text>") to have it checked. Ask "what can I share?" for content to
+    share, "settings" for your topics and digest, "privacy", "my data" or "forget me".
+    With --comms: "queue <url>" to queue content. Buttons are numbered: type the number.
+    Type "quit" or press Ctrl-D to stop.
     """
-    from adapters.console.chat import ConsoleChat
+    from adapters.app_factory import build_bot
+    from adapters.console.chat import ConsoleChat, local_user
+    from bot.settings import Settings, SettingsError
 
     cli_lang = cli_language(lang)
     library = _open_library(guidelines, cli_lang)
     store = _open_store(database, cli_lang)
-    bot = Merkwerker(library=library, store=store)
+    try:
+        settings = Settings.from_env(guidelines=library.folder, database_url=database)
+    except SettingsError as error:
+        store.close()
+        fail(str(error))
+    person = user or local_user()
+    if comms:
+        settings = replace(settings, comms=settings.comms | {f"console:{person}"})
+    bot = build_bot(settings, store=store, library=library)
     locale = lang if lang in ("nl", "en") else None
     try:
-        asyncio.run(ConsoleChat(bot, locale=locale).run())
+        asyncio.run(ConsoleChat(bot, locale=locale, user_id=person).run())
     except KeyboardInterrupt:
         err.print(t(cli_lang, "console.bye"), style="dim")
     finally:

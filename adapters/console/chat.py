@@ -44,7 +44,7 @@ class ConsoleChat:
     ) -> None:
         self.bot = bot
         self.console = console or Console(highlight=False)
-        self.user_id = user_id or _local_user()
+        self.user_id = user_id or local_user()
         self.locale = locale
         self.conversation = ConversationRef(
             platform=Platform.CONSOLE, conversation_id="console", user_id=self.user_id
@@ -163,7 +163,8 @@ def _read_line(prompt: str) -> str | None:
         return ""
 
 
-def _local_user() -> str:
+def local_user() -> str:
+    """The login name of whoever runs the console, or a stand-in."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
