@@ -77,9 +77,12 @@ def test_empty_terms_are_ignored_and_no_terms_match_nothing() -> None:
     assert found([" "], "") == []
 
 
-def test_term_key_folds_case_and_whitespace() -> None:
+def test_term_key_folds_case_and_whitespace_as_matching_does() -> None:
     assert term_key("  Voorbeeld \n Energie ") == "voorbeeld energie"
-    assert term_key("Straße") == term_key("STRASSE")
+    assert term_key("ſtraat") == term_key("STRAAT")
+    # Matching folds one character to one character, so ß is not "ss" here.
+    assert term_key("Straße") != term_key("STRASSE")
+    assert found(["Straße"], "STRASSE") == []
 
 
 # TermIndex: the one-scan form the checker uses
@@ -97,6 +100,12 @@ def test_term_index_finds_overlapping_terms_at_their_offsets() -> None:
         ("#Medewerker", "#medewerker"),
         ("C++", "c++"),
     ]
+
+
+def test_term_index_declines_when_one_scan_cannot_tell_terms_apart() -> None:
+    # "I" matches both "i" and the Turkish dotless "ı"; the caller then goes term by term.
+    assert TermIndex(["izmir", "ızmir"]).scan("IZMIR") is None
+    assert TermIndex(["izmir", "café"]).scan("IZMIR") == [(0, 5, "izmir")]
 
 
 def test_term_index_agrees_with_compile_terms_on_word_boundaries() -> None:

@@ -43,8 +43,8 @@ class Finding:
     """One place where a rule applies to the draft.
 
     ``start`` and ``end`` are offsets into the checked text (``text[start:end] ==
-    match``); ``message`` is in the language asked for; ``rule_title`` and ``owner``
-    (the owning contact's name) are for display.
+    match``); ``message`` and ``rule_title`` are in the language asked for; ``owner``
+    is the rule's owner, a key of ``Guidelines.contacts`` when the guidelines are valid.
     """
 
     rule_id: str
@@ -231,7 +231,6 @@ class _Run:
 
     def add(self, entry: _Entry, spans: Iterable[tuple[int, int]], message: str) -> None:
         rule, guidelines = entry.rule, self.plan.guidelines
-        contact = guidelines.contacts.get(rule.owner)
         for start, end in spans:
             if start >= end:
                 continue  # an empty match points at nothing
@@ -243,7 +242,7 @@ class _Run:
                 end=end,
                 match=self.text[start:end],
                 rule_title=guidelines.text(rule.title, self.language),
-                owner=contact.name if contact is not None else rule.owner,
+                owner=rule.owner,
             )
             key = (rule.id, start, end)
             earlier = self.found.get(key)

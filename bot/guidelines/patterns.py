@@ -8,6 +8,7 @@ after it has shown, on a few hostile probe texts, that it cannot run away.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -132,7 +133,44 @@ def _escape(char: str) -> str:
     return " " if char == " " else regex.escape(char)
 
 
-def _compile_scanner(terms: Iterable[str]) -> regex.Pattern[str]:
+@functools.cache
+def _cased() -> tuple[str, ...]:
+    # Every character with a case mapping (all lie below U+20000).
+    return tuple(
+        c for c in map(chr, range(0x20000)) if c != c.lower() or c != c.upper() or c != c.casefold()
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _matched_by(char: str) -> frozenset[str]:
+    """Every character that ``char`` matches when case is ignored, itself included."""
+    pattern = regex.compile(regex.escape(char), FLAGS)
+    return frozenset((char, *(c for c in _cased() if pattern.fullmatch(c))))
+
+
+def _ambiguous(root: _Node) -> bool:
+    """Whether some text character could follow two branches of the tree at once.
+
+    Distinct folded characters never match the same text character, except in corners
+    of Unicode such as Turkish dotted and dotless i (``I`` matches both ``i`` and ``ı``).
+    Only branches with a non-ASCII character can hit those corners.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children.values())
+        if len(node.children) < 2 or all(c.isascii() for c in node.children):
+            continue
+        seen: set[str] = set()
+        for char in node.children:
+            matched = _matched_by(char)
+            if not seen.isdisjoint(matched):
+                return True
+            seen |= matched
+    return False
+
+
+def _compile_scanner(terms: Iterable[str]) -> tuple[regex.Pattern[str], bool]:
     root = _Node()
     for term in terms:
         node = root
@@ -151,7 +189,7 @@ def _compile_scanner(terms: Iterable[str]) -> regex.Pattern[str]:
             branches.append((r"(?<!\w)" if word_start else "") + _render(start, ""))
     source = "|".join(branches) or _NEVER
     pattern: regex.Pattern[str] = regex.compile(source, FLAGS)
-    return pattern
+    return pattern, _ambiguous(root)
 
 
 TermHit = tuple[int, int, str]
@@ -172,7 +210,8 @@ class TermIndex:
             if key:
                 spelling.setdefault(key, term)
         self.keys = frozenset(spelling)
-        self._scanner = _compile_scanner(spelling)
+        # An ambiguous tree may report one term where two match; then scan() declines.
+        self._scanner, self._ambiguous = _compile_scanner(spelling)
         # The scanner reports the longest term at each position; a shorter term that
         # also matches there has a key that is a prefix of the longer one's.
         self._shorter: dict[str, tuple[tuple[str, regex.Pattern[str]], ...]] = {}
@@ -188,10 +227,12 @@ class TermIndex:
     def scan(self, text: str) -> list[TermHit] | None:
         """Every occurrence of every term, overlapping ones included, in text order.
 
-        Returns ``None`` in the rare case that a match cannot be attributed to a term
-        (Unicode case variants that ``term_key`` folds differently); the caller then
-        has to match the terms one by one.
+        Returns ``None`` in the rare cases where one scan cannot tell which terms
+        matched (case variants in corners of Unicode, such as Turkish dotted and dotless
+        i); the caller then has to match the terms one by one.
         """
+        if self._ambiguous:
+            return None
         flat, to_original = _collapse_whitespace(text)
         hits: list[TermHit] = []
         for match in self._scanner.finditer(flat, overlapped=True):
