@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.answering.answer import Answer, answer_question
-from bot.checking import CheckResult, check
+from bot.answering.matcher import index_for
+from bot.checking import CheckResult, check, prepare
 from bot.features import Context, EventSink, Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.model import Guidelines
@@ -40,6 +41,13 @@ from bot.storage import Store
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+
+def _prepare(guidelines: Guidelines) -> None:
+    # Build the search index and the check plan when a version is loaded, so the first
+    # question after an edit does not pay for it.
+    index_for(guidelines)
+    prepare(guidelines)
 
 
 def utc_now() -> datetime:
@@ -69,6 +77,7 @@ class Merkwerker:
         self.events = events
         self._refresh_seconds = refresh_seconds
         self._last_refresh = 0.0
+        library.on_loaded(_prepare)
 
     def add_feature(self, feature: Feature) -> None:
         """Route ``feature``'s intents and actions to it."""

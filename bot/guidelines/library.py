@@ -41,6 +41,7 @@ class GuidelinesLibrary:
         self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
         self._reported_version: str | None = None
         self._listeners: list[ProblemListener] = []
+        self._loaded: list[Callable[[Guidelines], None]] = []
 
     @classmethod
     def open(cls, folder: Path | str) -> GuidelinesLibrary:
@@ -68,6 +69,15 @@ class GuidelinesLibrary:
         """Call ``listener(problems, serving)`` when an edit is invalid."""
         self._listeners.append(listener)
 
+    def on_loaded(self, hook: Callable[[Guidelines], None]) -> None:
+        """Call ``hook(guidelines)`` (in the loading thread) whenever a new version is in use.
+
+        Used to build search indexes ahead of the first question, off the event loop.
+        """
+        self._loaded.append(hook)
+        if self._current is not None:
+            hook(self._current)
+
     def reload(self) -> LoadResult:
         """Load the folder again; switch to it only when it is valid."""
         self._fingerprint = self._stat_fingerprint()
@@ -81,8 +91,17 @@ class GuidelinesLibrary:
                     self.folder,
                     len(result.guidelines.rules),
                 )
+            changed = self._current is None or self._current.version != result.guidelines.version
             self._current = result.guidelines
             self._reported_version = None
+            if changed:
+                for hook in self._loaded:
+                    try:
+                        hook(result.guidelines)
+                    except Exception:  # a failed warm-up only costs the first answer time
+                        log.exception(
+                            "preparing guidelines version %s failed", result.guidelines.version
+                        )
             for problem in result.problems:
                 log.warning("guidelines: %s", problem.render())
         else:
