@@ -77,6 +77,7 @@ class Merkwerker:
         self.events = events
         self._refresh_seconds = refresh_seconds
         self._last_refresh = 0.0
+        self._saved_refs: dict[int, tuple[object, ...]] = {}
         library.on_loaded(_prepare)
 
     def add_feature(self, feature: Feature) -> None:
@@ -256,7 +257,17 @@ class Merkwerker:
         """Store where to reach this person later (for digests), if storage can."""
         if self.store is None or user_id is None or not hasattr(self.store, "save_conversation"):
             return
-        await self._record(self.store.save_conversation, user_id=user_id, ref=ref, now=self.clock())
+        # Most messages come from a conversation already stored: skip the write then.
+        known = (ref.platform, ref.conversation_id, ref.thread_id, repr(sorted(ref.data.items())))
+        if self._saved_refs.get(user_id) == known:
+            return
+        saved = await self._record(
+            self.store.save_conversation, user_id=user_id, ref=ref, now=self.clock()
+        )
+        if saved is not None:
+            if len(self._saved_refs) > 100_000:
+                self._saved_refs.clear()
+            self._saved_refs[user_id] = known
 
     async def _stored_language(self, platform: Platform, user_id: str) -> str | None:
         if self.store is None or not hasattr(self.store, "user_language"):

@@ -1,7 +1,61 @@
-"""``merkwerker teams``: the Teams app package."""
+"""``merkwerker teams``: the Teams app package to upload."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 teams_app = typer.Typer(help="Microsoft Teams app package.", no_args_is_help=True)
+
+
+@teams_app.command("package")
+def package(
+    app_id: Annotated[
+        str,
+        typer.Option(
+            "--app-id", help="The Azure Bot's Microsoft App ID (a GUID).", show_default=False
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the zip.")] = Path(
+        "merkwerker-teams.zip"
+    ),
+    name: Annotated[
+        str, typer.Option("--name", help="The app's name in Teams (at most 30 characters).")
+    ] = "Merkwerker",
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            "--domain", help="The host of the bot's web address, such as merkwerker.example.com."
+        ),
+    ] = None,
+    website: Annotated[
+        str | None,
+        typer.Option(
+            "--website",
+            help="https address of the website, with /privacy and /terms under it.",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", help="Language of messages (nl or en).")
+    ] = None,
+) -> None:
+    """Write the Teams app package (manifest and icons) to upload in Teams or the admin center."""
+    from adapters.cli.main import cli_language, fail, out
+    from adapters.teams.package import PackageError, build_package
+    from bot.i18n import t
+
+    language = cli_language(lang)
+    try:
+        data = build_package(app_id, name=name, domain=domain, website=website)
+    except PackageError as error:
+        fail(t(language, error.key, **error.values))
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        fail(
+            t(language, "teams.cli.cannot_write", path=str(output), reason=error.strerror or error),
+            1,
+        )
+    out.print(t(language, "teams.cli.written", path=str(output)), markup=False)

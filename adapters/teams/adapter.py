@@ -1,0 +1,164 @@
+"""``POST /api/messages``: where Teams (through Azure Bot Service) delivers activities.
+
+Built on botbuilder's ``CloudAdapter`` with ``ConfigurationBotFrameworkAuthentication``.
+The web handler here checks what botbuilder's own ``process`` does not (content type,
+size, JSON, shape, a second delivery of the same activity) and answers each with a
+clean HTTP status instead of an exception: 415, 413, 400, 401, or 200 for a duplicate
+or an activity type the bot ignores.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from sqlalchemy import Engine
+
+from adapters.teams import activities
+from adapters.teams.connector import ReusingAuthentication
+from adapters.teams.dedupe import RecentDeliveries, delivery_key
+from adapters.teams.handler import RAW_ACTIVITY, MerkwerkerTeamsHandler
+from adapters.teams.sender import TeamsSender
+from adapters.teams.settings import TeamsSettings
+from adapters.teams.transport import ConnectorTransport
+from bot.conversation import Merkwerker
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+MAX_BODY_BYTES = 1024 * 1024
+"""Teams messages are at most about 28 KB; anything past 1 MiB is refused unread."""
+
+
+async def _read_body(request: web.Request) -> bytes | None:
+    """The request body, or None when it is longer than ``MAX_BODY_BYTES``."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(64 * 1024):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class BotConfiguration:
+    """The settings under the attribute names botbuilder's configuration classes read."""
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.APP_ID = settings.app_id or None
+        self.APP_PASSWORD = settings.app_password or None
+        self.APP_TYPE = settings.app_type
+        self.APP_TENANTID = settings.tenant_id or None
+
+
+def cloud_adapter(settings: TeamsSettings, transport: ConnectorTransport) -> CloudAdapter:
+    """A botbuilder ``CloudAdapter`` for ``settings`` whose connector calls use ``transport``."""
+    inner = ConfigurationBotFrameworkAuthentication(BotConfiguration(settings))
+    return CloudAdapter(ReusingAuthentication(inner, transport))
+
+
+class TeamsAdapter:
+    """Serves ``POST /api/messages`` for ``bot``; ``sender`` reaches people proactively."""
+
+    def __init__(
+        self,
+        bot: Merkwerker,
+        settings: TeamsSettings,
+        engine: Engine | None = None,
+        *,
+        transport: ConnectorTransport | None = None,
+        deliveries: RecentDeliveries | None = None,
+    ) -> None:
+        """``engine``: the database, where a personal chat opened for a digest is remembered."""
+        self.bot = bot
+        self.settings = settings
+        self.transport = transport or ConnectorTransport()
+        self.cloud = cloud_adapter(settings, self.transport)
+        self.handler = MerkwerkerTeamsHandler(bot)
+        self.cloud.on_turn_error = self.handler.on_turn_error
+        self.sender = TeamsSender(self.cloud, settings.app_id, engine=engine)
+        self._deliveries = deliveries or RecentDeliveries()
+
+    def add_routes(self, app: web.Application) -> None:
+        """Add ``POST /api/messages`` to ``app``, and close the connector when ``app`` stops."""
+        app.router.add_post(ROUTE, self.messages)
+        app.on_cleanup.append(self._cleanup)
+
+    async def _cleanup(self, app: web.Application) -> None:
+        await self.close()
+
+    async def messages(self, request: web.Request) -> web.StreamResponse:
+        """Handle one delivery from the Bot Framework; never raises."""
+        if not activities.is_json(request.headers.get("Content-Type")):
+            return web.Response(status=415)
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return web.Response(status=413)
+        try:
+            raw = await _read_body(request)
+        except OSError:
+            return web.Response(status=400)
+        if raw is None:
+            return web.Response(status=413)
+        try:
+            body = json.loads(raw)
+        except ValueError:  # also invalid UTF-8
+            return web.Response(status=400)
+        reason = activities.problem(body)
+        if reason is not None:
+            log.info("refused an activity: %s", reason)
+            return web.Response(status=400)
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # a field of the wrong JSON type
+            log.info("refused an activity that does not fit the Bot Framework schema")
+            return web.Response(status=400)
+        try:
+            authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
+                activity, request.headers.get("Authorization", "")
+            )
+        except PermissionError as error:  # (an OSError too, hence first)
+            log.info("refused an unauthenticated activity: %s", error)
+            return web.Response(status=401)
+        except OSError:  # the signing keys could not be fetched: let the Bot Framework retry
+            log.exception("could not check the token")
+            return web.Response(status=503)
+        except Exception as error:
+            log.info("refused an unauthenticated activity: %s", error)
+            return web.Response(status=401)
+        return await self._process(body, activity, authenticated)
+
+    async def _process(
+        self, body: Mapping[str, Any], activity: Activity, authenticated: Any
+    ) -> web.Response:
+        if not activities.is_handled(body):
+            return web.Response(status=200)
+        key = delivery_key(body)
+        if key is not None and not self._deliveries.first_time(key):
+            log.info("ignored a second delivery of %s", key)
+            return web.Response(status=200)
+
+        async def logic(context: TurnContext) -> None:
+            context.turn_state[RAW_ACTIVITY] = body
+            await self.handler.on_turn(context)
+
+        try:
+            invoke = await self.cloud.process_activity(authenticated, activity, logic)
+        except Exception:
+            log.exception("handling a Teams activity failed")
+            if key is not None:
+                self._deliveries.forget(key)  # nothing was done: a retry may try again
+            return web.Response(status=500)
+        if invoke is not None:
+            return web.json_response(serializer_helper(invoke.body), status=int(invoke.status))
+        return web.Response(status=200)
+
+    async def close(self) -> None:
+        """Close the connections to the Bot Connector."""
+        await self.transport.close()
