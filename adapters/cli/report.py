@@ -1,8 +1,168 @@
-"""``merkwerker report``: what people did with the content, aggregated."""
+"""``merkwerker report``: what people did with the content, aggregated.
+
+Reads the period from ``--since``/``--until`` (``--until`` not included), the weeks'
+time zone from the settings (``MERKWERKER_TIMEZONE``), and prints or writes the report
+as a table, CSV, JSON or one HTML page. Every problem ends in one clear sentence on
+standard error and a non-zero exit, never a traceback.
+"""
 
 from __future__ import annotations
 
+import io
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
 
-def report() -> None:
-    """Print the participation report (not yet available)."""
-    raise SystemExit("reports are not available in this version")
+import typer
+from rich.console import Console
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from bot.i18n import t
+from bot.reports import (
+    PeriodError,
+    Report,
+    build_report,
+    period_from_options,
+    render_csv,
+    render_html,
+    render_json,
+    render_text,
+)
+from bot.settings import Settings, SettingsError
+from bot.storage import Store, database_url_from_env
+
+FORMATS = ("table", "csv", "json", "html")
+LANGUAGES = ("nl", "en")
+TABLE_WIDTH = 120
+"""Width of a table written to a file, where there is no terminal to measure."""
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    from adapters.cli.main import fail
+
+    fail(message, code)
+
+
+def _language(lang: str | None) -> str:
+    from adapters.cli.main import cli_language
+
+    if lang is not None and lang.lower() not in LANGUAGES:
+        _fail(t(cli_language(None), "report.bad_lang", value=lang))
+    return cli_language(lang)
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _open_store(database: str | None, language: str) -> Store:
+    url = database or database_url_from_env(Path("merkwerker.db"))
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        _fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
+    path = parsed.database or ""
+    is_file = parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:")
+    if is_file and not Path(path).is_file():
+        # Opening would create an empty database and report zeros: say what is wrong.
+        _fail(t(language, "report.no_database", path=path), 1)
+    try:
+        return Store.open(url)
+    except Exception as error:  # any driver error ends in one sentence, not a traceback
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        _fail(t(language, "cli.database_failed", url=_redact(url), reason=reason), 1)
+
+
+def _render(report: Report, output_format: str, language: str, to_file: bool) -> str:
+    if output_format == "csv":
+        return render_csv(report, language=language, bom=to_file)
+    if output_format == "json":
+        return render_json(report)
+    if output_format == "html":
+        return render_html(report, language=language)
+    buffer = io.StringIO()
+    Console(file=buffer, width=TABLE_WIDTH, no_color=True, highlight=False).print(
+        render_text(report, language=language)
+    )
+    return buffer.getvalue()
+
+
+def report(
+    since: Annotated[
+        str | None,
+        typer.Option(help="First day, included (YYYY-MM-DD). Default: 12 weeks back."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="The day it stops, NOT included (YYYY-MM-DD). Default: tomorrow."),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f",
+            help="table; csv (one sheet, a 'section' column); json; html (one page to mail).",
+        ),
+    ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not the screen.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", help="Language of the report: nl or en.")
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."),
+    ] = None,
+    no_leaderboard: Annotated[
+        bool, typer.Option("--no-leaderboard", help="Leave out the (opt-in) leaderboard.")
+    ] = False,
+) -> None:
+    """Participation per team and week, shares and clicks per item, unanswered questions.
+
+    Aggregated only: small teams are merged into "other" and nobody is named unless
+    they opted in to the leaderboard. --since 2026-03-01 --until 2026-04-01 is March.
+    """
+    language = _language(lang)
+    chosen = output_format.lower()
+    if chosen not in FORMATS:
+        _fail(t(language, "report.bad_format", value=output_format))
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        _fail(t(language, "report.bad_settings", reason=str(error)))
+    try:
+        period = period_from_options(
+            since, until, timezone=settings.timezone, now=datetime.now(UTC)
+        )
+    except PeriodError as error:
+        _fail(t(language, error.key, **error.values))
+    store = _open_store(database, language)
+    try:
+        result = build_report(store.engine, period=period, leaderboard=not no_leaderboard)
+    except SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error  # the driver's own words
+        reason = (str(cause).splitlines() or [type(cause).__name__])[0]
+        _fail(t(language, "report.query_failed", url=_redact(str(store.engine.url)),
+                reason=reason), 1)
+    finally:
+        store.close()
+    if output is None:
+        if chosen == "table":
+            Console(highlight=False).print(render_text(result, language=language))
+        else:
+            sys.stdout.write(_render(result, chosen, language, to_file=False))
+        return
+    text = _render(result, chosen, language, to_file=True)
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        _fail(t(language, "report.write_failed", path=str(output),
+                reason=error.strerror or str(error)), 1)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        t(language, "report.written", path=str(output)), markup=False
+    )

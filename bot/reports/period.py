@@ -1,0 +1,159 @@
+"""The period a report covers, and its ISO weeks in the configured time zone.
+
+A period runs from ``since`` (included) up to ``until`` (not included), so consecutive
+reports never count an event twice: ``--since 2026-03-01 --until 2026-04-01`` is March.
+A date means midnight at the start of that day in the time zone. Weeks are ISO weeks
+(Monday to Sunday) in that zone; the first and last week are cut off at the period's
+ends, so they may be partial.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_WEEKS = 12
+"""A report without ``--since`` covers this many ISO weeks, the current one included."""
+MAX_DAYS = 3660
+"""The longest period a report may cover: ten years, far beyond any useful report."""
+
+
+class PeriodError(ValueError):
+    """A period that cannot be reported on; ``key`` names the catalogue message."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeekSpan:
+    """One ISO week of a period: its Monday, and the part of it inside the period (UTC)."""
+
+    index: int
+    monday: date
+    start: datetime
+    end: datetime
+
+    @property
+    def label(self) -> str:
+        """The ISO week, such as ``2026-W09``."""
+        year, week, _ = self.monday.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportPeriod:
+    """From ``since`` (included) until ``until`` (excluded), weeks in ``timezone``."""
+
+    since: datetime
+    until: datetime
+    timezone: str = "Europe/Amsterdam"
+
+    def __post_init__(self) -> None:
+        for name in ("since", "until"):
+            value: datetime = getattr(self, name)
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValueError(f"{name} must be timezone-aware, got {value!r}")
+            object.__setattr__(self, name, value.astimezone(UTC))
+        zone(self.timezone)
+        if self.since >= self.until:
+            raise PeriodError("report.bad_period")
+        if self.until - self.since > timedelta(days=MAX_DAYS):
+            raise PeriodError("report.period_too_long", days=MAX_DAYS)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone of the weeks."""
+        return zone(self.timezone)
+
+    def weeks(self) -> list[WeekSpan]:
+        """The ISO weeks that overlap the period, in order, each cut to the period."""
+        tz = self.zone
+        monday = monday_of(self.since.astimezone(tz).date())
+        spans: list[WeekSpan] = []
+        while True:
+            start = local_midnight(monday, tz)
+            if start >= self.until:
+                return spans
+            end = local_midnight(monday + timedelta(days=7), tz)
+            spans.append(
+                WeekSpan(
+                    index=len(spans),
+                    monday=monday,
+                    start=max(start, self.since),
+                    end=min(end, self.until),
+                )
+            )
+            monday += timedelta(days=7)
+
+    def local_dates(self) -> tuple[date, date]:
+        """The first and the last day (inclusive) of the period, in its time zone."""
+        tz = self.zone
+        last = (self.until - timedelta(microseconds=1)).astimezone(tz).date()
+        return self.since.astimezone(tz).date(), last
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone called ``name``; ``PeriodError`` when there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PeriodError("report.bad_timezone", timezone=name) from None
+
+
+def monday_of(day: date) -> date:
+    """The Monday that starts the ISO week of ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The moment ``day`` starts in ``tz``, in UTC."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> datetime:
+    """A date (``2026-03-01``, midnight in ``tz``) or ISO date-time, as an aware UTC datetime.
+
+    A date-time without an offset is read in ``tz``. Raises ``PeriodError`` when the text
+    is neither.
+    """
+    cleaned = text.strip()
+    try:
+        try:
+            return local_midnight(date.fromisoformat(cleaned), tz)
+        except ValueError:
+            moment = datetime.fromisoformat(cleaned)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=tz)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across UTC
+        raise PeriodError("report.bad_date", value=text) from None
+
+
+def period_from_options(
+    since: str | None, until: str | None, *, timezone: str, now: datetime
+) -> ReportPeriod:
+    """The period for ``--since``/``--until`` (either may be missing) at the moment ``now``.
+
+    Without ``--until`` the period ends at the end of today; without ``--since`` it
+    starts on the Monday ``DEFAULT_WEEKS`` ISO weeks back, the week of the end included.
+    Raises ``PeriodError`` for a text that is no date, or ``since`` not before ``until``.
+    """
+    tz = zone(timezone)
+    end = (
+        parse_moment(until, tz)
+        if until is not None
+        else local_midnight(now.astimezone(tz).date() + timedelta(days=1), tz)
+    )
+    if since is not None:
+        start = parse_moment(since, tz)
+    else:
+        try:
+            last_day = (end - timedelta(microseconds=1)).astimezone(tz).date()
+            start = local_midnight(monday_of(last_day) - timedelta(weeks=DEFAULT_WEEKS - 1), tz)
+        except OverflowError:  # an --until in the first weeks of year 1
+            raise PeriodError("report.bad_date", value=until) from None
+    return ReportPeriod(since=start, until=end, timezone=timezone)

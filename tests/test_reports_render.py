@@ -1,0 +1,165 @@
+"""The report formats: a mailable HTML page, CSV a spreadsheet opens, stable JSON, Rich tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from reports_fixtures import MONDAY, NEXT_MONDAY, World
+from rich.console import Console
+
+from bot.reports import Report, render_csv, render_html, render_json, render_text
+from bot.reports.render_csv import COLUMNS
+
+EVIL_TITLE = '<script>alert("x")</script> & <b>"Launch"</b>'
+EVIL_QUESTION = "Mag ik <img src=x onerror=alert(1)> posten?"
+FORMULA_TITLE = "=HYPERLINK(\"https://evil.example\",\"klik\")"
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Iterator[Report]:
+    world = World(f"sqlite:///{tmp_path / 'render.db'}")
+    sales = world.team("Sales", 5)
+    world.team("Tiny", 2)
+    fan = world.person("Sales", leaderboard=True, name="Émile <Fan>")
+    evil = world.item(EVIL_TITLE)
+    formula = world.item(FORMULA_TITLE)
+    markup = world.item("[bold red]Not markup[/bold red], with a comma, and \"quotes\"\nand a line")
+    for person in sales[:4]:
+        world.event("suggested", MONDAY, person)
+    world.event("marked_shared", MONDAY, sales[0], item=evil)
+    world.event("marked_shared", MONDAY, fan, item=formula)
+    world.event("marked_shared", NEXT_MONDAY, sales[1], item=markup)
+    world.event("link_clicked", NEXT_MONDAY, sales[1], item=markup)
+    world.event("suggested", NEXT_MONDAY, sales[1])
+    world.question(EVIL_QUESTION, MONDAY)
+    world.question(EVIL_QUESTION, MONDAY + timedelta(hours=1))
+    world.outbox("unreachable", MONDAY, sales[2])
+    yield world.report()
+    world.close()
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def test_html_is_one_self_contained_page_with_accessible_svg_charts(report: Report) -> None:
+    html = render_html(report, language="en")
+    page = _parse(html)
+    tags = [tag for tag, _ in page.tags]
+
+    assert html.startswith("<!DOCTYPE html>")
+    assert tags.count("svg") == 2
+    svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
+    assert all(attrs.get("role") == "img" and attrs.get("aria-labelledby") for attrs in svgs)
+    assert tags.count("title") == 3  # the page and each chart
+    assert "desc" in tags and "polyline" in tags and "rect" in tags
+    # Nothing is fetched from anywhere, nothing runs, and the styles are inline.
+    attributes = [(name, value or "") for _, attrs in page.tags for name, value in attrs.items()]
+    assert not {"src", "href", "xlink:href", "srcset", "action"} & {n for n, _ in attributes}
+    assert not any("http" in value or "url(" in value for _, value in attributes)
+    assert not re.search(r"<[^>]*\b(src|href)\s*=", html)
+    assert not {"script", "link", "img", "iframe", "object", "style"} & set(tags)
+    assert "url(" not in html and "@import" not in html
+    # Data tables with headers.
+    headers = [attrs for tag, attrs in page.tags if tag == "th"]
+    assert {"col", "row"} <= {attrs.get("scope") for attrs in headers}
+    assert tags.count("caption") >= 4
+    assert '<html lang="en">' in html
+
+
+def test_html_escapes_titles_questions_and_names(report: Report) -> None:
+    html = render_html(report, language="nl")
+    text = "".join(_parse(html).text)
+
+    assert "<script>" not in html and "<img" not in html and "<Fan>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert EVIL_TITLE in text  # shown to the reader as it was written
+    assert EVIL_QUESTION in text
+    assert "Émile <Fan>" in text
+
+
+def test_csv_parses_back_with_one_section_column(report: Report) -> None:
+    text = render_csv(report, language="en")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+    assert tuple(rows[0]) == COLUMNS
+    sections = {row["section"] for row in rows}
+    assert sections == {"summary", "team", "team_week", "week", "item", "without_identity",
+                        "unanswered", "unreachable", "leaderboard"}
+    summary = next(row for row in rows if row["section"] == "summary")
+    assert (summary["reached"], summary["shared"], summary["participation"]) == ("4", "3", "0.7500")
+    assert summary["period_start"] == "2026-03-02" and summary["period_end"] == "2026-03-15"
+    titles = {row["title"] for row in rows if row["section"] == "item"}
+    assert EVIL_TITLE in titles
+    assert '[bold red]Not markup[/bold red], with a comma, and "quotes"\nand a line' in titles
+    # A title that is a formula stays text in a spreadsheet.
+    assert "'" + FORMULA_TITLE in titles
+    teams = {row["team"] for row in rows if row["section"] == "team"}
+    assert teams == {"Sales", "other"}
+    assert render_csv(report, language="nl").count(",overig,") >= 1
+    assert not render_csv(report, language="en", bom=False).startswith("\ufeff")
+
+
+def test_json_keys_are_stable_and_do_not_depend_on_the_language(report: Report) -> None:
+    data = json.loads(render_json(report))
+
+    assert data["schema"] == "merkwerker.report/1"
+    assert list(data) == [
+        "schema", "period", "generated_at", "min_team_size", "totals", "participation", "teams",
+        "team_weeks", "trend", "items", "without_identity", "unanswered_questions",
+        "unreachable", "leaderboard",
+    ]
+    assert list(data["period"]) == ["since", "until", "timezone", "first_day", "last_day"]
+    assert list(data["totals"]) == ["suggested", "opened", "shares", "clicks", "questions",
+                                    "checks"]
+    assert list(data["teams"][0]) == ["team", "other", "people", "reached", "shared", "rate"]
+    assert list(data["team_weeks"][0]) == ["week", "week_start", "team", "other", "reached",
+                                           "shared", "rate"]
+    assert list(data["trend"][0]) == ["week", "week_start", "suggested", "opened", "shares",
+                                      "clicks", "questions", "checks", "reached", "shared",
+                                      "rate"]
+    assert list(data["items"][0]) == ["item_id", "title", "opened", "shares", "clicks",
+                                      "clicks_per_share"]
+    assert list(data["unanswered_questions"][0]) == ["question", "count", "first_asked",
+                                                     "last_asked"]
+    assert data["teams"][-1] == {"team": None, "other": True, "people": 2, "reached": 0,
+                                 "shared": 0, "rate": None}
+    assert data["unanswered_questions"][0]["count"] == 2
+    assert data["unreachable"] == {"messages": 1, "people": 1}
+    assert data["leaderboard"] == [{"name": "Émile <Fan>", "shares": 1}]
+    assert data["period"]["until"] == "2026-03-15T23:00:00+00:00"
+
+
+def test_table_prints_feed_titles_literally_not_as_markup(report: Report) -> None:
+    console = Console(file=io.StringIO(), width=200, no_color=True)
+    console.print(render_text(report, language="en"))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+
+    assert "[bold red]Not markup[/bold red]" in text
+    assert "Participation per team" in text
+    assert "Tiny" not in text
+    assert "2026-W10" in text and "2026-W11" in text
