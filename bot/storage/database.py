@@ -56,7 +56,8 @@ def create_database_engine(url: str) -> Engine:
     """
     parsed = make_url(normalize_database_url(url))
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # A host that drops packets should fail in seconds, not after the OS's timeout.
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
