@@ -38,7 +38,11 @@ class Settings:
     """Default time zone for people who did not choose one."""
     environment: str = "production"
     secret: str = ""
-    """Key for signing share tokens; generated per database when empty."""
+    """Key (``MERKWERKER_SECRET``) for the hashed event keys of people who opted out.
+
+    Set it in production: without it a fixed built-in key is used, which hides who did
+    what from a casual reader of the database but not from someone who has the code.
+    """
 
     @classmethod
     def from_env(
