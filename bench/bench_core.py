@@ -76,7 +76,10 @@ def generated_rules(folder: Path, count: int, seed: int = 7) -> Path:
 def draft(length: int = 2000, seed: int = 3) -> str:
     """A draft post of ``length`` characters with names, e-mail and a phone number."""
     rng = random.Random(seed)
-    text = "Trots op ons team! We werkten met Acme Bank aan Project Falcon. Mail jan@voorbeeld.nl of bel 06-12345678. "
+    text = (
+        "Trots op ons team! We werkten met Acme Bank aan Project Falcon. "
+        "Mail jan@voorbeeld.nl of bel 06-12345678. "
+    )
     while len(text) < length:
         text += " ".join(rng.choice(WORDS) for _ in range(12)) + ". "
     return text[:length]

@@ -68,7 +68,7 @@ def test_check_json_with_offsets(folder: Path) -> None:
 
 
 def test_check_reads_standard_input(folder: Path) -> None:
-    done = run("check", "-", "-g", str(folder), "--json", stdin="Proud of the team".encode())
+    done = run("check", "-", "-g", str(folder), "--json", stdin=b"Proud of the team")
     assert json.loads(done.stdout)["verdict"] == "ok"
 
 
