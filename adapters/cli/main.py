@@ -125,6 +125,16 @@ def _reply_language(bot: Merkwerker, text: str, lang: str | None, cli_lang: str)
     return lang
 
 
+def _one_shot(
+    given: str | None, guidelines: Path | None, lang: str | None
+) -> tuple[Merkwerker, str, str]:
+    """The bot (without storage: one-off commands record nothing), the text, the language."""
+    cli_lang = cli_language(lang)
+    bot = Merkwerker(library=_open_library(guidelines, cli_lang))
+    text = _read_text(given, cli_lang)
+    return bot, text, _reply_language(bot, text, lang, cli_lang)
+
+
 def _print_json(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -139,11 +149,7 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """Ask what you may post, and get the answer from the guidelines."""
-    cli_lang = cli_language(lang)
-    library = _open_library(guidelines, cli_lang)
-    bot = Merkwerker(library=library)
-    text = _read_text(question, cli_lang)
-    language = _reply_language(bot, text, lang, cli_lang)
+    bot, text, language = _one_shot(question, guidelines, lang)
     answer = asyncio.run(bot.ask(text, language=language))
     if as_json:
         _print_json(answer.to_json(bot.guidelines))
@@ -161,11 +167,7 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Check a draft post against the guidelines."""
-    cli_lang = cli_language(lang)
-    library = _open_library(guidelines, cli_lang)
-    bot = Merkwerker(library=library)
-    draft = _read_text(text, cli_lang)
-    language = _reply_language(bot, draft, lang, cli_lang)
+    bot, draft, language = _one_shot(text, guidelines, lang)
     result = asyncio.run(bot.check(draft, language=language))
     if as_json:
         _print_json(

@@ -7,8 +7,9 @@ connection), so the same activity id can arrive again; it must be handled once.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
+
+from bot.dedupe import RecentKeys
 
 DEFAULT_TTL_SECONDS = 15 * 60.0
 DEFAULT_MAX_ENTRIES = 50_000
@@ -25,11 +26,8 @@ def delivery_key(activity: Mapping[str, object]) -> str | None:
     return f"{channel if isinstance(channel, str) else ''}|{conversation_id or ''}|{activity_id}"
 
 
-class RecentDeliveries:
-    """An in-memory set of delivery keys that forgets each key after ``ttl`` seconds.
-
-    Bounded: past ``max_entries`` the oldest keys are forgotten first.
-    """
+class RecentDeliveries(RecentKeys):
+    """Activity delivery keys handled in the last quarter of an hour."""
 
     def __init__(
         self,
@@ -38,32 +36,4 @@ class RecentDeliveries:
         max_entries: int = DEFAULT_MAX_ENTRIES,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl
-        self._max = max_entries
-        self._clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def first_time(self, key: str) -> bool:
-        """True the first time ``key`` is seen within the time to live; records it."""
-        now = self._clock()
-        self._expire(now)
-        if key in self._seen:
-            return False
-        self._seen[key] = now
-        if len(self._seen) > self._max:
-            self._seen.popitem(last=False)
-        return True
-
-    def forget(self, key: str) -> None:
-        """Allow ``key`` again (its handling failed before anything was done)."""
-        self._seen.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._seen)
-
-    def _expire(self, now: float) -> None:
-        while self._seen:
-            key, seen_at = next(iter(self._seen.items()))
-            if now - seen_at < self._ttl:
-                return
-            del self._seen[key]
+        super().__init__(ttl=ttl, max_entries=max_entries, clock=clock)
