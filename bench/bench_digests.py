@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert
 
-from bot.digests import NothingNewMemo, compose, compose_due_digests
+from bot.digests import NothingNewMemo, chunks, compose, compose_due_digests
 from bot.digests.outbox import status_counts
 from bot.settings import Settings
 from bot.storage import Store
@@ -98,19 +98,28 @@ def populate(engine: Engine, people: int, items: int, rng: random.Random) -> Non
 
 
 class Stopwatch:
-    """Adds up the time spent in the functions it wraps (for the breakdown only)."""
+    """Adds up the wall and CPU time spent in the functions it wraps (for the breakdown)."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             try:
                 return function(*args, **kwargs)
             finally:
                 self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - started
+                self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - started_cpu
         return timed
+
+
+def timed(run: Callable[[], Any]) -> tuple[Any, float, float]:
+    """``run()``'s result, wall time and CPU time (this process) in seconds."""
+    started, started_cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - started, time.process_time() - started_cpu
 
 
 def main() -> None:
@@ -126,36 +135,46 @@ def main() -> None:
         try:
             populate(store.engine, args.people, args.items, random.Random(7))
             settings = Settings()
-            # Where the time goes: the suggestions' part (ranking, share links, events)
-            # and the rest (people, schedule, cap, outbox), which is this package's.
+            # Where the time goes: the suggestions' part (the items read once, ranking,
+            # rendering with share links) and the rest (people, schedule, cap, and the
+            # one write per chunk: outbox rows, share links, events), which is this package's.
             watch = Stopwatch()
-            compose.suggest = watch.wrap("suggest", compose.suggest)  # type: ignore[attr-defined]
-            compose.suggestions_reply = watch.wrap(  # type: ignore[attr-defined]
-                "suggestions_reply", compose.suggestions_reply  # type: ignore[attr-defined]
+            compose.load_shelf = watch.wrap(  # type: ignore[attr-defined]
+                "load_shelf", compose.load_shelf  # type: ignore[attr-defined]
             )
-            started = time.perf_counter()
-            report = compose_due_digests(
+            chunks.suggest_many = watch.wrap(  # type: ignore[attr-defined]
+                "suggest_many", chunks.suggest_many  # type: ignore[attr-defined]
+            )
+            chunks.prepare_replies = watch.wrap(  # type: ignore[attr-defined]
+                "prepare_replies", chunks.prepare_replies  # type: ignore[attr-defined]
+            )
+            # Zero unless a chunk could not be written together (it then says so in the log).
+            compose.compose_singly = watch.wrap(  # type: ignore[attr-defined]
+                "one by one", compose.compose_singly  # type: ignore[attr-defined]
+            )
+            report, first, first_cpu = timed(lambda: compose_due_digests(
                 store.engine, now=NOW, settings=settings, platforms={"console", "slack"},
                 memo=NothingNewMemo(),
-            )
-            first = time.perf_counter() - started
-            started = time.perf_counter()
-            again = compose_due_digests(
+            ))
+            again, second, second_cpu = timed(lambda: compose_due_digests(
                 store.engine, now=NOW + timedelta(minutes=1), settings=settings,
                 platforms={"console", "slack"},
-            )
-            second = time.perf_counter() - started
+            ))
+            where = "" if args.database else f" in {folder}"
             print(f"people: {args.people}, live items: {args.items}, database: "
-                  f"{store.engine.url.get_backend_name()}")
-            print(f"first pass:  {first:.2f} s total, {first / args.people * 1000:.3f} ms per "
-                  f"person, {first / max(report.due, 1) * 1000:.2f} ms per due person")
+                  f"{store.engine.url.get_backend_name()}{where}")
+            print(f"first pass:  {first:.2f} s total ({first_cpu:.2f} s CPU), "
+                  f"{first / args.people * 1000:.3f} ms per person, "
+                  f"{first / max(report.due, 1) * 1000:.2f} ms per due person")
             print(f"  {report}")
             theirs = sum(watch.spent.values())
-            print("  in bot.suggestions: " + ", ".join(
-                f"{name} {spent:.2f} s ({spent / max(report.due, 1) * 1000:.2f} ms each)"
+            theirs_cpu = sum(watch.cpu.values())
+            print("  of which: " + ", ".join(
+                f"{name} {spent:.2f} s ({watch.cpu[name]:.2f} s CPU)"
                 for name, spent in watch.spent.items()
-            ) + f"; everything else: {first - theirs:.2f} s")
-            print(f"second pass: {second:.2f} s total (everything already written)")
+            ) + f"; everything else: {first - theirs:.2f} s ({first_cpu - theirs_cpu:.2f} s CPU)")
+            print(f"second pass: {second:.2f} s total ({second_cpu:.2f} s CPU; "
+                  "everything already written)")
             print(f"  {again}")
             print(f"outbox: {status_counts(store.engine)}")
         finally:

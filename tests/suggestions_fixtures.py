@@ -7,12 +7,13 @@ these tests do not depend on ``bot.content``.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from samples import write_guidelines
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session, col
 
 from bot.conversation import Merkwerker
@@ -184,3 +185,74 @@ def cli(*args: str, database: str) -> Ran:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
+WORLD_TOPICS = ("Energie", "ai", "AI", "wind", "hiring", "klimaat", "events")
+WORLD_TEAMS = ("Sales", "sales ", "Ops", "Legal", None)
+
+
+def varied_world(engine: Engine, *, people: int, items: int, now: datetime = T0,
+                 seed: int = 7) -> list[int]:
+    """People, items and feedback with every kind of variation ranking cares about.
+
+    Languages (with and without captions in them), teams and locations (in odd
+    spellings), audiences, priorities beyond the clamp, embargoes, expiry, statuses,
+    broken captions, opted-out people, last digests at different moments, and
+    "shared" / "not for me" with every reason. Returns the people's ids.
+    """
+    rng = random.Random(seed)
+    users = [{
+        "platform": "console" if n % 3 else "slack", "platform_user_id": f"world-{n}",
+        "language": rng.choice(("nl", "en", "en", "de", None)), "created_at": now,
+        "team": rng.choice(WORLD_TEAMS), "location": rng.choice(("Amsterdam", "london", None)),
+        "timezone": rng.choice(("Europe/Amsterdam", "Europe/London", "America/New_York")),
+        "topics": ",".join(rng.sample(WORLD_TOPICS, rng.randint(0, 3))),
+        "digest": rng.choice(("daily", "daily", "weekly", "off")),
+        "digest_time": rng.choice(("07:00", "08:30", "09:00")), "digest_weekday": 0,
+        "quiet_start": "18:00", "quiet_end": "08:00", "digest_cap": rng.choice((1, 7)),
+        "tracking": rng.random() > 0.3, "leaderboard": False,
+        "last_digest_at": rng.choice((None, now - timedelta(days=7), now - timedelta(days=2),
+                                      now - timedelta(hours=12))),
+    } for n in range(people)]
+    rows = []
+    for n in range(items):
+        approved = now - timedelta(hours=rng.uniform(0.5, 24 * 30))
+        captions = rng.choice((
+            json.dumps({"en": [f"Variant {v} of {n}" for v in range(rng.randint(1, 3))],
+                        "nl": [f"Variant {v} van {n}" for v in range(rng.randint(1, 3))]}),
+            json.dumps({"nl": f"Alleen Nederlands {n}"}),
+            "not json", "{}",
+        ))
+        rows.append({
+            "url": f"https://example.com/news/{n}?ref=feed&utm_source=old#part",
+            "title": f"News {n}", "summary": rng.choice(("", "  ", f"About news {n}.")),
+            "captions": captions, "topics": ",".join(rng.sample(WORLD_TOPICS, rng.randint(0, 3))),
+            "audience_teams": rng.choice(("", "", "", "sales, marketing", "Ops")),
+            "audience_locations": rng.choice(("", "", "", "London")),
+            "audience_languages": rng.choice(("", "", "", "nl", "en,nl")),
+            "not_before": rng.choice((None, None, now - timedelta(hours=rng.uniform(1, 100)),
+                                      now + timedelta(hours=2))),
+            "expires": rng.choice((None, None, now - timedelta(hours=1), now + timedelta(days=3))),
+            "priority": rng.randint(-7, 7),
+            "status": rng.choice(("live", "live", "live", "approved", "draft", "retired")),
+            "created_at": approved - timedelta(hours=1),
+            "approved_at": rng.choice((approved, approved, approved, None)),
+        })
+    with engine.begin() as connection:
+        connection.execute(insert(User), users)
+        connection.execute(insert(ContentItem), rows)
+        user_ids = list(connection.execute(select(User.id).order_by(col(User.id))).scalars())
+        item_ids = list(
+            connection.execute(select(ContentItem.id).order_by(col(ContentItem.id))).scalars()
+        )
+        feedback = []
+        for n in range(people * 2):
+            kind = rng.choice(("marked_shared", "dismissed", "dismissed", "suggested"))
+            feedback.append({
+                "idempotency_key": f"world:{n}", "kind": kind, "occurred_at": now,
+                "user_id": rng.choice((*user_ids, None)), "item_id": rng.choice(item_ids),
+                "reason": rng.choice(("topic", "team", "seen", None)) if kind == "dismissed"
+                else None,
+            })
+        connection.execute(insert(Event), feedback)
+    return user_ids

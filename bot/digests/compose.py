@@ -3,9 +3,13 @@
 One pass reads every opted-in person in one query, decides with pure functions who is
 due (``schedule``), leaves out whoever already has this period's digest or reached
 their cap, asks the suggestions for what is new since their last digest, and writes
-the rendered replies to the outbox in batches. A person with nothing new gets no
-digest and no outbox row. ``last_digest_at`` moves to the moment of composing, in the
-same transaction as the outbox row, so the next digest holds only what came after.
+the rendered replies to the outbox. A person with nothing new gets no digest and no
+outbox row. ``last_digest_at`` moves to the moment of composing, in the same
+transaction as the outbox row, so the next digest holds only what came after.
+
+The items are read once per pass and the people in chunks (``chunks``): ranking,
+share links and events for a chunk take a few queries and one write, not a dozen
+commits per person.
 """
 
 from __future__ import annotations
@@ -15,42 +19,19 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Table, select, update
+from sqlalchemy import Engine
 
 from bot.digests import outbox
-from bot.digests.schedule import (
-    CAP_DAYS,
-    FREQUENCIES,
-    DigestPlan,
-    cap_window_start,
-    digest_key,
-    due_digest,
-    under_cap,
-)
-from bot.i18n import SUPPORTED, t
-from bot.models import Reply, Text
-from bot.serialize import reply_to_json
+from bot.digests.candidates import Candidate, due_candidates
+from bot.digests.chunks import compose_singly, compose_together
+from bot.digests.schedule import CAP_DAYS, cap_window_start, under_cap
 from bot.settings import Settings
-from bot.storage.tables import User
-from bot.suggestions import suggest, suggestions_reply
+from bot.suggestions import Shelf, load_shelf
 
 log = logging.getLogger(__name__)
 
-_USERS: Table = User.__table__  # type: ignore[attr-defined]
-_WRITE_BATCH = 500
-
-
-@dataclass(frozen=True, kw_only=True)
-class Candidate:
-    """An opted-in person whose digest window is open now."""
-
-    user_id: int
-    platform: str
-    language: str
-    frequency: str
-    key: str
-    plan: DigestPlan
-    last_digest_at: datetime | None
+CHUNK = 500
+"""People composed together: one write transaction each."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,49 +72,6 @@ class NothingNewMemo:
         self._checked = {k: v for k, v in self._checked.items() if k in keys}
 
 
-def due_candidates(
-    engine: Engine,
-    *,
-    now: datetime,
-    settings: Settings,
-    platforms: Collection[str] | None = None,
-) -> tuple[int, list[Candidate]]:
-    """Everyone opted in (on ``platforms``, if given), and those of them due at ``now``.
-
-    Returns the number opted in and the candidates whose window is open now, in one
-    query for the people; cap and existing digests are not checked here.
-    """
-    columns = _USERS.c
-    statement = select(
-        columns.id, columns.platform, columns.language, columns.timezone, columns.digest,
-        columns.digest_time, columns.digest_weekday, columns.quiet_start, columns.quiet_end,
-        columns.digest_cap, columns.last_digest_at,
-    ).where(columns.digest.in_(sorted(FREQUENCIES)))
-    if platforms is not None:
-        statement = statement.where(columns.platform.in_(sorted(platforms)))
-    with engine.connect() as connection:
-        rows = connection.execute(statement.order_by(columns.id)).all()
-    candidates: list[Candidate] = []
-    for (user_id, platform, language, zone, frequency, at, weekday, quiet_start, quiet_end,
-         cap, last_digest_at) in rows:
-        plan = DigestPlan(
-            frequency=frequency, digest_time=at, weekday=weekday, quiet_start=quiet_start,
-            quiet_end=quiet_end, timezone=zone, cap=cap,
-        )
-        due = due_digest(plan, now, default_timezone=settings.timezone)
-        if due is None:
-            continue
-        candidates.append(
-            Candidate(
-                user_id=user_id, platform=platform,
-                language=language if language in SUPPORTED else "",
-                frequency=frequency, key=digest_key(user_id, due.period), plan=plan,
-                last_digest_at=last_digest_at,
-            )
-        )
-    return len(rows), candidates
-
-
 def compose_due_digests(
     engine: Engine,
     *,
@@ -147,17 +85,17 @@ def compose_due_digests(
     """Write to the outbox the digest of everyone due at ``now``; return what was done.
 
     Safe to run again for the same moment, or from two processes: a period's digest is
-    written at most once. One person's failure is logged and does not stop the others.
-    With a ``memo``, people found to have nothing new are asked again only after the
-    memo's recheck interval.
+    written at most once, and so are its ``suggested`` events and share links. One
+    person's failure is logged and does not stop the others. With a ``memo``, people
+    found to have nothing new are asked again only after the memo's recheck interval.
     """
     opted_in, candidates = due_candidates(engine, now=now, settings=settings, platforms=platforms)
     existing = outbox.existing_keys(engine, (c.key for c in candidates))
     # One query for everyone's recent digests; each person's own window (local days)
     # is applied below. A day more than the window covers every time zone.
     recent = outbox.recent_digests(engine, since=now - timedelta(days=CAP_DAYS + 1))
-    written = over_cap = nothing_new = errors = 0
-    pending: list[tuple[outbox.NewMessage, int]] = []
+    over_cap = nothing_new = 0
+    todo: list[Candidate] = []
     for candidate in candidates:
         if candidate.key in existing:
             continue
@@ -169,78 +107,32 @@ def compose_due_digests(
         if memo is not None and memo.recently_empty(candidate.key, now):
             nothing_new += 1
             continue
+        todo.append(candidate)
+    written = errors = 0
+    shelf: Shelf | None = None  # the items, read once for the whole pass
+    for start in range(0, len(todo), CHUNK):
+        chunk = todo[start : start + CHUNK]
         try:
-            message = _compose_one(engine, candidate, now=now, settings=settings,
-                                   default_language=default_language, limit=limit)
-        except Exception:  # one person's bad data must not stop everyone's digests
-            log.exception("digest for user %s could not be composed", candidate.user_id)
-            errors += 1
-            if memo is not None:  # try again later, not every minute with a stack trace
-                memo.note_empty(candidate.key, now)
-            continue
-        if message is None:
-            nothing_new += 1
-            if memo is not None:
-                memo.note_empty(candidate.key, now)
-            continue
-        pending.append((message, candidate.user_id))
-        if len(pending) >= _WRITE_BATCH:
-            written += _write(engine, pending, now=now)
-            pending = []
-    written += _write(engine, pending, now=now)
+            if shelf is None:
+                shelf = load_shelf(engine, now=now)
+            outcome = compose_together(engine, chunk, now=now, settings=settings,
+                                       default_language=default_language, limit=limit,
+                                       shelf=shelf)
+        except Exception:  # nothing of the chunk was written: try each person on their own
+            log.exception("digests of %d people could not be composed together; composing "
+                          "them one by one", len(chunk))
+            outcome = compose_singly(engine, chunk, now=now, settings=settings,
+                                     default_language=default_language, limit=limit)
+        written += outcome.written
+        nothing_new += len(outcome.empty)
+        errors += len(outcome.failed)
+        if memo is not None:
+            # Failed ones too: try again later, not every minute with a stack trace.
+            for key in (*outcome.empty, *outcome.failed):
+                memo.note_empty(key, now)
     if memo is not None:
         memo.keep_only({c.key for c in candidates})
     return ComposeReport(
         opted_in=opted_in, due=len(candidates), already_written=len(existing),
         over_cap=over_cap, nothing_new=nothing_new, written=written, errors=errors,
     )
-
-
-def _compose_one(
-    engine: Engine,
-    candidate: Candidate,
-    *,
-    now: datetime,
-    settings: Settings,
-    default_language: str,
-    limit: int,
-) -> outbox.NewMessage | None:
-    found = suggest(
-        engine, user_id=candidate.user_id, now=now, limit=limit,
-        new_since=candidate.last_digest_at,
-    )
-    if not found:
-        return None
-    language = candidate.language or default_language
-    reply = suggestions_reply(
-        engine,
-        user_id=candidate.user_id,
-        language=language,
-        now=now,
-        suggestions=found,
-        settings=settings,
-        delivery_key=candidate.key,
-        intro=t(language, f"digests.intro.{candidate.frequency}", count=len(found)),
-    )
-    # Say why the message came and how to stop it: the bot never nags beyond what a
-    # person chose, and says so.
-    footer = Text(text=t(language, f"digests.footer.{candidate.frequency}"), style="note")
-    digest = Reply(parts=(*reply.parts, footer), language=reply.language, kind="digest")
-    return outbox.NewMessage(
-        key=candidate.key, user_id=candidate.user_id, platform=candidate.platform,
-        payload=reply_to_json(digest),
-    )
-
-
-def _write(engine: Engine, batch: list[tuple[outbox.NewMessage, int]], *, now: datetime) -> int:
-    if not batch:
-        return 0
-    with engine.begin() as connection:
-        inserted = outbox.insert_messages(connection, [m for m, _ in batch], now=now)
-        users = sorted({user_id for m, user_id in batch if m.key in inserted})
-        for start in range(0, len(users), _WRITE_BATCH):
-            chunk = users[start : start + _WRITE_BATCH]
-            connection.execute(
-                update(_USERS).where(_USERS.c.id.in_(chunk)).values(last_digest_at=now)
-            )
-    return len(inserted)

@@ -5,10 +5,18 @@ The public interface for the chat feature, digests and the web process::
     suggest(engine, user_id=..., now=...)            -> list[Suggestion]
     suggestions_reply(engine, user_id=..., ...)      -> Reply (records ``suggested``)
     resolve_click(engine, token, now=..., user_agent=...) -> tagged URL or None
+
+and for everyone due a digest at once (the same results, in a few queries)::
+
+    suggest_many(engine, [(user_id, new_since), ...], now=..., shelf=load_shelf(...))
+    prepare_replies(engine, [ReplyRequest(...), ...], ...) -> PreparedReplies
+    PreparedReplies.record(connection, user_ids)     (records ``suggested``)
 """
 
 from __future__ import annotations
 
+from bot.suggestions.batch import Shelf, load_shelf, suggest_many
+from bot.suggestions.batch_reply import PreparedReplies, ReplyRequest, prepare_replies
 from bot.suggestions.feature import SuggestionsFeature
 from bot.suggestions.links import is_preview_agent, resolve_click, tagged_url
 from bot.suggestions.model import DISMISS_REASONS, NETWORKS, Suggestion
@@ -18,11 +26,17 @@ from bot.suggestions.reply import suggestions_reply
 __all__ = [
     "DISMISS_REASONS",
     "NETWORKS",
+    "PreparedReplies",
+    "ReplyRequest",
+    "Shelf",
     "Suggestion",
     "SuggestionsFeature",
     "is_preview_agent",
+    "load_shelf",
+    "prepare_replies",
     "resolve_click",
     "suggest",
+    "suggest_many",
     "suggestions_reply",
     "tagged_url",
 ]

@@ -12,7 +12,7 @@ DISMISS_REASONS: tuple[str, ...] = ("topic", "team", "seen", "other")
 """The closed list of answers to "why not for you?", and what each does to the ranking.
 
 - ``topic``: "not my topic" — every topic of the item counts against other items with
-  that topic, for this person (``TOPIC_REASON_PENALTY`` in ``ranking``, per dismissal).
+  that topic, for this person (``TOPIC_REASON_PENALTY`` in ``scoring``, per dismissal).
 - ``team``: "not relevant to my team" — like ``topic``, at half the weight: the topic
   may be fine, this angle was not.
 - ``seen``: "I've seen it already" — only this item goes; nothing else changes.

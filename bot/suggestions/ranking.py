@@ -2,9 +2,8 @@
 
 Eligible: approved or live, past its embargo (``not_before``), not expired, meant for
 this person's team, location and language (an empty audience is everyone), and not
-already marked shared or dismissed by them. Ranked by, in this order of weight:
-followed topics, priority, freshness, and what they said "not for me" about before;
-a small per-person tie-breaker gives colleagues a different order among near-equal items.
+already marked shared or dismissed by them. The scoring itself is in ``scoring``,
+shared with ``batch`` (everyone due a digest at once).
 
 Four small queries on one connection, whatever the size of the event log: the person's
 own feedback is read through the index on ``event.user_id``, and the database computes
@@ -13,119 +12,78 @@ each item's age so no timestamps need parsing.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, Executable, bindparam, case, func, or_, select
+from sqlalchemy import Connection, Engine, Executable, Select, bindparam, case, func, or_, select
 from sqlmodel import col
 
 from bot.storage.tables import ContentItem, Event, User, UTCDateTime
-from bot.suggestions.captions import caption_variants, pick_caption, stable_fraction
-from bot.suggestions.model import SHARE_STATUSES, Suggestion, folded_set, split_list
+from bot.suggestions.model import SHARE_STATUSES, Suggestion, folded_set
+from bot.suggestions.scoring import (
+    DONE_KINDS,
+    Person,
+    add_feedback,
+    make_suggestion,
+    rank,
+)
 from bot.suggestions.sqltime import age_days
 
-TOPIC_MATCH = 3.0
-"""Per followed topic the item has (at most ``MAX_TOPIC_MATCHES`` count)."""
-MAX_TOPIC_MATCHES = 2
-PRIORITY_STEP = 1.0
-"""Per point of the item's priority, which is clamped to ±``MAX_PRIORITY``."""
-MAX_PRIORITY = 5
-FRESHNESS = 2.0
-"""What a just-published item gets; halves every ``HALF_LIFE_DAYS``."""
-HALF_LIFE_DAYS = 7.0
-TOPIC_REASON_PENALTY = 2.0
-"""Per earlier "not my topic" dismissal of an item with the same topic."""
-TEAM_REASON_PENALTY = 1.0
-"""Per earlier "not relevant to my team" dismissal of an item with the same topic."""
-MAX_PENALTY = 6.0
-VARIETY = 0.5
-"""The largest per-person tie-breaker: reorders items within half a point of each other."""
-
-_DONE_KINDS = ("marked_shared", "dismissed")
-_REASON_PENALTIES = {"topic": TOPIC_REASON_PENALTY, "team": TEAM_REASON_PENALTY}
+PERSON_COLUMNS = (col(User.language), col(User.team), col(User.location), col(User.topics))
+"""What ranking reads of a person, in the order ``person_from`` takes it."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Person:
-    """What ranking needs to know about the person."""
-
-    id: int
-    language: str | None
-    team: str | None
-    location: str | None
-    topics: frozenset[str]
-
-
-def topic_score(
-    topics: frozenset[str], followed: frozenset[str], penalties: Mapping[str, float]
-) -> float:
-    """The part of the score that comes from topics: followed ones up, dismissed ones down."""
-    matches = min(len(topics & followed), MAX_TOPIC_MATCHES) if followed else 0
-    penalty = min(sum(penalties.get(t, 0.0) for t in topics), MAX_PENALTY) if penalties else 0.0
-    return matches * TOPIC_MATCH - penalty
-
-
-def base_score(*, topics: float, priority: int, age_days: float) -> float:
-    """How well an item suits a person before the tie-breaker; higher is better.
-
-    ``topics`` is the item's ``topic_score`` for this person.
-    """
-    clamped = max(-MAX_PRIORITY, min(MAX_PRIORITY, priority))
-    freshness = FRESHNESS * math.pow(0.5, max(age_days, 0.0) / HALF_LIFE_DAYS)
-    return topics + clamped * PRIORITY_STEP + freshness
-
-
-def variety(person_id: int, item_id: int) -> float:
-    """The person's tie-breaker for an item, in [0, ``VARIETY``): stable, never random."""
-    return VARIETY * stable_fraction("order", person_id, item_id)
-
-
-def _audience_ok(person: Person, teams: str, locations: str, languages: str) -> bool:
-    for wanted, value in ((teams, person.team), (locations, person.location),
-                          (languages, person.language)):
-        allowed = folded_set(wanted)
-        if allowed and (value is None or value.strip().casefold() not in allowed):
-            return False
-    return True
-
-
-def _person(connection: Connection, user_id: int) -> Person | None:
-    row = connection.execute(
-        select(col(User.language), col(User.team), col(User.location), col(User.topics))
-        .where(col(User.id) == user_id)
-    ).first()
-    if row is None:
-        return None
-    language, team, location, topics = row
+def person_from(user_id: int, language: str | None, team: str | None, location: str | None,
+                topics: str) -> Person:
+    """The ``Person`` for a row of ``PERSON_COLUMNS``."""
     return Person(id=user_id, language=language, team=team, location=location,
                   topics=folded_set(topics))
 
 
+def _person(connection: Connection, user_id: int) -> Person | None:
+    row = connection.execute(select(*PERSON_COLUMNS).where(col(User.id) == user_id)).first()
+    if row is None:
+        return None
+    return person_from(user_id, *row)
+
+
+def feedback_query() -> Select[int | None, int | None, str | None, str]:
+    """Feedback events (user id, item id, reason, item topics); add the ``where`` on user."""
+    return (
+        select(col(Event.user_id), col(Event.item_id), col(Event.reason), col(ContentItem.topics))
+        .outerjoin(ContentItem, col(ContentItem.id) == col(Event.item_id))
+        .where(col(Event.kind).in_(DONE_KINDS))
+    )
+
+
 def _feedback(connection: Connection, user_id: int) -> tuple[set[int], dict[str, float]]:
     """Items this person is done with, and the penalty per topic from their reasons."""
-    statement = (
-        select(col(Event.item_id), col(Event.reason), col(ContentItem.topics))
-        .outerjoin(ContentItem, col(ContentItem.id) == col(Event.item_id))
-        .where(col(Event.user_id) == user_id, col(Event.kind).in_(_DONE_KINDS))
-    )
     done: set[int] = set()
     penalties: dict[str, float] = {}
-    for item_id, reason, topics in connection.execute(statement):
+    rows = connection.execute(feedback_query().where(col(Event.user_id) == user_id))
+    for _, item_id, reason, topics in rows:
         if item_id is not None:
             done.add(item_id)
-        weight = _REASON_PENALTIES.get(reason or "")
-        if weight:
-            for topic in folded_set(topics):
-                penalties[topic] = penalties.get(topic, 0.0) + weight
+        add_feedback(penalties, reason, topics)
     return done, penalties
 
 
-@lru_cache(maxsize=2)
-def _candidates(with_new_since: bool) -> Executable:
-    """The eligible items' ranking columns; built once, run with ``now`` (and ``new_since``)."""
+DETAIL_COLUMNS = (
+    col(ContentItem.title), col(ContentItem.url), col(ContentItem.summary),
+    col(ContentItem.captions), col(ContentItem.approved_at), col(ContentItem.created_at),
+    col(ContentItem.not_before),
+)
+"""What a suggestion shows, and what ``new_since`` is decided on (see ``is_new_since``)."""
+
+
+@lru_cache(maxsize=4)
+def candidates_query(with_new_since: bool, *, with_details: bool = False) -> Executable:
+    """The eligible items' ranking columns; built once, run with ``now`` (and ``new_since``).
+
+    Parameters: ``now`` and ``now_age`` (both the moment of ranking), and ``new_since``.
+    The columns are ``scoring.CANDIDATE_COLUMNS``, then with ``with_details`` also
+    ``DETAIL_COLUMNS`` (for ranking many people from one read).
+    """
     now = bindparam("now", type_=UTCDateTime)
     approved_at = col(ContentItem.approved_at)
     approved = func.coalesce(approved_at, col(ContentItem.created_at))
@@ -137,6 +95,7 @@ def _candidates(with_new_since: bool) -> Executable:
         age_days(bindparam("now_age", type_=UTCDateTime), visible),
         col(ContentItem.audience_teams), col(ContentItem.audience_locations),
         col(ContentItem.audience_languages),
+        *(DETAIL_COLUMNS if with_details else ()),
     ).where(
         col(ContentItem.status).in_(SHARE_STATUSES),
         or_(not_before.is_(None), not_before <= now),
@@ -152,6 +111,18 @@ def _candidates(with_new_since: bool) -> Executable:
             )
         )
     return statement
+
+
+def is_new_since(
+    since: datetime, approved_at: datetime | None, created_at: datetime,
+    not_before: datetime | None,
+) -> bool:
+    """Whether an item became visible after ``since``: the ``new_since`` condition above."""
+    return (
+        (approved_at is not None and approved_at > since)
+        or (approved_at is None and created_at > since)
+        or (not_before is not None and not_before > since)
+    )
 
 
 def suggest(
@@ -176,43 +147,12 @@ def suggest(
         if person is None:
             return []
         done, penalties = _feedback(connection, user_id)
-        skip = done | exclude
         params: dict[str, datetime] = {"now": now, "now_age": now}
         if new_since is not None:
             params["new_since"] = new_since
-        rows = connection.execute(_candidates(new_since is not None), params).all()
-        by_topics: dict[str, float] = {}
-        scored: list[tuple[float, int]] = []
-        for item_id, topics, priority, age, teams, locations, languages in rows:
-            if item_id is None or item_id in skip:
-                continue
-            if (teams or locations or languages) and not _audience_ok(
-                person, teams, locations, languages
-            ):
-                continue
-            topic_part = by_topics.get(topics)
-            if topic_part is None:
-                topic_part = by_topics[topics] = topic_score(
-                    folded_set(topics), person.topics, penalties
-                )
-            value = base_score(topics=topic_part, priority=priority, age_days=float(age or 0.0))
-            scored.append((value, item_id))
-        return _details(connection, person, _top(scored, person_id=user_id, limit=limit))
-
-
-def _top(scored: list[tuple[float, int]], *, person_id: int, limit: int) -> list[tuple[float, int]]:
-    """The best ``limit`` after adding each item's tie-breaker, best first.
-
-    The tie-breaker is below ``VARIETY``, so only items within that distance of the
-    ``limit``-th best base score can still make it: the rest need no hashing.
-    """
-    scored.sort(reverse=True)
-    if len(scored) > limit:
-        threshold = scored[limit - 1][0] - VARIETY
-        scored = [pair for pair in scored if pair[0] >= threshold]
-    final = [(value + variety(person_id, item_id), item_id) for value, item_id in scored]
-    final.sort(key=lambda pair: (-pair[0], pair[1]))
-    return final[:limit]
+        rows = connection.execute(candidates_query(new_since is not None), params).all()
+        ranked = rank(person, rows, skip=done | exclude, penalties=penalties, limit=limit)
+        return _details(connection, person, ranked)
 
 
 def _details(
@@ -230,16 +170,8 @@ def _details(
         if item_id not in rows:  # deleted between the two queries
             continue
         _, title, url, summary, captions, topics = rows[item_id]
-        variants = caption_variants(captions, person.language)
         suggestions.append(
-            Suggestion(
-                item_id=item_id,
-                title=title,
-                url=url,
-                summary=summary or "",
-                caption=pick_caption(variants, user_id=person.id, item_id=item_id, fallback=title),
-                topics=split_list(topics),
-                score=round(value, 4),
-            )
+            make_suggestion(person, score=value, item_id=item_id, title=title, url=url,
+                            summary=summary, captions=captions, topics=topics)
         )
     return suggestions

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -41,6 +41,22 @@ def suggestion_parts(
         item_ids=[s.item_id for s in suggestions],
         now=now,
     )
+    return render_parts(language=language, suggestions=suggestions, tokens=tokens,
+                        settings=settings)
+
+
+def render_parts(
+    *,
+    language: str,
+    suggestions: Sequence[Suggestion],
+    tokens: Mapping[tuple[int, str], str],
+    settings: Settings,
+) -> tuple[Part, ...]:
+    """Per suggestion a heading, summary, caption, a share link per network and buttons.
+
+    ``tokens`` holds the share token of every (item id, network); nothing is read or
+    written here, so one person's reply and a whole digest pass render the same.
+    """
     parts: list[Part] = []
     for suggestion in suggestions:
         parts.append(Divider())
@@ -77,6 +93,17 @@ def suggestion_parts(
     return tuple(parts)
 
 
+def suggested_key(delivery_key: str, item_id: int) -> str:
+    """The idempotency key of a ``suggested`` event (before ``shares.event_key``)."""
+    return f"suggested:{delivery_key}:{item_id}"
+
+
+def opening_parts(language: str, intro: str | None) -> tuple[Part, ...]:
+    """The reply's first line: ``intro``, or the usual one; nothing for a blank ``intro``."""
+    opening = t(language, "suggest.intro") if intro is None else intro
+    return (Text(text=opening),) if opening.strip() else ()
+
+
 def suggestions_reply(
     engine: Engine,
     *,
@@ -99,7 +126,7 @@ def suggestions_reply(
     tracked = is_tracked(engine, user_id)
     log = EventLog(engine, clock=lambda: now)
     for suggestion in suggestions:
-        key = f"suggested:{delivery_key}:{suggestion.item_id}"
+        key = suggested_key(delivery_key, suggestion.item_id)
         log.record_event(
             "suggested",
             key=event_key(key, tracked=tracked, secret=settings.secret),
@@ -107,8 +134,7 @@ def suggestions_reply(
             item_id=suggestion.item_id,
             occurred_at=now,
         )
-    opening = t(language, "suggest.intro") if intro is None else intro
-    parts: list[Part] = [Text(text=opening)] if opening.strip() else []
+    parts = list(opening_parts(language, intro))
     parts.extend(
         suggestion_parts(engine, user_id=user_id, language=language, now=now,
                          suggestions=suggestions, settings=settings)

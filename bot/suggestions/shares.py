@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from bot.storage.tables import Share, User
@@ -20,6 +22,8 @@ from bot.suggestions.links import new_token
 from bot.suggestions.model import NETWORKS
 
 MAX_KEY = 200
+_SHARES: Table = Share.__table__  # type: ignore[attr-defined]
+_CHUNK = 500  # ids per IN list: well below SQLite's bound-parameter limit
 
 
 def is_tracked(engine: Engine, user_id: int | None) -> bool:
@@ -77,3 +81,59 @@ def share_tokens(
                     tokens[(item_id, network)] = token
         session.commit()
     return tokens
+
+
+def tracked_people(connection: Connection, user_ids: Collection[int]) -> set[int]:
+    """Those of ``user_ids`` who exist and did not opt out (``is_tracked`` for many)."""
+    wanted = sorted(set(user_ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        statement = select(col(User.id)).where(col(User.id).in_(chunk), col(User.tracking))
+        found.update(u for u in connection.execute(statement).scalars() if u is not None)
+    return found
+
+
+def existing_tokens(
+    connection: Connection, *, owners: Collection[int | None], item_ids: Collection[int]
+) -> dict[tuple[int | None, int, str], str]:
+    """The token per (owner, item, network) among ``owners`` and ``item_ids``, as
+    ``share_tokens`` would reuse it (the oldest row); owner None is the anonymous one."""
+    if not item_ids or not owners:
+        return {}
+    items = sorted(set(item_ids))
+    people = sorted(o for o in set(owners) if o is not None)
+    conditions = [col(Share.user_id).in_(people[start : start + _CHUNK])
+                  for start in range(0, len(people), _CHUNK)]
+    if None in owners:
+        conditions.append(col(Share.user_id).is_(None))
+    tokens: dict[tuple[int | None, int, str], str] = {}
+    for condition in conditions:
+        statement = (
+            select(col(Share.user_id), col(Share.item_id), col(Share.network), col(Share.token))
+            .where(condition, col(Share.item_id).in_(items))
+            .order_by(col(Share.id))
+        )
+        for owner, item_id, network, token in connection.execute(statement):
+            tokens.setdefault((owner, item_id, network), token)
+    return tokens
+
+
+def insert_shares(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new share rows (token, item_id, user_id, network, created_at), in the
+    caller's transaction; raises if a token was taken already, so no link can point
+    at someone else's share (with 96 random bits, that never happens)."""
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    statement: postgresql.Insert | sqlite.Insert
+    if dialect == "postgresql":
+        statement = postgresql.insert(_SHARES).on_conflict_do_nothing(index_elements=["token"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(_SHARES).on_conflict_do_nothing(index_elements=["token"])
+    else:  # pragma: no cover - the bot supports SQLite and PostgreSQL only
+        raise NotImplementedError(f"no bulk share links for {dialect}")
+    # No RETURNING, for speed (see ``EventLog.record_events``): the count tells enough.
+    counted = statement.execution_options(preserve_rowcount=True)
+    if connection.execute(counted, rows).rowcount != len(rows):
+        raise RuntimeError("a new share token was taken already")

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -35,8 +38,35 @@ EVENT_KINDS = frozenset(
 )
 
 
+_EVENTS: Table = Event.__table__  # type: ignore[attr-defined]
+_USERS: Table = User.__table__  # type: ignore[attr-defined]
+_CHUNK = 500  # ids per IN list: well below SQLite's bound-parameter limit
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewEvent:
+    """One event for ``EventLog.record_events``: the arguments of ``record_event``."""
+
+    kind: str
+    key: str
+    user_id: int | None
+    item_id: int | None = None
+    share_id: int | None = None
+    network: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+    occurred_at: datetime | None = None
+
+
+def _check(kind: str, key: str) -> None:
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    if not key or len(key) > 200:
+        raise ValueError("an event needs an idempotency key of 1 to 200 characters")
 
 
 class EventLog:
@@ -64,10 +94,7 @@ class EventLog:
         The person's identity is left out when they opted out of tracking; their team is
         kept so aggregates stay right.
         """
-        if kind not in EVENT_KINDS:
-            raise ValueError(f"unknown event kind {kind!r}")
-        if not key or len(key) > 200:
-            raise ValueError("an event needs an idempotency key of 1 to 200 characters")
+        _check(kind, key)
         with Session(self.engine) as session:
             team: str | None = None
             if user_id is not None:
@@ -98,6 +125,50 @@ class EventLog:
                 session.rollback()
                 return False
         return True
+
+    def record_events(
+        self, events: Sequence[NewEvent], *, connection: Connection | None = None
+    ) -> int:
+        """Record many events at once; return how many were not recorded before.
+
+        Each event as ``record_event`` would record it: once per key (a key seen before,
+        or twice in ``events``, is recorded once), without the identity of people who
+        opted out, with their team. All in one transaction: the caller's when
+        ``connection`` is given (nothing is committed here then), else one of its own.
+        Unlike ``record_event``, an event about an item or share that no longer exists
+        raises ``IntegrityError`` (and the transaction records nothing) instead of being
+        skipped.
+        """
+        for event in events:
+            _check(event.kind, event.key)
+        if not events:
+            return 0
+        if connection is None:
+            with self.engine.begin() as own:
+                return self.record_events(events, connection=own)
+        people = _teams_and_tracking(connection, {e.user_id for e in events})
+        rows: dict[str, dict[str, Any]] = {}
+        for event in events:
+            if event.key in rows:
+                continue
+            team, tracking = people.get(event.user_id, (None, False))
+            rows[event.key] = {
+                "idempotency_key": event.key,
+                "kind": event.kind,
+                "occurred_at": event.occurred_at or self.clock(),
+                "user_id": event.user_id if tracking else None,
+                "team": team,
+                "item_id": event.item_id,
+                "share_id": event.share_id,
+                "network": event.network,
+                "reason": (event.reason or None) and event.reason[:500],
+                "detail": (event.detail or None) and event.detail[:500],
+            }
+        # No RETURNING: a plain executemany sends one statement, prepared once, where
+        # RETURNING makes the driver parse a new giant statement per page of rows (seconds
+        # per pass on PostgreSQL). The count comes from the driver instead.
+        statement = _insert_new(connection).execution_options(preserve_rowcount=True)
+        return connection.execute(statement, list(rows.values())).rowcount
 
     def add_reason(self, kind: str, *, user_id: int | None, item_id: int, reason: str) -> bool:
         """Attach ``reason`` to the person's latest ``kind`` event about ``item_id``.
@@ -151,3 +222,31 @@ class EventLog:
             detail=detail,
             occurred_at=ctx.now,
         )
+
+
+def _teams_and_tracking(
+    connection: Connection, user_ids: set[int | None]
+) -> dict[int | None, tuple[str | None, bool]]:
+    """Per existing person among ``user_ids``: their team and whether they are tracked."""
+    wanted = sorted(u for u in user_ids if u is not None)
+    found: dict[int | None, tuple[str | None, bool]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        statement = select(_USERS.c.id, _USERS.c.team, _USERS.c.tracking).where(
+            _USERS.c.id.in_(chunk)
+        )
+        for user_id, team, tracking in connection.execute(statement):
+            found[user_id] = (team, bool(tracking))
+    return found
+
+
+def _insert_new(connection: Connection) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into ``event`` that skips rows whose idempotency key is there already."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(_EVENTS).on_conflict_do_nothing(
+            index_elements=["idempotency_key"]
+        )
+    if dialect == "sqlite":
+        return sqlite.insert(_EVENTS).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    raise NotImplementedError(f"no bulk event recording for {dialect}")  # pragma: no cover

@@ -1,0 +1,177 @@
+"""Writing the digests of a chunk of due people: all together, or one by one if that fails.
+
+Together (``compose_together``): ranked by ``suggest_many`` from one read of the items,
+rendered by ``prepare_replies``, and written in one transaction: the outbox rows, then,
+for the rows that went in, the new share links, the ``suggested`` events and
+``last_digest_at``. A chunk is written whole or not at all, so a crash leaves no half
+digest, and a row another process wrote first brings nothing else along.
+
+One by one (``compose_singly``): ``suggest`` and ``suggestions_reply`` per person, as in
+chat. It serves a chunk that could not be written together, so one person's bad data
+costs their chunk some speed, never anybody else's digest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, Table, update
+
+from bot.digests import outbox
+from bot.digests.candidates import Candidate
+from bot.i18n import t
+from bot.models import Reply, Text
+from bot.serialize import reply_to_json
+from bot.settings import Settings
+from bot.storage.tables import User
+from bot.suggestions import (
+    ReplyRequest,
+    Shelf,
+    prepare_replies,
+    suggest,
+    suggest_many,
+    suggestions_reply,
+)
+
+log = logging.getLogger(__name__)
+
+_USERS: Table = User.__table__  # type: ignore[attr-defined]
+_IN_LIST = 500  # ids per IN list: well below SQLite's bound-parameter limit
+
+
+@dataclass
+class Outcome:
+    """What became of a chunk: rows written, and the keys of who had nothing or failed."""
+
+    written: int = 0
+    empty: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def compose_together(
+    engine: Engine,
+    chunk: Sequence[Candidate],
+    *,
+    now: datetime,
+    settings: Settings,
+    default_language: str,
+    limit: int,
+    shelf: Shelf,
+) -> Outcome:
+    """Compose and write ``chunk``'s digests in a few queries and one write transaction.
+
+    Raises when anything fails; nothing of the chunk is written then.
+    """
+    outcome = Outcome()
+    found = suggest_many(engine, [(c.user_id, c.last_digest_at) for c in chunk], now=now,
+                         limit=limit, shelf=shelf)
+    requests: list[ReplyRequest] = []
+    for candidate in chunk:
+        suggestions = found.get(candidate.user_id, [])
+        if not suggestions:
+            outcome.empty.append(candidate.key)
+            continue
+        language = candidate.language or default_language
+        requests.append(
+            ReplyRequest(user_id=candidate.user_id, language=language,
+                         suggestions=tuple(suggestions), delivery_key=candidate.key,
+                         intro=_intro(language, candidate, len(suggestions)))
+        )
+    prepared = prepare_replies(engine, requests, now=now, settings=settings)
+    messages = [_digest(c, prepared.replies[c.user_id]) for c in chunk
+                if c.user_id in prepared.replies]
+    with engine.begin() as connection:
+        inserted = outbox.insert_messages(connection, messages, now=now)
+        users = [m.user_id for m in messages if m.key in inserted]
+        prepared.record(connection, users)
+        _mark_digested(connection, users, now=now)
+    outcome.written = len(inserted)
+    return outcome
+
+
+def compose_singly(
+    engine: Engine,
+    chunk: Sequence[Candidate],
+    *,
+    now: datetime,
+    settings: Settings,
+    default_language: str,
+    limit: int,
+) -> Outcome:
+    """Compose ``chunk``'s digests person by person; one's failure is logged, not raised."""
+    outcome = Outcome()
+    pending: list[outbox.NewMessage] = []
+    for candidate in chunk:
+        try:
+            message = _compose_one(engine, candidate, now=now, settings=settings,
+                                   default_language=default_language, limit=limit)
+        except Exception:  # one person's bad data must not stop everyone's digests
+            log.exception("digest for user %s could not be composed", candidate.user_id)
+            outcome.failed.append(candidate.key)
+            continue
+        if message is None:
+            outcome.empty.append(candidate.key)
+        else:
+            pending.append(message)
+    if pending:
+        with engine.begin() as connection:
+            inserted = outbox.insert_messages(connection, pending, now=now)
+            _mark_digested(connection, [m.user_id for m in pending if m.key in inserted],
+                           now=now)
+        outcome.written = len(inserted)
+    return outcome
+
+
+def _compose_one(
+    engine: Engine,
+    candidate: Candidate,
+    *,
+    now: datetime,
+    settings: Settings,
+    default_language: str,
+    limit: int,
+) -> outbox.NewMessage | None:
+    found = suggest(
+        engine, user_id=candidate.user_id, now=now, limit=limit,
+        new_since=candidate.last_digest_at,
+    )
+    if not found:
+        return None
+    language = candidate.language or default_language
+    reply = suggestions_reply(
+        engine,
+        user_id=candidate.user_id,
+        language=language,
+        now=now,
+        suggestions=found,
+        settings=settings,
+        delivery_key=candidate.key,
+        intro=_intro(language, candidate, len(found)),
+    )
+    return _digest(candidate, reply)
+
+
+def _intro(language: str, candidate: Candidate, count: int) -> str:
+    return t(language, f"digests.intro.{candidate.frequency}", count=count)
+
+
+def _digest(candidate: Candidate, reply: Reply) -> outbox.NewMessage:
+    # Say why the message came and how to stop it: the bot never nags beyond what a
+    # person chose, and says so.
+    footer = Text(text=t(reply.language, f"digests.footer.{candidate.frequency}"), style="note")
+    digest = Reply(parts=(*reply.parts, footer), language=reply.language, kind="digest")
+    return outbox.NewMessage(
+        key=candidate.key, user_id=candidate.user_id, platform=candidate.platform,
+        payload=reply_to_json(digest),
+    )
+
+
+def _mark_digested(connection: Connection, user_ids: Sequence[int], *, now: datetime) -> None:
+    """Move ``last_digest_at`` to ``now``: the next digest holds only what came after."""
+    users = sorted(set(user_ids))
+    for start in range(0, len(users), _IN_LIST):
+        chunk = users[start : start + _IN_LIST]
+        connection.execute(update(_USERS).where(_USERS.c.id.in_(chunk)).values(last_digest_at=now))

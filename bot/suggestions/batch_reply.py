@@ -1,0 +1,115 @@
+"""Replies with suggestions for many people at once: what the digest pass sends.
+
+``prepare_replies`` reads who is tracked and which share tokens exist (a few queries for
+everyone), makes the missing tokens and renders every reply with ``reply.render_parts``,
+the renderer ``suggestions_reply`` uses. Nothing is written until
+``PreparedReplies.record``, in the caller's transaction and only for the people whose
+message was stored: the new share rows and the ``suggested`` events in bulk INSERTs,
+under the keys ``suggestions_reply`` uses, so each path recognises what the other did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from bot.models import Reply
+from bot.settings import Settings
+from bot.suggestions.links import new_token
+from bot.suggestions.model import NETWORKS, Suggestion
+from bot.suggestions.reply import empty_parts, opening_parts, render_parts, suggested_key
+from bot.suggestions.shares import event_key, existing_tokens, insert_shares, tracked_people
+from bot.tracking.log import EventLog, NewEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyRequest:
+    """One person's reply to prepare: the arguments of ``suggestions_reply``."""
+
+    user_id: int
+    language: str
+    suggestions: tuple[Suggestion, ...]
+    delivery_key: str
+    intro: str | None = None
+
+
+@dataclass(kw_only=True)
+class PreparedReplies:
+    """Rendered replies, and what to record once they are stored (see ``record``)."""
+
+    replies: dict[int, Reply]
+    """Per user id: what ``suggestions_reply`` would have returned."""
+    log: EventLog
+    _events: dict[int, list[NewEvent]] = field(default_factory=dict)
+    _new_shares: list[tuple[dict[str, Any], set[int]]] = field(default_factory=list)
+
+    def record(self, connection: Connection, user_ids: Collection[int]) -> int:
+        """Store the new share links and ``suggested`` events of ``user_ids``' replies.
+
+        Runs in ``connection``'s transaction. Returns how many events were recorded now
+        (a key recorded before is skipped, as ``suggestions_reply`` would).
+        """
+        wanted = set(user_ids)
+        insert_shares(connection, [row for row, users in self._new_shares if users & wanted])
+        events = [e for user_id, some in self._events.items() if user_id in wanted for e in some]
+        return self.log.record_events(events, connection=connection)
+
+
+def prepare_replies(
+    engine: Engine, requests: Sequence[ReplyRequest], *, now: datetime, settings: Settings
+) -> PreparedReplies:
+    """Every request's reply as ``suggestions_reply`` makes it, recording nothing yet.
+
+    A person gets the share tokens ``suggestions_reply`` would give them: their own
+    existing ones, the shared anonymous ones if they opted out, new ones otherwise. Give
+    each person once.
+    """
+    asking = [r for r in requests if r.suggestions]
+    with engine.connect() as connection:
+        tracked = tracked_people(connection, [r.user_id for r in asking])
+        tokens = existing_tokens(
+            connection,
+            owners={r.user_id if r.user_id in tracked else None for r in asking},
+            item_ids={s.item_id for r in asking for s in r.suggestions},
+        )
+    prepared = PreparedReplies(replies={}, log=EventLog(engine, clock=lambda: now))
+    new: dict[str, set[int]] = {}
+    for request in requests:
+        user_id, language = request.user_id, request.language
+        if not request.suggestions:
+            prepared.replies[user_id] = Reply(parts=empty_parts(language), language=language,
+                                              kind="suggestions.empty")
+            continue
+        owner = user_id if user_id in tracked else None
+        mine: dict[tuple[int, str], str] = {}
+        for suggestion in request.suggestions:
+            for network in NETWORKS:
+                token = tokens.get((owner, suggestion.item_id, network))
+                if token is None:
+                    token = tokens[(owner, suggestion.item_id, network)] = new_token()
+                    new[token] = set()
+                    prepared._new_shares.append(({
+                        "token": token, "item_id": suggestion.item_id, "user_id": owner,
+                        "network": network, "created_at": now,
+                    }, new[token]))
+                if token in new:
+                    new[token].add(user_id)
+                mine[(suggestion.item_id, network)] = token
+        parts = render_parts(language=language, suggestions=request.suggestions, tokens=mine,
+                             settings=settings)
+        prepared.replies[user_id] = Reply(parts=(*opening_parts(language, request.intro), *parts),
+                                          language=language, kind="suggestions")
+        prepared._events[user_id] = [
+            NewEvent(
+                kind="suggested",
+                key=event_key(suggested_key(request.delivery_key, s.item_id),
+                              tracked=owner is not None, secret=settings.secret),
+                user_id=user_id, item_id=s.item_id, occurred_at=now,
+            )
+            for s in request.suggestions
+        ]
+    return prepared
