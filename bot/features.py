@@ -74,9 +74,22 @@ class EventSink(Protocol):
         ...
 
 
+class Unreachable(Exception):
+    """Raised by a ``Sender`` when trying again will not help.
+
+    The person left the workspace, removed the app or blocked the chat, or the stored
+    reference is incomplete. The outbox marks the message ``unreachable`` and reports it
+    instead of retrying.
+    """
+
+
 class Sender(Protocol):
     """An adapter that can start a conversation (for digests and notices)."""
 
     async def send(self, *, to: ConversationRef, reply: Reply) -> None:
-        """Deliver ``reply`` to ``to``; raise when it could not be delivered."""
+        """Deliver ``reply`` to ``to``.
+
+        Raise ``Unreachable`` when the person cannot be reached at all, anything else
+        when a later try may work.
+        """
         ...

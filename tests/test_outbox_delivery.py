@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from adapters.console.sender import ConsoleSender
 from bot.digests import DeliveryReport, backoff, deliver_outbox, status_counts
 from bot.digests.outbox import NewMessage, claim_due, insert_messages, mark_sent
+from bot.features import Unreachable
 from bot.models import ConversationRef, Platform, Reply, Text
 from bot.serialize import reply_to_json
 from bot.storage import open_database
@@ -146,6 +147,29 @@ def test_a_person_without_a_stored_conversation_is_unreachable_not_skipped(
     assert outbox_rows(engine)[0].status == "unreachable"
     assert status_counts(engine) == {"unreachable": 1}
     assert "marked unreachable" in caplog.text
+
+
+class GoneSender(RecordingSender):
+    """A platform that says the person left: trying again will not help."""
+
+    async def send(self, *, to: ConversationRef, reply: Reply) -> None:
+        self.tries += 1
+        raise Unreachable("user_not_found")
+
+
+def test_a_person_the_platform_says_is_gone_is_unreachable_at_once(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = add_person(engine, "left")
+    write(engine, person, f"digest:{person}:2025-06-02")
+    sender = GoneSender()
+    with caplog.at_level(logging.WARNING):
+        report = deliver(engine, sender, Clock(T0))
+    later = deliver(engine, sender, Clock(T0 + timedelta(hours=2)))
+    assert (report.unreachable, report.retrying, sender.tries) == (1, 0, 1)
+    assert later == DeliveryReport()
+    assert status_counts(engine) == {"unreachable": 1}
+    assert "cannot be reached (user_not_found)" in caplog.text
 
 
 def test_a_pass_that_died_while_sending_is_resumed_after_the_lease(engine: Engine) -> None:

@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import message
 from adapters.slack.client import Sleep, web_client
 from adapters.slack.settings import api_url_from
+from bot.features import Unreachable
 from bot.i18n import t
 from bot.models import ConversationRef, Platform, Reply
 from bot.settings import SettingsError
@@ -28,8 +29,26 @@ from bot.settings import SettingsError
 log = logging.getLogger(__name__)
 
 
+GONE = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "user_disabled",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "messages_tab_disabled",
+    }
+)
+"""Slack errors that say the person cannot get a DM from the bot at all."""
+
+
 class DeliveryFailed(RuntimeError):
     """A message could not be delivered to Slack; the cause says why."""
+
+
+class PersonGone(DeliveryFailed, Unreachable):
+    """Slack will never deliver to this person (they left, or the DM is gone)."""
 
 
 class SlackSender:
@@ -45,7 +64,15 @@ class SlackSender:
         try:
             channel = await self._direct_channel(to)
             await self.client.chat_postMessage(channel=channel, **message(reply))
-        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
+        except SlackApiError as error:
+            if error.response.get("error") in GONE:
+                raise PersonGone(
+                    f"Slack says {to.user_id} cannot be reached: {error.response.get('error')}"
+                ) from error
+            raise DeliveryFailed(
+                f"Slack did not take the message for {to.user_id}: {error}"
+            ) from error
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise DeliveryFailed(
                 f"Slack did not take the message for {to.user_id}: {error}"
             ) from error

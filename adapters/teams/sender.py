@@ -26,13 +26,14 @@ from sqlalchemy import Engine
 
 from adapters.teams.handler import PROACTIVE, to_outgoing
 from adapters.teams.transport import ConnectorTransport
+from bot.features import Unreachable
 from bot.models import ConversationRef, Platform, Reply
 from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
 
-class UnreachableReference(ValueError):
+class UnreachableReference(Unreachable, ValueError):
     """The person cannot be reached through this reference: it lacks a service URL or ids,
     or Teams answered 403/404 (the app was removed, the chat blocked or deleted)."""
 

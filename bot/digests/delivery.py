@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from bot.digests import outbox
-from bot.features import Sender
+from bot.features import Sender, Unreachable
 from bot.models import ConversationRef
 from bot.serialize import ReplyFormatError, reply_from_json
 
@@ -158,6 +158,14 @@ async def _deliver_one(
     token = _delivery_key.set(claim.key)
     try:
         await asyncio.wait_for(sender.send(to=to, reply=reply), timeout=send_timeout)
+    except Unreachable as error:
+        log.warning("outbox %s: user %s cannot be reached (%s); marked unreachable",
+                    claim.key, claim.user_id, error)
+        await asyncio.to_thread(
+            outbox.mark_given_up, engine, claim, status=outbox.UNREACHABLE, error=str(error)
+        )
+        tally.unreachable += 1
+        return
     except Exception as error:  # any adapter failure is one failed attempt, not a crash
         reason = f"{type(error).__name__}: {error}"
         await _failed_attempt(engine, claim, reason, clock=clock, max_attempts=max_attempts,

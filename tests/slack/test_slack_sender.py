@@ -7,6 +7,7 @@ from fake_slack_api import FakeSlackApi, error, rate_limited
 from slack_fixtures import fake_api
 
 from adapters.slack import DeliveryFailed, SlackSender, sender_from_env
+from bot.features import Unreachable
 from bot.models import ConversationRef, Platform, Reply, Text
 from bot.settings import SettingsError
 
@@ -51,6 +52,16 @@ async def test_a_digest_still_rate_limited_raises_so_it_stays_in_the_outbox(
     fake_api.script("chat.postMessage", *[rate_limited(0)] * 4)
     with pytest.raises(DeliveryFailed):
         await _sender(fake_api, []).send(to=_to("D0PERSON"), reply=DIGEST)
+
+
+async def test_a_person_who_left_the_workspace_is_unreachable(fake_api: FakeSlackApi) -> None:
+    fake_api.script("chat.postMessage", error("account_inactive"))
+    with pytest.raises(Unreachable):
+        await _sender(fake_api, []).send(to=_to("D0PERSON"), reply=DIGEST)
+    fake_api.script("chat.postMessage", error("internal_error"))
+    with pytest.raises(DeliveryFailed) as failed:
+        await _sender(fake_api, []).send(to=_to("D0PERSON"), reply=DIGEST)
+    assert not isinstance(failed.value, Unreachable)
 
 
 async def test_a_long_retry_after_is_not_waited_out(fake_api: FakeSlackApi) -> None:
