@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.models import ConversationRef, Platform
+from bot.storage.bulk import insert_new
 from bot.storage.tables import ConversationReference, OutboxMessage, User
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -71,14 +71,7 @@ def insert_messages(
     """
     if not messages:
         return set()
-    dialect = connection.dialect.name
-    statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
-    elif dialect == "sqlite":
-        statement = sqlite.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
-    else:  # pragma: no cover - the bot supports SQLite and PostgreSQL only
-        raise NotImplementedError(f"no outbox support for {dialect}")
+    statement = insert_new(connection, OUTBOX, "key")
     rows = [
         {
             "key": m.key,

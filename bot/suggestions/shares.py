@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from bot.storage.bulk import insert_new
 from bot.storage.tables import Share, User
 from bot.suggestions.links import new_token
 from bot.suggestions.model import NETWORKS
@@ -125,14 +125,7 @@ def insert_shares(connection: Connection, rows: Sequence[dict[str, Any]]) -> Non
     at someone else's share (with 96 random bits, that never happens)."""
     if not rows:
         return
-    dialect = connection.dialect.name
-    statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(_SHARES).on_conflict_do_nothing(index_elements=["token"])
-    elif dialect == "sqlite":
-        statement = sqlite.insert(_SHARES).on_conflict_do_nothing(index_elements=["token"])
-    else:  # pragma: no cover - the bot supports SQLite and PostgreSQL only
-        raise NotImplementedError(f"no bulk share links for {dialect}")
+    statement = insert_new(connection, _SHARES, "token")
     # No RETURNING, for speed (see ``EventLog.record_events``): the count tells enough.
     counted = statement.execution_options(preserve_rowcount=True)
     if connection.execute(counted, rows).rowcount != len(rows):

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.features import Context
+from bot.storage.bulk import insert_new
 from bot.storage.tables import Event, User
 
 log = logging.getLogger(__name__)
@@ -242,11 +243,4 @@ def _teams_and_tracking(
 
 def _insert_new(connection: Connection) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into ``event`` that skips rows whose idempotency key is there already."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(_EVENTS).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]
-        )
-    if dialect == "sqlite":
-        return sqlite.insert(_EVENTS).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    raise NotImplementedError(f"no bulk event recording for {dialect}")  # pragma: no cover
+    return insert_new(connection, _EVENTS, "idempotency_key")
