@@ -1,4 +1,4 @@
-"""``merkwerker content`` and ``merkwerker feeds``: the comms team's queue.
+"""``merkwerker content``: the comms team's queue.
 
 The operator of the command line is trusted to queue and approve; ``--as NAME`` records
 who did it (default: the operating-system user). Every problem ends in clear sentences
@@ -7,163 +7,44 @@ on standard error and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import getpass
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.cli.queue_support import (
+    AsOption,
+    DatabaseOption,
+    GuidelinesOption,
+    JsonOption,
+    LangOption,
+    _fail,
+    _fail_problems,
+    _language,
+    _print_json,
+    _queue,
+    _say,
+    _who,
+    out,
+)
 from adapters.console.render import to_renderable
 from bot.content import (
     LIST_FILTERS,
     Content,
     ContentError,
     ContentQueue,
-    Feeds,
-    describe,
     import_file,
     input_from_values,
 )
 from bot.content.fields import format_moment
 from bot.content.form import title_from_url
 from bot.content.replies import finding_text, item_parts, state_text
-from bot.guidelines import GuidelinesLibrary, GuidelinesUnavailable, Level, default_folder
-from bot.guidelines.model import Guidelines
 from bot.i18n import t
 from bot.models import Reply
-from bot.settings import Settings, SettingsError
-from bot.storage import Store, database_url_from_env
 
 content_app = typer.Typer(help="Queue, approve and retire content to share.", no_args_is_help=True)
-feeds_app = typer.Typer(
-    help="Newsroom and blog feeds whose entries arrive as drafts.", no_args_is_help=True
-)
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database", help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."
-    ),
-]
-GuidelinesOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--guidelines",
-        "-g",
-        help="Folder with the guidelines files (default: $MERKWERKER_GUIDELINES or ./guidelines).",
-    ),
-]
-LangOption = Annotated[
-    str | None, typer.Option("--lang", "-l", help="Messages in this language (nl or en).")
-]
-AsOption = Annotated[
-    str | None, typer.Option("--as", help="Who does this (default: your user name).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-ListOption = Annotated[list[str] | None, typer.Option()]
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    from adapters.cli.main import fail
-
-    fail(message, code)
-
-
-def _language(lang: str | None) -> str:
-    from adapters.cli.main import cli_language
-
-    return cli_language(lang)
-
-
-def _who(name: str | None) -> str:
-    if name and name.strip():
-        return name.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return "cli"
-
-
-def _fail_problems(error: ContentError, language: str, heading: str, **values: object) -> NoReturn:
-    _fail(
-        "\n".join(
-            [t(language, heading, **values), *("  " + line for line in error.lines(language))]
-        )
-    )
-
-
-def _open_store(database: str | None, language: str) -> Store:
-    url = database or database_url_from_env(Path("merkwerker.db"))
-    try:
-        return Store.open(url)
-    except Exception as error:  # any driver error ends in one sentence, not a traceback
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(t(language, "cli.database_failed", url=_redact(url), reason=reason))
-
-
-def _redact(url: object) -> str:
-    """The database URL without its password, for messages."""
-    text = (
-        url.render_as_string(hide_password=True) if hasattr(url, "render_as_string") else str(url)
-    )
-    if "@" in text and "://" in text and "***" not in text:
-        scheme, rest = text.split("://", 1)
-        text = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-    return text
-
-
-def _open_guidelines(folder: Path | None, language: str) -> Guidelines:
-    path = folder or default_folder()
-    try:
-        return GuidelinesLibrary.open(path).current
-    except GuidelinesUnavailable as unavailable:
-        lines = [t(language, "cli.guidelines_invalid", folder=str(path))]
-        lines += ["  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR]
-        lines.append(t(language, "cli.guidelines_hint", folder=str(path)))
-        _fail("\n".join(lines))
-
-
-@contextmanager
-def _queue(database: str | None, guidelines: Path | None, language: str) -> Iterator[ContentQueue]:
-    """A queue on the database; the guidelines are read only when something needs them."""
-    try:
-        timezone = Settings.from_env().timezone
-    except SettingsError as error:
-        _fail(str(error))
-    store = _open_store(database, language)
-    loaded: list[Guidelines] = []
-
-    def current() -> Guidelines:
-        if not loaded:
-            loaded.append(_open_guidelines(guidelines, language))
-        return loaded[0]
-
-    try:
-        yield ContentQueue(store.engine, guidelines_provider=current, timezone=timezone)
-    except SQLAlchemyError as error:  # the database went away mid-command
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(t(language, "cli.database_failed", url=_redact(store.engine.url), reason=reason))
-    finally:
-        store.close()
-
-
-def _say(message: str, style: str | None = None) -> None:
-    out.print(message, style=style, markup=False)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _captions(values: list[str], language: str) -> dict[str, list[str]]:
@@ -392,85 +273,4 @@ def import_items(
         _say(t(cli_lang, key, added=len(result.added), skipped=len(result.skipped)), "green")
 
 
-@feeds_app.command("add")
-def feeds_add(
-    url: Annotated[
-        str, typer.Argument(metavar="URL_OR_PATH", help="The feed's address, or a local file.")
-    ],
-    topic: Annotated[
-        list[str] | None, typer.Option(help="Topic for the feed's entries; repeatable.")
-    ] = None,
-    who: AsOption = None,
-    database: DatabaseOption = None,
-    guidelines: GuidelinesOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Follow a feed; run ``merkwerker feeds fetch`` to read its entries."""
-    cli_lang = _language(lang)
-    topics = tuple(part for value in topic or [] for part in value.split(","))
-    with _queue(database, guidelines, cli_lang) as queue:
-        try:
-            feed = Feeds(queue).add(url, by=_who(who), topics=topics)
-        except ContentError as error:
-            _fail_problems(error, cli_lang, "content.cli.feed_not_added")
-        _say(t(cli_lang, "content.cli.feed_added", id=feed.id, url=feed.url))
-
-
-@feeds_app.command("list")
-def feeds_list(
-    as_json: JsonOption = False,
-    database: DatabaseOption = None,
-    guidelines: GuidelinesOption = None,
-    lang: LangOption = None,
-) -> None:
-    """List the feeds and how their last fetch went."""
-    cli_lang = _language(lang)
-    with _queue(database, guidelines, cli_lang) as queue:
-        feeds = Feeds(queue).list()
-        if as_json:
-            _print_json([f.to_json() for f in feeds])
-            return
-        if not feeds:
-            _say(t(cli_lang, "content.cli.no_feeds"))
-            return
-        table = Table(show_edge=False, box=None, pad_edge=False)
-        for column in ("id", "feed", "topics", "fetched", "error"):
-            table.add_column(t(cli_lang, f"content.column.{column}"), overflow="fold")
-        for f in feeds:
-            name = f"{f.title}\n{f.url}" if f.title else f.url
-            fetched = format_moment(f.last_fetched_at, queue.timezone) or t(
-                cli_lang, "content.cli.never"
-            )
-            table.add_row(
-                str(f.id), Text(name), ", ".join(f.topics), fetched, Text(f.last_error or "")
-            )
-        out.print(table)
-
-
-@feeds_app.command("fetch")
-def feeds_fetch(
-    feed_id: Annotated[int | None, typer.Option("--id", help="Fetch only this feed.")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for a feed.")] = 10.0,
-    database: DatabaseOption = None,
-    guidelines: GuidelinesOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Fetch feeds; new entries arrive as drafts. Exits with 1 when any feed failed."""
-    cli_lang = _language(lang)
-    with _queue(database, guidelines, cli_lang) as queue:
-        try:
-            outcomes = Feeds(queue, timeout=timeout).fetch(feed_id)
-        except ContentError as error:
-            _fail_problems(error, cli_lang, "content.cli.fetch_failed")
-        if not outcomes:
-            _say(t(cli_lang, "content.cli.no_feeds"))
-        for outcome in outcomes:
-            style = "red" if outcome.error else "green"
-            _say(describe(outcome, cli_lang), style)
-            if outcome.warning is not None:
-                _say("  " + outcome.warning.message(cli_lang), "yellow")
-        if any(outcome.error for outcome in outcomes):
-            raise typer.Exit(1)
-
-
-__all__ = ["content_app", "feeds_app"]
+__all__ = ["content_app"]

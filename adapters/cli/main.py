@@ -18,7 +18,8 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from adapters.cli.content import content_app, feeds_app
+from adapters.cli.content import content_app
+from adapters.cli.feeds import feeds_app
 from adapters.cli.people import people_app, privacy_app
 from adapters.cli.report import report
 from adapters.cli.scheduler import scheduler

@@ -1,0 +1,143 @@
+"""What the ``content`` and ``feeds`` commands share: options, opening the queue, output."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.content import (
+    ContentError,
+    ContentQueue,
+)
+from bot.guidelines import GuidelinesLibrary, GuidelinesUnavailable, Level, default_folder
+from bot.guidelines.model import Guidelines
+from bot.i18n import t
+from bot.settings import Settings, SettingsError
+from bot.storage import Store, database_url_from_env
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database", help="Database URL (default: $DATABASE_URL or sqlite file merkwerker.db)."
+    ),
+]
+GuidelinesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--guidelines",
+        "-g",
+        help="Folder with the guidelines files (default: $MERKWERKER_GUIDELINES or ./guidelines).",
+    ),
+]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", "-l", help="Messages in this language (nl or en).")
+]
+AsOption = Annotated[
+    str | None, typer.Option("--as", help="Who does this (default: your user name).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+ListOption = Annotated[list[str] | None, typer.Option()]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    from adapters.cli.main import fail
+
+    fail(message, code)
+
+
+def _language(lang: str | None) -> str:
+    from adapters.cli.main import cli_language
+
+    return cli_language(lang)
+
+
+def _who(name: str | None) -> str:
+    if name and name.strip():
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+def _fail_problems(error: ContentError, language: str, heading: str, **values: object) -> NoReturn:
+    _fail(
+        "\n".join(
+            [t(language, heading, **values), *("  " + line for line in error.lines(language))]
+        )
+    )
+
+
+def _open_store(database: str | None, language: str) -> Store:
+    url = database or database_url_from_env(Path("merkwerker.db"))
+    try:
+        return Store.open(url)
+    except Exception as error:  # any driver error ends in one sentence, not a traceback
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        _fail(t(language, "cli.database_failed", url=_redact(url), reason=reason))
+
+
+def _redact(url: object) -> str:
+    """The database URL without its password, for messages."""
+    text = (
+        url.render_as_string(hide_password=True) if hasattr(url, "render_as_string") else str(url)
+    )
+    if "@" in text and "://" in text and "***" not in text:
+        scheme, rest = text.split("://", 1)
+        text = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return text
+
+
+def _open_guidelines(folder: Path | None, language: str) -> Guidelines:
+    path = folder or default_folder()
+    try:
+        return GuidelinesLibrary.open(path).current
+    except GuidelinesUnavailable as unavailable:
+        lines = [t(language, "cli.guidelines_invalid", folder=str(path))]
+        lines += ["  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR]
+        lines.append(t(language, "cli.guidelines_hint", folder=str(path)))
+        _fail("\n".join(lines))
+
+
+@contextmanager
+def _queue(database: str | None, guidelines: Path | None, language: str) -> Iterator[ContentQueue]:
+    """A queue on the database; the guidelines are read only when something needs them."""
+    try:
+        timezone = Settings.from_env().timezone
+    except SettingsError as error:
+        _fail(str(error))
+    store = _open_store(database, language)
+    loaded: list[Guidelines] = []
+
+    def current() -> Guidelines:
+        if not loaded:
+            loaded.append(_open_guidelines(guidelines, language))
+        return loaded[0]
+
+    try:
+        yield ContentQueue(store.engine, guidelines_provider=current, timezone=timezone)
+    except SQLAlchemyError as error:  # the database went away mid-command
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        _fail(t(language, "cli.database_failed", url=_redact(store.engine.url), reason=reason))
+    finally:
+        store.close()
+
+
+def _say(message: str, style: str | None = None) -> None:
+    out.print(message, style=style, markup=False)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
