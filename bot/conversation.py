@@ -103,14 +103,6 @@ class Merkwerker:
     ) -> Context:
         """Who is asking: their database row, roles and the moment, for features."""
         user_id = await self._user(platform, platform_user_id, language)
-        roles = set(self.settings.roles_for(platform.value, platform_user_id))
-        if self.store is not None and hasattr(self.store, "roles_of"):
-            try:
-                roles |= await asyncio.to_thread(
-                    self.store.roles_of, platform.value, platform_user_id
-                )
-            except Exception:
-                log.exception("could not read roles")
         return Context(
             platform=platform,
             platform_user_id=platform_user_id,
@@ -119,10 +111,22 @@ class Merkwerker:
             language=language,
             now=self.clock(),
             guidelines=self.library.current,
-            roles=frozenset(roles),
+            roles=await self._roles(platform, platform_user_id),
             user_name=user_name,
             delivery_id=delivery_id,
         )
+
+    async def _roles(self, platform: Platform, platform_user_id: str) -> frozenset[str]:
+        # Read on every message, so a grant or revoke in the CLI takes effect at once.
+        roles = set(self.settings.roles_for(platform.value, platform_user_id))
+        if self.store is not None and hasattr(self.store, "roles_of"):
+            try:
+                roles |= await asyncio.to_thread(
+                    self.store.roles_of, platform.value, platform_user_id
+                )
+            except Exception:
+                log.exception("could not read roles")
+        return frozenset(roles)
 
     @property
     def guidelines(self) -> Guidelines:

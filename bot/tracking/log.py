@@ -96,36 +96,33 @@ class EventLog:
         kept so aggregates stay right.
         """
         _check(kind, key)
-        with Session(self.engine) as session:
-            team: str | None = None
-            if user_id is not None:
-                user = session.get(User, user_id)
-                if user is not None:
-                    team = user.team
-                    if not user.tracking:
-                        user_id = None
-                else:
-                    user_id = None
-            session.add(
-                Event(
-                    idempotency_key=key,
-                    kind=kind,
-                    occurred_at=occurred_at or self.clock(),
-                    user_id=user_id,
-                    team=team,
-                    item_id=item_id,
-                    share_id=share_id,
-                    network=network,
-                    reason=(reason or None) and reason[:500],
-                    detail=(detail or None) and detail[:500],
-                )
-            )
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
-        return True
+        row: dict[str, Any] = {
+            "idempotency_key": key,
+            "kind": kind,
+            "occurred_at": occurred_at or self.clock(),
+            "user_id": None,
+            "team": None,
+            "item_id": item_id,
+            "share_id": share_id,
+            "network": network,
+            "reason": (reason or None) and reason[:500],
+            "detail": (detail or None) and detail[:500],
+        }
+        # Core rather than the ORM: this runs for every message the bot answers.
+        try:
+            with self.engine.begin() as connection:
+                if user_id is not None:
+                    found = _teams_and_tracking(connection, {user_id}).get(user_id)
+                    if found is not None:
+                        row["team"], tracking = found
+                        row["user_id"] = user_id if tracking else None
+                statement = insert_new(connection, _EVENTS, "idempotency_key")
+                counted = statement.execution_options(preserve_rowcount=True)
+                inserted = connection.execute(counted, [row]).rowcount
+        except IntegrityError:
+            # The item or share it is about was deleted meanwhile: nothing to record.
+            return False
+        return bool(inserted)
 
     def record_events(
         self, events: Sequence[NewEvent], *, connection: Connection | None = None
