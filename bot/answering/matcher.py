@@ -11,6 +11,7 @@ answer rather than the nearest guess.
 from __future__ import annotations
 
 import bisect
+import logging
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ CORRECTED_CREDIT = 0.5
 """How much a typo-corrected word counts towards coverage: a guess is half a match."""
 MAX_QUERY_WORDS = 64
 
+
+# bm25s sets its own logger to DEBUG on import, which would log every index build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _STOPWORD_LIST = sorted(w for w in STOPWORDS if len(w) >= 4)
 
