@@ -56,7 +56,7 @@ def bar_chart(
 ) -> str:
     """Horizontal bars, one row per bar, on a scale from 0 to at least 1.0."""
     label_width, bar_width, row = 170, 400, 26
-    width = label_width + bar_width + 80
+    width = label_width + bar_width + 130  # room for "100% (120/120)" after a full bar
     height = 30 + row * len(bars) + 10
     top = 24
     scale = max(1.0, math.ceil(max((b.value for b in bars), default=0) * 4) / 4)
@@ -98,7 +98,7 @@ def line_chart(
 ) -> str:
     """One line per series over the ``labels`` (weeks), with a legend and a y axis."""
     width, height = 720, 320
-    left, right, top, bottom = 64, 16, 48, 44
+    left, right, top, bottom = 64, 40, 48, 44  # room for the last week label
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max((v for s in series for v in s.values), default=0))
     count = len(labels)
