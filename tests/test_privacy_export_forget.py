@@ -125,10 +125,15 @@ async def test_forget_me_asks_first_and_cancel_deletes_nothing(chat: Chat) -> No
 async def test_forget_me_removes_personal_rows_and_keeps_anonymous_totals(chat: Chat) -> None:
     person = await busy_person(chat)
     total_events = count(chat.engine, Event)
+    theirs = sum(1 for e in events(chat.engine) if e.user_id == person)
     by_kind = sorted(e.kind for e in events(chat.engine))
     reply = await chat.press("privacy.forget_confirm", delivery="F1")
     assert "I've forgotten you" in texts(reply)
     assert "1 question(s)" in texts(reply)
+    shares = count(chat.engine, Share)
+    # The person is told how much stays as anonymous totals: all of their events and links.
+    assert theirs > 0 and f"{theirs} event(s)" in texts(reply)
+    assert f"{shares} share link(s)" in texts(reply)
     with Session(chat.engine) as session:
         assert session.get(User, person) is None
         assert session.exec(select(Question.text)).all() == ["Can I post a picture of the office?"]

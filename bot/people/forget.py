@@ -48,7 +48,9 @@ def forget_person(engine: Engine, user_id: int) -> Forgotten | None:
         platform, platform_user_id = user.platform, user.platform_user_id
 
         def run(statement: Delete | Update) -> int:
-            result = session.execute(statement)
+            # On the session's connection: an ORM-level execute of a bulk UPDATE does not
+            # hand back a cursor result, and the counts are what the person is told.
+            result = session.connection().execute(statement)
             return result.rowcount if isinstance(result, CursorResult) else 0
 
         forgotten = Forgotten(
