@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, false, func
+from sqlalchemy import Engine, Table, false, func
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -27,6 +28,11 @@ from bot.storage.tables import (
     Role,
     User,
 )
+
+_QUESTIONS: Table = Question.__table__  # type: ignore[attr-defined]
+_CHECKS: Table = DraftCheck.__table__  # type: ignore[attr-defined]
+_ROLES: Table = Role.__table__  # type: ignore[attr-defined]
+_USERS: Table = User.__table__  # type: ignore[attr-defined]
 
 ID_SEPARATOR = ","
 """Joins rule ids in the ``related`` and ``rule_ids`` columns."""
@@ -114,6 +120,14 @@ class Store:
         to call from several threads or processes for the same user at once: exactly
         one row is created and every caller gets its id.
         """
+        # The common case, a known person with the same language, is one indexed read.
+        known = sa_select(_USERS.c.id, _USERS.c.language).where(
+            _USERS.c.platform == platform, _USERS.c.platform_user_id == platform_user_id
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(known).first()
+        if row is not None and (language is None or row.language == language):
+            return int(row.id)
         with Session(self._engine) as session:
             user = self._find_user(session, platform, platform_user_id)
             if user is None:
@@ -205,13 +219,11 @@ class Store:
 
         An admin may do what comms may, as with the configured roles.
         """
-        with Session(self._engine) as session:
-            roles = session.exec(
-                select(Role.role).where(
-                    col(Role.platform) == platform, col(Role.platform_user_id) == platform_user_id
-                )
-            ).all()
-        granted = set(roles)
+        statement = sa_select(_ROLES.c.role).where(
+            _ROLES.c.platform == platform, _ROLES.c.platform_user_id == platform_user_id
+        )
+        with self._engine.connect() as connection:
+            granted = {str(role) for role in connection.execute(statement).scalars()}
         if "admin" in granted:
             granted.add("comms")
         return granted
@@ -234,19 +246,21 @@ class Store:
         Text longer than ``QUESTION_TEXT_MAX`` characters is truncated. ``verdict`` must
         be a ``Verdict`` value and ``asked_at`` timezone-aware.
         """
-        question = Question(
-            user_id=user_id,
-            asked_at=_require_aware(asked_at, "asked_at"),
-            language=language,
-            text=_truncate(text),
-            normalized=normalize_question(text),
-            verdict=Verdict(verdict).value,
-            rule_id=rule_id,
-            related=_join_ids(related, "related"),
-            guidelines_version=guidelines_version,
-            answered=answered,
+        return self._insert(
+            _QUESTIONS,
+            {
+                "user_id": user_id,
+                "asked_at": _require_aware(asked_at, "asked_at"),
+                "language": language,
+                "text": _truncate(text),
+                "normalized": normalize_question(text),
+                "verdict": Verdict(verdict).value,
+                "rule_id": rule_id,
+                "related": _join_ids(related, "related"),
+                "guidelines_version": guidelines_version,
+                "answered": answered,
+            },
         )
-        return self._insert(question)
 
     def record_check(
         self,
@@ -269,27 +283,27 @@ class Store:
         """
         if finding_count < 0:
             raise ValueError(f"finding_count must not be negative, got {finding_count}")
-        check = DraftCheck(
-            user_id=user_id,
-            checked_at=_require_aware(checked_at, "checked_at"),
-            language=language,
-            verdict=CheckVerdict(verdict).value,
-            rule_ids=_join_ids(rule_ids, "rule_ids"),
-            finding_count=finding_count,
-            guidelines_version=guidelines_version,
-            text=text if store_text else None,
+        return self._insert(
+            _CHECKS,
+            {
+                "user_id": user_id,
+                "checked_at": _require_aware(checked_at, "checked_at"),
+                "language": language,
+                "verdict": CheckVerdict(verdict).value,
+                "rule_ids": _join_ids(rule_ids, "rule_ids"),
+                "finding_count": finding_count,
+                "guidelines_version": guidelines_version,
+                "text": text if store_text else None,
+            },
         )
-        return self._insert(check)
 
-    def _insert(self, row: Question | DraftCheck) -> int:
-        with Session(self._engine) as session:
-            session.add(row)
-            # Flushing assigns the id; reading it after the commit would reload the row.
-            session.flush()
-            row_id = row.id
-            session.commit()
-        assert row_id is not None  # assigned by the flush
-        return row_id
+    def _insert(self, table: Table, values: dict[str, object]) -> int:
+        # A Core INSERT: this runs for every question and check the bot answers, and the
+        # ORM's model validation and unit of work cost more than the statement itself.
+        with self._engine.begin() as connection:
+            key = connection.execute(sa_insert(table).values(**values)).inserted_primary_key
+        assert key is not None and key[0] is not None  # assigned by the database
+        return int(key[0])
 
     def unanswered_questions(
         self, *, since: datetime | None = None, until: datetime | None = None, limit: int = 50
