@@ -61,7 +61,9 @@ def create_database_engine(url: str) -> Engine:
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    if not in_memory:
+    # A URI filename ("file:...?mode=ro") names an existing file; only a plain path
+    # gets its folder created.
+    if not in_memory and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         parsed,
