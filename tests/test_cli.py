@@ -136,3 +136,17 @@ def test_console_chat_answers_and_records(tmp_path: Path, folder: Path) -> None:
         checks = db.execute("select verdict, rule_ids, text from draft_check").fetchall()
     assert rows == [("ask_first", 1), ("unknown", 0)]
     assert checks == [("block", "client-names", None)]
+
+
+def test_forget_me_in_the_console_says_what_stays_anonymous(tmp_path: Path, folder: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'forget.db'}"
+    common = ("--database", database, "-g", str(folder))
+    added = run("content", "add", "https://example.org/news/1", "--title", "Our new office", *common)
+    assert added.returncode == 0, added.stderr
+    assert run("content", "approve", "1", *common).returncode == 0
+    chat = ("chat", *common, "--user", "eve", "--lang", "en")
+    assert "Our new office" in run(*chat, stdin=b"what can I share?\n").stdout.decode()
+    out = run(*chat, stdin=b"forget me\n1\n").stdout.decode()
+    assert "I've forgotten you" in out
+    # One suggestion was logged and three share links were made: they stay, nameless.
+    assert "1 event(s)" in out and "3 share link(s)" in out
