@@ -102,7 +102,10 @@ class Merkwerker:
         delivery_id: str | None = None,
     ) -> Context:
         """Who is asking: their database row, roles and the moment, for features."""
-        user_id = await self._user(platform, platform_user_id, language)
+        # One trip to a worker thread for both reads: this runs for every message.
+        user_id, stored_roles = await asyncio.to_thread(
+            self._person, platform.value, platform_user_id, language
+        )
         return Context(
             platform=platform,
             platform_user_id=platform_user_id,
@@ -111,22 +114,31 @@ class Merkwerker:
             language=language,
             now=self.clock(),
             guidelines=self.library.current,
-            roles=await self._roles(platform, platform_user_id),
+            roles=self.settings.roles_for(platform.value, platform_user_id) | stored_roles,
             user_name=user_name,
             delivery_id=delivery_id,
         )
 
-    async def _roles(self, platform: Platform, platform_user_id: str) -> frozenset[str]:
-        # Read on every message, so a grant or revoke in the CLI takes effect at once.
-        roles = set(self.settings.roles_for(platform.value, platform_user_id))
-        if self.store is not None and hasattr(self.store, "roles_of"):
-            try:
-                roles |= await asyncio.to_thread(
-                    self.store.roles_of, platform.value, platform_user_id
-                )
-            except Exception:
-                log.exception("could not read roles")
-        return frozenset(roles)
+    def _person(
+        self, platform: str, platform_user_id: str, language: str
+    ) -> tuple[int | None, frozenset[str]]:
+        """The person's row id and the roles granted in the database (read every time, so
+        a grant or revoke in the CLI takes effect at once). Never raises."""
+        if self.store is None:
+            return None, frozenset()
+        try:
+            user_id: int | None = self.store.ensure_user(
+                platform=platform, platform_user_id=platform_user_id, language=language
+            )
+        except Exception:  # recording must never cost the person their answer
+            log.exception("could not record the person")
+            user_id = None
+        try:
+            roles = frozenset(self.store.roles_of(platform, platform_user_id))
+        except Exception:
+            log.exception("could not read roles")
+            roles = frozenset()
+        return user_id, roles
 
     @property
     def guidelines(self) -> Guidelines:
@@ -355,17 +367,6 @@ class Merkwerker:
             )
         except Exception:  # the log must never cost the person their answer
             log.exception("could not record %s", kind)
-
-    async def _user(self, platform: Platform, platform_user_id: str, language: str) -> int | None:
-        if self.store is None:
-            return None
-        user_id: int | None = await self._record(
-            self.store.ensure_user,
-            platform=platform.value,
-            platform_user_id=platform_user_id,
-            language=language,
-        )
-        return user_id
 
     async def _record(self, method: Callable[..., int], **values: object) -> int | None:
         try:
