@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from adapters.cli.common import out
 from adapters.cli.queue_support import (
     AsOption,
     DatabaseOption,
@@ -27,7 +28,6 @@ from adapters.cli.queue_support import (
     _queue,
     _say,
     _who,
-    out,
 )
 from adapters.console.render import to_renderable
 from bot.content import (

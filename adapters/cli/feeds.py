@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from adapters.cli.common import out
 from adapters.cli.queue_support import (
     AsOption,
     DatabaseOption,
@@ -20,7 +21,6 @@ from adapters.cli.queue_support import (
     _queue,
     _say,
     _who,
-    out,
 )
 from bot.content import (
     ContentError,

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from adapters.cli.common import cli_language, err, fail, open_library, open_store, out
 from adapters.cli.content import content_app
 from adapters.cli.feeds import feeds_app
 from adapters.cli.people import people_app, privacy_app
@@ -27,7 +26,6 @@ from adapters.cli.serve import serve
 from adapters.cli.teams import teams_app
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
-from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
 from bot.guidelines.loader import default_folder, load_guidelines
 from bot.guidelines.problems import Level
 from bot.i18n import t
@@ -53,8 +51,6 @@ app.command("report")(report)
 app.command("scheduler")(scheduler)
 app.command("serve")(serve)
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 GuidelinesOption = Annotated[
     Path | None,
@@ -68,33 +64,6 @@ LangOption = Annotated[
     str | None, typer.Option("--lang", "-l", help="Answer in this language (nl or en).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-
-
-def cli_language(explicit: str | None = None) -> str:
-    """The language for command-line messages: --lang, $MERKWERKER_LANGUAGE, then $LANG."""
-    for value in (explicit, os.environ.get("MERKWERKER_LANGUAGE"), os.environ.get("LANG")):
-        if value:
-            code = value.replace("_", "-").split("-")[0].split(".")[0].lower()
-            if code in ("nl", "en"):
-                return code
-    return "en"
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``message`` on stderr and exit with ``code``."""
-    err.print(message, style="red", markup=False)
-    raise typer.Exit(code)
-
-
-def _open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
-    path = folder or default_folder()
-    try:
-        return GuidelinesLibrary.open(path)
-    except GuidelinesUnavailable as unavailable:
-        lines = [t(language, "cli.guidelines_invalid", folder=str(path))]
-        lines += ["  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR]
-        lines.append(t(language, "cli.guidelines_hint", folder=str(path)))
-        fail("\n".join(lines), 1)
 
 
 def _read_text(text: str | None, language: str) -> str:
@@ -131,7 +100,7 @@ def _one_shot(
 ) -> tuple[Merkwerker, str, str]:
     """The bot (without storage: one-off commands record nothing), the text, the language."""
     cli_lang = cli_language(lang)
-    bot = Merkwerker(library=_open_library(guidelines, cli_lang))
+    bot = Merkwerker(library=open_library(guidelines, cli_lang))
     text = _read_text(given, cli_lang)
     return bot, text, _reply_language(bot, text, lang, cli_lang)
 
@@ -225,8 +194,8 @@ def chat(
     from bot.settings import Settings, SettingsError
 
     cli_lang = cli_language(lang)
-    library = _open_library(guidelines, cli_lang)
-    store = _open_store(database, cli_lang)
+    library = open_library(guidelines, cli_lang)
+    store = open_store(database, cli_lang)
     try:
         settings = Settings.from_env(guidelines=library.folder, database_url=database)
     except SettingsError as error:
@@ -243,24 +212,6 @@ def chat(
         err.print(t(cli_lang, "console.bye"), style="dim")
     finally:
         store.close()
-
-
-def _open_store(database: str | None, language: str) -> Any:
-    from bot.storage import Store, database_url_from_env
-
-    url = database or database_url_from_env(Path("merkwerker.db"))
-    try:
-        return Store.open(url)
-    except Exception as error:  # any driver error ends in one sentence, not a traceback
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        fail(t(language, "cli.database_failed", url=_redact(url), reason=reason), 1)
-
-
-def _redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-    return url
 
 
 @guidelines_app.command("validate")

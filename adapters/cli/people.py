@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
+from adapters.cli.common import cli_language, fail, open_store, out
 from bot.i18n import t
 from bot.people import (
     ROLES,
@@ -37,14 +37,13 @@ from bot.people import (
 from bot.people.privacy_feature import forgotten_parts
 from bot.people.roster import MAX_USER_ID, PLATFORMS
 from bot.people.validation import MAX_LABEL, parse_label
-from bot.storage import Store, database_url_from_env
+from bot.storage import Store
 
 privacy_app = typer.Typer(
     help="Export, forget, and tracking opt-out for one person.", no_args_is_help=True
 )
 people_app = typer.Typer(help="Teams, locations and roles of people.", no_args_is_help=True)
 
-out = Console(highlight=False, soft_wrap=True)
 
 DatabaseOption = Annotated[
     str | None,
@@ -62,14 +61,10 @@ LangOption = Annotated[
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    from adapters.cli.main import fail
-
     fail(message, code)
 
 
 def _language(lang: str | None) -> str:
-    from adapters.cli.main import cli_language
-
     return cli_language(lang)
 
 
@@ -85,8 +80,9 @@ def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
     """The platform and user id, checked."""
     platform = platform.strip().casefold()
     if platform not in PLATFORMS:
-        _fail(t(language, "people.cli.bad_platform", value=platform,
-                platforms=", ".join(PLATFORMS)))
+        _fail(
+            t(language, "people.cli.bad_platform", value=platform, platforms=", ".join(PLATFORMS))
+        )
     user = user.strip()
     if not user or len(user) > MAX_USER_ID:
         _fail(t(language, "people.cli.bad_user", limit=MAX_USER_ID))
@@ -95,15 +91,7 @@ def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
 
 @contextmanager
 def _store(database: str | None, language: str) -> Iterator[Store]:
-    url = database or database_url_from_env(Path("merkwerker.db"))
-    try:
-        store = Store.open(url)
-    except Exception as error:  # any driver error ends in one sentence, not a traceback
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        if "@" in url and "://" in url:  # keep the password off the screen
-            scheme, rest = url.split("://", 1)
-            url = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-        _fail(t(language, "cli.database_failed", url=url, reason=reason), 1)
+    store = open_store(database, language)
     try:
         yield store
     finally:
@@ -142,10 +130,16 @@ def export(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
-        _fail(t(language, "privacy.cli.cannot_write", path=str(output),
-                reason=error.strerror or str(error)), 1)
-    _say(t(language, "privacy.cli.exported", platform=platform, user=user,
-                path=str(output)))
+        _fail(
+            t(
+                language,
+                "privacy.cli.cannot_write",
+                path=str(output),
+                reason=error.strerror or str(error),
+            ),
+            1,
+        )
+    _say(t(language, "privacy.cli.exported", platform=platform, user=user, path=str(output)))
 
 
 @privacy_app.command("forget")
@@ -164,8 +158,7 @@ def forget(
         if not yes:
             if not sys.stdin.isatty():
                 _fail(t(language, "privacy.cli.need_yes"))
-            if not typer.confirm(t(language, "privacy.cli.confirm", platform=platform,
-                                   user=user)):
+            if not typer.confirm(t(language, "privacy.cli.confirm", platform=platform, user=user)):
                 _fail(t(language, "privacy.cli.aborted"), 1)
         result = forget_person(store.engine, user_id)
     if result is None:
@@ -175,8 +168,9 @@ def forget(
         _say(getattr(part, "text", ""))
 
 
-def _switch_tracking(platform: str, user: str, database: str | None, lang: str | None,
-                     *, on: bool) -> None:
+def _switch_tracking(
+    platform: str, user: str, database: str | None, lang: str | None, *, on: bool
+) -> None:
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     with _store(database, language) as store:
@@ -188,15 +182,23 @@ def _switch_tracking(platform: str, user: str, database: str | None, lang: str |
 
 
 @privacy_app.command("opt-out")
-def opt_out(platform: PlatformOption, user: UserOption, database: DatabaseOption = None,
-            lang: LangOption = None) -> None:
+def opt_out(
+    platform: PlatformOption,
+    user: UserOption,
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
     """Stop linking what this person does to them (totals still count, anonymously)."""
     _switch_tracking(platform, user, database, lang, on=False)
 
 
 @privacy_app.command("opt-in")
-def opt_in(platform: PlatformOption, user: UserOption, database: DatabaseOption = None,
-           lang: LangOption = None) -> None:
+def opt_in(
+    platform: PlatformOption,
+    user: UserOption,
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
     """Turn personal tracking back on for this person."""
     _switch_tracking(platform, user, database, lang, on=True)
 
@@ -214,14 +216,20 @@ def import_file(
     except UnicodeDecodeError:
         _fail(t(language, "people.import.not_utf8", path=str(file)))
     except OSError as error:
-        _fail(t(language, "people.import.unreadable", path=str(file),
-                reason=error.strerror or str(error)))
+        _fail(
+            t(
+                language,
+                "people.import.unreadable",
+                path=str(file),
+                reason=error.strerror or str(error),
+            )
+        )
     rows, problems = read_people_csv(text)
     if problems:
         lines = [t(language, "people.import.failed", path=str(file), count=len(problems))]
         lines += [
-            "  " + t(language, "people.import.line", line=p.line,
-                     problem=t(language, p.key, **p.values))
+            "  "
+            + t(language, "people.import.line", line=p.line, problem=t(language, p.key, **p.values))
             for p in problems
         ]
         _fail("\n".join(lines))
@@ -229,8 +237,7 @@ def import_file(
         _fail(t(language, "people.import.empty", path=str(file)))
     with _store(database, language) as store:
         created, updated = import_people(store.engine, rows, now=_now())
-    _say(t(language, "people.import.done", count=len(rows), created=created,
-                updated=updated))
+    _say(t(language, "people.import.done", count=len(rows), created=created, updated=updated))
 
 
 @people_app.command("set")
@@ -252,8 +259,11 @@ def set_command(
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     values: dict[str, str | None] = {}
-    for option, column, value in (("team", "team", team), ("location", "location", location),
-                                  ("name", "display_name", name)):
+    for option, column, value in (
+        ("team", "team", team),
+        ("location", "location", location),
+        ("name", "display_name", name),
+    ):
         if value is None:
             continue
         label = parse_label(value)
@@ -285,22 +295,38 @@ RoleOption = Annotated[str, typer.Option("--role", help="comms or admin.")]
 
 
 @people_app.command("grant")
-def grant(platform: PlatformOption, user: UserOption, role: RoleOption,
-          database: DatabaseOption = None, lang: LangOption = None) -> None:
+def grant(
+    platform: PlatformOption,
+    user: UserOption,
+    role: RoleOption,
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
     """Give a person the comms or admin role."""
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     role = _role(role, language)
     with _store(database, language) as store:
-        granted = grant_role(store.engine, platform=platform, user_id=user, role=role,
-                             granted_by=_operator(), now=_now())
+        granted = grant_role(
+            store.engine,
+            platform=platform,
+            user_id=user,
+            role=role,
+            granted_by=_operator(),
+            now=_now(),
+        )
     key = "people.cli.granted" if granted else "people.cli.already_granted"
     _say(t(language, key, platform=platform, user=user, role=role))
 
 
 @people_app.command("revoke")
-def revoke(platform: PlatformOption, user: UserOption, role: RoleOption,
-           database: DatabaseOption = None, lang: LangOption = None) -> None:
+def revoke(
+    platform: PlatformOption,
+    user: UserOption,
+    role: RoleOption,
+    database: DatabaseOption = None,
+    lang: LangOption = None,
+) -> None:
     """Take the comms or admin role away from a person."""
     language = _language(lang)
     platform, user = _person_id(platform, user, language)

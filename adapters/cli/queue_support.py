@@ -11,21 +11,16 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.cli.common import cli_language, fail, open_library, open_store, out, redact
 from bot.content import (
     ContentError,
     ContentQueue,
 )
-from bot.guidelines import GuidelinesLibrary, GuidelinesUnavailable, Level, default_folder
 from bot.guidelines.model import Guidelines
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
-from bot.storage import Store, database_url_from_env
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DatabaseOption = Annotated[
     str | None,
@@ -52,14 +47,10 @@ ListOption = Annotated[list[str] | None, typer.Option()]
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    from adapters.cli.main import fail
-
     fail(message, code)
 
 
 def _language(lang: str | None) -> str:
-    from adapters.cli.main import cli_language
-
     return cli_language(lang)
 
 
@@ -80,37 +71,6 @@ def _fail_problems(error: ContentError, language: str, heading: str, **values: o
     )
 
 
-def _open_store(database: str | None, language: str) -> Store:
-    url = database or database_url_from_env(Path("merkwerker.db"))
-    try:
-        return Store.open(url)
-    except Exception as error:  # any driver error ends in one sentence, not a traceback
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(t(language, "cli.database_failed", url=_redact(url), reason=reason))
-
-
-def _redact(url: object) -> str:
-    """The database URL without its password, for messages."""
-    text = (
-        url.render_as_string(hide_password=True) if hasattr(url, "render_as_string") else str(url)
-    )
-    if "@" in text and "://" in text and "***" not in text:
-        scheme, rest = text.split("://", 1)
-        text = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-    return text
-
-
-def _open_guidelines(folder: Path | None, language: str) -> Guidelines:
-    path = folder or default_folder()
-    try:
-        return GuidelinesLibrary.open(path).current
-    except GuidelinesUnavailable as unavailable:
-        lines = [t(language, "cli.guidelines_invalid", folder=str(path))]
-        lines += ["  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR]
-        lines.append(t(language, "cli.guidelines_hint", folder=str(path)))
-        _fail("\n".join(lines))
-
-
 @contextmanager
 def _queue(database: str | None, guidelines: Path | None, language: str) -> Iterator[ContentQueue]:
     """A queue on the database; the guidelines are read only when something needs them."""
@@ -118,19 +78,19 @@ def _queue(database: str | None, guidelines: Path | None, language: str) -> Iter
         timezone = Settings.from_env().timezone
     except SettingsError as error:
         _fail(str(error))
-    store = _open_store(database, language)
+    store = open_store(database, language)
     loaded: list[Guidelines] = []
 
     def current() -> Guidelines:
         if not loaded:
-            loaded.append(_open_guidelines(guidelines, language))
+            loaded.append(open_library(guidelines, language).current)
         return loaded[0]
 
     try:
         yield ContentQueue(store.engine, guidelines_provider=current, timezone=timezone)
     except SQLAlchemyError as error:  # the database went away mid-command
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(t(language, "cli.database_failed", url=_redact(store.engine.url), reason=reason))
+        _fail(t(language, "cli.database_failed", url=redact(store.engine.url), reason=reason))
     finally:
         store.close()
 

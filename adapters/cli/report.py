@@ -12,13 +12,14 @@ import io
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from adapters.cli.common import cli_language, database_url, fail, open_store, redact
 from bot.i18n import t
 from bot.reports import (
     PeriodError,
@@ -31,7 +32,7 @@ from bot.reports import (
     render_text,
 )
 from bot.settings import Settings, SettingsError
-from bot.storage import Store, database_url_from_env
+from bot.storage import Store
 
 FORMATS = ("table", "csv", "json", "html")
 LANGUAGES = ("nl", "en")
@@ -39,43 +40,24 @@ TABLE_WIDTH = 120
 """Width of a table written to a file, where there is no terminal to measure."""
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    from adapters.cli.main import fail
-
-    fail(message, code)
-
-
 def _language(lang: str | None) -> str:
-    from adapters.cli.main import cli_language
-
     if lang is not None and lang.lower() not in LANGUAGES:
-        _fail(t(cli_language(None), "report.bad_lang", value=lang))
+        fail(t(cli_language(None), "report.bad_lang", value=lang))
     return cli_language(lang)
 
 
-def _redact(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
 def _open_store(database: str | None, language: str) -> Store:
-    url = database or database_url_from_env(Path("merkwerker.db"))
+    url = database_url(database)
     try:
         parsed = make_url(url)
     except ArgumentError as error:
-        _fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
+        fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
     path = parsed.database or ""
     is_file = parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:")
     if is_file and not Path(path).is_file():
         # Opening would create an empty database and report zeros: say what is wrong.
-        _fail(t(language, "report.no_database", path=path), 1)
-    try:
-        return Store.open(url)
-    except Exception as error:  # any driver error ends in one sentence, not a traceback
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(t(language, "cli.database_failed", url=_redact(url), reason=reason), 1)
+        fail(t(language, "report.no_database", path=path), 1)
+    return open_store(url, language)
 
 
 def _render(report: Report, output_format: str, language: str, to_file: bool) -> str:
@@ -104,7 +86,8 @@ def report(
     output_format: Annotated[
         str,
         typer.Option(
-            "--format", "-f",
+            "--format",
+            "-f",
             help="table; csv (one sheet, a 'section' column); json; html (one page to mail).",
         ),
     ] = "table",
@@ -130,25 +113,26 @@ def report(
     language = _language(lang)
     chosen = output_format.lower()
     if chosen not in FORMATS:
-        _fail(t(language, "report.bad_format", value=output_format))
+        fail(t(language, "report.bad_format", value=output_format))
     try:
         settings = Settings.from_env()
     except SettingsError as error:
-        _fail(t(language, "report.bad_settings", reason=str(error)))
+        fail(t(language, "report.bad_settings", reason=str(error)))
     try:
         period = period_from_options(
             since, until, timezone=settings.timezone, now=datetime.now(UTC)
         )
     except PeriodError as error:
-        _fail(t(language, error.key, **error.values))
+        fail(t(language, error.key, **error.values))
     store = _open_store(database, language)
     try:
         result = build_report(store.engine, period=period, leaderboard=not no_leaderboard)
     except SQLAlchemyError as error:
         cause = getattr(error, "orig", None) or error  # the driver's own words
         reason = (str(cause).splitlines() or [type(cause).__name__])[0]
-        _fail(t(language, "report.query_failed", url=_redact(str(store.engine.url)),
-                reason=reason), 1)
+        fail(
+            t(language, "report.query_failed", url=redact(str(store.engine.url)), reason=reason), 1
+        )
     finally:
         store.close()
     if output is None:
@@ -161,8 +145,15 @@ def report(
     try:
         output.write_text(text, encoding="utf-8", newline="")
     except OSError as error:
-        _fail(t(language, "report.write_failed", path=str(output),
-                reason=error.strerror or str(error)), 1)
+        fail(
+            t(
+                language,
+                "report.write_failed",
+                path=str(output),
+                reason=error.strerror or str(error),
+            ),
+            1,
+        )
     Console(stderr=True, highlight=False, soft_wrap=True).print(
         t(language, "report.written", path=str(output)), markup=False
     )

@@ -161,13 +161,14 @@ def build_senders(
         if reason is not None:
             notices.print(
                 t(language, "digests.platform.skipped", platform=platform, reason=reason),
-                style="yellow", markup=False,
+                style="yellow",
+                markup=False,
             )
     return senders
 
 
 def _parse_now(value: str, language: str) -> datetime:
-    from adapters.cli.main import fail
+    from adapters.cli.common import fail
 
     try:
         moment = datetime.fromisoformat(value.strip())
@@ -180,10 +181,18 @@ def _parse_now(value: str, language: str) -> datetime:
 
 def _summary(language: str, composed: ComposeReport, delivered: DeliveryReport) -> str:
     return t(
-        language, "digests.once.done", written=composed.written, due=composed.due,
-        already=composed.already_written, nothing_new=composed.nothing_new,
-        over_cap=composed.over_cap, errors=composed.errors, sent=delivered.sent,
-        retrying=delivered.retrying, failed=delivered.failed, unreachable=delivered.unreachable,
+        language,
+        "digests.once.done",
+        written=composed.written,
+        due=composed.due,
+        already=composed.already_written,
+        nothing_new=composed.nothing_new,
+        over_cap=composed.over_cap,
+        errors=composed.errors,
+        sent=delivered.sent,
+        retrying=delivered.retrying,
+        failed=delivered.failed,
+        unreachable=delivered.unreachable,
     )
 
 
@@ -222,8 +231,11 @@ async def _run(
     # Built inside the event loop: adapters may open connections bound to it.
     senders = build_senders(os.environ, engine, out, notices, language)
     runtime = DigestRuntime(
-        engine=engine, settings=settings, senders=senders,
-        default_language=default_language, clock=clock,
+        engine=engine,
+        settings=settings,
+        senders=senders,
+        default_language=default_language,
+        clock=clock,
     )
     _runtime = runtime
     try:
@@ -291,7 +303,8 @@ def scheduler(
     guidelines: Annotated[
         Path | None,
         typer.Option(
-            "--guidelines", "-g",
+            "--guidelines",
+            "-g",
             help="Folder with the guidelines files "
             "(default: $MERKWERKER_GUIDELINES or ./guidelines).",
         ),
@@ -302,14 +315,14 @@ def scheduler(
     now: Annotated[str | None, typer.Option("--now", hidden=True)] = None,
 ) -> None:
     """Send digests and other proactive messages: run this in exactly one process."""
-    from adapters.cli.main import _open_library, _open_store, cli_language, fail
+    from adapters.cli.common import cli_language, fail, open_library, open_store
 
     language = cli_language()
     fixed_now = _parse_now(now, language) if now is not None else None
     if fixed_now is not None and not once:
         fail(t(language, "digests.now_needs_once"))
-    library = _open_library(guidelines, language)
-    store = _open_store(database, language)
+    library = open_library(guidelines, language)
+    store = open_store(database, language)
     try:
         settings = Settings.from_env(guidelines=guidelines, database_url=database)
     except SettingsError as error:
@@ -329,9 +342,14 @@ def scheduler(
     try:
         asyncio.run(
             _run(
-                once=once, engine=store.engine, settings=settings,
-                default_language=library.current.default_language, clock=clock,
-                out=out, notices=notices, language=language,
+                once=once,
+                engine=store.engine,
+                settings=settings,
+                default_language=library.current.default_language,
+                clock=clock,
+                out=out,
+                notices=notices,
+                language=language,
             )
         )
     except Exception as error:  # the database went away, say; one sentence, not a traceback

@@ -49,12 +49,12 @@ async def _serve(
     settings: Settings, platforms: Any, *, host: str, port: int, language: str
 ) -> None:
     from adapters.app_factory import build_bot
-    from adapters.cli.main import _open_library, _open_store
+    from adapters.cli.common import open_library, open_store
     from adapters.server import check_slack, create_app, run
     from adapters.slack import SlackAdapter
 
-    library = _open_library(settings.guidelines, language)
-    store = _open_store(settings.database_url, language)
+    library = open_library(settings.guidelines, language)
+    store = open_store(settings.database_url, language)
     try:
         bot = build_bot(settings, store=store, library=library)
         slack = SlackAdapter(bot, platforms.slack) if platforms.slack is not None else None
@@ -113,7 +113,7 @@ def serve(
     ] = None,
 ) -> None:
     """Run the web process: Slack and/or Teams (whichever is configured), share links, /healthz."""
-    from adapters.cli.main import cli_language
+    from adapters.cli.common import cli_language
     from adapters.server import platforms_from_env
 
     language = cli_language()

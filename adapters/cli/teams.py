@@ -42,7 +42,7 @@ def package(
     ] = None,
 ) -> None:
     """Write the Teams app package (manifest and icons) to upload in Teams or the admin center."""
-    from adapters.cli.main import cli_language, fail, out
+    from adapters.cli.common import cli_language, fail, out
     from adapters.teams.package import PackageError, build_package
     from bot.i18n import t
 

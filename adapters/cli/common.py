@@ -1,0 +1,75 @@
+"""What every ``merkwerker`` command shares: output, the message language, failing with one
+sentence, and opening the guidelines and the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
+from bot.guidelines.loader import default_folder
+from bot.guidelines.problems import Level
+from bot.i18n import t
+from bot.storage import Store, database_url_from_env
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DEFAULT_DATABASE = Path("merkwerker.db")
+
+
+def cli_language(explicit: str | None = None) -> str:
+    """The language for command-line messages: --lang, $MERKWERKER_LANGUAGE, then $LANG."""
+    for value in (explicit, os.environ.get("MERKWERKER_LANGUAGE"), os.environ.get("LANG")):
+        if value:
+            code = value.replace("_", "-").split("-")[0].split(".")[0].lower()
+            if code in ("nl", "en"):
+                return code
+    return "en"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``message`` on stderr and exit with ``code``."""
+    err.print(message, style="red", markup=False)
+    raise typer.Exit(code)
+
+
+def redact(url: object) -> str:
+    """A database URL fit for a message: the password hidden."""
+    try:
+        return make_url(str(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return str(url)
+
+
+def open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
+    """The guidelines in ``folder`` (or the default); exit 1 listing every error otherwise."""
+    path = folder or default_folder()
+    try:
+        return GuidelinesLibrary.open(path)
+    except GuidelinesUnavailable as unavailable:
+        lines = [t(language, "cli.guidelines_invalid", folder=str(path))]
+        lines += ["  " + p.render(language) for p in unavailable.problems if p.level is Level.ERROR]
+        lines.append(t(language, "cli.guidelines_hint", folder=str(path)))
+        fail("\n".join(lines), 1)
+
+
+def database_url(database: str | None) -> str:
+    """``--database``, else ``$DATABASE_URL``, else the SQLite file ``merkwerker.db``."""
+    return database or database_url_from_env(DEFAULT_DATABASE)
+
+
+def open_store(database: str | None, language: str) -> Store:
+    """The migrated database; exit 1 with one sentence when it cannot be opened."""
+    url = database_url(database)
+    try:
+        return Store.open(url)
+    except Exception as error:  # any driver error ends in one sentence, not a traceback
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        fail(t(language, "cli.database_failed", url=redact(url), reason=reason), 1)
