@@ -1,0 +1,216 @@
+"""Walking parsed YAML with positions: every value knows its file, line, column and key
+path, and the ``Validator`` records problems worded for the people who edit the files."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.guidelines.model import Localized, Source
+from bot.guidelines.problems import Level, Problem
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Node:
+    """A value from a file with where it was written and how to name it."""
+
+    value: Any
+    file: str
+    line: int
+    column: int
+    path: str
+
+    def source(self) -> Source:
+        """The position as a model ``Source``."""
+        return Source(file=self.file, line=self.line, column=self.column)
+
+
+def _position(container: Any, key: Any, *, of_key: bool = False) -> tuple[int, int] | None:
+    lc = getattr(container, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if isinstance(container, dict):
+            line, column = lc.key(key) if of_key else lc.value(key)
+        else:
+            line, column = lc.item(key)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return int(line) + 1, int(column) + 1
+
+
+class Validator:
+    """Collects problems while building the model from one or more documents."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    # Reporting ---------------------------------------------------------------
+
+    def report(
+        self, node: Node, code: str, level: Level = Level.ERROR, /, **values: object
+    ) -> None:
+        """Record the problem ``code`` (a catalogue key under ``guidelines.``) at ``node``."""
+        self.problems.append(
+            Problem(
+                file=node.file,
+                line=node.line,
+                column=node.column,
+                path=node.path,
+                key=code,
+                values=values,
+                level=level,
+            )
+        )
+
+    # Walking -------------------------------------------------------------------
+
+    def child(self, parent: Node, key: Any, *, of_key: bool = False) -> Node:
+        """The node for ``parent.value[key]`` with its own position when known."""
+        pos = _position(parent.value, key, of_key=of_key) or (parent.line, parent.column)
+        if isinstance(key, int):
+            path = f"{parent.path}[{key + 1}]"
+        else:
+            path = f"{parent.path}.{key}" if parent.path else str(key)
+        value = parent.value[key]
+        return Node(value, parent.file, pos[0], pos[1], path)
+
+    def mapping(self, node: Node, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> bool:
+        """Check that ``node`` is a mapping with only ``allowed`` and all ``required`` keys."""
+        if not isinstance(node.value, dict):
+            self.report(node, "expected_mapping", found=kind_of(node.value))
+            return False
+        for key in node.value:
+            if str(key) not in allowed:
+                at = self.child(node, key, of_key=True)
+                suggestion = difflib.get_close_matches(str(key), allowed, n=1)
+                if suggestion:
+                    self.report(at, "unknown_key_suggest", key=key, suggestion=suggestion[0])
+                else:
+                    self.report(at, "unknown_key", key=key, allowed=", ".join(allowed))
+        for key in required:
+            if key not in node.value or node.value[key] is None:
+                self.report(node, "missing_key", key=key)
+        return True
+
+    def items(self, node: Node) -> Iterator[Node]:
+        """The items of a list node (reports and yields nothing when it is not a list)."""
+        if not isinstance(node.value, list):
+            self.report(node, "expected_list", found=kind_of(node.value))
+            return
+        for index in range(len(node.value)):
+            yield self.child(node, index)
+
+    def text(self, node: Node, *, limit: int = MAX_TEXT) -> str | None:
+        """A non-empty single piece of text, or ``None`` after reporting why not."""
+        value = node.value
+        if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+            self.report(node, "expected_text", found=kind_of(value))
+            return None
+        text = str(value).strip()
+        if not text:
+            self.report(node, "empty_text")
+            return None
+        if len(text) > limit:
+            self.report(node, "text_too_long", length=len(text), limit=limit)
+            return None
+        return text
+
+    def text_list(self, node: Node) -> tuple[str, ...]:
+        """A list of non-empty texts (a single text is accepted as a list of one)."""
+        if isinstance(node.value, str):
+            text = self.text(node)
+            return (text,) if text else ()
+        result: list[str] = []
+        for item in self.items(node):
+            text = self.text(item, limit=500)
+            if text:
+                result.append(text)
+        if isinstance(node.value, list) and not node.value:
+            self.report(node, "empty_list")
+        return tuple(result)
+
+    def localized(self, node: Node, languages: tuple[str, ...]) -> Localized | None:
+        """Text per language: every configured language present, nothing else."""
+        if isinstance(node.value, str) and len(languages) == 1:
+            text = self.text(node)
+            return {languages[0]: text} if text else None
+        if not isinstance(node.value, dict):
+            self.report(
+                node,
+                "expected_localized",
+                found=kind_of(node.value),
+                languages=", ".join(languages),
+            )
+            return None
+        result: Localized = {}
+        for key in node.value:
+            lang = str(key)
+            item = self.child(node, key)
+            if lang not in languages:
+                at = self.child(node, key, of_key=True)
+                self.report(at, "unknown_language", language=lang, languages=", ".join(languages))
+                continue
+            text = self.text(item)
+            if text:
+                result[lang] = text
+        for lang in languages:
+            if lang not in node.value:
+                self.report(node, "missing_language", language=lang)
+        return result if all(lang in result for lang in languages) else None
+
+    def identifier(self, node: Node) -> str | None:
+        """An id: lowercase letters, digits and hyphens."""
+        text = self.text(node, limit=63)
+        if text is None:
+            return None
+        if not ID_RE.match(text):
+            self.report(node, "bad_id", value=text, suggestion=slug(text))
+            return None
+        return text
+
+    def choice(self, node: Node, options: tuple[str, ...]) -> str | None:
+        """One of ``options``."""
+        text = self.text(node, limit=100)
+        if text is None:
+            return None
+        if text not in options:
+            self.report(node, "bad_choice", value=text, options=or_list(options))
+            return None
+        return text
+
+
+def kind_of(value: Any) -> str:
+    """How a value reads to an editor: text, a list, a number..."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, dict):
+        return "a list of keys"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (date, datetime)):
+        return "a date"
+    return "text"
+
+
+def or_list(options: tuple[str, ...]) -> tuple[str, ...]:
+    """Options kept as a tuple: the problem joins them with the reader's word for \"or\"."""
+    # Kept as a tuple: the problem joins it with the reader's word for "or".
+    return tuple(options)
+
+
+def slug(text: str) -> str:
+    """A valid id made from ``text``, to suggest in a message."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "my-rule"
