@@ -1,0 +1,14 @@
+"""Nederlandse teksten, one module per area; ``MESSAGES`` holds them all."""
+
+from bot.i18n.nl import content, conversation, guidelines, operations, people, platforms
+
+_AREAS = (conversation, guidelines, content, people, operations, platforms)
+
+MESSAGES: dict[str, str] = {}
+for _area in _AREAS:
+    _twice = MESSAGES.keys() & _area.MESSAGES.keys()
+    if _twice:  # a key in two areas would silently lose one of its texts
+        raise RuntimeError(f"catalogue keys defined twice: {sorted(_twice)}")
+    MESSAGES.update(_area.MESSAGES)
+
+__all__ = ["MESSAGES"]
