@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.answering.answer import Answer, answer_question
-from bot.answering.matcher import index_for
+from bot.answering.answerer import Answerer, default_answerer
 from bot.checking import CheckResult, check, prepare
 from bot.features import Context, EventSink, Feature
 from bot.guidelines.library import GuidelinesLibrary
@@ -43,13 +43,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-def _prepare(guidelines: Guidelines) -> None:
-    # Build the search index and the check plan when a version is loaded, so the first
-    # question after an edit does not pay for it.
-    index_for(guidelines)
-    prepare(guidelines)
-
-
 def utc_now() -> datetime:
     """The current time in UTC (the default clock)."""
     return datetime.now(UTC)
@@ -68,8 +61,10 @@ class Merkwerker:
         settings: Settings | None = None,
         features: list[Feature] | None = None,
         events: EventSink | None = None,
+        answerer: Answerer | None = None,
     ) -> None:
         self.library = library
+        self.answerer = answerer or default_answerer()
         self.store = store
         self.clock = clock
         self.settings = settings or Settings()
@@ -78,7 +73,13 @@ class Merkwerker:
         self._refresh_seconds = refresh_seconds
         self._last_refresh = 0.0
         self._saved_refs: dict[int, tuple[object, ...]] = {}
-        library.on_loaded(_prepare)
+        library.on_loaded(self._prepare)
+
+    def _prepare(self, guidelines: Guidelines) -> None:
+        # Build the search index and the check plan when a version is loaded (in the
+        # reload's worker thread), so the first question after an edit does not pay.
+        self.answerer.prepare(guidelines)
+        prepare(guidelines)
 
     def add_feature(self, feature: Feature) -> None:
         """Route ``feature``'s intents and actions to it."""
@@ -318,7 +319,15 @@ class Merkwerker:
         """Answer ``question`` and record it (unanswered ones are kept for the rule owners)."""
         guidelines = self.library.current
         now = self.clock()
-        answer = answer_question(question, guidelines, language=language, today=now.date())
+        # Embedding the question takes milliseconds of CPU: keep it off the event loop.
+        answer = await asyncio.to_thread(
+            answer_question,
+            question,
+            guidelines,
+            language=language,
+            today=now.date(),
+            answerer=self.answerer,
+        )
         if self.store is not None:
             await self._record(
                 self.store.record_question,

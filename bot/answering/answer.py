@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.answering.answerer import Answerer, default_answerer
 from bot.answering.general import GENERAL_ID
-from bot.answering.matcher import MatchResult, index_for
+from bot.answering.matcher import MatchResult
 from bot.answering.text import content_words
 from bot.guidelines.model import Contact, Guidelines, Principle, Rule
 from bot.models import Verdict
@@ -26,6 +27,14 @@ class Answer:
     contact: Contact | None = None
     principles: tuple[Principle, ...] = ()
     confidence: float = 0.0
+    sure: bool = True
+    """False when the rule is the likeliest of several (or none fits well enough)."""
+    choices: tuple[Rule, ...] = ()
+    """Rules to offer as "did you mean", best first; empty when sure or off-topic."""
+    recorded: bool = False
+    """True once the question is stored for the rule owners."""
+    question_id: int | None = None
+    """The stored question's id, for "did you mean" picks and feedback."""
 
     def answer_text(self, guidelines: Guidelines) -> str:
         """The rule's answer (or the principles) in the answer's language."""
@@ -58,6 +67,7 @@ class Answer:
             "language": self.language,
             "contact": contact,
             "guidelines_version": self.guidelines_version,
+            "choices": [r.id for r in self.choices],
         }
 
 
@@ -77,11 +87,20 @@ def fallback_contact(guidelines: Guidelines) -> Contact | None:
     return next(iter(guidelines.contacts.values()))
 
 
-def answer_question(question: str, guidelines: Guidelines, *, language: str, today: date) -> Answer:
+def answer_question(
+    question: str,
+    guidelines: Guidelines,
+    *,
+    language: str,
+    today: date,
+    answerer: Answerer | None = None,
+) -> Answer:
     """Answer ``question`` from ``guidelines`` in ``language``; never invents an answer.
 
     A general question gets the principles (verdict GENERAL); a question that no rule
-    fits well enough gets verdict UNKNOWN with the contact to ask instead.
+    fits well enough gets verdict UNKNOWN with the contact to ask instead, and the
+    rules it might be about as ``choices``. A likely but unsure answer has
+    ``sure=False`` and the alternatives as ``choices``.
     """
     version = guidelines.version
     if not content_words(question):
@@ -93,8 +112,9 @@ def answer_question(question: str, guidelines: Guidelines, *, language: str, tod
             verdict=Verdict.GENERAL,
             principles=guidelines.principles,
         )
-    result: MatchResult = index_for(guidelines).match(question, today=today)
+    result: MatchResult = (answerer or default_answerer()).match(question, guidelines, today=today)
     best = result.best
+    choices = tuple(r for c in result.choices if (r := guidelines.rule(c.rule_id)) is not None)
     if best is None:
         return Answer(
             question=question,
@@ -102,12 +122,15 @@ def answer_question(question: str, guidelines: Guidelines, *, language: str, tod
             guidelines_version=version,
             verdict=Verdict.UNKNOWN,
             contact=fallback_contact(guidelines),
+            sure=False,
+            choices=choices,
         )
+    confidence = best.probability if best.probability is not None else best.coverage
     if best.rule_id == GENERAL_ID:
         return Answer(
             verdict=Verdict.GENERAL,
             principles=guidelines.principles,
-            confidence=best.coverage,
+            confidence=confidence,
             question=question,
             language=language,
             guidelines_version=version,
@@ -120,7 +143,9 @@ def answer_question(question: str, guidelines: Guidelines, *, language: str, tod
         rule=rule,
         related=related,
         contact=guidelines.contacts.get(rule.owner),
-        confidence=best.coverage,
+        confidence=confidence,
+        sure=result.sure,
+        choices=choices,
         question=question,
         language=language,
         guidelines_version=version,

@@ -39,3 +39,32 @@ GENERAL_KEYWORDS: tuple[str, ...] = (
     "ambassador",
     "merkwerker",
 )
+
+OFF_TOPIC_EXAMPLES: tuple[str, ...] = (
+    # Everyday workplace questions that are not about posting. Only the semantic
+    # matcher uses them: a question closer to these than to any rule is off-topic.
+    "hoeveel vakantiedagen heb ik nog",
+    "hoe vraag ik verlof aan",
+    "hoe declareer ik mijn onkosten",
+    "waar vind ik mijn loonstrook",
+    "hoe reserveer ik een vergaderruimte",
+    "ik ben mijn wachtwoord vergeten",
+    "mijn laptop doet het niet",
+    "waar kan ik parkeren",
+    "hoe laat gaat de kantine open",
+    "hoe meld ik me ziek",
+    "mag ik thuiswerken",
+    "how many days of leave do I have left",
+    "how do I request time off",
+    "how do I claim my expenses",
+    "where is my payslip",
+    "how do I book a meeting room",
+    "I forgot my password",
+    "my laptop is broken, how do I get a new one",
+    "where can I park",
+    "what is for lunch in the canteen",
+    "how do I call in sick",
+    "can I work from home",
+    "what is the weather tomorrow",
+    "who won the football match",
+)

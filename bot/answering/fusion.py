@@ -1,0 +1,195 @@
+"""Combining the semantic and the lexical signals into one decision per question.
+
+For each candidate rule a handful of features (how similar the question is to the
+rule's texts compared with the other rules, BM25 score, how much of the question's
+meaning the rule's words cover) go into a logistic model whose weights were fitted by
+``bench/tune_matching.py`` on the regression questions and on leave-one-out questions
+of the shipped guidelines, never on the held-out sets. Neither signal decides alone:
+a typo'd keyword still counts, and extra context words lower coverage without pushing
+a clear semantic match to "unknown".
+
+The model's probability for the best rule decides what the person sees:
+
+- at least ``SURE``, and clearly ahead of the next rule: the answer, no doubt;
+- at least ``LIKELY``: the likeliest rule's answer, said to be a guess, with the
+  other plausible rules offered ("did you mean");
+- at least ``OFFER``: no answer, but the plausible rules offered;
+- below that: "no rule covers this" (an off-topic question).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering.matcher import Candidate, Lexical
+from bot.answering.semantic import Similarities
+
+FEATURES = (
+    "similarity",
+    "above_off_topic",
+    "semantic",
+    "semantic_gap",
+    "whole",
+    "whole_gap",
+    "answer",
+    "bm25",
+    "bm25_share",
+    "coverage",
+    "semantic_rank",
+    "whole_rank",
+    "lexical_rank",
+    "general",
+)
+
+WEIGHTS = (-8.19, 2.96, -10.63, 28.31, -6.1, 12.42, 54.08, 0.33, 0.59, 4.17, 1.18, 1.68, 1.25, 0.52)
+"""Fitted by ``bench/tune_matching.py`` (see there); one weight per feature."""
+BIAS = 3.29
+
+GATE_FEATURES = ("rank_logit", "rank_margin", "similarity", "above_off_topic", "coverage", "bm25")
+GATE_WEIGHTS = (0.24, 3.57, -11.78, 24.34, 2.33, 0.25)
+"""Fitted by ``bench/tune_matching.py``: whether the best candidate is right at all."""
+GATE_BIAS = 7.06
+
+SURE = 0.9
+LIKELY = 0.3
+OFFER = 0.15
+CHOICE_MIN = 0.3
+"""A rule is offered as a choice when at least this share of the best one's probability."""
+MAX_CHOICES = 3
+RELATED_MIN = 0.5
+CANDIDATES = 8
+"""Rules considered per question: the best of each signal."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decision:
+    """Candidates by probability (best first), and how sure the best one is."""
+
+    ranked: tuple[Candidate, ...]
+    best: Candidate | None
+    sure: bool
+    choices: tuple[Candidate, ...]
+    related: tuple[Candidate, ...]
+    confidence: float
+    """The gate's probability that ``ranked[0]`` is right."""
+
+
+def candidate_positions(similarities: Similarities, lexical: Lexical) -> list[int]:
+    """The rules worth scoring: the top of the semantic and of the lexical ranking."""
+    top_semantic = np.argsort(-similarities.short, kind="stable")[:CANDIDATES]
+    top_lexical = [
+        int(i)
+        for i in np.argsort(-lexical.scores, kind="stable")[:CANDIDATES]
+        if lexical.scores[i] > 0
+    ]
+    return list(dict.fromkeys([*map(int, top_semantic), *top_lexical]))
+
+
+def features(
+    position: int,
+    similarities: Similarities,
+    lexical: Lexical,
+    coverage: float,
+    *,
+    general: bool = False,
+) -> list[float]:
+    """The feature vector of one candidate, in ``FEATURES`` order.
+
+    ``general`` marks the pseudo-rule of the principles, whose texts differ in kind.
+    """
+    short = similarities.short
+    whole = similarities.whole
+    answers = similarities.answer[similarities.answer > -1]
+    answer_median = float(np.median(answers)) if answers.size else 0.0
+    answer = similarities.answer[position]
+    top_bm25 = float(lexical.scores.max()) if lexical.scores.size else 0.0
+    bm25 = float(lexical.scores[position])
+    return [
+        float(short[position]),
+        float(short[position] - similarities.off_topic),
+        float(short[position] - np.median(short)),
+        float(short[position] - short.max()),
+        float(whole[position] - np.median(whole)) if whole[position] > -1 else 0.0,
+        float(whole[position] - whole.max()) if whole[position] > -1 else -0.2,
+        float(answer - answer_median) if answer > -1 else 0.0,
+        math.log1p(bm25),
+        bm25 / top_bm25 if top_bm25 > 0 else 0.0,
+        coverage,
+        1.0 / (1 + int((short > short[position]).sum())),
+        1.0 / (1 + int((whole > whole[position]).sum())),
+        1.0 / (1 + int((lexical.scores > bm25).sum())) if bm25 > 0 else 0.0,
+        float(general),
+    ]
+
+
+def probability(values: Sequence[float]) -> float:
+    """The ranking model's probability that the candidate is the rule meant."""
+    return _logistic(BIAS + sum(w * v for w, v in zip(WEIGHTS, values, strict=True)))
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def gate_features(top: Sequence[float], p_top: float, p_second: float) -> list[float]:
+    """What says whether the best candidate is right at all, in ``GATE_FEATURES`` order."""
+    by_name = dict(zip(FEATURES, top, strict=True))
+    logit = math.log(max(p_top, 1e-6) / max(1 - p_top, 1e-6))
+    return [
+        logit,
+        p_top - p_second,
+        by_name["similarity"],
+        by_name["above_off_topic"],
+        by_name["coverage"],
+        by_name["bm25"],
+    ]
+
+
+def confidence(values: Sequence[float]) -> float:
+    """The gate's probability that the best candidate is the rule meant (0 to 1)."""
+    return _logistic(GATE_BIAS + sum(w * v for w, v in zip(GATE_WEIGHTS, values, strict=True)))
+
+
+def decide(scored: Sequence[tuple[Candidate, Sequence[float]]]) -> Decision:
+    """Rank the candidates (each with its feature values) and decide what to offer."""
+    ranked_pairs = sorted(scored, key=lambda pair: pair[0].probability or 0.0, reverse=True)
+    ranked = tuple(c for c, _ in ranked_pairs)
+    if not ranked:
+        return Decision(ranked=(), best=None, sure=False, choices=(), related=(), confidence=0.0)
+    p_top = ranked[0].probability or 0.0
+    p_second = (ranked[1].probability or 0.0) if len(ranked) > 1 else 0.0
+    sure_of_top = confidence(gate_features(ranked_pairs[0][1], p_top, p_second))
+    plausible = tuple(
+        c for c in ranked if (c.probability or 0.0) >= CHOICE_MIN * max(p_top, 1e-9)
+    )
+    choices = plausible[:MAX_CHOICES]
+    if sure_of_top >= SURE:
+        related = tuple(c for c in ranked[1:4] if (c.probability or 0.0) >= RELATED_MIN)
+        return Decision(
+            ranked=ranked,
+            best=ranked[0],
+            sure=True,
+            choices=(),
+            related=related,
+            confidence=sure_of_top,
+        )
+    if sure_of_top >= LIKELY:
+        return Decision(
+            ranked=ranked,
+            best=ranked[0],
+            sure=False,
+            choices=choices,
+            related=(),
+            confidence=sure_of_top,
+        )
+    if sure_of_top >= OFFER:
+        return Decision(
+            ranked=ranked, best=None, sure=False, choices=choices, related=(), confidence=sure_of_top
+        )
+    return Decision(
+        ranked=ranked, best=None, sure=False, choices=(), related=(), confidence=sure_of_top
+    )
