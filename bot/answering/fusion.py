@@ -36,6 +36,8 @@ FEATURES = (
     "whole",
     "whole_gap",
     "answer",
+    "answer_topic",
+    "centroid",
     "bm25",
     "bm25_share",
     "coverage",
@@ -45,18 +47,21 @@ FEATURES = (
     "general",
 )
 
-WEIGHTS = (-8.19, 2.96, -10.63, 28.31, -6.1, 12.42, 54.08, 0.33, 0.59, 4.17, 1.18, 1.68, 1.25, 0.52)
+WEIGHTS = (
+    -8.69, 0.31, -13.36, 31.81, -10.14, 7.73, 46.61, 17.39, 42.64, -0.1, 0.19, 3.45, 0.92, 1.01,
+    1.2, -0.64,
+)
 """Fitted by ``bench/tune_matching.py`` (see there); one weight per feature."""
-BIAS = 3.29
+BIAS = 4.43
 
 GATE_FEATURES = ("rank_logit", "rank_margin", "similarity", "above_off_topic", "coverage", "bm25")
-GATE_WEIGHTS = (0.24, 3.57, -11.78, 24.34, 2.33, 0.25)
+GATE_WEIGHTS = (0.48, 3.07, -14.34, 23.32, 1.34, -0.25)
 """Fitted by ``bench/tune_matching.py``: whether the best candidate is right at all."""
-GATE_BIAS = 7.06
+GATE_BIAS = 10.35
 
 SURE = 0.9
-LIKELY = 0.3
-OFFER = 0.15
+LIKELY = 0.2
+OFFER = 0.1
 CHOICE_MIN = 0.3
 """A rule is offered as a choice when at least this share of the best one's probability."""
 MAX_CHOICES = 3
@@ -106,6 +111,9 @@ def features(
     answers = similarities.answer[similarities.answer > -1]
     answer_median = float(np.median(answers)) if answers.size else 0.0
     answer = similarities.answer[position]
+    answer_topic = similarities.answer_topic[position]
+    topics = similarities.answer_topic[similarities.answer_topic > -1]
+    topic_median = float(np.median(topics)) if topics.size else 0.0
     top_bm25 = float(lexical.scores.max()) if lexical.scores.size else 0.0
     bm25 = float(lexical.scores[position])
     return [
@@ -116,6 +124,8 @@ def features(
         float(whole[position] - np.median(whole)) if whole[position] > -1 else 0.0,
         float(whole[position] - whole.max()) if whole[position] > -1 else -0.2,
         float(answer - answer_median) if answer > -1 else 0.0,
+        float(answer_topic - topic_median) if answer_topic > -1 else 0.0,
+        float(similarities.centroid[position] - np.median(similarities.centroid)),
         math.log1p(bm25),
         bm25 / top_bm25 if top_bm25 > 0 else 0.0,
         coverage,

@@ -69,6 +69,11 @@ class Similarities:
     whole: Scores
     """To its examples as written, question as written."""
     answer: Scores
+    """To its answer, question as written."""
+    answer_topic: Scores
+    """To its answer, the question's topic words."""
+    centroid: Scores
+    """To the mean of all its texts, the question's topic words."""
     off_topic: float
     """Similarity to everyday workplace questions that no rule is about."""
 
@@ -102,6 +107,15 @@ class SemanticIndex:
             owners[form] = np.array([r[1] for r in ordered], dtype=np.int64)
         self._blocks = blocks
         self._owners = owners
+        # Each rule's centroid: the mean of all its texts, so a rule is also judged as
+        # a whole, not only by its single nearest text.
+        centroids = np.zeros((rule_count, blocks["topic"].shape[1]), dtype=np.float64)
+        for form in _FORMS:
+            if len(blocks[form]):
+                np.add.at(centroids, owners[form], blocks[form].astype(np.float64))
+        norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        self._centroids = (centroids / norms).astype(np.float32)
         self._off_topic: Vectors | None = (
             cache.embed(embedder, list(off_topic), kind="query") if off_topic else None
         )
@@ -118,12 +132,19 @@ class SemanticIndex:
         """Cosine similarity of the question to each rule's texts."""
         topic, whole = question_vectors[0], question_vectors[1]
         per_form = {}
-        for form, vector in (("topic", topic), ("whole", whole), ("answer", whole)):
+        pairs = (
+            ("topic", "topic", topic),
+            ("whole", "whole", whole),
+            ("answer", "answer", whole),
+            ("answer_topic", "answer", topic),
+        )
+        for name, form, vector in pairs:
             scores = np.full(self._rule_count, -1.0)
             block = self._blocks[form]
             if len(block):
                 np.maximum.at(scores, self._owners[form], (block @ vector).astype(np.float64))
-            per_form[form] = scores
+            per_form[name] = scores
+        centroid = (self._centroids @ topic).astype(np.float64)
         off_topic = -1.0
         if self._off_topic is not None:
             off_topic = float(max((self._off_topic @ topic).max(), (self._off_topic @ whole).max()))
@@ -131,5 +152,7 @@ class SemanticIndex:
             short=per_form["topic"],
             whole=per_form["whole"],
             answer=per_form["answer"],
+            answer_topic=per_form["answer_topic"],
+            centroid=centroid,
             off_topic=off_topic,
         )
