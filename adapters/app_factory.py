@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.answering.answerer import Answerer
+from bot.answering.feedback_feature import AnswerFeedbackFeature
 from bot.content import ContentFeature, ContentQueue
 from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
@@ -16,6 +18,7 @@ from bot.guidelines.library import GuidelinesLibrary
 from bot.people import PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
+from bot.storage.feedback import FeedbackStore
 from bot.suggestions import SuggestionsFeature
 from bot.tracking.log import EventLog
 
@@ -36,6 +39,7 @@ def features(
         timezone=settings.timezone,
     )
     return [
+        AnswerFeedbackFeature(FeedbackStore(engine)),
         ContentFeature(queue),
         SuggestionsFeature(engine, settings=settings),
         SettingsFeature(engine, settings=settings),
@@ -49,6 +53,7 @@ def build_bot(
     store: Store,
     clock: Callable[[], datetime] = utc_now,
     library: GuidelinesLibrary | None = None,
+    answerer: Answerer | None = None,
 ) -> Merkwerker:
     """The bot with every feature installed and the participation log as its event sink.
 
@@ -63,4 +68,5 @@ def build_bot(
         settings=settings,
         features=features(settings, store=store, library=library, clock=clock),
         events=EventLog(store.engine, clock=clock),
+        answerer=answerer or Answerer.from_settings(settings),
     )

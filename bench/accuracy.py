@@ -63,19 +63,28 @@ def main() -> None:
     sets = [
         (
             "held-out: hospital (new guidelines)",
-            evaluate(load_questions(data / "heldout" / "questions.yaml"), hospital,
-                     answerer=answerer, today=TODAY),
+            evaluate(
+                load_questions(data / "heldout" / "questions.yaml"),
+                hospital,
+                answerer=answerer,
+                today=TODAY,
+            ),
         ),
         (
             "held-out: shipped guidelines",
-            evaluate(load_questions(data / "heldout" / "shipped_questions.yaml"), shipped,
-                     answerer=answerer, today=TODAY),
+            evaluate(
+                load_questions(data / "heldout" / "shipped_questions.yaml"),
+                shipped,
+                answerer=answerer,
+                today=TODAY,
+            ),
         ),
         ("leave-one-out: shipped examples", leave_one_out(shipped, answerer=answerer, today=TODAY)),
         (
             "regression (tuned on)",
-            evaluate(load_questions(data / "questions.yaml"), shipped,
-                     answerer=answerer, today=TODAY),
+            evaluate(
+                load_questions(data / "questions.yaml"), shipped, answerer=answerer, today=TODAY
+            ),
         ),
     ]
     for name, figures in sets:

@@ -65,14 +65,18 @@ class Sample:
     fixed: str | None = None
 
 
-def samples_for(
-    answerer: Answerer, guidelines: Guidelines, question: LabelledQuestion
-) -> Sample:
+def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQuestion) -> Sample:
     expect = GENERAL_ID if question.expect == "general" else question.expect
     if not content_words(question.text):
         # answer_question gives the principles without matching (see there).
-        return Sample(rows=[[0.0] * len(fusion.FEATURES)], labels=[1], ids=[GENERAL_ID],
-                      expect=expect, text=question.text, fixed=GENERAL_ID)
+        return Sample(
+            rows=[[0.0] * len(fusion.FEATURES)],
+            labels=[1],
+            ids=[GENERAL_ID],
+            expect=expect,
+            text=question.text,
+            fixed=GENERAL_ID,
+        )
     prepared = answerer.prepare(guidelines)
     assert prepared.semantic is not None
     index = prepared.lexical
@@ -86,13 +90,15 @@ def samples_for(
         if rule is not None and not rule.is_active(TODAY):
             continue
         coverage = index.coverage(position, lexical)
-        sample.rows.append(fusion.features(
+        sample.rows.append(
+            fusion.features(
                 position,
                 similarities,
                 lexical,
                 coverage,
                 general=index.rule_ids[position] == GENERAL_ID,
-            ))
+            )
+        )
         sample.ids.append(index.rule_ids[position])
         sample.labels.append(int(index.rule_ids[position] == expect))
     return sample
@@ -239,8 +245,9 @@ def decide(sample: Sample) -> fusion.Decision:
 
     if sample.fixed:
         best = Candidate(rule_id=sample.fixed, score=0.0, coverage=1.0, probability=1.0)
-        return fusion.Decision(ranked=(best,), best=best, sure=True, choices=(), related=(),
-                               confidence=1.0)
+        return fusion.Decision(
+            ranked=(best,), best=best, sure=True, choices=(), related=(), confidence=1.0
+        )
     scored = [
         (Candidate(rule_id=i, score=0.0, coverage=0.0, probability=fusion.probability(r)), r)
         for i, r in zip(sample.ids, sample.rows, strict=True)
@@ -280,11 +287,22 @@ def grid(samples: list[Sample], kinds: list[str]) -> None:
                     continue
                 fusion.SURE, fusion.LIKELY, fusion.OFFER = sure, likely, offer
                 strict, offered, wrong_sure, total = figures(samples, kinds, None)
-                results.append((strict + offered - 2 * wrong_sure / total, sure, likely, offer,
-                                strict, offered, wrong_sure))
+                results.append(
+                    (
+                        strict + offered - 2 * wrong_sure / total,
+                        sure,
+                        likely,
+                        offer,
+                        strict,
+                        offered,
+                        wrong_sure,
+                    )
+                )
     for r in sorted(results, reverse=True)[:8]:
-        print("score=%.3f SURE=%.2f LIKELY=%.2f OFFER=%.2f strict=%.1f%% offered=%.1f%% wrong_sure=%d"
-              % (r[0], r[1], r[2], r[3], 100 * r[4], 100 * r[5], r[6]))
+        print(
+            "score=%.3f SURE=%.2f LIKELY=%.2f OFFER=%.2f strict=%.1f%% offered=%.1f%% wrong_sure=%d"
+            % (r[0], r[1], r[2], r[3], 100 * r[4], 100 * r[5], r[6])
+        )
 
 
 def misses(samples: list[Sample], kinds: list[str], kind: str) -> None:

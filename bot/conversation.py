@@ -8,6 +8,7 @@ Recording never stands in the way of an answer: a storage failure is logged.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -178,6 +179,8 @@ class Merkwerker:
         language = ctx.language
         if understood.intent is Intent.HELP:
             return help_reply(guidelines, language=language)
+        if understood.intent is Intent.COMMAND:
+            return notice_reply("input.not_a_question", language=language)
         if understood.intent is Intent.CHECK:
             result = await self.check(
                 understood.text, language=language, user_id=ctx.user_id, ctx=ctx
@@ -329,7 +332,7 @@ class Merkwerker:
             answerer=self.answerer,
         )
         if self.store is not None:
-            await self._record(
+            question_id = await self._record(
                 self.store.record_question,
                 user_id=user_id,
                 text=question,
@@ -340,7 +343,10 @@ class Merkwerker:
                 guidelines_version=answer.guidelines_version,
                 answered=answer.rule is not None or answer.principles != (),
                 asked_at=now,
+                choices=[r.id for r in answer.choices],
             )
+            if question_id is not None:
+                answer = dataclasses.replace(answer, question_id=question_id, recorded=True)
         if ctx is not None:
             await self._event("question_asked", ctx, detail=answer.verdict.value)
         return answer

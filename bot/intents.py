@@ -32,6 +32,9 @@ class Intent(StrEnum):
     """"Forget me": delete the person's personal rows."""
     QUEUE = "queue"
     """Comms: queue a URL for sharing; ``text`` holds the URL and anything after it."""
+    COMMAND = "command"
+    """A chat command or a stray button number ("clear", "quit", "3"): not a question,
+    so it is never recorded as one."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +69,39 @@ HELP_WORDS = frozenset(
         "hoe werkt dit",
     }
 )
+
+CHAT_COMMANDS = frozenset(
+    {
+        "clear",
+        "cls",
+        "reset",
+        "restart",
+        "cancel",
+        "annuleer",
+        "annuleren",
+        "stop",
+        "quit",
+        "exit",
+        "bye",
+        "doei",
+        "back",
+        "terug",
+        "ok",
+        "oke",
+        "thanks",
+        "thank you",
+        "bedankt",
+        "dank je",
+        "dankjewel",
+        "dank",
+        "yes",
+        "no",
+        "ja",
+        "nee",
+    }
+)
+"""Words typed in a chat that are never questions about the guidelines."""
+_BUTTON_NUMBER = regex.compile(r"^\[?\s*\d{1,3}\s*\]?$")
 
 _CHECK_COMMAND = regex.compile(
     r"^\s*(?:check|controleer|controleren|toets|review|draft|concept|nakijken|kijk na)"
@@ -204,6 +240,8 @@ def understand(text: str) -> Understood:
     simple = " ".join(fold(stripped).strip(" !.?").replace("?", " ").split())
     if simple in HELP_WORDS or stripped == "?":
         return Understood(intent=Intent.HELP, text="")
+    if simple.lstrip("/") in CHAT_COMMANDS or _BUTTON_NUMBER.match(stripped):
+        return Understood(intent=Intent.COMMAND, text=simple)
     if len(simple) <= 200:
         command = _command(simple, stripped)
         if command is not None:

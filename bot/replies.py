@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.answering import actions
 from bot.answering.answer import Answer
 from bot.checking import CheckResult
-from bot.guidelines.model import Contact, Guidelines
+from bot.guidelines.model import Contact, Guidelines, Rule
 from bot.i18n import t
-from bot.models import Divider, Fact, Part, Reply, Text, Verdict
+from bot.models import Choice, Choices, Divider, Fact, Part, Reply, Text, Verdict
 
 MAX_FINDINGS_SHOWN = 10
 QUOTE_CHARS = 120
@@ -33,10 +34,18 @@ def _version(language: str, version: str) -> Text:
     return Text(text=f"{t(language, 'label.version')}: {version}", style="note")
 
 
-def answer_reply(answer: Answer, guidelines: Guidelines) -> Reply:
-    """The reply to a question: verdict, rule, answer, contact and guidelines version."""
+def answer_reply(answer: Answer, guidelines: Guidelines, *, note: str | None = None) -> Reply:
+    """The reply to a question: verdict, rule, answer, contact and guidelines version.
+
+    An unsure answer says so and offers the other likely rules ("did you mean"); an
+    answer that was stored carries "Helpful? 👍 👎". ``note`` (a sentence) replaces
+    those buttons, after a person used them.
+    """
     lang = answer.language
-    parts: list[Part] = [Text(text=t(lang, f"verdict.{answer.verdict.value}"), style="heading")]
+    parts: list[Part] = []
+    if answer.rule is not None and not answer.sure:
+        parts.append(Text(text=t(lang, "answer.unsure"), style="note"))
+    parts.append(Text(text=t(lang, f"verdict.{answer.verdict.value}"), style="heading"))
     if answer.verdict is Verdict.GENERAL:
         parts.append(
             Text(text=t(lang, "answer.general.intro", organisation=guidelines.organisation))
@@ -50,13 +59,12 @@ def answer_reply(answer: Answer, guidelines: Guidelines) -> Reply:
             )
         parts.append(Text(text=t(lang, "answer.general.more"), style="note"))
     elif answer.verdict is Verdict.UNKNOWN or answer.rule is None:
-        parts.append(Text(text=t(lang, "answer.unknown")))
-        if answer.contact is not None:
-            parts.append(
-                Text(text=t(lang, "answer.unknown.ask", contact=contact_text(answer.contact, lang)))
-            )
+        if answer.choices and note is None:
+            parts.append(Text(text=t(lang, "answer.unknown.maybe")))
+            parts.append(_did_you_mean(answer, guidelines))
         else:
-            parts.append(Text(text=t(lang, "answer.unknown.nobody")))
+            parts.append(Text(text=t(lang, "answer.unknown")))
+        parts.append(Text(text=_unknown_next_step(answer, lang)))
     else:
         rule = answer.rule
         parts.append(Fact(label=t(lang, "label.rule"), value=guidelines.text(rule.title, lang)))
@@ -68,8 +76,66 @@ def answer_reply(answer: Answer, guidelines: Guidelines) -> Reply:
         if answer.related:
             titles = ", ".join(guidelines.text(r.title, lang) for r in answer.related)
             parts.append(Fact(label=t(lang, "label.see_also"), value=titles))
+        others = tuple(r for r in answer.choices if r.id != rule.id)
+        if not answer.sure and others and note is None:
+            parts.append(Text(text=t(lang, "answer.did_you_mean")))
+            parts.append(_did_you_mean(answer, guidelines, rules=others))
+    if note is not None:
+        parts.append(Text(text=note, style="note"))
+    elif answer.question_id is not None and answer.verdict is not Verdict.UNKNOWN:
+        parts.append(Text(text=t(lang, "answer.helpful"), style="note"))
+        rule_id = answer.rule.id if answer.rule else ""
+        parts.append(
+            Choices(
+                choices=(
+                    Choice(
+                        label=t(lang, "answer.helpful.yes"),
+                        action=actions.HELPFUL,
+                        value=actions.value_for(answer.question_id, rule_id),
+                    ),
+                    Choice(
+                        label=t(lang, "answer.helpful.no"),
+                        action=actions.NOT_HELPFUL,
+                        value=actions.value_for(answer.question_id, rule_id),
+                    ),
+                )
+            )
+        )
     parts.append(_version(lang, answer.guidelines_version))
     return Reply(parts=tuple(parts), language=lang, kind=f"answer.{answer.verdict.value}")
+
+
+def _did_you_mean(
+    answer: Answer, guidelines: Guidelines, *, rules: tuple[Rule, ...] | None = None
+) -> Choices:
+    lang = answer.language
+    offered = answer.choices if rules is None else rules
+    return Choices(
+        choices=(
+            *(
+                Choice(
+                    label=guidelines.text(rule.title, lang),
+                    action=actions.PICK,
+                    value=actions.value_for(answer.question_id, rule.id),
+                )
+                for rule in offered
+            ),
+            Choice(
+                label=t(lang, "answer.something_else"),
+                action=actions.NONE,
+                value=actions.value_for(answer.question_id),
+            ),
+        )
+    )
+
+
+def _unknown_next_step(answer: Answer, lang: str) -> str:
+    """Who to ask, and whether the question was kept for the owners (only if it was)."""
+    if answer.contact is not None:
+        contact = contact_text(answer.contact, lang)
+        key = "answer.unknown.ask" if answer.recorded else "answer.unknown.ask_only"
+        return t(lang, key, contact=contact)
+    return t(lang, "answer.unknown.nobody" if answer.recorded else "answer.unknown.owners")
 
 
 def _quote(text: str) -> str:

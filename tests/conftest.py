@@ -35,12 +35,18 @@ _NO_BINARIES = "PostgreSQL server binaries not found (install postgresql to run 
 _TEST_DATABASE = "merkwerker_test"
 
 
+EMBEDDING_CACHE = Path(__file__).resolve().parent.parent / ".pytest_cache" / "embeddings.sqlite3"
+"""One embedding cache for the whole test session and the processes it starts, so the
+rule texts are embedded once rather than in every test."""
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hide the developer's chat, bot and database settings from every test."""
     for name in list(os.environ):
         if name.startswith(_CLEARED_PREFIXES) or name in _CLEARED_NAMES:
             monkeypatch.delenv(name)
+    monkeypatch.setenv("MERKWERKER_EMBEDDING_CACHE", str(EMBEDDING_CACHE))
 
 
 def _skip_or_fail(reason: str) -> None:

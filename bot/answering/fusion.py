@@ -48,8 +48,22 @@ FEATURES = (
 )
 
 WEIGHTS = (
-    -8.69, 0.31, -13.36, 31.81, -10.14, 7.73, 46.61, 17.39, 42.64, -0.1, 0.19, 3.45, 0.92, 1.01,
-    1.2, -0.64,
+    -8.69,
+    0.31,
+    -13.36,
+    31.81,
+    -10.14,
+    7.73,
+    46.61,
+    17.39,
+    42.64,
+    -0.1,
+    0.19,
+    3.45,
+    0.92,
+    1.01,
+    1.2,
+    -0.64,
 )
 """Fitted by ``bench/tune_matching.py`` (see there); one weight per feature."""
 BIAS = 4.43
@@ -173,9 +187,7 @@ def decide(scored: Sequence[tuple[Candidate, Sequence[float]]]) -> Decision:
     p_top = ranked[0].probability or 0.0
     p_second = (ranked[1].probability or 0.0) if len(ranked) > 1 else 0.0
     sure_of_top = confidence(gate_features(ranked_pairs[0][1], p_top, p_second))
-    plausible = tuple(
-        c for c in ranked if (c.probability or 0.0) >= CHOICE_MIN * max(p_top, 1e-9)
-    )
+    plausible = tuple(c for c in ranked if (c.probability or 0.0) >= CHOICE_MIN * max(p_top, 1e-9))
     choices = plausible[:MAX_CHOICES]
     if sure_of_top >= SURE:
         related = tuple(c for c in ranked[1:4] if (c.probability or 0.0) >= RELATED_MIN)
@@ -198,7 +210,12 @@ def decide(scored: Sequence[tuple[Candidate, Sequence[float]]]) -> Decision:
         )
     if sure_of_top >= OFFER:
         return Decision(
-            ranked=ranked, best=None, sure=False, choices=choices, related=(), confidence=sure_of_top
+            ranked=ranked,
+            best=None,
+            sure=False,
+            choices=choices,
+            related=(),
+            confidence=sure_of_top,
         )
     return Decision(
         ranked=ranked, best=None, sure=False, choices=(), related=(), confidence=sure_of_top

@@ -21,7 +21,6 @@ from bot.answering.vector_cache import VectorCache
 Scores = npt.NDArray[np.float64]
 
 
-
 def focus(text: str) -> str:
     """The words of a question that carry its topic, without the frame around them.
 

@@ -240,8 +240,11 @@ class Store:
         guidelines_version: str,
         answered: bool,
         asked_at: datetime,
+        choices: Sequence[str] = (),
     ) -> int:
         """Store a question and how it was answered; return its id.
+
+        ``choices`` are the rule ids offered as "did you mean", best first.
 
         Text longer than ``QUESTION_TEXT_MAX`` characters is truncated. ``verdict`` must
         be a ``Verdict`` value and ``asked_at`` timezone-aware.
@@ -259,6 +262,7 @@ class Store:
                 "related": _join_ids(related, "related"),
                 "guidelines_version": guidelines_version,
                 "answered": answered,
+                "choices": _join_ids(choices, "choices"),
             },
         )
 

@@ -119,6 +119,13 @@ class Question(SQLModel, table=True):
     """Ids of related rules, comma-separated."""
     guidelines_version: str
     answered: bool
+    choices: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """Ids of the rules offered as "did you mean", comma-separated, best first."""
+    picked_rule_id: str | None = None
+    """The rule the person picked from the choices."""
+    feedback: str | None = Field(default=None, index=True)
+    """``helpful``, ``not_helpful`` or ``something_else`` (none of the choices)."""
+    feedback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class DraftCheck(SQLModel, table=True):

@@ -1,0 +1,205 @@
+"""What people told the bot about its answers, and the lists the rule owners work from.
+
+A "did you mean" pick ties a question to the rule the person meant; "something else"
+and a 👎 say the answer did not help. Owners read these as proposals: questions to add
+as examples to a rule, and questions that need a new rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, Table, and_, func
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
+from sqlmodel import col
+
+from bot.storage.store import UnansweredQuestion, _require_aware
+from bot.storage.tables import Question
+
+_QUESTIONS: Table = Question.__table__  # type: ignore[attr-defined]
+
+
+class Feedback(StrEnum):
+    """What a person said about an answer."""
+
+    HELPFUL = "helpful"
+    NOT_HELPFUL = "not_helpful"
+    SOMETHING_ELSE = "something_else"
+    """None of the offered rules was meant: the question counts as unanswered."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AskedQuestion:
+    """A question as stored, for the person who asked it."""
+
+    id: int
+    text: str
+    language: str
+    rule_id: str | None
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionCount:
+    """Questions that read the same once normalized, and how often they were asked."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleQuestions:
+    """Questions tied to one rule (picked for it, or marked not helpful with it)."""
+
+    rule_id: str
+    questions: tuple[QuestionCount, ...]
+
+    @property
+    def total(self) -> int:
+        """How many questions in all."""
+        return sum(q.count for q in self.questions)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Proposals:
+    """What the rule owners can turn into examples or new rules."""
+
+    picked: tuple[RuleQuestions, ...]
+    """Per rule, questions people matched to it by picking it from the choices."""
+    not_helpful: tuple[RuleQuestions, ...]
+    """Per rule, questions whose answer with that rule got a 👎."""
+    unanswered: tuple[UnansweredQuestion, ...]
+
+
+class FeedbackStore:
+    """Reads and writes picks and feedback on stored questions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def question(self, question_id: int, *, user_id: int | None) -> AskedQuestion | None:
+        """The question with this id if ``user_id`` asked it (None otherwise)."""
+        statement = sa_select(
+            _QUESTIONS.c.id,
+            _QUESTIONS.c.text,
+            _QUESTIONS.c.language,
+            _QUESTIONS.c.rule_id,
+            _QUESTIONS.c.choices,
+        ).where(_QUESTIONS.c.id == question_id, _owner(user_id))
+        with self._engine.connect() as connection:
+            row = connection.execute(statement).first()
+        if row is None:
+            return None
+        return AskedQuestion(
+            id=int(row.id),
+            text=str(row.text),
+            language=str(row.language),
+            rule_id=row.rule_id,
+            choices=tuple(c for c in str(row.choices).split(",") if c),
+        )
+
+    def record_pick(
+        self, question_id: int, *, user_id: int | None, rule_id: str, now: datetime
+    ) -> bool:
+        """The person meant ``rule_id``: the question now counts as answered by it.
+
+        False when the question is not this person's (nothing changes then).
+        """
+        values = {
+            "picked_rule_id": rule_id,
+            "answered": True,
+            "feedback": None,
+            "feedback_at": _require_aware(now, "now"),
+        }
+        return self._update(question_id, user_id, values)
+
+    def record_feedback(
+        self, question_id: int, *, user_id: int | None, feedback: Feedback, now: datetime
+    ) -> bool:
+        """Store 👍, 👎 or "something else"; the latter makes the question unanswered."""
+        values: dict[str, object] = {
+            "feedback": Feedback(feedback).value,
+            "feedback_at": _require_aware(now, "now"),
+        }
+        if feedback is Feedback.SOMETHING_ELSE:
+            values.update(answered=False, picked_rule_id=None)
+        return self._update(question_id, user_id, values)
+
+    def _update(self, question_id: int, user_id: int | None, values: dict[str, object]) -> bool:
+        statement = (
+            sa_update(_QUESTIONS)
+            .where(_QUESTIONS.c.id == question_id, _owner(user_id))
+            .values(**values)
+        )
+        with self._engine.begin() as connection:
+            return bool(connection.execute(statement).rowcount)
+
+    def proposals(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        unanswered: Sequence[UnansweredQuestion] = (),
+        limit: int = 50,
+    ) -> Proposals:
+        """Picked and not-helpful questions per rule (most asked first), with
+        ``unanswered`` (from ``Store.unanswered_questions``) passed through."""
+        picked = self._per_rule(
+            _QUESTIONS.c.picked_rule_id, col(Question.picked_rule_id).is_not(None), since, until
+        )
+        not_helpful = self._per_rule(
+            _QUESTIONS.c.rule_id,
+            and_(
+                col(Question.feedback) == Feedback.NOT_HELPFUL.value,
+                col(Question.rule_id).is_not(None),
+            ),
+            since,
+            until,
+        )
+        return Proposals(
+            picked=picked[:limit], not_helpful=not_helpful[:limit], unanswered=tuple(unanswered)
+        )
+
+    def _per_rule(
+        self,
+        rule_column: ColumnElement[Any],
+        condition: ColumnElement[bool],
+        since: datetime | None,
+        until: datetime | None,
+    ) -> tuple[RuleQuestions, ...]:
+        count = func.count().label("count")
+        statement = (
+            sa_select(
+                rule_column,
+                _QUESTIONS.c.normalized,
+                func.min(_QUESTIONS.c.text).label("example"),
+                count,
+            )
+            .where(condition)
+            .group_by(rule_column, _QUESTIONS.c.normalized)
+            .order_by(rule_column, count.desc(), _QUESTIONS.c.normalized)
+        )
+        if since is not None:
+            statement = statement.where(_QUESTIONS.c.asked_at >= _require_aware(since, "since"))
+        if until is not None:
+            statement = statement.where(_QUESTIONS.c.asked_at < _require_aware(until, "until"))
+        grouped: dict[str, list[QuestionCount]] = {}
+        with self._engine.connect() as connection:
+            for rule_id, _normalized, example, n in connection.execute(statement):
+                grouped.setdefault(str(rule_id), []).append(
+                    QuestionCount(text=str(example), count=int(n))
+                )
+        rules = [RuleQuestions(rule_id=r, questions=tuple(qs)) for r, qs in grouped.items()]
+        rules.sort(key=lambda r: (-r.total, r.rule_id))
+        return tuple(rules)
+
+
+def _owner(user_id: int | None) -> ColumnElement[bool]:
+    if user_id is None:
+        return _QUESTIONS.c.user_id.is_(None)
+    return _QUESTIONS.c.user_id == user_id
