@@ -150,6 +150,8 @@ def create_app(
             "status": "ok" if reachable else "degraded",
             "guidelines_version": bot.guidelines.version,
             "database": "reachable" if reachable else "unreachable",
+            "matching": bot.answerer.matching,
+            "matching_detail": bot.answerer.choice.description,
         }
         return web.json_response(body, status=200 if reachable else 503)
 
@@ -187,7 +189,9 @@ def warm_up(bot: Merkwerker) -> None:
     guidelines = bot.guidelines
     today = bot.clock().date()
     for language in guidelines.languages:
-        answer_question("warm-up", guidelines, language=language, today=today)
+        answer_question(
+            "warm-up", guidelines, language=language, today=today, answerer=bot.answerer
+        )
         check("warm-up", guidelines, language=language, today=today)
 
 

@@ -45,11 +45,13 @@ SPARSE_FOLDS = 2
 OFF_TOPIC_WEIGHT = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--off=")), 4))
 CONTEXT = {
     "nl": [
-        "Ik werk sinds kort als data-analist in Utrecht en na het overleg van gisteren vroeg ik me af: ",
+        "Ik werk sinds kort als data-analist in Utrecht en na het overleg van gisteren "
+        "vroeg ik me af: ",
         "Goedemorgen! Korte vraag vanuit het team in Zwolle, ",
     ],
     "en": [
-        "I joined the Rotterdam office last month as an engineer and after yesterday's call I wondered: ",
+        "I joined the Rotterdam office last month as an engineer and after yesterday's "
+        "call I wondered: ",
         "Hi, quick question from the support team, ",
     ],
 }
@@ -63,6 +65,7 @@ class Sample:
     expect: str
     text: str = ""
     fixed: str | None = None
+    off_topic: bool = False
 
 
 def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQuestion) -> Sample:
@@ -83,8 +86,14 @@ def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQu
     lexical = index.lexical(question.text)
     vector = prepared.semantic.embed_question(question.text)
     similarities = prepared.semantic.similarities(vector)
-    expect = GENERAL_ID if question.expect == "general" else question.expect
-    sample = Sample(rows=[], labels=[], ids=[], expect=expect, text=question.text)
+    sample = Sample(
+        rows=[],
+        labels=[],
+        ids=[],
+        expect=expect,
+        text=question.text,
+        off_topic=fusion.off_topic(similarities),
+    )
     for position in fusion.candidate_positions(similarities, lexical):
         rule = index.rule(position)
         if rule is not None and not rule.is_active(TODAY):
@@ -252,7 +261,17 @@ def decide(sample: Sample) -> fusion.Decision:
         (Candidate(rule_id=i, score=0.0, coverage=0.0, probability=fusion.probability(r)), r)
         for i, r in zip(sample.ids, sample.rows, strict=True)
     ]
-    return fusion.decide(scored)
+    decision = fusion.decide(scored)
+    if sample.off_topic:
+        return fusion.Decision(
+            ranked=decision.ranked,
+            best=None,
+            sure=False,
+            choices=(),
+            related=(),
+            confidence=decision.confidence,
+        )
+    return decision
 
 
 def figures(samples: list[Sample], kinds: list[str], kind: str | None) -> tuple[float, ...]:
@@ -300,8 +319,8 @@ def grid(samples: list[Sample], kinds: list[str]) -> None:
                 )
     for r in sorted(results, reverse=True)[:8]:
         print(
-            "score=%.3f SURE=%.2f LIKELY=%.2f OFFER=%.2f strict=%.1f%% offered=%.1f%% wrong_sure=%d"
-            % (r[0], r[1], r[2], r[3], 100 * r[4], 100 * r[5], r[6])
+            f"score={r[0]:.3f} SURE={r[1]:.2f} LIKELY={r[2]:.2f} OFFER={r[3]:.2f} "
+            f"strict={r[4]:.1%} offered={r[5]:.1%} wrong_sure={r[6]}"
         )
 
 

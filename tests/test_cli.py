@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
+    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env["PYTHONPATH"] = str(ROOT)
     env["COLUMNS"] = "200"
     return subprocess.run(

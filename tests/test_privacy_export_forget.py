@@ -214,6 +214,7 @@ def test_export_as_a_real_process(database_url: str, tmp_path: Path) -> None:
     add_user(store, "U1", team="Sales")
     store.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE"))}
+    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", "privacy", "export", "--platform", "slack",

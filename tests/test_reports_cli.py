@@ -146,6 +146,7 @@ def test_an_unwritable_output_is_one_sentence(database: str, tmp_path: Path) -> 
 
 def test_a_real_process_exits_non_zero_without_a_traceback(database: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE"))}
+    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env.update(PYTHONPATH=str(ROOT), LANG="nl_NL.UTF-8")
     done = subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", "report", "--since", "2026-13-01",

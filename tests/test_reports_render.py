@@ -131,7 +131,7 @@ def test_json_keys_are_stable_and_do_not_depend_on_the_language(report: Report) 
     assert list(data) == [
         "schema", "period", "generated_at", "min_team_size", "totals", "participation", "teams",
         "team_weeks", "trend", "items", "without_identity", "unanswered_questions",
-        "unreachable", "leaderboard",
+        "unreachable", "leaderboard", "picked_questions", "not_helpful_answers",
     ]
     assert list(data["period"]) == ["since", "until", "timezone", "first_day", "last_day"]
     assert list(data["totals"]) == ["suggested", "opened", "shares", "clicks", "questions",

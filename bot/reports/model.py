@@ -113,6 +113,28 @@ class QuestionGroup:
 
 
 @dataclass(frozen=True, kw_only=True)
+class QuestionCount:
+    """A question as one person worded it, and how often it (or the same words) was asked."""
+
+    question: str
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleQuestions:
+    """Questions tied to one rule, for its owners: picked for it from "did you mean", or
+    answered with it and marked not helpful. Most asked first."""
+
+    rule_id: str
+    questions: tuple[QuestionCount, ...]
+
+    @property
+    def total(self) -> int:
+        """How many questions in all."""
+        return sum(q.count for q in self.questions)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Unreachable:
     """Digests the bot could not deliver: counted, never silently skipped."""
 
@@ -149,6 +171,10 @@ class Report:
     unanswered: tuple[QuestionGroup, ...]
     unreachable: Unreachable
     leaderboard: tuple[LeaderboardEntry, ...]
+    picked: tuple[RuleQuestions, ...] = ()
+    """Per rule (most questions first), questions people matched to it by picking it."""
+    not_helpful: tuple[RuleQuestions, ...] = ()
+    """Per rule (most questions first), questions whose answer with it got a 👎."""
     min_team_size: int = MIN_TEAM_SIZE
 
     @property
@@ -164,4 +190,10 @@ class Report:
     @property
     def is_empty(self) -> bool:
         """True when nothing at all happened in the period."""
-        return self.totals == Activity() and not self.unanswered and not self.unreachable.messages
+        return (
+            self.totals == Activity()
+            and not self.unanswered
+            and not self.unreachable.messages
+            and not self.picked
+            and not self.not_helpful
+        )

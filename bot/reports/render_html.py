@@ -20,7 +20,7 @@ from bot.reports.format import (
     percent,
     team_name,
 )
-from bot.reports.model import Report, TeamWeek
+from bot.reports.model import Report, RuleQuestions, TeamWeek
 from bot.reports.svg import BLUE, GREEN, VERMILLION, Bar, Series, bar_chart, line_chart
 from bot.reports.wording import generated_line, notes, period_line, summary_lines, unreachable_line
 
@@ -40,16 +40,25 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A data table; the first cell of each row is its header. Cells are escaped."""
+def _table(
+    caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, text_columns: int = 1
+) -> str:
+    """A data table; the first cell of each row is its header. Cells are escaped.
+
+    The first ``text_columns`` columns are text (left-aligned); the rest are numbers.
+    """
     head = "".join(
-        f'<th scope="col" style="{TH}{";" + NUM if i else ""}">{_e(h)}</th>'
+        f'<th scope="col" style="{TH}{";" + NUM if i >= text_columns else ""}">{_e(h)}</th>'
         for i, h in enumerate(headers)
     )
     body = []
     for row in rows:
         first, rest = row[0], row[1:]
-        cells = "".join(f'<td style="{TD};{NUM}">{_e(cell)}</td>' for cell in rest)
+        cells = "".join(
+            f'<td style="{TD};{NUM if i + 1 >= text_columns else "text-align:left"}">'
+            f"{_e(cell)}</td>"
+            for i, cell in enumerate(rest)
+        )
         body.append(f'<tr><th scope="row" style="{TD};text-align:left;font-weight:normal">'
                     f"{_e(first)}</th>{cells}</tr>")
     return (f'<div style="overflow-x:auto"><table style="{TABLE}">'
@@ -170,6 +179,32 @@ def _unanswered(report: Report, language: str) -> str:
         rows)
 
 
+def _rule_questions(
+    groups: tuple[RuleQuestions, ...], language: str, caption_key: str, none_key: str
+) -> str:
+    if not groups:
+        return _p(t(language, none_key))
+    rows = [
+        (group.rule_id, q.question, number(q.count, language))
+        for group in groups
+        for q in group.questions
+    ]
+    keys = ("rule", "question", "times_asked")
+    return _table(t(language, caption_key), [t(language, f"report.col.{k}") for k in keys], rows,
+                  text_columns=2)
+
+
+def _proposals(report: Report, language: str) -> str:
+    """Per rule, the questions its owners can add as examples, and the answers marked 👎."""
+    return (
+        _p(t(language, "report.proposals.intro"))
+        + _rule_questions(report.picked, language, "report.proposals.picked",
+                          "report.proposals.picked_none")
+        + _rule_questions(report.not_helpful, language, "report.proposals.not_helpful",
+                          "report.proposals.not_helpful_none")
+    )
+
+
 def _leaderboard(report: Report, language: str) -> str:
     if not report.leaderboard:
         return ""
@@ -195,6 +230,7 @@ def render_html(report: Report, *, language: str) -> str:
         _h2(language, "report.section.team_weeks"), _team_weeks(report, language),
         _h2(language, "report.section.items"), _items(report, language),
         _h2(language, "report.section.unanswered"), _unanswered(report, language),
+        _h2(language, "report.section.proposals"), _proposals(report, language),
         _h2(language, "report.section.unreachable"), _p(unreachable_line(report, language)),
         _leaderboard(report, language),
         _h2(language, "report.section.notes"),

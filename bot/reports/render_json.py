@@ -22,8 +22,16 @@ Keys never depend on ``--lang``. Version 1 of the structure::
       "unanswered_questions": [{"question": str, "count": int,
                                 "first_asked": ISO, "last_asked": ISO}],
       "unreachable": {"messages": int, "people": int},
-      "leaderboard": [{"name": str, "shares": int}]
+      "leaderboard": [{"name": str, "shares": int}],
+      "picked_questions": [{"rule": str, "total": int,
+                            "questions": [{"question": str, "count": int}]}],
+      "not_helpful_answers": [{"rule": str, "total": int,
+                               "questions": [{"question": str, "count": int}]}]
     }
+
+``picked_questions``: per rule, the questions people matched to it by picking it from
+"did you mean" (examples to add); ``not_helpful_answers``: per rule, the questions whose
+answer with it got a 👎. Both most questions first, questions most asked first.
 
 ``team`` null (with ``other`` true) is the group of teams too small to be named and
 people without a team. Times are ISO 8601 in UTC. A rate is null when nobody was
@@ -35,13 +43,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.reports.model import Participation, Report
+from bot.reports.model import Participation, Report, RuleQuestions
 
 SCHEMA = "merkwerker.report/1"
 
 
 def _participation(value: Participation) -> dict[str, Any]:
     return {"reached": value.reached, "shared": value.shared, "rate": value.rate}
+
+
+def _rule_questions(groups: tuple[RuleQuestions, ...]) -> list[dict[str, Any]]:
+    return [
+        {"rule": group.rule_id, "total": group.total,
+         "questions": [{"question": q.question, "count": q.count} for q in group.questions]}
+        for group in groups
+    ]
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -92,6 +108,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "leaderboard": [
             {"name": entry.name, "shares": entry.shares} for entry in report.leaderboard
         ],
+        "picked_questions": _rule_questions(report.picked),
+        "not_helpful_answers": _rule_questions(report.not_helpful),
     }
 
 

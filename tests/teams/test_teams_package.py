@@ -21,6 +21,7 @@ APP_ID = "5F2D3C1B-8A9E-4B7C-A6D5-0E1F2A3B4C5D"
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "LANG"))}
+    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", "teams", "package", *args],

@@ -36,6 +36,12 @@ MESSAGES: dict[str, str] = {
     "proposals.empty_question": "An empty question cannot be an example.",
     "proposals.broken": "Adding the examples would make the guidelines invalid, so nothing was changed:",
     "proposals.not_found_in_file": "Rule {rule} could not be found in {file} as a list item with an id; add the examples by hand.",
-    "proposals.no_database": "Proposals come from the questions people asked, which are in the database ({url}).",
+    "proposals.no_database": "There is no database at {path}, and proposals come from the questions people asked, which are stored there. Give the right one with --database, or set DATABASE_URL.",
+    "proposals.query_failed": "The questions could not be read from the database {url}: {reason}",
+    "proposals.skipped": "Skipped {count} question(s) that {rule} already had as an example.",
+    "proposals.questions_without_apply": "Questions to add go after --apply RULE_ID, for example: merkwerker guidelines proposals --apply client-names \"Can I name my client?\"",
+    "proposals.changed_meanwhile": "{file} was changed by someone else while the examples were being added, so nothing was changed. Please try again.",
+    "proposals.invalid_now": "The guidelines are not valid as they are, so nothing was changed. Fix these first:",
+    "proposals.write_failed": "Cannot change {file}: {reason}",
     "matching.mode": "Matching questions to rules: {mode}.",
 }

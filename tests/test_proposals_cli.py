@@ -1,0 +1,261 @@
+"""``merkwerker guidelines proposals`` as an owner runs it: a real process, a copy of the
+shipped guidelines and a database with questions people asked, picked and rated."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.guidelines import load_guidelines
+from bot.storage import Store
+from bot.storage.feedback import Feedback, FeedbackStore
+
+ROOT = Path(__file__).resolve().parent.parent
+ASKED = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
+PICKED = "Mag ik zeggen dat \"Acme\" klant is: ja # of nee? 🎉"
+WORSE = "Mag ik de omzet van mijn team delen?"
+UNANSWERED = "Hoe laat gaat de kantine open?"
+NEAR_COMMENT = "      # Toegevoegd na de enquête van de helpdesk."
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE"))}
+    env.update(PYTHONPATH=str(ROOT), LANG="en_GB.UTF-8", COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", *args],
+        capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=env, timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The shipped guidelines, with a comment right under client-names' last example."""
+    copy = Path(shutil.copytree(ROOT / "guidelines", tmp_path / "guidelines"))
+    security = copy / "security.yaml"
+    text = security.read_text(encoding="utf-8")
+    last = "      - Can I say we're doing a project for Gemeente Zuidhaven?\n"
+    assert text.count(last) == 1 and text.index(last) < text.index("    keywords: [klant,")
+    security.write_text(text.replace(last, last + NEAR_COMMENT + "\n"), encoding="utf-8")
+    assert load_guidelines(copy).ok
+    return copy
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'merkwerker.db'}"
+    store = Store.open(url)
+    feedback = FeedbackStore(store.engine)
+
+    def ask(text: str, *, rule: str | None = None, choices: tuple[str, ...] = ()) -> int:
+        return store.record_question(
+            user_id=None, text=text, language="nl", verdict="ask_first" if rule else "unknown",
+            rule_id=rule, related=(), guidelines_version="test", answered=rule is not None,
+            asked_at=ASKED, choices=choices,
+        )
+
+    for text in (PICKED, PICKED.lower(), PICKED):
+        question = ask(text, choices=("client-names", "partner-supplier-names"))
+        feedback.record_pick(question, user_id=None, rule_id="client-names", now=ASKED)
+    gone = ask("Mag ik over het oude intranet posten?", choices=("old-intranet",))
+    feedback.record_pick(gone, user_id=None, rule_id="old-intranet", now=ASKED)
+    rated = ask(WORSE, rule="financial-results")
+    feedback.record_feedback(rated, user_id=None, feedback=Feedback.NOT_HELPFUL, now=ASKED)
+    ask(UNANSWERED)
+    ask(UNANSWERED)
+    store.close()
+    return url
+
+
+def test_listing_shows_questions_per_rule_with_counts(
+    folder: Path, database: str, tmp_path: Path
+) -> None:
+    done = run("guidelines", "proposals", "-g", str(folder), "--database", database, cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    rule = lines.index("  client-names (Client names), guidelines/security.yaml")
+    assert lines[rule + 1] == f"    3× {PICKED}"  # one question, in two spellings
+    gone = lines.index("  old-intranet (no longer in the guidelines)")
+    assert lines[gone + 1] == "    1× Mag ik over het oude intranet posten?"
+    rated = lines.index("  financial-results (Financial results), guidelines/comms.yaml")
+    assert lines[rated + 1] == f"    1× {WORSE}"
+    assert f"  2× {UNANSWERED}" in lines
+    assert lines.index("Questions people matched to a rule by picking it (add them as examples):") < rule
+    assert done.stderr == ""
+
+
+def test_json_has_the_same_lists_as_data(folder: Path, database: str, tmp_path: Path) -> None:
+    done = run("guidelines", "proposals", "--json", "--lang", "nl", "-g", str(folder),
+               "--database", database, cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert list(data) == ["guidelines_version", "since", "until", "picked", "not_helpful",
+                          "unanswered"]
+    picked = {rule["rule"]: rule for rule in data["picked"]}
+    assert picked["client-names"]["title"] == "Namen van klanten"
+    assert picked["client-names"]["file"] == "guidelines/security.yaml"
+    assert picked["client-names"]["in_guidelines"] is True
+    assert picked["client-names"]["total"] == 3
+    assert picked["client-names"]["questions"][0]["count"] == 3
+    assert picked["old-intranet"]["in_guidelines"] is False and picked["old-intranet"]["file"] is None
+    assert data["not_helpful"][0]["rule"] == "financial-results"
+    assert data["not_helpful"][0]["questions"] == [{"question": WORSE, "count": 1}]
+    assert data["unanswered"][0]["question"] == UNANSWERED and data["unanswered"][0]["count"] == 2
+    assert data["guidelines_version"] == load_guidelines(folder).version
+
+
+def test_since_and_until_choose_the_period(folder: Path, database: str, tmp_path: Path) -> None:
+    later = run("guidelines", "proposals", "--json", "-g", str(folder), "--database", database,
+                "--since", "2026-03-04", cwd=tmp_path)
+    assert later.returncode == 0, later.stderr
+    data = json.loads(later.stdout)
+    assert data["picked"] == [] and data["not_helpful"] == [] and data["unanswered"] == []
+
+    within = run("guidelines", "proposals", "--json", "-g", str(folder), "--database", database,
+                 "--since", "2026-03-03", "--until", "2026-03-04", cwd=tmp_path)
+    assert [rule["rule"] for rule in json.loads(within.stdout)["picked"]] == [
+        "client-names", "old-intranet"
+    ]
+
+    wrong = run("guidelines", "proposals", "-g", str(folder), "--database", database,
+                "--since", "3 March", cwd=tmp_path)
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip() == (
+        "'3 March' is not a date. Write it as year-month-day, such as 2026-03-01."
+    )
+
+
+def test_a_missing_database_is_one_sentence(folder: Path, tmp_path: Path) -> None:
+    done = run("guidelines", "proposals", "-g", str(folder), cwd=tmp_path)
+
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith("There is no database at merkwerker.db")
+    assert "\n" not in done.stderr.strip() and not (tmp_path / "merkwerker.db").exists()
+
+
+def test_apply_adds_the_question_to_the_rule_in_its_own_file(folder: Path, tmp_path: Path) -> None:
+    security = folder / "security.yaml"
+    old = security.read_text(encoding="utf-8")
+    others = {p.name: p.read_bytes() for p in folder.iterdir() if p != security}
+
+    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-names", PICKED,
+               cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    version = load_guidelines(folder).version
+    assert done.stdout.strip() == (
+        "Added 1 example(s) to client-names in guidelines/security.yaml. "
+        f"The guidelines are still valid (version {version})."
+    )
+    new = security.read_text(encoding="utf-8")
+    line = "      - 'Mag ik zeggen dat \"Acme\" klant is: ja # of nee? 🎉'\n"
+    last = "      - Can I say we're doing a project for Gemeente Zuidhaven?\n"
+    # The new example comes right after the last one, above the comment under it; every
+    # other byte of this file and of the other files is as it was.
+    assert new == old.replace(last, last + line, 1)
+    assert NEAR_COMMENT in new
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p != security} == others
+    rules = load_guidelines(folder).guidelines
+    assert rules is not None
+    client_names = rules.rule("client-names")
+    assert client_names is not None and client_names.examples[-1] == PICKED
+
+
+def test_tricky_questions_round_trip_through_the_command(folder: Path, tmp_path: Path) -> None:
+    questions = ["It's: 'quoted' & #tagged", '"Mag ik" [dit] {zeggen}?', "👍 ok? 👎 no!", "null"]
+
+    done = run("guidelines", "proposals", "-g", str(folder), "--json", "--apply", "vacancies",
+               "--", *questions, "- met een streepje", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == [*questions, "- met een streepje"]
+    rules = load_guidelines(folder).guidelines
+    assert rules is not None
+    vacancies = rules.rule("vacancies")
+    assert vacancies is not None
+    assert vacancies.examples[-5:] == (*questions, "- met een streepje")
+
+
+def test_a_question_the_rule_has_is_skipped(folder: Path, tmp_path: Path) -> None:
+    security = folder / "security.yaml"
+    old = security.read_bytes()
+
+    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-names",
+               "  mag ik ZEGGEN voor welke   klant ik werk? ", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "client-names already has every one of these questions as an example; nothing changed."
+    )
+    assert security.read_bytes() == old
+
+
+def test_an_unknown_rule_id_is_one_line_listing_the_ids(folder: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-name", "Mag ik?",
+               cwd=tmp_path)
+
+    assert done.returncode == 1
+    message = done.stderr.strip()
+    assert "\n" not in message and "Traceback" not in done.stderr
+    assert message.startswith(f"There is no rule client-name in {folder}. Rule ids: ")
+    assert "client-names" in message and "financial-results" in message
+    assert done.stdout == ""
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_an_apply_that_would_break_the_folder_changes_nothing(folder: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-names",
+               "Mag ik " + "heel " * 120 + "lang praten?", cwd=tmp_path)
+
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[0] == (
+        "Adding the examples would make the guidelines invalid, so nothing was changed:"
+    )
+    assert lines[1].startswith("  guidelines/security.yaml:")
+    assert "at most 500 are allowed" in lines[1]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_questions_without_apply_are_refused(folder: Path, database: str, tmp_path: Path) -> None:
+    done = run("guidelines", "proposals", "-g", str(folder), "--database", database, "Mag ik?",
+               cwd=tmp_path)
+
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("Questions to add go after --apply RULE_ID")
+
+
+def test_the_html_and_json_reports_show_the_proposals(database: str, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    done = run("report", "--since", "2026-03-02", "--until", "2026-03-09", "--database", database,
+               "-f", "html", "-o", str(page), cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    html = page.read_text(encoding="utf-8")
+    section = html.index(">Questions to add to the rules</h2>")
+    picked = html.index("Questions people matched to a rule by picking it", section)
+    assert html.index(">client-names</th>", picked) > picked
+    assert "Mag ik zeggen dat &quot;Acme&quot; klant is: ja # of nee? 🎉" in html[picked:]
+    assert html.index(">financial-results</th>", picked) > html.index("Answers marked not helpful")
+
+    data = json.loads(run("report", "--since", "2026-03-02", "--until", "2026-03-09",
+                          "--database", database, "-f", "json", cwd=tmp_path).stdout)
+    assert data["picked_questions"][0]["rule"] == "client-names"
+    assert data["picked_questions"][0]["total"] == 3
+    assert data["not_helpful_answers"] == [
+        {"rule": "financial-results", "total": 1, "questions": [{"question": WORSE, "count": 1}]}
+    ]
+    assert "unanswered_questions" in data and "leaderboard" in data
