@@ -53,6 +53,10 @@ class AnswerFeedbackFeature:
         value = actions.parse_value(action.value)
         asked = await self._question(ctx, value.question_id)
         if value.question_id is not None and self._store is not None and asked is None:
+            if await asyncio.to_thread(self._store.exists, value.question_id):
+                # Someone else's question (a shared channel): leave their answer as it is.
+                log.info("%s pressed a button on another person's answer", ctx.platform.value)
+                return None
             return notice_reply("answer.question_gone", language=ctx.language)
         language = asked.language if asked is not None else ctx.language
         if action.action == actions.PICK:

@@ -103,6 +103,12 @@ class FeedbackStore:
             choices=tuple(c for c in str(row.choices).split(",") if c),
         )
 
+    def exists(self, question_id: int) -> bool:
+        """Whether a question with this id is stored (whoever asked it)."""
+        statement = sa_select(_QUESTIONS.c.id).where(_QUESTIONS.c.id == question_id)
+        with self._engine.connect() as connection:
+            return connection.execute(statement).first() is not None
+
     def record_pick(
         self, question_id: int, *, user_id: int | None, rule_id: str, now: datetime
     ) -> bool:

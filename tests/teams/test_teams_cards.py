@@ -220,3 +220,30 @@ def test_summary_is_the_first_text_as_written() -> None:
         summary(Reply(parts=(Fact(label="Rule", value="Client names"),), language="en"))
         == "Rule: Client names"
     )
+
+
+def test_did_you_mean_and_helpful_are_card_buttons(tmp_path: Path) -> None:
+    import dataclasses
+
+    guidelines = GuidelinesLibrary.open(write_guidelines(tmp_path)).current
+    answer = answer_question(
+        "Can I name the client I'm working for?", guidelines, language="en", today=TODAY
+    )
+    other = guidelines.rule("office-photos")
+    assert answer.rule is not None and other is not None
+    unsure = dataclasses.replace(answer, sure=False, choices=(answer.rule, other), question_id=42)
+    card = reply_to_card(answer_reply(unsure, guidelines))
+    assert types_in(card) <= KNOWN_TYPES
+    text = json.dumps(card, ensure_ascii=False)
+    assert "not sure I understood" in text and "Did you mean:" in text
+    submits = [
+        a["data"]
+        for node in card["body"] + card.get("actions", [])
+        if isinstance(node, dict)
+        for a in node.get("actions", [node] if node.get("type") == "Action.Submit" else [])
+        if a.get("type") == "Action.Submit"
+    ]
+    actions = {(d["merkwerker_action"], d.get("value")) for d in submits}
+    assert ("answer.pick", "42:office-photos") in actions
+    assert ("answer.none", "42") in actions
+    assert ("answer.down", "42:client-names") in actions
