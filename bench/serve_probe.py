@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import os
 import socket
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,10 +27,6 @@ ACTIVITY = {
     "conversation": {"id": "a:bench", "conversationType": "personal"},
     "locale": "nl-NL",
 }
-PRESET = (  # --preset-answerer: default_answerer() deadlocks (see bench_answers)
-    "import sys; from bot.answering.answerer import Answerer, set_default_answerer; "
-    "set_default_answerer(Answerer.from_env()); from adapters.cli.main import run; sys.exit(run())"
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,7 +91,6 @@ async def probe(
     cache: Path,
     workdir: Path,
     questions: Sequence[str],
-    preset: bool = False,
     limit: float = 30.0,
 ) -> ServeFigures:
     """Start serve on ``folder`` with the ``cache`` file, time /healthz, ask ``questions``
@@ -113,12 +107,12 @@ async def probe(
         "MERKWERKER_ENV": "development",
     }
     runner, service_url = await connector(replies)
-    command = [sys.executable, "-c", PRESET] if preset else [str(ROOT / ".venv/bin/merkwerker")]
+    command = str(ROOT / ".venv/bin/merkwerker")
     log_path = workdir / "serve.log"
     with log_path.open("wb") as log:
         start = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
-            *command, "serve", "--host", "127.0.0.1", env=env, stdout=log, stderr=log
+            command, "serve", "--host", "127.0.0.1", env=env, stdout=log, stderr=log
         )
     try:
         base = f"http://127.0.0.1:{port}"

