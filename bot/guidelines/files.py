@@ -8,13 +8,15 @@ no YAML anchors or aliases (an "alias bomb" could otherwise blow up memory).
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from bot.guidelines.problems import Level, Problem
 
@@ -92,7 +94,7 @@ def read_folder(folder: Path) -> ReadResult:
         if raw is None:
             continue
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        data = _parse(raw, name, problems)
+        data = _parse_once(raw, name, problems)
         if data is not None:
             documents.append(Document(name=name, data=data))
     return ReadResult(
@@ -115,6 +117,31 @@ def _read_bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
         return None
 
 
+_PARSED: OrderedDict[tuple[str, bytes], tuple[Any, tuple[Problem, ...]]] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+_PARSED_SIZE = 256
+
+
+def _parse_once(raw: bytes, name: str, problems: list[Problem]) -> Any:
+    """``_parse``, remembered by file name and content: a reload after editing one file
+    parses only that file (parsing is most of a reload's time). The parsed data is
+    only read afterwards, never changed, so sharing it between versions is safe."""
+    key = (name, hashlib.sha256(raw).digest())
+    with _PARSED_LOCK:
+        hit = _PARSED.get(key)
+        if hit is not None:
+            _PARSED.move_to_end(key)
+    if hit is None:
+        found: list[Problem] = []
+        hit = (_parse(raw, name, found), tuple(found))
+        with _PARSED_LOCK:
+            _PARSED[key] = hit
+            while len(_PARSED) > _PARSED_SIZE:
+                _PARSED.popitem(last=False)
+    problems.extend(hit[1])
+    return hit[0]
+
+
 def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
     try:
         text = raw.decode("utf-8-sig")
@@ -127,14 +154,17 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
         return None
     yaml = YAML(typ="rt", pure=True)
     try:
-        for event in yaml.parse(text):
-            if isinstance(event, AliasEvent) or (
-                isinstance(event, NodeEvent) and event.anchor is not None
-            ):
-                mark = event.start_mark
+        # One pass: compose the node graph (an alias is a shared node there, never a
+        # copy, so an alias bomb costs nothing), refuse any anchor, then construct.
+        nodes = [node for node in yaml.compose_all(text) if node is not None]
+        for node in nodes:
+            anchored = _first_anchor(node)
+            if anchored is not None:
+                mark = anchored.start_mark
                 problems.append(_problem(name, "alias", line=mark.line + 1, column=mark.column + 1))
                 return None
-        documents = list(yaml.load_all(text))
+        constructor = yaml.constructor
+        documents = [constructor.construct_document(node) for node in nodes]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
@@ -156,6 +186,24 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
         problems.append(_problem(name, "not_a_mapping", line=1, column=1))
         return None
     return data
+
+
+def _first_anchor(root: Node) -> Node | None:
+    """The first node (in document order) that carries an anchor, if any."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if getattr(node, "anchor", None) is not None:
+            return node
+        if isinstance(node, MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
 
 
 def _problem(
