@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from slack_fixtures import SlackServer, fake_api, payload, slack_server
+from sqlalchemy import text
 
 __all__ = ["fake_api", "slack_server"]
 
