@@ -84,6 +84,8 @@ async def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -
         ("Can I name our client?", "ask_first")
     ]
     assert document["questions"][0]["asked_at"].startswith("2026-03-02")
+    assert document["questions"][0]["feedback"] is None
+    assert document["questions"][0]["picked_rule"] is None
     assert [c["verdict"] for c in document["draft_checks"]] == ["block"]
     assert "text" not in document["draft_checks"][0]
     kinds = sorted(e["kind"] for e in document["events"])
@@ -97,6 +99,27 @@ async def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -
     json.dumps(document)  # plain JSON values only
     # Nothing of the colleague's.
     assert "Can I post a picture of the office?" not in json.dumps(document)
+
+
+async def test_the_export_holds_the_persons_feedback_on_answers(chat: Chat) -> None:
+    from bot.storage.feedback import Feedback, FeedbackStore
+
+    person = await busy_person(chat)
+    with Session(chat.engine) as session:
+        question_id = session.exec(select(Question.id).where(Question.user_id == person)).one()
+    assert question_id is not None
+    feedback = FeedbackStore(chat.engine)
+    assert feedback.record_pick(question_id, user_id=person, rule_id="client-names", now=T0)
+    assert feedback.record_feedback(
+        question_id, user_id=person, feedback=Feedback.NOT_HELPFUL, now=T0
+    )
+    assert not feedback.record_feedback(  # not theirs: nothing changes
+        question_id, user_id=person + 1000, feedback=Feedback.HELPFUL, now=T0
+    )
+    document = export_person(chat.engine, person, now=T0)
+    assert document is not None
+    [question] = document["questions"]
+    assert (question["picked_rule"], question["feedback"]) == ("client-names", "not_helpful")
 
 
 async def test_what_do_you_know_about_me_summarises_in_chat(chat: Chat) -> None:

@@ -85,7 +85,9 @@ def export_person(engine: Engine, user_id: int, *, now: datetime) -> dict[str, A
             "user": person,
             "questions": [
                 {"asked_at": _iso(q.asked_at), "language": q.language, "text": q.text,
-                 "verdict": q.verdict, "rule": q.rule_id, "answered": q.answered}
+                 "verdict": q.verdict, "rule": q.rule_id, "answered": q.answered,
+                 "choices": list(split_list(q.choices)), "picked_rule": q.picked_rule_id,
+                 "feedback": q.feedback}
                 for q in questions
             ],
             "draft_checks": [
