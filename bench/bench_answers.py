@@ -158,7 +158,7 @@ def edit_to_live(folder: Path, model: Embedder, cache: Path, label: str) -> None
     lines = path.read_text(encoding="utf-8").splitlines()
     at = lines.index("  - id: rule-250") + 6  # the first example (see generated_rules)
     assert lines[at].startswith("      - "), lines[at]
-    lines[at] = "      - Mag ik de nieuwe badge van de afdeling laten zien?"
+    lines[at] = f"      - Mag ik de nieuwe badge laten zien ({label})?"
     start = time.perf_counter()
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     library.reload()
