@@ -4,7 +4,11 @@ Training data, all from the shipped guidelines and never from tests/data/heldout
 - the regression questions in tests/data/questions.yaml;
 - leave-one-out questions: each example of each rule, asked with itself removed;
 - the rule questions of both, again with a sentence of context in front, so that
-  extra words do not push a clear match to "unknown".
+  extra words do not push a clear match to "unknown";
+- sparse variants of the shipped guidelines (three examples per rule), asked the
+  examples left out;
+- a municipality's guidelines and questions (tests/data/dev/), written like the held-out
+  sets but used for tuning, and leave-one-out over its examples.
 
 Prints the fitted weights and, for the thresholds in fusion.py, the training figures.
 Paste the weights into fusion.py by hand; the held-out figures come from
@@ -172,6 +176,18 @@ def collect() -> tuple[list[Sample], list[str]]:
             q = LabelledQuestion(text=example, language=language, expect=rule.id)
             samples.append(samples_for(answerer, reduced, q))
             kinds.append("loo")
+    municipality = load_guidelines(ROOT / "tests" / "data" / "dev" / "guidelines").guidelines
+    assert municipality is not None
+    for q in load_questions(ROOT / "tests" / "data" / "dev" / "questions.yaml"):
+        samples.append(samples_for(answerer, municipality, q))
+        kinds.append("municipality")
+    for rule in municipality.rules:
+        for example in rule.examples:
+            reduced = without_example(municipality, rule.id, example)
+            language = _language_of(example, municipality.languages)
+            q = LabelledQuestion(text=example, language=language, expect=rule.id)
+            samples.append(samples_for(answerer, reduced, q))
+            kinds.append("municipality-loo")
     for fold in range(SPARSE_FOLDS):
         sparse, asked = sparse_variant(guidelines, seed=fold)
         for q in asked:
@@ -289,7 +305,7 @@ def figures(samples: list[Sample], kinds: list[str], kind: str | None) -> tuple[
 
 
 def report(samples: list[Sample], kinds: list[str]) -> None:
-    for kind in ("regression", "context", "loo", "sparse"):
+    for kind in ("regression", "context", "loo", "sparse", "municipality", "municipality-loo"):
         strict, offered, wrong_sure, total = figures(samples, kinds, kind)
         print(
             f"{kind:10} n={total:4} strict={strict:.1%} offered={offered:.1%} "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +76,38 @@ class Similarities:
     """To the mean of all its texts, the question's topic words."""
     off_topic: float
     """Similarity to everyday workplace questions that no rule is about."""
+
+    @cached_property
+    def typical(self) -> Typical:
+        """Medians and maxima over the rules, computed once per question."""
+        return Typical(
+            short_median=_median(self.short),
+            short_max=float(self.short.max()),
+            whole_median=_median(self.whole),
+            whole_max=float(self.whole.max()),
+            answer_median=_median(self.answer),
+            answer_topic_median=_median(self.answer_topic),
+            centroid_median=_median(self.centroid),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Typical:
+    """What a rule's similarity is compared with: the median rule and the best one."""
+
+    short_median: float
+    short_max: float
+    whole_median: float
+    whole_max: float
+    answer_median: float
+    answer_topic_median: float
+    centroid_median: float
+
+
+def _median(scores: Scores) -> float:
+    """The median of the rules that have such a text (-1 marks none)."""
+    present = scores[scores > -1]
+    return float(np.median(present)) if present.size else 0.0
 
 
 class SemanticIndex:
