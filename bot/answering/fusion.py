@@ -49,23 +49,41 @@ FEATURES = (
     "whole_rank",
     "lexical_rank",
     "general",
+    "answer_bm25",
+    "answer_bm25_share",
 )
 
 WEIGHTS = (
-    -8.18, 0.57, -14.46, 30.28, -11.25, 7.14, 45.86, 20.95, 43.81, -0.1, 0.3, 3.25, 0.69, 1.03,
-    1.22, 0.09,
+    -7.71,
+    -0.11,
+    -12.88,
+    30.01,
+    -9.53,
+    7.83,
+    38.14,
+    7.81,
+    45.34,
+    -0.33,
+    0.02,
+    3.37,
+    0.57,
+    1.0,
+    1.25,
+    0.43,
+    0.28,
+    1.56,
 )
 """Fitted by ``bench/tune_matching.py`` (see there); one weight per feature."""
-BIAS = 4.05
+BIAS = 3.52
 
 GATE_FEATURES = ("rank_logit", "rank_margin", "similarity", "above_off_topic", "coverage", "bm25")
-GATE_WEIGHTS = (0.5, 2.86, -14.53, 23.0, 1.15, -0.22)
+GATE_WEIGHTS = (0.54, 3.44, -10.06, 22.21, 0.8, -0.36)
 """Fitted by ``bench/tune_matching.py``: whether the best candidate is right at all."""
-GATE_BIAS = 10.64
+GATE_BIAS = 6.78
 
 SURE = 0.9
 LIKELY = 0.15
-OFFER = 0.1
+OFFER = 0.05
 CHOICE_MIN = 0.3
 """A rule is offered as a choice when at least this share of the best one's probability."""
 MAX_CHOICES = 3
@@ -117,6 +135,9 @@ def features(
     answer_topic = similarities.answer_topic[position]
     top_bm25 = float(lexical.scores.max()) if lexical.scores.size else 0.0
     bm25 = float(lexical.scores[position])
+    answer_scores = lexical.answer_scores
+    answer_bm25 = float(answer_scores[position]) if answer_scores is not None else 0.0
+    top_answer = float(answer_scores.max()) if answer_scores is not None else 0.0
     return [
         float(short[position]),
         float(short[position] - similarities.off_topic),
@@ -134,6 +155,8 @@ def features(
         1.0 / (1 + int((whole > whole[position]).sum())),
         1.0 / (1 + int((lexical.scores > bm25).sum())) if bm25 > 0 else 0.0,
         float(general),
+        math.log1p(answer_bm25),
+        answer_bm25 / top_answer if top_answer > 0 else 0.0,
     ]
 
 

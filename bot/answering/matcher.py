@@ -1,4 +1,5 @@
-"""The lexical side of matching: BM25 ranking over the rules' examples.
+"""The lexical side of matching: BM25 ranking over the rules' examples (and, apart,
+over their answers, which hold words no example uses).
 
 Each example, title and keyword list of a rule is one document; a rule scores as its
 best document. Words are folded, stemmed in both languages, corrected for light typos
@@ -84,6 +85,8 @@ class Lexical:
     """Each meaningful word and whether it is a typo guess."""
     weights: tuple[float, ...]
     """Each word's idf weight, for coverage."""
+    answer_scores: npt.NDArray[np.float64] | None = None
+    """BM25 score of each rule's answer text."""
 
 
 class RuleIndex:
@@ -98,10 +101,19 @@ class RuleIndex:
         sources: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             (GENERAL_ID, GENERAL_EXAMPLES, GENERAL_KEYWORDS)
         ]
+        answers: list[list[str]] = [
+            self._stem_all(
+                content_words(" ".join(t for p in guidelines.principles for t in p.text.values()))
+            )
+        ]
         for rule in guidelines.rules:
             titles = tuple(rule.title.values())
             sources.append((rule.id, rule.examples + titles, rule.keywords))
             windows[rule.id] = rule
+            answers.append(self._stem_all(content_words(" ".join(rule.answer.values()))))
+        # The answers, one document per rule: words people use that no example has.
+        self._answer_bm25 = bm25s.BM25()
+        self._answer_bm25.index([d or ["\x00empty"] for d in answers], show_progress=False)
         for rule_id, texts, keywords in sources:
             rule_ids.append(rule_id)
             for text in texts:
@@ -230,9 +242,18 @@ class RuleIndex:
         if query_stems:
             doc_scores = self._bm25.get_scores(query_stems)
             np.maximum.at(scores, self._doc_owner, doc_scores)
+        all_stems = [s for word in query for s in stems(word)]
+        answer_scores = np.zeros(len(self._rule_ids), dtype=np.float64)
+        if all_stems:
+            answer_scores = np.asarray(self._answer_bm25.get_scores(all_stems), dtype=np.float64)
         oov = self._max_idf * OOV_WEIGHT
         weights = [max((self._idf.get(s, oov) for s in stems(w)), default=0.0) for w in query]
-        return Lexical(scores=scores, analysed=tuple(analysed), weights=tuple(weights))
+        return Lexical(
+            scores=scores,
+            analysed=tuple(analysed),
+            weights=tuple(weights),
+            answer_scores=answer_scores,
+        )
 
     def coverage(self, position: int, lexical: Lexical) -> float:
         """How much of the question's meaning (by idf) the rule at ``position`` uses."""
