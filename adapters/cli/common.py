@@ -73,3 +73,19 @@ def open_store(database: str | None, language: str) -> Store:
     except Exception as error:  # any driver error ends in one sentence, not a traceback
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         fail(t(language, "cli.database_failed", url=redact(url), reason=reason), 1)
+
+
+def open_existing_store(database: str | None, language: str, *, missing_key: str) -> Store:
+    """Like ``open_store``, but a SQLite file that does not exist is one sentence
+    (``missing_key`` in the catalogue, with ``path``) rather than a new empty database
+    that would list or report nothing."""
+    url = database_url(database)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
+    path = parsed.database or ""
+    is_file = parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:")
+    if is_file and not Path(path).is_file():
+        fail(t(language, missing_key, path=path), 1)
+    return open_store(url, language)

@@ -16,15 +16,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.common import (
     cli_language,
-    database_url,
     fail,
+    open_existing_store,
     open_library,
-    open_store,
     out,
     redact,
 )
@@ -35,7 +33,6 @@ from bot.i18n import t
 from bot.inputs import TextTooLong, clean_text
 from bot.reports.period import PeriodError, parse_moment, zone
 from bot.settings import Settings, SettingsError
-from bot.storage import Store
 from bot.storage.feedback import FeedbackStore, Proposals, RuleQuestions
 
 UNANSWERED_LIMIT = 50
@@ -182,7 +179,7 @@ def _period(
 def _read(
     database: str | None, language: str, start: datetime | None, end: datetime | None
 ) -> Proposals:
-    store = _open_existing_store(database, language)
+    store = open_existing_store(database, language, missing_key="proposals.no_database")
     try:
         unanswered = store.unanswered_questions(since=start, until=end, limit=UNANSWERED_LIMIT)
         return FeedbackStore(store.engine).proposals(since=start, until=end, unanswered=unanswered)
@@ -193,20 +190,6 @@ def _read(
         fail(t(language, "proposals.query_failed", url=url, reason=reason), 1)
     finally:
         store.close()
-
-
-def _open_existing_store(database: str | None, language: str) -> Store:
-    url = database_url(database)
-    try:
-        parsed = make_url(url)
-    except ArgumentError as error:
-        fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
-    path = parsed.database or ""
-    is_file = parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:")
-    if is_file and not Path(path).is_file():
-        # Opening would create an empty database and list nothing: say what is wrong.
-        fail(t(language, "proposals.no_database", path=path), 1)
-    return open_store(url, language)
 
 
 def _to_data(
@@ -243,7 +226,7 @@ def _rule(group: RuleQuestions, guidelines: Guidelines, language: str) -> dict[s
         "title": guidelines.text(rule.title, language) if rule else None,
         "file": rule.source.file if rule else None,
         "total": group.total,
-        "questions": [{"question": q.text, "count": q.count} for q in group.questions],
+        "questions": [{"question": q.question, "count": q.count} for q in group.questions],
     }
 
 

@@ -16,10 +16,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.cli.common import cli_language, database_url, fail, open_store, redact
+from adapters.cli.common import (
+    cli_language,
+    fail,
+    open_existing_store,
+    redact,
+)
 from bot.i18n import t
 from bot.reports import (
     PeriodError,
@@ -32,7 +36,6 @@ from bot.reports import (
     render_text,
 )
 from bot.settings import Settings, SettingsError
-from bot.storage import Store
 
 FORMATS = ("table", "csv", "json", "html")
 LANGUAGES = ("nl", "en")
@@ -44,20 +47,6 @@ def _language(lang: str | None) -> str:
     if lang is not None and lang.lower() not in LANGUAGES:
         fail(t(cli_language(None), "report.bad_lang", value=lang))
     return cli_language(lang)
-
-
-def _open_store(database: str | None, language: str) -> Store:
-    url = database_url(database)
-    try:
-        parsed = make_url(url)
-    except ArgumentError as error:
-        fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
-    path = parsed.database or ""
-    is_file = parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:")
-    if is_file and not Path(path).is_file():
-        # Opening would create an empty database and report zeros: say what is wrong.
-        fail(t(language, "report.no_database", path=path), 1)
-    return open_store(url, language)
 
 
 def _render(report: Report, output_format: str, language: str, to_file: bool) -> str:
@@ -124,7 +113,7 @@ def report(
         )
     except PeriodError as error:
         fail(t(language, error.key, **error.values))
-    store = _open_store(database, language)
+    store = open_existing_store(database, language, missing_key="report.no_database")
     try:
         result = build_report(store.engine, period=period, leaderboard=not no_leaderboard)
     except SQLAlchemyError as error:

@@ -22,10 +22,8 @@ from bot.reports.model import (
     ItemStats,
     LeaderboardEntry,
     Participation,
-    QuestionCount,
     QuestionGroup,
     Report,
-    RuleQuestions,
     TeamParticipation,
     TeamWeek,
     TrendWeek,
@@ -114,8 +112,8 @@ def build_report(
         ),
         unreachable=Unreachable(messages=messages, people=unreachable_people),
         leaderboard=tuple(LeaderboardEntry(name=name, shares=n) for name, n in leaders),
-        picked=_rule_questions(proposals.picked),
-        not_helpful=_rule_questions(proposals.not_helpful),
+        picked=proposals.picked,
+        not_helpful=proposals.not_helpful,
         min_team_size=min_team_size,
     )
 
@@ -225,16 +223,6 @@ def _items(counts: list[queries.ItemCount]) -> tuple[ItemStats, ...]:
     ]
     stats.sort(key=lambda s: (-s.shares, -s.clicks, -s.opened, s.item_id))
     return tuple(stats)
-
-
-def _rule_questions(groups: tuple[feedback.RuleQuestions, ...]) -> tuple[RuleQuestions, ...]:
-    return tuple(
-        RuleQuestions(
-            rule_id=group.rule_id,
-            questions=tuple(QuestionCount(question=q.text, count=q.count) for q in group.questions),
-        )
-        for group in groups
-    )
 
 
 def _anonymous(items: list[queries.ItemCount]) -> Anonymous:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.reports.period import ReportPeriod, WeekSpan
+from bot.storage.feedback import RuleQuestions as RuleQuestions
 
 MIN_TEAM_SIZE = 5
 """Teams with fewer people than this are never named; their numbers go to "other"."""
@@ -110,28 +111,6 @@ class QuestionGroup:
     count: int
     first_asked: datetime
     last_asked: datetime
-
-
-@dataclass(frozen=True, kw_only=True)
-class QuestionCount:
-    """A question as one person worded it, and how often it (or the same words) was asked."""
-
-    question: str
-    count: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class RuleQuestions:
-    """Questions tied to one rule, for its owners: picked for it from "did you mean", or
-    answered with it and marked not helpful. Most asked first."""
-
-    rule_id: str
-    questions: tuple[QuestionCount, ...]
-
-    @property
-    def total(self) -> int:
-        """How many questions in all."""
-        return sum(q.count for q in self.questions)
 
 
 @dataclass(frozen=True, kw_only=True)

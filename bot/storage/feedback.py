@@ -48,7 +48,8 @@ class AskedQuestion:
 class QuestionCount:
     """Questions that read the same once normalized, and how often they were asked."""
 
-    text: str
+    question: str
+    """One of them as it was asked."""
     count: int
 
 
@@ -198,7 +199,7 @@ class FeedbackStore:
         with self._engine.connect() as connection:
             for rule_id, _normalized, example, n in connection.execute(statement):
                 grouped.setdefault(str(rule_id), []).append(
-                    QuestionCount(text=str(example), count=int(n))
+                    QuestionCount(question=str(example), count=int(n))
                 )
         rules = [RuleQuestions(rule_id=r, questions=tuple(qs)) for r, qs in grouped.items()]
         rules.sort(key=lambda r: (-r.total, r.rule_id))
