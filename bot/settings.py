@@ -12,15 +12,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.lists import split_list
+
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it and says what to do."""
-
-
-def _list(value: str | None) -> frozenset[str]:
-    if not value:
-        return frozenset()
-    return frozenset(item.strip() for item in value.replace(";", ",").split(",") if item.strip())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,8 +77,8 @@ class Settings:
             guidelines=folder,
             database_url=url,
             public_url=public_url,
-            comms=_list(env.get("MERKWERKER_COMMS")),
-            admins=_list(env.get("MERKWERKER_ADMINS")),
+            comms=frozenset(split_list(env.get("MERKWERKER_COMMS"), separators=",;")),
+            admins=frozenset(split_list(env.get("MERKWERKER_ADMINS"), separators=",;")),
             timezone=timezone,
             environment=env.get("MERKWERKER_ENV", "").strip() or "production",
             secret=env.get("MERKWERKER_SECRET", "").strip(),

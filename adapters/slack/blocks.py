@@ -12,6 +12,7 @@ import logging
 import re
 from typing import Any
 
+from adapters.common.text import cut
 from adapters.slack import limits
 from adapters.slack.actions import (
     FORM,
@@ -35,7 +36,7 @@ def escape(text: str) -> str:
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": limits.cut(text, limit), "emoji": True}
+    return {"type": "plain_text", "text": cut(text, limit, trim=True), "emoji": True}
 
 
 class _Builder:
@@ -51,7 +52,7 @@ class _Builder:
     def text(self, text: str, limit: int) -> str:
         if len(text) > limit:
             self.cut = True
-        return limits.cut(text, limit)
+        return cut(text, limit, trim=True)
 
     def section(self, mrkdwn: str) -> None:
         if mrkdwn.strip():
@@ -215,7 +216,7 @@ def message_blocks(reply: Reply, *, form_source: FormSource | None = None) -> li
 def fallback_text(reply: Reply) -> str:
     """The plain-text version of ``reply`` for notifications and old clients, within limits."""
     text = escape(reply.plain_text()).strip() or "…"
-    return limits.cut(text, limits.FALLBACK_TEXT)
+    return cut(text, limits.FALLBACK_TEXT, trim=True)
 
 
 def message(reply: Reply, *, form_source: FormSource | None = None) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.common.http import parse_retry_after
+
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -31,10 +33,8 @@ def retry_after(response: HttpResponse) -> float:
     for name, values in response.headers.items():
         if name.lower() == "retry-after":
             value = values[0] if isinstance(values, list) and values else values
-            try:
-                return max(float(str(value).strip()), 0.0)
-            except ValueError:
-                return 1.0
+            wait = parse_retry_after(str(value), lenient=True, dates=False)
+            return 1.0 if wait is None else wait
     return 1.0
 
 

@@ -1,8 +1,8 @@
-"""Block Kit's size limits, and cutting text to them.
+"""Block Kit's size limits.
 
 Slack refuses a whole message (``invalid_blocks``) when one text is a character too
-long, so everything the bot renders is cut to these limits first, with a pointer to
-the rest, and never sent over them.
+long, so everything the bot renders is cut to these limits first (with
+``adapters.common.text.cut``), with a pointer to the rest, and never sent over them.
 """
 
 from __future__ import annotations
@@ -33,16 +33,7 @@ FIELD_ERROR = 2000
 FALLBACK_TEXT = 4000
 """Slack advises at most 4,000 characters in a message's ``text``."""
 
-ELLIPSIS = "…"
-
 
 def fits(text: str, limit: int) -> bool:
     """True when ``text`` is within ``limit`` characters."""
     return len(text) <= limit
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` if it fits in ``limit`` characters, else its start and an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - len(ELLIPSIS), 0)].rstrip() + ELLIPSIS

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from adapters.common.text import cut
 from adapters.slack import limits
 from adapters.slack.blocks import Block, part_blocks
 from bot.i18n import t
@@ -40,7 +41,7 @@ class FormContext:
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": limits.cut(text, limit) or "…", "emoji": True}
+    return {"type": "plain_text", "text": cut(text, limit, trim=True) or "…", "emoji": True}
 
 
 def _option(option: Option) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def field_element(field: Field) -> dict[str, Any]:
         if field.kind == "textarea":
             element["multiline"] = True
         if field.value:
-            element["initial_value"] = limits.cut(field.value, limits.INPUT_VALUE)
+            element["initial_value"] = cut(field.value, limits.INPUT_VALUE, trim=True)
     element["action_id"] = ELEMENT
     if field.placeholder:
         element["placeholder"] = _plain(field.placeholder, limits.PLACEHOLDER)
@@ -227,7 +228,7 @@ def _refilled(block: Mapping[str, Any], value: str) -> Block:
         if _HTTP_URL.fullmatch(value):
             element["initial_value"] = value
     elif value:
-        element["initial_value"] = limits.cut(value, limits.INPUT_VALUE)
+        element["initial_value"] = cut(value, limits.INPUT_VALUE, trim=True)
     return {**block, "element": element}
 
 
@@ -277,7 +278,7 @@ def submission_response(
         if form_modal is not None:
             return {"response_action": "update", "view": form_modal}
     errors = {
-        p.label: limits.cut(p.value, limits.FIELD_ERROR)
+        p.label: cut(p.value, limits.FIELD_ERROR, trim=True)
         for p in reply.parts
         if isinstance(p, Fact) and p.label in submitted and p.value.strip()
     }

@@ -12,6 +12,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from adapters.common.text import cut
 from adapters.teams.activities import ACTION_KEY, FIELD_PREFIX, VALUE_KEY
 from bot.i18n import t
 from bot.models import Choices, Divider, Fact, Field, Form, Link, Part, Reply, Text
@@ -28,11 +29,6 @@ _INPUT_LIMITS = {"text": 1_000, "textarea": 10_000, "url": 2_048}
 _LINK_SCHEMES = ("http", "https", "mailto")
 
 Json = dict[str, Any]
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` shortened to ``limit`` characters, with an ellipsis when something was cut."""
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 def cut_bytes(text: str, limit: int) -> str:

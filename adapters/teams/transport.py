@@ -8,10 +8,8 @@ failure still raises where botbuilder expects it.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,24 +18,12 @@ from msrest.exceptions import ClientRequestError
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_abc import AsyncClientResponse
 
+from adapters.common.http import parse_retry_after as retry_after
+
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-def retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(moment.timestamp() - (time.time() if now is None else now), 0.0)
 
 
 class _Response(AsyncClientResponse):

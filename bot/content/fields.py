@@ -14,6 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.content.model import ContentInput, ContentProblem
+from bot.lists import split_list
 
 FIELDS = (
     "url",
@@ -35,17 +36,6 @@ CAPTION_KEY = re.compile(r"^caption_(?P<lang>[a-z]{2})(?:_\d+)?$")
 
 VARIANT_SEPARATOR = re.compile(r"^\s*---\s*$", re.MULTILINE)
 """In one text field, variants are separated by a line holding only ``---``."""
-
-
-def split_list(value: object) -> tuple[str, ...]:
-    """Items of a comma-separated text or a list, stripped, empty ones left out."""
-    if value is None:
-        return ()
-    items: Iterable[object] = value if isinstance(value, list | tuple) else [value]
-    out: list[str] = []
-    for item in items:
-        out.extend(part.strip() for part in str(item).split(","))
-    return tuple(dict.fromkeys(part for part in out if part))
 
 
 def split_variants(value: object) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.i18n import t
+from bot.lists import split_list
 from bot.models import Fact, Part, Text
 from bot.storage.tables import (
     ContentItem,
@@ -28,7 +29,6 @@ from bot.storage.tables import (
     Share,
     User,
 )
-from bot.suggestions.model import split_list
 
 RECENT_QUESTIONS = 5
 _USER_FIELDS = (
@@ -53,7 +53,7 @@ def export_person(engine: Engine, user_id: int, *, now: datetime) -> dict[str, A
         for name in _USER_FIELDS:
             value = getattr(user, name)
             person[name] = _iso(value) if isinstance(value, datetime) else value
-        person["topics"] = list(split_list(user.topics))
+        person["topics"] = list(split_list(user.topics, squeeze=True, fold_case=True))
         questions = session.exec(
             select(Question).where(col(Question.user_id) == user_id)
             .order_by(col(Question.asked_at))
@@ -86,13 +86,14 @@ def export_person(engine: Engine, user_id: int, *, now: datetime) -> dict[str, A
             "questions": [
                 {"asked_at": _iso(q.asked_at), "language": q.language, "text": q.text,
                  "verdict": q.verdict, "rule": q.rule_id, "answered": q.answered,
-                 "choices": list(split_list(q.choices)), "picked_rule": q.picked_rule_id,
-                 "feedback": q.feedback}
+                 "choices": list(split_list(q.choices, squeeze=True, fold_case=True)),
+                 "picked_rule": q.picked_rule_id, "feedback": q.feedback}
                 for q in questions
             ],
             "draft_checks": [
                 {"checked_at": _iso(c.checked_at), "language": c.language, "verdict": c.verdict,
-                 "rules": list(split_list(c.rule_ids)), "findings": c.finding_count,
+                 "rules": list(split_list(c.rule_ids, squeeze=True, fold_case=True)),
+                 "findings": c.finding_count,
                  **({"text": c.text} if c.text is not None else {})}
                 for c in checks
             ],

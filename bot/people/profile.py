@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import Engine, func, or_, select, update
 from sqlmodel import Session, col
 
+from bot.lists import split_list
 from bot.storage.tables import ContentItem, User
-from bot.suggestions.model import SHARE_STATUSES, split_list
+from bot.suggestions.model import SHARE_STATUSES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +60,7 @@ def load_profile(engine: Engine, user_id: int) -> Profile | None:
             platform=user.platform,
             platform_user_id=user.platform_user_id,
             language=user.language,
-            topics=split_list(user.topics),
+            topics=split_list(user.topics, squeeze=True, fold_case=True),
             digest=user.digest,
             digest_time=user.digest_time,
             digest_weekday=user.digest_weekday,
@@ -136,6 +137,6 @@ def live_topics(engine: Engine, now: datetime) -> list[str]:
     topics: dict[str, str] = {}
     with engine.connect() as connection:
         for (value,) in connection.execute(statement):
-            for topic in split_list(value):
+            for topic in split_list(value, squeeze=True, fold_case=True):
                 topics.setdefault(topic.casefold(), topic)
     return sorted(topics.values(), key=str.casefold)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
+from bot.lists import folded_set
 from bot.models import Choice, Choices, IncomingAction, Part, Reply, Text
 from bot.people.commands import read_command
 from bot.people.profile import (
@@ -23,7 +24,6 @@ from bot.people.profile import (
 from bot.people.settings_reply import problem_parts, settings_form, summary_parts
 from bot.people.validation import DEFAULT_DIGEST, validate_settings
 from bot.settings import Settings
-from bot.suggestions.model import folded_set
 from bot.suggestions.shares import event_key
 from bot.tracking.log import EventLog
 

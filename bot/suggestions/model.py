@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 NETWORKS: tuple[str, ...] = ("linkedin", "x", "email")
 """Where a suggestion can be shared; each gets its own tracked link."""
@@ -36,27 +35,3 @@ class Suggestion:
     caption: str
     topics: tuple[str, ...]
     score: float
-
-
-def split_list(value: str | None) -> tuple[str, ...]:
-    """The non-empty entries of a comma-separated column, trimmed, first spelling kept.
-
-    Entries that differ only in case or spacing count once.
-    """
-    if not value:
-        return ()
-    seen: dict[str, str] = {}
-    for entry in value.split(","):
-        cleaned = " ".join(entry.split())
-        if cleaned:
-            seen.setdefault(cleaned.casefold(), cleaned)
-    return tuple(seen.values())
-
-
-@lru_cache(maxsize=4096)
-def folded_set(value: str | None) -> frozenset[str]:
-    """The entries of a comma-separated column, case-folded, for comparing.
-
-    Cached: the same few topic and audience lists come back on every ranking.
-    """
-    return frozenset(entry.casefold() for entry in split_list(value))

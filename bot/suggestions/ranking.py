@@ -18,8 +18,9 @@ from functools import lru_cache
 from sqlalchemy import Connection, Engine, Executable, Select, bindparam, case, func, or_, select
 from sqlmodel import col
 
+from bot.lists import folded_set
 from bot.storage.tables import ContentItem, Event, User, UTCDateTime
-from bot.suggestions.model import SHARE_STATUSES, Suggestion, folded_set
+from bot.suggestions.model import SHARE_STATUSES, Suggestion
 from bot.suggestions.scoring import (
     DONE_KINDS,
     Person,

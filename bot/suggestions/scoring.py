@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
+from bot.lists import folded_set, split_list
 from bot.suggestions.captions import caption_variants, pick_caption, stable_fraction
-from bot.suggestions.model import Suggestion, folded_set, split_list
+from bot.suggestions.model import Suggestion
 
 TOPIC_MATCH = 3.0
 """Per followed topic the item has (at most ``MAX_TOPIC_MATCHES`` count)."""
@@ -168,6 +169,6 @@ def make_suggestion(
         url=url,
         summary=summary or "",
         caption=pick_caption(variants, user_id=person.id, item_id=item_id, fallback=title),
-        topics=split_list(topics),
+        topics=split_list(topics, squeeze=True, fold_case=True),
         score=round(score, 4),
     )

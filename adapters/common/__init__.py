@@ -1,0 +1,1 @@
+"""Helpers that more than one chat platform's adapter uses, so each exists once."""
