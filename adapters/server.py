@@ -12,65 +12,37 @@ import asyncio
 import contextlib
 import gc
 import html
-import importlib
 import logging
-import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
-import aiohttp
 from aiohttp import web
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, text
 
-from adapters.slack import SlackAdapter, SlackSettings, slack_settings_from_env
+from adapters.platform import ChatPlatform, Platforms, platforms_from_env
+from adapters.slack import SlackAdapter
+from adapters.slack.platform import SlackPlatform, check_slack
 from bot.answering.answer import answer_question
 from bot.checking import check
 from bot.conversation import Merkwerker, utc_now
 from bot.i18n import t
-from bot.settings import SettingsError
+
+__all__ = [
+    "DEFAULT_PORT",
+    "Platforms",
+    "check_slack",
+    "create_app",
+    "language_of_request",
+    "not_found_page",
+    "platforms_from_env",
+    "run",
+    "warm_up",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 3000
 HEALTH_TIMEOUT_SECONDS = 3.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class Platforms:
-    """Which chat platforms this process serves, with their settings."""
-
-    slack: SlackSettings | None = None
-    teams: Any = None
-    """``adapters.teams.TeamsSettings`` when Teams is configured."""
-
-    def names(self) -> str:
-        """ "Slack and Teams", "Slack" or "Teams"."""
-        return " + ".join(n for n, s in (("Slack", self.slack), ("Teams", self.teams)) if s)
-
-
-def platforms_from_env(
-    env: Mapping[str, str] | None = None, *, socket_mode: bool = False, language: str = "en"
-) -> Platforms:
-    """The platforms whose settings are present; ``SettingsError`` when none or one is partial."""
-    env = os.environ if env is None else env
-    slack = slack_settings_from_env(env, language=language)
-    if socket_mode:
-        if slack is None:
-            raise SettingsError(t(language, "slack.settings.socket_needs_token"))
-        slack = slack.with_socket_mode(language=language)
-    teams = None
-    try:
-        teams_module = importlib.import_module("adapters.teams")
-    except ModuleNotFoundError:  # Teams support not installed: Slack only
-        teams_module = None
-    if teams_module is not None:
-        teams = teams_module.teams_settings_from_env(env)
-    if slack is None and teams is None:
-        raise SettingsError(t(language, "serve.no_platform"))
-    return Platforms(slack=slack, teams=teams)
 
 
 def language_of_request(request: web.Request) -> str:
@@ -103,12 +75,17 @@ def create_app(
     bot: Merkwerker,
     *,
     engine: Engine,
+    platforms: Sequence[ChatPlatform] = (),
     slack: SlackAdapter | None = None,
-    teams: Any = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> web.Application:
-    """The aiohttp application with every route of the configured platforms."""
+    """The aiohttp application with every route of ``platforms``, started and stopped with it.
+
+    ``slack`` is a shorthand for ``platforms=[SlackPlatform(slack)]``.
+    """
     app = web.Application()
+    if slack is not None:
+        platforms = (SlackPlatform(slack), *platforms)
 
     async def redirect(request: web.Request) -> web.StreamResponse:
         from bot.suggestions import resolve_click
@@ -157,23 +134,17 @@ def create_app(
 
     app.router.add_get("/r/{token}", redirect)
     app.router.add_get("/healthz", healthz)
-    if slack is not None and not slack.settings.socket_mode:
-        slack.add_routes(app)
-    if teams is not None:
-        teams.add_routes(app)
+    for platform in platforms:
+        platform.add_routes(app)
 
     async def start(_: web.Application) -> None:
         warm_up(bot)
-        if slack is not None:
-            await slack.start()
-            if slack.settings.socket_mode:
-                await slack.start_socket_mode()
+        for platform in platforms:
+            await platform.start()
 
     async def stop(_: web.Application) -> None:
-        if slack is not None:
-            await slack.close()
-        if teams is not None:
-            await teams.close()
+        for platform in platforms:
+            await platform.stop()
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
@@ -193,20 +164,6 @@ def warm_up(bot: Merkwerker) -> None:
             "warm-up", guidelines, language=language, today=today, answerer=bot.answerer
         )
         check("warm-up", guidelines, language=language, today=today)
-
-
-async def check_slack(slack: SlackAdapter, *, language: str) -> None:
-    """Ask Slack whether the bot token works; ``SettingsError`` with the reason when not."""
-    try:
-        await slack.client.auth_test()
-    except SlackApiError as error:
-        reason = str(error.response.get("error") or error)
-        raise SettingsError(t(language, "serve.slack_refused", reason=reason)) from None
-    except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        reason = str(error) or type(error).__name__
-        raise SettingsError(
-            t(language, "serve.slack_unreachable", url=slack.settings.api_url, reason=reason)
-        ) from None
 
 
 async def run(

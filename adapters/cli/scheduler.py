@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import inspect
 import logging
 import os
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -51,9 +51,11 @@ MISFIRE_GRACE_SECONDS = 30
 DRAIN_SECONDS = 30.0
 """On stop, how long running jobs get to finish before they are cancelled."""
 
-_runtime: DigestRuntime | None = None
-"""The running process's state; jobs in the job store are plain references to functions
-in this module (a job store can't hold an engine or a sender), and they find it here."""
+_runtime: ContextVar[DigestRuntime | None] = ContextVar("digest_runtime", default=None)
+"""The running scheduler's state. Jobs in the job store are plain references to functions
+in this module (a job store can't hold an engine or a sender), so they find it here: set
+in the task that starts the scheduler, whose context the scheduler's timers and job tasks
+copy. Nothing is stored in the module itself."""
 
 
 @dataclass(kw_only=True)
@@ -66,7 +68,7 @@ class DigestRuntime:
     default_language: str
     clock: Callable[[], datetime]
     memo: NothingNewMemo = field(default_factory=NothingNewMemo)
-    running: set[asyncio.Task[Any]] = field(default_factory=set)
+    running: set[asyncio.Task[object]] = field(default_factory=set)
 
     async def compose(self) -> ComposeReport:
         """Write the digests that are due now to the outbox."""
@@ -87,7 +89,7 @@ class DigestRuntime:
 
 async def compose_job() -> None:
     """The every-minute job that composes due digests."""
-    runtime = _runtime
+    runtime = _runtime.get()
     if runtime is None:
         log.warning("compose job ran without a scheduler runtime; ignored")
         return
@@ -104,7 +106,7 @@ async def compose_job() -> None:
 
 async def deliver_job() -> None:
     """The every-minute job that delivers the outbox."""
-    runtime = _runtime
+    runtime = _runtime.get()
     if runtime is None:
         log.warning("deliver job ran without a scheduler runtime; ignored")
         return
@@ -115,7 +117,7 @@ async def deliver_job() -> None:
 
 
 @contextlib.contextmanager
-def _tracked(runtime: DigestRuntime) -> Any:
+def _tracked(runtime: DigestRuntime) -> Iterator[None]:
     task = asyncio.current_task()
     if task is not None:
         runtime.running.add(task)
@@ -134,33 +136,23 @@ def build_senders(
     A platform whose adapter is missing or not configured is left out with a notice;
     its messages wait in the outbox for a scheduler that can send them.
     """
+    from adapters.platform import CHAT_PLATFORMS  # Slack's SDK: only when a scheduler runs
+
     senders: dict[str, Sender] = {"console": ConsoleSender(console)}
-    for platform, module, arguments in (
-        ("slack", "adapters.slack", (env,)),
-        ("teams", "adapters.teams", (env, engine)),
-    ):
+    for platform in CHAT_PLATFORMS:
         reason: str | None = None
         try:
-            factory = getattr(importlib.import_module(module), "sender_from_env", None)
-        except ImportError as error:
-            missing = isinstance(error, ModuleNotFoundError) and error.name == module
-            reason = t(language, "digests.platform.not_available") if missing else str(error)
-            factory = None
-        if factory is None:
-            reason = reason or t(language, "digests.platform.not_available")
+            sender = platform.sender_from_env(env, engine=engine)
+        except Exception as error:  # a bad setting names itself; don't stop the others
+            reason = str(error) or type(error).__name__
         else:
-            try:
-                sender = factory(*arguments)
-            except Exception as error:  # a bad setting names itself; don't stop the others
-                reason = str(error) or type(error).__name__
+            if sender is None:
+                reason = t(language, "digests.platform.not_configured")
             else:
-                if sender is None:
-                    reason = t(language, "digests.platform.not_configured")
-                else:
-                    senders[platform] = sender
+                senders[platform.name] = sender
         if reason is not None:
             notices.print(
-                t(language, "digests.platform.skipped", platform=platform, reason=reason),
+                t(language, "digests.platform.skipped", platform=platform.name, reason=reason),
                 style="yellow",
                 markup=False,
             )
@@ -227,7 +219,6 @@ async def _run(
     notices: Console,
     language: str,
 ) -> None:
-    global _runtime
     # Built inside the event loop: adapters may open connections bound to it.
     senders = build_senders(os.environ, engine, out, notices, language)
     runtime = DigestRuntime(
@@ -237,7 +228,7 @@ async def _run(
         default_language=default_language,
         clock=clock,
     )
-    _runtime = runtime
+    token = _runtime.set(runtime)
     try:
         if once:
             composed, delivered = await _run_once(runtime)
@@ -245,7 +236,7 @@ async def _run(
         else:
             await _run_forever(runtime, notices, language)
     finally:
-        _runtime = None
+        _runtime.reset(token)
         await _close_senders(senders)
 
 

@@ -14,13 +14,16 @@ import logging
 import os
 import signal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from adapters.platform import Platforms
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -46,26 +49,20 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 async def _serve(
-    settings: Settings, platforms: Any, *, host: str, port: int, language: str
+    settings: Settings, platforms: Platforms, *, host: str, port: int, language: str
 ) -> None:
     from adapters.app_factory import build_bot
     from adapters.cli.common import open_library, open_store
-    from adapters.server import check_slack, create_app, run
-    from adapters.slack import SlackAdapter
+    from adapters.server import create_app, run
 
     library = open_library(settings.guidelines, language)
     store = open_store(settings.database_url, language)
     try:
         bot = build_bot(settings, store=store, library=library)
-        slack = SlackAdapter(bot, platforms.slack) if platforms.slack is not None else None
-        teams = None
-        if platforms.teams is not None:
-            from adapters.teams import TeamsAdapter
-
-            teams = TeamsAdapter(bot, platforms.teams, store.engine)
-        if slack is not None:
-            await check_slack(slack, language=language)
-        app = create_app(bot, engine=store.engine, slack=slack, teams=teams)
+        running = platforms.build(bot, engine=store.engine)
+        for platform in running:
+            await platform.check(language=language)
+        app = create_app(bot, engine=store.engine, platforms=running)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -77,8 +74,9 @@ async def _serve(
                 t(language, "serve.listening", host=host, port=bound, platforms=platforms.names()),
                 markup=False,
             )
-            if platforms.slack is not None and platforms.slack.socket_mode:
-                err.print(t(language, "serve.socket_mode"), markup=False)
+            for platform in running:
+                for notice in platform.notices(language=language):
+                    err.print(notice, markup=False)
 
         try:
             await run(app, host=host, port=port, stop=stop, on_ready=ready)
@@ -114,7 +112,7 @@ def serve(
 ) -> None:
     """Run the web process: Slack and/or Teams (whichever is configured), share links, /healthz."""
     from adapters.cli.common import cli_language
-    from adapters.server import platforms_from_env
+    from adapters.platform import platforms_from_env
 
     language = cli_language()
     level = os.environ.get("MERKWERKER_LOG_LEVEL", "INFO").strip().upper()

@@ -1,0 +1,115 @@
+"""Slack as a ``ChatPlatform``: ``/slack/events`` or Socket Mode, and direct-message digests.
+
+Translates the platform protocol of ``adapters.platform`` to ``SlackAdapter`` and
+``SlackSender``; their internals stay as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.app import SlackAdapter
+from adapters.slack.sender import SlackSender
+from adapters.slack.sender import sender_from_env as slack_sender_from_env
+from adapters.slack.settings import SlackSettings, slack_settings_from_env
+from bot.i18n import t
+from bot.settings import SettingsError
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from sqlalchemy import Engine
+
+    from bot.conversation import Merkwerker
+
+LABEL = "Slack"
+
+
+def setup_from_env(
+    env: Mapping[str, str], *, socket_mode: bool, language: str
+) -> SlackSetup | None:
+    """Slack's settings (for Socket Mode when asked), or None without any ``SLACK_*`` setting.
+
+    Raises ``SettingsError`` for a partial or malformed setting, and for Socket Mode
+    without Slack settings or without an app token.
+    """
+    settings = slack_settings_from_env(env, language=language)
+    if socket_mode:
+        if settings is None:
+            raise SettingsError(t(language, "slack.settings.socket_needs_token"))
+        settings = settings.with_socket_mode(language=language)
+    return None if settings is None else SlackSetup(settings)
+
+
+def sender_from_env(env: Mapping[str, str], *, engine: Engine) -> SlackSender | None:
+    """A ``SlackSender`` for digests, or None without ``SLACK_BOT_TOKEN``."""
+    del engine  # Slack opens a direct message by user id; nothing to remember
+    return slack_sender_from_env(env)
+
+
+@dataclass(frozen=True)
+class SlackSetup:
+    """Slack's settings, before the bot exists."""
+
+    settings: SlackSettings
+    label: str = LABEL
+
+    def build(self, bot: Merkwerker, *, engine: Engine) -> SlackPlatform:
+        """A ``SlackAdapter`` for ``bot``, wrapped as a ``ChatPlatform``."""
+        del engine  # Slack keeps no conversation references
+        return SlackPlatform(SlackAdapter(bot, self.settings))
+
+
+class SlackPlatform:
+    """A running ``SlackAdapter`` as a ``ChatPlatform``."""
+
+    label = LABEL
+
+    def __init__(self, adapter: SlackAdapter) -> None:
+        self.adapter = adapter
+
+    @property
+    def socket_mode(self) -> bool:
+        """Whether events arrive over Socket Mode rather than ``/slack/events``."""
+        return self.adapter.settings.socket_mode
+
+    def add_routes(self, app: web.Application) -> None:
+        """``POST /slack/events``, unless Socket Mode brings the events."""
+        if not self.socket_mode:
+            self.adapter.add_routes(app)
+
+    async def check(self, *, language: str) -> None:
+        """Ask Slack whether the bot token works; ``SettingsError`` with the reason when not."""
+        await check_slack(self.adapter, language=language)
+
+    async def start(self) -> None:
+        """Open the HTTP session, then connect over Socket Mode when that is the transport."""
+        await self.adapter.start()
+        if self.socket_mode:
+            await self.adapter.start_socket_mode()
+
+    async def stop(self) -> None:
+        """Stop taking events, finish the queued work, close the connections."""
+        await self.adapter.close()
+
+    def notices(self, *, language: str) -> list[str]:
+        """The Socket Mode notice, when events arrive that way."""
+        return [t(language, "serve.socket_mode")] if self.socket_mode else []
+
+
+async def check_slack(slack: SlackAdapter, *, language: str) -> None:
+    """Ask Slack whether the bot token works; ``SettingsError`` with the reason when not."""
+    try:
+        await slack.client.auth_test()
+    except SlackApiError as error:
+        reason = str(error.response.get("error") or error)
+        raise SettingsError(t(language, "serve.slack_refused", reason=reason)) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        reason = str(error) or type(error).__name__
+        raise SettingsError(
+            t(language, "serve.slack_unreachable", url=slack.settings.api_url, reason=reason)
+        ) from None
