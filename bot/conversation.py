@@ -1,14 +1,15 @@
-"""The bot itself: takes an incoming message, returns a reply.
+"""The bot itself, the one facade adapters call: a message or a button press in, a
+reply out.
 
-Platform-neutral and async. It answers from the current guidelines, checks drafts,
-and records what was asked and checked (never the draft text itself by default).
-Recording never stands in the way of an answer: a storage failure is logged.
+Platform-neutral and async. It routes (help, a draft check, a feature's intent or
+action, or a question for the guidelines), answers from the current guidelines, and
+leaves what is written down to ``recording.Recorder`` and the home view to
+``home.home_view``. Recording never stands in the way of an answer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -20,21 +21,20 @@ from bot.checking import CheckResult, check, prepare
 from bot.features import Context, EventSink, Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.model import Guidelines
-from bot.i18n import SUPPORTED, t
+from bot.home import home_view
+from bot.i18n import SUPPORTED
 from bot.i18n.detect import language_from_locale, language_of
 from bot.inputs import TextTooLong, clean_text
 from bot.intents import Intent, Understood, understand
 from bot.models import (
     ConversationRef,
-    Divider,
-    Fact,
     IncomingAction,
     IncomingMessage,
     Part,
     Platform,
     Reply,
-    Text,
 )
+from bot.recording import Recorder
 from bot.replies import answer_reply, check_reply, help_reply, notice_reply
 from bot.settings import Settings
 from bot.storage import Store
@@ -71,9 +71,9 @@ class Merkwerker:
         self.settings = settings or Settings()
         self.features: list[Feature] = list(features or [])
         self.events = events
+        self.recorder = Recorder(store=store, events=events)
         self._refresh_seconds = refresh_seconds
         self._last_refresh = 0.0
-        self._saved_refs: dict[int, tuple[object, ...]] = {}
         library.on_loaded(self._prepare)
 
     def _prepare(self, guidelines: Guidelines) -> None:
@@ -106,7 +106,7 @@ class Merkwerker:
         """Who is asking: their database row, roles and the moment, for features."""
         # One trip to a worker thread for both reads: this runs for every message.
         user_id, stored_roles = await asyncio.to_thread(
-            self._person, platform.value, platform_user_id, language
+            self.recorder.person, platform.value, platform_user_id, language
         )
         return Context(
             platform=platform,
@@ -120,27 +120,6 @@ class Merkwerker:
             user_name=user_name,
             delivery_id=delivery_id,
         )
-
-    def _person(
-        self, platform: str, platform_user_id: str, language: str
-    ) -> tuple[int | None, frozenset[str]]:
-        """The person's row id and the roles granted in the database (read every time, so
-        a grant or revoke in the CLI takes effect at once). Never raises."""
-        if self.store is None:
-            return None, frozenset()
-        try:
-            user_id: int | None = self.store.ensure_user(
-                platform=platform, platform_user_id=platform_user_id, language=language
-            )
-        except Exception:  # recording must never cost the person their answer
-            log.exception("could not record the person")
-            user_id = None
-        try:
-            roles = frozenset(self.store.roles_of(platform, platform_user_id))
-        except Exception:
-            log.exception("could not read roles")
-            roles = frozenset()
-        return user_id, roles
 
     @property
     def guidelines(self) -> Guidelines:
@@ -211,10 +190,9 @@ class Merkwerker:
         """Handle a button press or form submission; a reply replaces the original message."""
         await self._refresh()
         language = self.language_for("", action.locale)
-        if self.store is not None:
-            stored = await self._stored_language(action.platform, action.user_id)
-            if stored and action.locale is None:
-                language = stored
+        stored = await self.recorder.language(action.platform, action.user_id)
+        if stored and action.locale is None:
+            language = stored
         ctx = await self.context(
             platform=action.platform,
             platform_user_id=action.user_id,
@@ -242,7 +220,7 @@ class Merkwerker:
         await self._refresh()
         language = self.language_for("", locale)
         if locale is None:
-            language = await self._stored_language(platform, platform_user_id) or language
+            language = await self.recorder.language(platform, platform_user_id) or language
         ctx = await self.context(
             platform=platform,
             platform_user_id=platform_user_id,
@@ -250,56 +228,11 @@ class Merkwerker:
             language=language,
             user_name=user_name,
         )
-        guidelines = ctx.guidelines
-        parts: list[Part] = [
-            Text(
-                text=t(language, "home.title", organisation=guidelines.organisation),
-                style="heading",
-            ),
-            Text(text=t(language, "answer.general.intro", organisation=guidelines.organisation)),
-        ]
-        parts.extend(
-            Fact(label=guidelines.text(p.title, language), value=guidelines.text(p.text, language))
-            for p in guidelines.principles
-        )
-        for feature in self.features:
-            try:
-                extra = await feature.home(ctx)
-            except Exception:
-                log.exception("home view of %s failed", type(feature).__name__)
-                continue
-            if extra:
-                parts.append(Divider())
-                parts.extend(extra)
-        return Reply(parts=tuple(parts), language=language, kind="home")
+        return await home_view(ctx, self.features)
 
     async def remember_conversation(self, ref: ConversationRef, *, user_id: int | None) -> None:
-        """Store where to reach this person later (for digests), if storage can."""
-        if self.store is None or user_id is None or not hasattr(self.store, "save_conversation"):
-            return
-        # Most messages come from a conversation already stored: skip the write then.
-        known = (ref.platform, ref.conversation_id, ref.thread_id, repr(sorted(ref.data.items())))
-        if self._saved_refs.get(user_id) == known:
-            return
-        saved = await self._record(
-            self.store.save_conversation, user_id=user_id, ref=ref, now=self.clock()
-        )
-        if saved is not None:
-            if len(self._saved_refs) > 100_000:
-                self._saved_refs.clear()
-            self._saved_refs[user_id] = known
-
-    async def _stored_language(self, platform: Platform, user_id: str) -> str | None:
-        if self.store is None or not hasattr(self.store, "user_language"):
-            return None
-        try:
-            language: str | None = await asyncio.to_thread(
-                self.store.user_language, platform.value, user_id
-            )
-            return language
-        except Exception:
-            log.exception("could not read the stored language")
-            return None
+        """Store where to reach this person later (for digests), if there is storage."""
+        await self.recorder.conversation(ref, user_id=user_id, now=self.clock())
 
     def language_for(self, text: str, locale: str | None = None) -> str:
         """The reply language: the platform locale when known, else the message's language."""
@@ -331,24 +264,9 @@ class Merkwerker:
             today=now.date(),
             answerer=self.answerer,
         )
-        if self.store is not None:
-            question_id = await self._record(
-                self.store.record_question,
-                user_id=user_id,
-                text=question,
-                language=language,
-                verdict=answer.verdict.value,
-                rule_id=answer.rule.id if answer.rule else None,
-                related=[r.id for r in answer.related],
-                guidelines_version=answer.guidelines_version,
-                answered=answer.rule is not None or answer.principles != (),
-                asked_at=now,
-                choices=[r.id for r in answer.choices],
-            )
-            if question_id is not None:
-                answer = dataclasses.replace(answer, question_id=question_id, recorded=True)
+        answer = await self.recorder.question(answer, user_id=user_id, now=now)
         if ctx is not None:
-            await self._event("question_asked", ctx, detail=answer.verdict.value)
+            await self.recorder.event("question_asked", ctx, detail=answer.verdict.value)
         return answer
 
     async def check(
@@ -358,37 +276,10 @@ class Merkwerker:
         guidelines = self.library.current
         now = self.clock()
         result = check(draft, guidelines, language=language, today=now.date())
-        if self.store is not None:
-            await self._record(
-                self.store.record_check,
-                user_id=user_id,
-                language=language,
-                verdict=result.verdict.value,
-                rule_ids=sorted({f.rule_id for f in result.findings}),
-                finding_count=len(result.findings),
-                guidelines_version=result.guidelines_version,
-                checked_at=now,
-            )
+        await self.recorder.check(result, language=language, user_id=user_id, now=now)
         if ctx is not None:
-            await self._event("draft_checked", ctx, detail=result.verdict.value)
+            await self.recorder.event("draft_checked", ctx, detail=result.verdict.value)
         return result
-
-    async def _event(self, kind: str, ctx: Context, *, detail: str | None = None) -> None:
-        if self.events is None or ctx.delivery_id is None:
-            return
-        try:
-            await self.events.record(
-                kind, ctx=ctx, key=f"{kind}:{ctx.platform.value}:{ctx.delivery_id}", detail=detail
-            )
-        except Exception:  # the log must never cost the person their answer
-            log.exception("could not record %s", kind)
-
-    async def _record(self, method: Callable[..., int], **values: object) -> int | None:
-        try:
-            return await asyncio.to_thread(method, **values)
-        except Exception:  # recording must never cost the person their answer
-            log.exception("could not record %s", getattr(method, "__name__", method))
-            return None
 
     async def _refresh(self) -> None:
         now = time.monotonic()
