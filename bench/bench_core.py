@@ -112,9 +112,7 @@ def measure(name: str, guidelines: Guidelines, rounds: int, answerer: Answerer) 
         rounds,
     )
     text = draft()
-    chk50, chk99 = percentiles(
-        lambda: check(text, guidelines, language="nl", today=TODAY), rounds
-    )
+    chk50, chk99 = percentiles(lambda: check(text, guidelines, language="nl", today=TODAY), rounds)
     print(
         f"{name:<28} rules={len(guidelines.rules):>4}  "
         f"ask p50={ask50:6.2f} ms p99={ask99:6.2f} ms  "

@@ -97,25 +97,48 @@ def populate(engine: Engine, count: int, seed: int = 11) -> None:
     people = _people(rng)
     now = START
     users = [
-        User(id=p["id"], platform="slack", platform_user_id=f"U{p['id']:05d}", created_at=now,
-             display_name=p["display_name"], team=p["team"], tracking=p["tracking"],
-             leaderboard=p["leaderboard"])
+        User(
+            id=p["id"],
+            platform="slack",
+            platform_user_id=f"U{p['id']:05d}",
+            created_at=now,
+            display_name=p["display_name"],
+            team=p["team"],
+            tracking=p["tracking"],
+            leaderboard=p["leaderboard"],
+        )
         for p in people
     ]
     items = [
-        ContentItem(id=n, url=f"https://example.com/news/{n}", created_at=now,
-                    title=f"Nieuws {n}: <b>iets</b> & meer")
+        ContentItem(
+            id=n,
+            url=f"https://example.com/news/{n}",
+            created_at=now,
+            title=f"Nieuws {n}: <b>iets</b> & meer",
+        )
         for n in range(1, ITEMS + 1)
     ]
     questions = [
-        Question(asked_at=now + timedelta(hours=n), language="nl", text=f"Vraag {n % 300}?",
-                 normalized=f"vraag {n % 300}?", verdict="unknown", guidelines_version="v1",
-                 answered=False)
+        Question(
+            asked_at=now + timedelta(hours=n),
+            language="nl",
+            text=f"Vraag {n % 300}?",
+            normalized=f"vraag {n % 300}?",
+            verdict="unknown",
+            guidelines_version="v1",
+            answered=False,
+        )
         for n in range(5000)
     ]
     outbox = [
-        OutboxMessage(key=f"digest-{n}", platform="slack", payload="{}", next_attempt_at=now,
-                      created_at=now, status="unreachable" if n % 10 == 0 else "sent")
+        OutboxMessage(
+            key=f"digest-{n}",
+            platform="slack",
+            payload="{}",
+            next_attempt_at=now,
+            created_at=now,
+            status="unreachable" if n % 10 == 0 else "sent",
+        )
         for n in range(20000)
     ]
     with engine.begin() as connection:
@@ -133,8 +156,10 @@ def populate(engine: Engine, count: int, seed: int = 11) -> None:
                 for row in events:
                     copy.write_row(row)
             for name in ("user", "content_item"):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-                               f"(SELECT max(id) FROM \"{name}\"))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                    f'(SELECT max(id) FROM "{name}"))'
+                )
             raw.commit()
             cursor.execute("ANALYZE")
         else:
@@ -169,12 +194,16 @@ def measure(label: str, url: str, count: int, rounds: int) -> None:
             render_html(report, language="nl")
             total = time.perf_counter() - started
             timings.append(total)
-            print(f"{label}: report in {total:.2f} s (queries {built:.2f} s; this process used "
-                  f"{time.process_time() - cpu:.2f} s CPU; load average "
-                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-        print(f"{label}: best {min(timings):.2f} s, median {statistics.median(timings):.2f} s "
-              f"of {rounds}; {sum(vars(report.totals).values()):,} events in the trend, "
-              f"{len(report.items)} items, {len(report.trend)} weeks")
+            print(
+                f"{label}: report in {total:.2f} s (queries {built:.2f} s; this process used "
+                f"{time.process_time() - cpu:.2f} s CPU; load average "
+                f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+            )
+        print(
+            f"{label}: best {min(timings):.2f} s, median {statistics.median(timings):.2f} s "
+            f"of {rounds}; {sum(vars(report.totals).values()):,} events in the trend, "
+            f"{len(report.items)} items, {len(report.trend)} weeks"
+        )
     finally:
         store.close()
 

@@ -34,9 +34,18 @@ def add_person(
     """A person with digest settings; with a stored conversation unless ``reachable=False``."""
     with Session(engine) as session:
         user = User(
-            platform=platform, platform_user_id=name, language=language, created_at=CREATED,
-            digest=digest, digest_time=digest_time, digest_weekday=weekday, timezone=timezone,
-            quiet_start=quiet[0], quiet_end=quiet[1], digest_cap=cap, tracking=tracking,
+            platform=platform,
+            platform_user_id=name,
+            language=language,
+            created_at=CREATED,
+            digest=digest,
+            digest_time=digest_time,
+            digest_weekday=weekday,
+            timezone=timezone,
+            quiet_start=quiet[0],
+            quiet_end=quiet[1],
+            digest_cap=cap,
+            tracking=tracking,
         )
         session.add(user)
         session.flush()
@@ -45,8 +54,11 @@ def add_person(
         if reachable:
             session.add(
                 ConversationReference(
-                    user_id=user_id, platform=platform, conversation_id=f"dm-{name}",
-                    data=json.dumps({"channel": f"D-{name}"}), updated_at=CREATED,
+                    user_id=user_id,
+                    platform=platform,
+                    conversation_id=f"dm-{name}",
+                    data=json.dumps({"channel": f"D-{name}"}),
+                    updated_at=CREATED,
                 )
             )
         session.commit()

@@ -45,13 +45,24 @@ class World:
         return row_id
 
     def person(
-        self, team: str | None = None, *, tracking: bool = True, leaderboard: bool = False,
+        self,
+        team: str | None = None,
+        *,
+        tracking: bool = True,
+        leaderboard: bool = False,
         name: str | None = None,
     ) -> int:
         """A person in ``team``; returns their id."""
         user_id = self._add(
-            User(platform="slack", platform_user_id=f"U{next(_keys)}", created_at=CREATED,
-                 team=team, tracking=tracking, leaderboard=leaderboard, display_name=name)
+            User(
+                platform="slack",
+                platform_user_id=f"U{next(_keys)}",
+                created_at=CREATED,
+                team=team,
+                tracking=tracking,
+                leaderboard=leaderboard,
+                display_name=name,
+            )
         )
         self._teams[user_id] = team
         return user_id
@@ -63,40 +74,71 @@ class World:
     def item(self, title: str) -> int:
         """A live content item with ``title``."""
         return self._add(
-            ContentItem(url=f"https://example.com/{next(_keys)}", title=title, created_at=CREATED,
-                        status="live")
+            ContentItem(
+                url=f"https://example.com/{next(_keys)}",
+                title=title,
+                created_at=CREATED,
+                status="live",
+            )
         )
 
     def event(
-        self, kind: str, at: datetime, person: int | None = None, *, item: int | None = None,
-        team: str | None = None, anonymous: bool = False,
+        self,
+        kind: str,
+        at: datetime,
+        person: int | None = None,
+        *,
+        item: int | None = None,
+        team: str | None = None,
+        anonymous: bool = False,
     ) -> None:
         """An event by ``person`` (their team); ``anonymous`` drops the identity, as for
         someone who opted out or was forgotten. Without a person, ``team`` is used."""
         if person is not None:
             team = self._teams[person]
         self._add(
-            Event(idempotency_key=f"k{next(_keys)}", kind=kind, occurred_at=at,
-                  user_id=None if anonymous else person, team=team, item_id=item)
+            Event(
+                idempotency_key=f"k{next(_keys)}",
+                kind=kind,
+                occurred_at=at,
+                user_id=None if anonymous else person,
+                team=team,
+                item_id=item,
+            )
         )
 
     def question(self, text: str, at: datetime, *, answered: bool = False) -> None:
         """A question as the bot stores it."""
         self._add(
-            Question(asked_at=at, language="nl", text=text, normalized=normalize_question(text),
-                     verdict="allowed" if answered else "unknown", guidelines_version="v1",
-                     answered=answered)
+            Question(
+                asked_at=at,
+                language="nl",
+                text=text,
+                normalized=normalize_question(text),
+                verdict="allowed" if answered else "unknown",
+                guidelines_version="v1",
+                answered=answered,
+            )
         )
 
     def outbox(self, status: str, at: datetime, person: int | None = None) -> None:
         """A digest in the outbox with ``status``, created at ``at``."""
         self._add(
-            OutboxMessage(key=f"digest-{next(_keys)}", user_id=person, platform="slack",
-                          payload="{}", status=status, next_attempt_at=at, created_at=at)
+            OutboxMessage(
+                key=f"digest-{next(_keys)}",
+                user_id=person,
+                platform="slack",
+                payload="{}",
+                status=status,
+                next_attempt_at=at,
+                created_at=at,
+            )
         )
 
     def report(
-        self, since: datetime = START, until: datetime | None = None,
+        self,
+        since: datetime = START,
+        until: datetime | None = None,
         **options: object,
     ) -> Report:
         """The report from ``since`` (default: Monday 2 March 2026 00:00 Amsterdam) for

@@ -43,8 +43,9 @@ def add_item(engine: Engine, title: str = "Wind farm opens", **values: object) -
         "url": f"https://example.com/news/{title.lower().replace(' ', '-')}",
         "title": title,
         "summary": f"About {title.lower()}.",
-        "captions": json.dumps({"en": [f"Proud of this: {title}"],
-                                "nl": [f"Trots hierop: {title}"]}),
+        "captions": json.dumps(
+            {"en": [f"Proud of this: {title}"], "nl": [f"Trots hierop: {title}"]}
+        ),
         "status": "live",
         "created_at": T0 - timedelta(days=1),
         "approved_at": T0 - timedelta(days=1),
@@ -117,37 +118,64 @@ class Chat:
         self.deliveries.append(delivery)
         return delivery
 
-    async def say(self, text: str, *, user: str = "U1", delivery: str | None = None,
-                  locale: str | None = "en") -> Reply:
+    async def say(
+        self, text: str, *, user: str = "U1", delivery: str | None = None, locale: str | None = "en"
+    ) -> Reply:
         """Send a message as ``user``; the reply."""
         return await self.bot.handle(
-            IncomingMessage(platform=Platform.SLACK, user_id=user,
-                            conversation=self._conversation(user), text=text, locale=locale,
-                            message_id=self._delivery(delivery))
+            IncomingMessage(
+                platform=Platform.SLACK,
+                user_id=user,
+                conversation=self._conversation(user),
+                text=text,
+                locale=locale,
+                message_id=self._delivery(delivery),
+            )
         )
 
-    async def press(self, action: str, value: str = "", *, user: str = "U1",
-                    form: dict[str, str] | None = None, delivery: str | None = None,
-                    locale: str | None = "en") -> Reply | None:
+    async def press(
+        self,
+        action: str,
+        value: str = "",
+        *,
+        user: str = "U1",
+        form: dict[str, str] | None = None,
+        delivery: str | None = None,
+        locale: str | None = "en",
+    ) -> Reply | None:
         """Press a button (or submit a form) as ``user``; the reply."""
         return await self.bot.handle_action(
-            IncomingAction(platform=Platform.SLACK, user_id=user,
-                           conversation=self._conversation(user), action=action, value=value,
-                           form=form or {}, locale=locale, action_id=self._delivery(delivery))
+            IncomingAction(
+                platform=Platform.SLACK,
+                user_id=user,
+                conversation=self._conversation(user),
+                action=action,
+                value=value,
+                form=form or {},
+                locale=locale,
+                action_id=self._delivery(delivery),
+            )
         )
 
 
-def make_chat(store: Store, folder: Path, *, settings: Settings | None = None,
-              clock: Clock | None = None) -> Chat:
+def make_chat(
+    store: Store, folder: Path, *, settings: Settings | None = None, clock: Clock | None = None
+) -> Chat:
     """A bot on ``store`` with the sample guidelines written into ``folder``."""
     clock = clock or Clock()
     settings = settings or Settings()
     library = GuidelinesLibrary.open(write_guidelines(folder))
     engine = store.engine
     bot = Merkwerker(
-        library=library, store=store, clock=clock, settings=settings,
-        features=[SuggestionsFeature(engine, settings=settings),
-                  SettingsFeature(engine, settings=settings), PrivacyFeature(engine)],
+        library=library,
+        store=store,
+        clock=clock,
+        settings=settings,
+        features=[
+            SuggestionsFeature(engine, settings=settings),
+            SettingsFeature(engine, settings=settings),
+            PrivacyFeature(engine),
+        ],
         events=EventLog(engine, clock=clock),
     )
     return Chat(bot=bot, store=store, clock=clock)
@@ -161,7 +189,6 @@ def texts(reply: Reply | None) -> str:
         for p in reply.parts
     )
     return Reply(parts=parts, language=reply.language).plain_text()
-
 
 
 @dataclass
@@ -191,8 +218,9 @@ WORLD_TOPICS = ("Energie", "ai", "AI", "wind", "hiring", "klimaat", "events")
 WORLD_TEAMS = ("Sales", "sales ", "Ops", "Legal", None)
 
 
-def varied_world(engine: Engine, *, people: int, items: int, now: datetime = T0,
-                 seed: int = 7) -> list[int]:
+def varied_world(
+    engine: Engine, *, people: int, items: int, now: datetime = T0, seed: int = 7
+) -> list[int]:
     """People, items and feedback with every kind of variation ranking cares about.
 
     Languages (with and without captions in them), teams and locations (in odd
@@ -201,43 +229,73 @@ def varied_world(engine: Engine, *, people: int, items: int, now: datetime = T0,
     "shared" / "not for me" with every reason. Returns the people's ids.
     """
     rng = random.Random(seed)
-    users = [{
-        "platform": "console" if n % 3 else "slack", "platform_user_id": f"world-{n}",
-        "language": rng.choice(("nl", "en", "en", "de", None)), "created_at": now,
-        "team": rng.choice(WORLD_TEAMS), "location": rng.choice(("Amsterdam", "london", None)),
-        "timezone": rng.choice(("Europe/Amsterdam", "Europe/London", "America/New_York")),
-        "topics": ",".join(rng.sample(WORLD_TOPICS, rng.randint(0, 3))),
-        "digest": rng.choice(("daily", "daily", "weekly", "off")),
-        "digest_time": rng.choice(("07:00", "08:30", "09:00")), "digest_weekday": 0,
-        "quiet_start": "18:00", "quiet_end": "08:00", "digest_cap": rng.choice((1, 7)),
-        "tracking": rng.random() > 0.3, "leaderboard": False,
-        "last_digest_at": rng.choice((None, now - timedelta(days=7), now - timedelta(days=2),
-                                      now - timedelta(hours=12))),
-    } for n in range(people)]
+    users = [
+        {
+            "platform": "console" if n % 3 else "slack",
+            "platform_user_id": f"world-{n}",
+            "language": rng.choice(("nl", "en", "en", "de", None)),
+            "created_at": now,
+            "team": rng.choice(WORLD_TEAMS),
+            "location": rng.choice(("Amsterdam", "london", None)),
+            "timezone": rng.choice(("Europe/Amsterdam", "Europe/London", "America/New_York")),
+            "topics": ",".join(rng.sample(WORLD_TOPICS, rng.randint(0, 3))),
+            "digest": rng.choice(("daily", "daily", "weekly", "off")),
+            "digest_time": rng.choice(("07:00", "08:30", "09:00")),
+            "digest_weekday": 0,
+            "quiet_start": "18:00",
+            "quiet_end": "08:00",
+            "digest_cap": rng.choice((1, 7)),
+            "tracking": rng.random() > 0.3,
+            "leaderboard": False,
+            "last_digest_at": rng.choice(
+                (None, now - timedelta(days=7), now - timedelta(days=2), now - timedelta(hours=12))
+            ),
+        }
+        for n in range(people)
+    ]
     rows = []
     for n in range(items):
         approved = now - timedelta(hours=rng.uniform(0.5, 24 * 30))
-        captions = rng.choice((
-            json.dumps({"en": [f"Variant {v} of {n}" for v in range(rng.randint(1, 3))],
-                        "nl": [f"Variant {v} van {n}" for v in range(rng.randint(1, 3))]}),
-            json.dumps({"nl": f"Alleen Nederlands {n}"}),
-            "not json", "{}",
-        ))
-        rows.append({
-            "url": f"https://example.com/news/{n}?ref=feed&utm_source=old#part",
-            "title": f"News {n}", "summary": rng.choice(("", "  ", f"About news {n}.")),
-            "captions": captions, "topics": ",".join(rng.sample(WORLD_TOPICS, rng.randint(0, 3))),
-            "audience_teams": rng.choice(("", "", "", "sales, marketing", "Ops")),
-            "audience_locations": rng.choice(("", "", "", "London")),
-            "audience_languages": rng.choice(("", "", "", "nl", "en,nl")),
-            "not_before": rng.choice((None, None, now - timedelta(hours=rng.uniform(1, 100)),
-                                      now + timedelta(hours=2))),
-            "expires": rng.choice((None, None, now - timedelta(hours=1), now + timedelta(days=3))),
-            "priority": rng.randint(-7, 7),
-            "status": rng.choice(("live", "live", "live", "approved", "draft", "retired")),
-            "created_at": approved - timedelta(hours=1),
-            "approved_at": rng.choice((approved, approved, approved, None)),
-        })
+        captions = rng.choice(
+            (
+                json.dumps(
+                    {
+                        "en": [f"Variant {v} of {n}" for v in range(rng.randint(1, 3))],
+                        "nl": [f"Variant {v} van {n}" for v in range(rng.randint(1, 3))],
+                    }
+                ),
+                json.dumps({"nl": f"Alleen Nederlands {n}"}),
+                "not json",
+                "{}",
+            )
+        )
+        rows.append(
+            {
+                "url": f"https://example.com/news/{n}?ref=feed&utm_source=old#part",
+                "title": f"News {n}",
+                "summary": rng.choice(("", "  ", f"About news {n}.")),
+                "captions": captions,
+                "topics": ",".join(rng.sample(WORLD_TOPICS, rng.randint(0, 3))),
+                "audience_teams": rng.choice(("", "", "", "sales, marketing", "Ops")),
+                "audience_locations": rng.choice(("", "", "", "London")),
+                "audience_languages": rng.choice(("", "", "", "nl", "en,nl")),
+                "not_before": rng.choice(
+                    (
+                        None,
+                        None,
+                        now - timedelta(hours=rng.uniform(1, 100)),
+                        now + timedelta(hours=2),
+                    )
+                ),
+                "expires": rng.choice(
+                    (None, None, now - timedelta(hours=1), now + timedelta(days=3))
+                ),
+                "priority": rng.randint(-7, 7),
+                "status": rng.choice(("live", "live", "live", "approved", "draft", "retired")),
+                "created_at": approved - timedelta(hours=1),
+                "approved_at": rng.choice((approved, approved, approved, None)),
+            }
+        )
     with engine.begin() as connection:
         connection.execute(insert(User), users)
         connection.execute(insert(ContentItem), rows)
@@ -248,11 +306,17 @@ def varied_world(engine: Engine, *, people: int, items: int, now: datetime = T0,
         feedback = []
         for n in range(people * 2):
             kind = rng.choice(("marked_shared", "dismissed", "dismissed", "suggested"))
-            feedback.append({
-                "idempotency_key": f"world:{n}", "kind": kind, "occurred_at": now,
-                "user_id": rng.choice((*user_ids, None)), "item_id": rng.choice(item_ids),
-                "reason": rng.choice(("topic", "team", "seen", None)) if kind == "dismissed"
-                else None,
-            })
+            feedback.append(
+                {
+                    "idempotency_key": f"world:{n}",
+                    "kind": kind,
+                    "occurred_at": now,
+                    "user_id": rng.choice((*user_ids, None)),
+                    "item_id": rng.choice(item_ids),
+                    "reason": rng.choice(("topic", "team", "seen", None))
+                    if kind == "dismissed"
+                    else None,
+                }
+            )
         connection.execute(insert(Event), feedback)
     return user_ids

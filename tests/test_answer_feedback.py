@@ -29,7 +29,13 @@ def folder(tmp_path: Path) -> Path:
 def chat(folder: Path, database: Path, *lines: str, user: str = "ann") -> str:
     script = "\n".join([*lines, "quit"]) + "\n"
     done = run(
-        "chat", "-g", str(folder), "--database", f"sqlite:///{database}", "--user", user,
+        "chat",
+        "-g",
+        str(folder),
+        "--database",
+        f"sqlite:///{database}",
+        "--user",
+        user,
         stdin=script.encode(),
     )
     assert done.returncode == 0, done.stderr.decode()
@@ -110,14 +116,30 @@ def test_a_pick_becomes_a_proposal_and_apply_makes_it_an_example(
     database = tmp_path / "loop.db"
     first = chat(folder, database, UNSURE)
     chat(folder, database, UNSURE, number_of(first, "Vacatures"))
-    listed = run("guidelines", "proposals", "--json", "-g", str(folder),
-                 "--database", f"sqlite:///{database}")
+    listed = run(
+        "guidelines",
+        "proposals",
+        "--json",
+        "-g",
+        str(folder),
+        "--database",
+        f"sqlite:///{database}",
+    )
     assert listed.returncode == 0, listed.stderr.decode()
     data = json.loads(listed.stdout)
     picked = {entry["rule"]: entry for entry in data["picked"]}
     assert picked["vacancies"]["questions"][0]["question"] == UNSURE
-    applied = run("guidelines", "proposals", "--apply", "vacancies", UNSURE, "-g", str(folder),
-                  "--database", f"sqlite:///{database}")
+    applied = run(
+        "guidelines",
+        "proposals",
+        "--apply",
+        "vacancies",
+        UNSURE,
+        "-g",
+        str(folder),
+        "--database",
+        f"sqlite:///{database}",
+    )
     assert applied.returncode == 0, applied.stderr.decode()
     assert UNSURE in (folder / "comms.yaml").read_text("utf-8") or UNSURE in "".join(
         p.read_text("utf-8") for p in folder.glob("*.yaml")

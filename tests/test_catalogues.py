@@ -23,7 +23,9 @@ def test_same_keys_in_both_languages() -> None:
 
 def test_same_placeholders_in_both_languages() -> None:
     mismatched = [
-        key for key in en.MESSAGES if placeholders(en.MESSAGES[key]) != placeholders(nl.MESSAGES[key])
+        key
+        for key in en.MESSAGES
+        if placeholders(en.MESSAGES[key]) != placeholders(nl.MESSAGES[key])
     ]
     assert mismatched == []
 

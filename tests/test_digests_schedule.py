@@ -21,8 +21,14 @@ STEP = 3  # minutes between the moments the sweeping test looks at; digest times
 
 
 def local(
-    zone: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-    *, fold: int = 0,
+    zone: ZoneInfo,
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    *,
+    fold: int = 0,
 ) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=zone, fold=fold).astimezone(UTC)
 
@@ -156,9 +162,13 @@ def test_through_clock_changes_one_period_per_local_day_and_never_in_quiet_hours
     assert quiet_from is not None and quiet_until is not None
     periods: dict[str, list[datetime]] = {}
     # Both European and American clock changes fall in these weeks (and Sydney's in April).
-    for start in (datetime(2025, 3, 8, tzinfo=UTC), datetime(2025, 3, 28, tzinfo=UTC),
-                  datetime(2025, 4, 3, tzinfo=UTC), datetime(2025, 10, 24, tzinfo=UTC),
-                  datetime(2025, 10, 31, tzinfo=UTC)):
+    for start in (
+        datetime(2025, 3, 8, tzinfo=UTC),
+        datetime(2025, 3, 28, tzinfo=UTC),
+        datetime(2025, 4, 3, tzinfo=UTC),
+        datetime(2025, 10, 24, tzinfo=UTC),
+        datetime(2025, 10, 31, tzinfo=UTC),
+    ):
         for moment in minutes(start, start + timedelta(days=4), STEP):
             due = due_digest(plan, moment)
             if due is None:
@@ -186,8 +196,17 @@ def test_naive_moments_are_refused() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("09:00", time(9)), ("9:05", time(9, 5)), ("23:59", time(23, 59)), ("24:00", None),
-     ("09:60", None), ("0900", None), ("", None), ("ab:cd", None), ("9:5", None)],
+    [
+        ("09:00", time(9)),
+        ("9:05", time(9, 5)),
+        ("23:59", time(23, 59)),
+        ("24:00", None),
+        ("09:60", None),
+        ("0900", None),
+        ("", None),
+        ("ab:cd", None),
+        ("9:5", None),
+    ],
 )
 def test_parse_clock_time(value: str, expected: time | None) -> None:
     assert parse_clock_time(value) == expected
@@ -195,10 +214,15 @@ def test_parse_clock_time(value: str, expected: time | None) -> None:
 
 @pytest.mark.parametrize(
     ("moment", "start", "end", "quiet"),
-    [(time(23), time(22), time(7), True), (time(6, 59), time(22), time(7), True),
-     (time(7), time(22), time(7), False), (time(12), time(22), time(7), False),
-     (time(12), time(12), time(13), True), (time(13), time(12), time(13), False),
-     (time(3), time(0), time(0), False)],
+    [
+        (time(23), time(22), time(7), True),
+        (time(6, 59), time(22), time(7), True),
+        (time(7), time(22), time(7), False),
+        (time(12), time(22), time(7), False),
+        (time(12), time(12), time(13), True),
+        (time(13), time(12), time(13), False),
+        (time(3), time(0), time(0), False),
+    ],
 )
 def test_quiet_hours_may_wrap_midnight(moment: time, start: time, end: time, quiet: bool) -> None:
     assert in_quiet_hours(moment, start, end) is quiet

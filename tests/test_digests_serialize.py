@@ -23,9 +23,9 @@ from bot.serialize import ReplyFormatError, reply_from_json, reply_to_json
 EVERY_PART = Reply(
     parts=(
         Text(text="Je dagelijkse overzicht — nieuw om te delen", style="heading"),
-        Text(text="Plain words, \"quoted\" and\nmultiline"),
+        Text(text='Plain words, "quoted" and\nmultiline'),
         Text(text="Kijk: ons nieuwe kantoor 🎉", style="quote"),
-        Text(text="Typ \"instellingen\" om te stoppen.", style="note"),
+        Text(text='Typ "instellingen" om te stoppen.', style="note"),
         Fact(label="Verdict", value="ask first"),
         Link(label="LinkedIn", url="https://www.linkedin.com/sharing/share-offsite/?url=x&y=1"),
         Choices(
@@ -41,11 +41,24 @@ EVERY_PART = Reply(
             submit_label="Save",
             value="v1",
             fields=(
-                Field(id="digest", label="Digest", kind="select", required=True,
-                      options=(Option(value="off", label="Off"),
-                               Option(value="daily", label="Daily")), value="daily"),
-                Field(id="topics", label="Topics", kind="multiselect", value="ai,events",
-                      placeholder="pick some"),
+                Field(
+                    id="digest",
+                    label="Digest",
+                    kind="select",
+                    required=True,
+                    options=(
+                        Option(value="off", label="Off"),
+                        Option(value="daily", label="Daily"),
+                    ),
+                    value="daily",
+                ),
+                Field(
+                    id="topics",
+                    label="Topics",
+                    kind="multiselect",
+                    value="ai,events",
+                    placeholder="pick some",
+                ),
                 Field(id="note", label="Note", kind="textarea"),
             ),
         ),
@@ -65,7 +78,9 @@ def test_the_payload_is_readable_json() -> None:
     data = json.loads(reply_to_json(EVERY_PART))
     assert data["language"] == "nl"
     assert data["parts"][0] == {
-        "type": "text", "text": "Je dagelijkse overzicht — nieuw om te delen", "style": "heading"
+        "type": "text",
+        "text": "Je dagelijkse overzicht — nieuw om te delen",
+        "style": "heading",
     }
 
 

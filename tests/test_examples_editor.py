@@ -104,7 +104,9 @@ def test_questions_the_rule_has_are_skipped_ignoring_case_and_spacing(tmp_path: 
     assert done.added == () and len(done.skipped) == 2
     assert (folder / "rules.yaml").read_bytes() == old
 
-    again = add_examples(folder, "vacancies", ["Nieuw?", "nieuw?", "Is it ok to post that we are hiring?"])
+    again = add_examples(
+        folder, "vacancies", ["Nieuw?", "nieuw?", "Is it ok to post that we are hiring?"]
+    )
     assert again.added == ("Nieuw?",)
     assert again.skipped == ("nieuw?", "Is it ok to post that we are hiring?")
 
@@ -159,7 +161,10 @@ def test_unknown_rule_names_the_rules_there_are(tmp_path: Path) -> None:
 
 def test_empty_or_no_questions_are_refused(tmp_path: Path) -> None:
     folder = write_guidelines(tmp_path / "g")
-    for questions, key in (([], "proposals.no_questions"), (["ok", "  "], "proposals.empty_question")):
+    for questions, key in (
+        ([], "proposals.no_questions"),
+        (["ok", "  "], "proposals.empty_question"),
+    ):
         with pytest.raises(ExamplesRefused) as refused:
             add_examples(folder, "vacancies", questions)
         assert refused.value.key == key
@@ -237,7 +242,10 @@ def test_a_rule_written_as_a_flow_mapping(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_already_broken_is_reported_not_edited(tmp_path: Path) -> None:
-    rules = RULES.replace("    verdict: allowed\n    owner: hr\n", "    verdict: allowed\n    owner: hr\n    owner: hr\n")
+    rules = RULES.replace(
+        "    verdict: allowed\n    owner: hr\n",
+        "    verdict: allowed\n    owner: hr\n    owner: hr\n",
+    )
     folder = write_guidelines(tmp_path / "g", rules=rules)
 
     with pytest.raises(ExamplesRefused) as refused:

@@ -49,19 +49,34 @@ def reply(text: str = "Your daily digest") -> Reply:
     return Reply(parts=(Text(text=text),), language="en", kind="digest")
 
 
-def write(engine: Engine, user_id: int, key: str, *, platform: str = "console",
-          payload: str | None = None, now: datetime = T0) -> None:
+def write(
+    engine: Engine,
+    user_id: int,
+    key: str,
+    *,
+    platform: str = "console",
+    payload: str | None = None,
+    now: datetime = T0,
+) -> None:
     with engine.begin() as connection:
         inserted = insert_messages(
             connection,
-            [NewMessage(key=key, user_id=user_id, platform=platform,
-                        payload=payload if payload is not None else reply_to_json(reply(key)))],
+            [
+                NewMessage(
+                    key=key,
+                    user_id=user_id,
+                    platform=platform,
+                    payload=payload if payload is not None else reply_to_json(reply(key)),
+                )
+            ],
             now=now,
         )
     assert inserted == {key}
 
 
-def deliver(engine: Engine, sender: RecordingSender, clock: Clock, **options: Any) -> DeliveryReport:
+def deliver(
+    engine: Engine, sender: RecordingSender, clock: Clock, **options: Any
+) -> DeliveryReport:
     return asyncio.run(
         deliver_outbox(engine, {"console": sender}, clock=clock, lease=LEASE, **options)
     )
@@ -75,7 +90,9 @@ def test_a_pending_message_is_sent_once_to_the_stored_conversation(engine: Engin
     assert report.sent == 1
     [delivered] = sender.sent
     assert delivered.to == ConversationRef(
-        platform=Platform.CONSOLE, conversation_id="dm-ann", user_id="ann",
+        platform=Platform.CONSOLE,
+        conversation_id="dm-ann",
+        user_id="ann",
         data={"channel": "D-ann"},
     )
     assert delivered.reply == reply("digest:1:2025-06-02")

@@ -23,16 +23,17 @@ def store(database_url: str) -> Iterator[Store]:
     store.close()
 
 
-
-
 def people(store: Store) -> dict[tuple[str, str], tuple[str | None, str | None, str | None]]:
     with Session(store.engine) as session:
-        return {(u.platform, u.platform_user_id): (u.team, u.location, u.display_name)
-                for u in session.exec(select(User)).all()}
+        return {
+            (u.platform, u.platform_user_id): (u.team, u.location, u.display_name)
+            for u in session.exec(select(User)).all()
+        }
 
 
-def test_people_import_writes_all_or_nothing(store: Store, database_url: str,
-                                             tmp_path: Path) -> None:
+def test_people_import_writes_all_or_nothing(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
     store.ensure_user(platform="slack", platform_user_id="U1")
     good = tmp_path / "people.csv"
     good.write_text(
@@ -45,8 +46,10 @@ def test_people_import_writes_all_or_nothing(store: Store, database_url: str,
     done = cli("people", "import", str(good), database=database_url)
     assert done.returncode == 0, done.stderr
     assert "Imported 2 people: 1 new, 1 updated." in done.stdout
-    assert people(store) == {("slack", "U1"): ("Sales", "Amsterdam", "Anna"),
-                             ("teams", "29:abc"): ("Ops", None, None)}
+    assert people(store) == {
+        ("slack", "U1"): ("Sales", "Amsterdam", "Anna"),
+        ("teams", "29:abc"): ("Ops", None, None),
+    }
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
@@ -91,37 +94,111 @@ def test_read_people_csv_accepts_a_byte_order_mark_and_any_column_order() -> Non
 
 
 def test_people_set_grant_and_revoke(store: Store, database_url: str) -> None:
-    done = cli("people", "set", "--platform", "slack", "--user", "U5", "--team", "Legal",
-               "--location", "Utrecht", database=database_url)
+    done = cli(
+        "people",
+        "set",
+        "--platform",
+        "slack",
+        "--user",
+        "U5",
+        "--team",
+        "Legal",
+        "--location",
+        "Utrecht",
+        database=database_url,
+    )
     assert done.returncode == 0, done.stderr
     assert people(store)[("slack", "U5")] == ("Legal", "Utrecht", None)
-    cleared = cli("people", "set", "--platform", "slack", "--user", "U5", "--location", "",
-                  database=database_url)
+    cleared = cli(
+        "people",
+        "set",
+        "--platform",
+        "slack",
+        "--user",
+        "U5",
+        "--location",
+        "",
+        database=database_url,
+    )
     assert cleared.returncode == 0
     assert people(store)[("slack", "U5")] == ("Legal", None, None)
     nothing = cli("people", "set", "--platform", "slack", "--user", "U5", database=database_url)
     assert nothing.returncode == 2 and "--team, --location or --name" in nothing.stderr
-    comma = cli("people", "set", "--platform", "slack", "--user", "U5", "--team", "A, B",
-                database=database_url)
+    comma = cli(
+        "people",
+        "set",
+        "--platform",
+        "slack",
+        "--user",
+        "U5",
+        "--team",
+        "A, B",
+        database=database_url,
+    )
     assert comma.returncode == 2 and "--team is too long or holds a comma" in comma.stderr
 
-    granted = cli("people", "grant", "--platform", "slack", "--user", "U5", "--role", "comms",
-                  database=database_url)
+    granted = cli(
+        "people",
+        "grant",
+        "--platform",
+        "slack",
+        "--user",
+        "U5",
+        "--role",
+        "comms",
+        database=database_url,
+    )
     assert "now has the role comms" in granted.stdout
-    again = cli("people", "grant", "--platform", "slack", "--user", "U5", "--role", "comms",
-                database=database_url)
+    again = cli(
+        "people",
+        "grant",
+        "--platform",
+        "slack",
+        "--user",
+        "U5",
+        "--role",
+        "comms",
+        database=database_url,
+    )
     assert "already has the role comms" in again.stdout
     assert store.roles_of("slack", "U5") == {"comms"}
-    cli("people", "grant", "--platform", "slack", "--user", "U6", "--role", "admin",
-        database=database_url)
+    cli(
+        "people",
+        "grant",
+        "--platform",
+        "slack",
+        "--user",
+        "U6",
+        "--role",
+        "admin",
+        database=database_url,
+    )
     assert store.roles_of("slack", "U6") == {"admin", "comms"}
-    bad_role = cli("people", "grant", "--platform", "slack", "--user", "U5", "--role", "king",
-                   database=database_url)
+    bad_role = cli(
+        "people",
+        "grant",
+        "--platform",
+        "slack",
+        "--user",
+        "U5",
+        "--role",
+        "king",
+        database=database_url,
+    )
     assert bad_role.returncode == 2 and "--role king is not one of: comms, admin." in (
         bad_role.stderr
     )
-    revoked = cli("people", "revoke", "--platform", "slack", "--user", "U5", "--role", "comms",
-                  database=database_url)
+    revoked = cli(
+        "people",
+        "revoke",
+        "--platform",
+        "slack",
+        "--user",
+        "U5",
+        "--role",
+        "comms",
+        database=database_url,
+    )
     assert "no longer has the role comms" in revoked.stdout
     assert store.roles_of("slack", "U5") == set()
     with Session(store.engine) as session:
@@ -130,17 +207,29 @@ def test_people_set_grant_and_revoke(store: Store, database_url: str) -> None:
 
 def test_save_conversation_keeps_one_reference_per_person_and_platform(store: Store) -> None:
     user_id = store.ensure_user(platform="teams", platform_user_id="29:a", language="nl")
-    first = ConversationRef(platform=Platform.TEAMS, conversation_id="c1", user_id="29:a",
-                            data={"serviceUrl": "https://smba.example"})
-    second = ConversationRef(platform=Platform.TEAMS, conversation_id="c2", user_id="29:a",
-                             thread_id="t9", data={"serviceUrl": "https://smba.example"})
+    first = ConversationRef(
+        platform=Platform.TEAMS,
+        conversation_id="c1",
+        user_id="29:a",
+        data={"serviceUrl": "https://smba.example"},
+    )
+    second = ConversationRef(
+        platform=Platform.TEAMS,
+        conversation_id="c2",
+        user_id="29:a",
+        thread_id="t9",
+        data={"serviceUrl": "https://smba.example"},
+    )
     row = store.save_conversation(user_id=user_id, ref=first, now=T0)
     assert store.save_conversation(user_id=user_id, ref=second, now=T0) == row
     with Session(store.engine) as session:
         refs = session.exec(select(ConversationReference)).all()
     assert [(r.conversation_id, r.updated_at) for r in refs] == [("c2", T0)]
-    assert json.loads(refs[0].data) == {"serviceUrl": "https://smba.example",
-                                        "conversation_id": "c2", "thread_id": "t9"}
+    assert json.loads(refs[0].data) == {
+        "serviceUrl": "https://smba.example",
+        "conversation_id": "c2",
+        "thread_id": "t9",
+    }
     assert store.user_language("teams", "29:a") == "nl"
     assert store.user_language("teams", "nobody") is None
 
@@ -154,11 +243,12 @@ async def test_the_bot_remembers_conversations_and_reads_granted_roles(
     with Session(store.engine) as session:
         assert session.exec(select(ConversationReference.conversation_id)).all() == ["D-U1"]
     grant_role(store.engine, platform="slack", user_id="U1", role="comms", granted_by="t", now=T0)
-    ctx = await chat.bot.context(platform=Platform.SLACK, platform_user_id="U1",
-                                 conversation=ConversationRef(platform=Platform.SLACK,
-                                                              conversation_id="D-U1",
-                                                              user_id="U1"),
-                                 language="en")
+    ctx = await chat.bot.context(
+        platform=Platform.SLACK,
+        platform_user_id="U1",
+        conversation=ConversationRef(platform=Platform.SLACK, conversation_id="D-U1", user_id="U1"),
+        language="en",
+    )
     assert "comms" in ctx.roles
     # An action without a locale is answered in the language the person last used.
     await chat.say("wat kan ik delen?", locale=None)

@@ -54,8 +54,18 @@ async def test_settings_shows_a_form_with_every_setting_filled_in(chat: Chat) ->
     settings_form = form(reply)
     assert settings_form.action == "settings.save"
     fields = {f.id: f for f in settings_form.fields}
-    assert list(fields) == ["topics", "digest", "digest_time", "digest_weekday", "timezone",
-                            "quiet_start", "quiet_end", "team", "location", "leaderboard"]
+    assert list(fields) == [
+        "topics",
+        "digest",
+        "digest_time",
+        "digest_weekday",
+        "timezone",
+        "quiet_start",
+        "quiet_end",
+        "team",
+        "location",
+        "leaderboard",
+    ]
     assert [o.value for o in fields["topics"].options] == ["AI", "Cycling", "Energie"]
     assert fields["topics"].kind == "multiselect" and fields["topics"].value == "Cycling"
     assert [o.value for o in fields["digest"].options] == ["off", "weekly", "daily"]
@@ -73,17 +83,24 @@ async def test_submitting_the_form_saves_everything_and_records_what_changed(cha
     assert reply is not None and reply.kind == "settings.saved"
     saved = person(chat)
     assert (saved.topics, saved.digest, saved.digest_time, saved.digest_weekday) == (
-        "energie,AI", "daily", "08:30", 4
+        "energie,AI",
+        "daily",
+        "08:30",
+        4,
     )
     assert (saved.timezone, saved.quiet_start, saved.quiet_end) == (
-        "Europe/London", "22:00", "07:00"
+        "Europe/London",
+        "22:00",
+        "07:00",
     )
     assert (saved.team, saved.location, saved.leaderboard) == ("Sales", "Amsterdam", True)
     assert "There's no content about AI right now" in texts(reply)
     changed = events(chat.engine, "settings_changed")
     assert len(changed) == 1
-    assert changed[0].detail == ("digest,digest_time,digest_weekday,leaderboard,location,"
-                                 "quiet_end,quiet_start,team,timezone,topics")
+    assert changed[0].detail == (
+        "digest,digest_time,digest_weekday,leaderboard,location,"
+        "quiet_end,quiet_start,team,timezone,topics"
+    )
     again = await chat.press("settings.save", form=VALID_FORM)
     assert again is not None and "Nothing changed" in texts(again)
     assert len(events(chat.engine, "settings_changed")) == 1
@@ -91,8 +108,13 @@ async def test_submitting_the_form_saves_everything_and_records_what_changed(cha
 
 async def test_bad_values_are_named_and_nothing_is_saved(chat: Chat) -> None:
     add_user(chat.store)
-    bad = {**VALID_FORM, "digest_time": "25:00", "timezone": "Mars/Olympus_Mons",
-           "leaderboard": "perhaps", "team": "Sales, Marketing"}
+    bad = {
+        **VALID_FORM,
+        "digest_time": "25:00",
+        "timezone": "Mars/Olympus_Mons",
+        "leaderboard": "perhaps",
+        "team": "Sales, Marketing",
+    }
     reply = await chat.press("settings.save", form=bad)
     assert reply is not None and reply.kind == "settings.invalid"
     text = texts(reply)
@@ -102,7 +124,10 @@ async def test_bad_values_are_named_and_nothing_is_saved(chat: Chat) -> None:
     assert "without commas" in text
     saved = person(chat)
     assert (saved.digest, saved.timezone, saved.topics, saved.team) == (
-        "off", "Europe/Amsterdam", "", None
+        "off",
+        "Europe/Amsterdam",
+        "",
+        None,
     )
     assert events(chat.engine, "settings_changed") == []
 
@@ -114,8 +139,10 @@ async def test_bad_values_are_named_and_nothing_is_saved(chat: Chat) -> None:
         ("onderwerpen geen", {"topics": ""}),
         ("digest weekly", {"digest": "weekly"}),
         ("digest daily 08:30", {"digest": "daily", "digest_time": "08:30"}),
-        ("digest wekelijks vrijdag 16:00", {"digest": "weekly", "digest_weekday": 4,
-                                            "digest_time": "16:00"}),
+        (
+            "digest wekelijks vrijdag 16:00",
+            {"digest": "weekly", "digest_weekday": 4, "digest_time": "16:00"},
+        ),
         ("digest 07:45", {"digest": "weekly", "digest_time": "07:45"}),  # opting in: weekly
         ("digest on", {"digest": "weekly"}),
         ("settings timezone europe/london", {"timezone": "Europe/London"}),
@@ -123,7 +150,9 @@ async def test_bad_values_are_named_and_nothing_is_saved(chat: Chat) -> None:
         ("instellingen ranglijst ja", {"leaderboard": True}),
     ],
 )
-async def test_settings_typed_as_text(chat: Chat, command: str, expected: dict[str, object]) -> None:
+async def test_settings_typed_as_text(
+    chat: Chat, command: str, expected: dict[str, object]
+) -> None:
     add_user(chat.store)
     reply = await chat.say(command)
     assert reply.kind == "settings.saved", texts(reply)
@@ -159,9 +188,12 @@ async def test_a_team_typed_in_lower_case_joins_the_existing_team(chat: Chat) ->
 
 async def test_home_shows_the_settings_with_a_button_to_change_them(chat: Chat) -> None:
     add_user(chat.store, digest="weekly", digest_weekday=2, digest_time="10:00")
-    home = await chat.bot.home(platform=Platform.SLACK, platform_user_id="U1", locale="en",
-                               conversation=ConversationRef(platform=Platform.SLACK,
-                                                            conversation_id="D", user_id="U1"))
+    home = await chat.bot.home(
+        platform=Platform.SLACK,
+        platform_user_id="U1",
+        locale="en",
+        conversation=ConversationRef(platform=Platform.SLACK, conversation_id="D", user_id="U1"),
+    )
     assert "Digest: weekly, on Wednesday at 10:00" in texts(home)
     assert "[Change settings]" in texts(home)
     opened = await chat.press("settings.open")

@@ -1,4 +1,4 @@
-""""What do you know about me?" and "forget me": in chat and on the command line."""
+""" "What do you know about me?" and "forget me": in chat and on the command line."""
 
 from __future__ import annotations
 
@@ -62,12 +62,19 @@ async def busy_person(chat: Chat) -> int:
         token = session.exec(
             select(Share.token).where(Share.user_id == person, Share.network == "linkedin")
         ).one()
-        session.add(OutboxMessage(key="digest:U1:w10", user_id=person, platform="slack",
-                                  payload="{}", next_attempt_at=T0, created_at=T0))
+        session.add(
+            OutboxMessage(
+                key="digest:U1:w10",
+                user_id=person,
+                platform="slack",
+                payload="{}",
+                next_attempt_at=T0,
+                created_at=T0,
+            )
+        )
         session.commit()
     resolve_click(chat.engine, token, now=T0 + timedelta(hours=1), user_agent="Mozilla/5.0")
-    grant_role(chat.engine, platform="slack", user_id="U1", role="comms", granted_by="test",
-               now=T0)
+    grant_role(chat.engine, platform="slack", user_id="U1", role="comms", granted_by="test", now=T0)
     assert colleague
     return person
 
@@ -89,8 +96,9 @@ async def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -
     assert [c["verdict"] for c in document["draft_checks"]] == ["block"]
     assert "text" not in document["draft_checks"][0]
     kinds = sorted(e["kind"] for e in document["events"])
-    assert kinds == sorted(["question_asked", "draft_checked", "suggested", "marked_shared",
-                            "link_clicked"])
+    assert kinds == sorted(
+        ["question_asked", "draft_checked", "suggested", "marked_shared", "link_clicked"]
+    )
     assert {s["network"] for s in document["shares"]} == {"linkedin", "x", "email"}
     assert document["shares"][0]["title"] == "Wind farm opens"
     assert [r["role"] for r in document["roles"]] == ["comms"]
@@ -161,9 +169,12 @@ async def test_forget_me_removes_personal_rows_and_keeps_anonymous_totals(chat: 
         assert session.get(User, person) is None
         assert session.exec(select(Question.text)).all() == ["Can I post a picture of the office?"]
         assert session.exec(select(ConversationReference.user_id)).all() != []  # U2's
-        assert session.exec(
-            select(ConversationReference).where(ConversationReference.user_id == person)
-        ).all() == []
+        assert (
+            session.exec(
+                select(ConversationReference).where(ConversationReference.user_id == person)
+            ).all()
+            == []
+        )
         assert session.exec(select(OutboxMessage)).all() == []
         assert session.exec(select(Role)).all() == []
         assert all(s.user_id is None for s in session.exec(select(Share)).all())
@@ -185,34 +196,41 @@ async def test_forget_me_removes_personal_rows_and_keeps_anonymous_totals(chat: 
     assert "I keep a small log" in texts(await chat.say("help"))
 
 
-
-
 async def test_cli_export_and_forget(chat: Chat, database_url: str, tmp_path: Path) -> None:
     await busy_person(chat)
-    printed = cli("privacy", "export", "--platform", "slack", "--user", "U1",
-                  database=database_url)
+    printed = cli("privacy", "export", "--platform", "slack", "--user", "U1", database=database_url)
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout)["questions"][0]["text"] == "Can I name our client?"
     target = tmp_path / "u1.json"
-    written = cli("privacy", "export", "--platform", "slack", "--user", "U1", "--output",
-                  str(target), database=database_url)
+    written = cli(
+        "privacy",
+        "export",
+        "--platform",
+        "slack",
+        "--user",
+        "U1",
+        "--output",
+        str(target),
+        database=database_url,
+    )
     assert written.returncode == 0, written.stderr
     assert json.loads(target.read_text())["user"]["team"] == "Sales"
-    unknown = cli("privacy", "export", "--platform", "slack", "--user", "U9",
-                  database=database_url)
+    unknown = cli("privacy", "export", "--platform", "slack", "--user", "U9", database=database_url)
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == "No one with slack id U9 is known here."
     bad = cli("privacy", "export", "--platform", "myspace", "--user", "U1", database=database_url)
     assert bad.returncode == 2 and "--platform myspace" in bad.stderr
     assert "Traceback" not in bad.stderr
 
-    no_terminal = cli("privacy", "forget", "--platform", "slack", "--user", "U1",
-                      database=database_url)
+    no_terminal = cli(
+        "privacy", "forget", "--platform", "slack", "--user", "U1", database=database_url
+    )
     assert no_terminal.returncode == 2
     assert "--yes" in no_terminal.stderr
     assert count(chat.engine, Question) == 2
-    forgot = cli("privacy", "forget", "--platform", "slack", "--user", "U1", "--yes",
-                 database=database_url)
+    forgot = cli(
+        "privacy", "forget", "--platform", "slack", "--user", "U1", "--yes", database=database_url
+    )
     assert forgot.returncode == 0, forgot.stderr
     assert "Forgot slack user U1." in forgot.stdout
     assert count(chat.engine, Question) == 1
@@ -240,9 +258,25 @@ def test_export_as_a_real_process(database_url: str, tmp_path: Path) -> None:
     env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "privacy", "export", "--platform", "slack",
-         "--user", "U1", "--database", database_url],
-        capture_output=True, text=True, env=env, timeout=120, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "adapters.cli.main",
+            "privacy",
+            "export",
+            "--platform",
+            "slack",
+            "--user",
+            "U1",
+            "--database",
+            database_url,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
         stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 0, done.stderr

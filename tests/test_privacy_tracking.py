@@ -47,8 +47,13 @@ async def test_tracking_is_explained_the_first_time_and_never_again(
 async def test_privacy_explains_what_why_who_and_how(chat: Chat) -> None:
     reply = await chat.say("privacy")
     text = texts(reply)
-    for words in ("clicks per link, not who clicked", "fewer than 5 people are merged",
-                  '"opt out"', '"forget me"', '"What do you know about me?"'):
+    for words in (
+        "clicks per link, not who clicked",
+        "fewer than 5 people are merged",
+        '"opt out"',
+        '"forget me"',
+        '"What do you know about me?"',
+    ):
         assert words in text
     assert "[Opt out] | [Show my data] | [Forget me]" in text
 

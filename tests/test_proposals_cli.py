@@ -19,7 +19,7 @@ from bot.storage.feedback import Feedback, FeedbackStore
 
 ROOT = Path(__file__).resolve().parent.parent
 ASKED = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
-PICKED = "Mag ik zeggen dat \"Acme\" klant is: ja # of nee? 🎉"
+PICKED = 'Mag ik zeggen dat "Acme" klant is: ja # of nee? 🎉'
 WORSE = "Mag ik de omzet van mijn team delen?"
 UNANSWERED = "Hoe laat gaat de kantine open?"
 NEAR_COMMENT = "      # Toegevoegd na de enquête van de helpdesk."
@@ -30,7 +30,12 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env.update(PYTHONPATH=str(ROOT), LANG="en_GB.UTF-8", COLUMNS="200")
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=env,
+        timeout=60,
         check=False,
     )
 
@@ -56,9 +61,16 @@ def database(tmp_path: Path) -> str:
 
     def ask(text: str, *, rule: str | None = None, choices: tuple[str, ...] = ()) -> int:
         return store.record_question(
-            user_id=None, text=text, language="nl", verdict="ask_first" if rule else "unknown",
-            rule_id=rule, related=(), guidelines_version="test", answered=rule is not None,
-            asked_at=ASKED, choices=choices,
+            user_id=None,
+            text=text,
+            language="nl",
+            verdict="ask_first" if rule else "unknown",
+            rule_id=rule,
+            related=(),
+            guidelines_version="test",
+            answered=rule is not None,
+            asked_at=ASKED,
+            choices=choices,
         )
 
     for text in (PICKED, PICKED.lower(), PICKED):
@@ -88,25 +100,46 @@ def test_listing_shows_questions_per_rule_with_counts(
     rated = lines.index("  financial-results (Financial results), guidelines/comms.yaml")
     assert lines[rated + 1] == f"    1× {WORSE}"
     assert f"  2× {UNANSWERED}" in lines
-    assert lines.index("Questions people matched to a rule by picking it (add them as examples):") < rule
+    assert (
+        lines.index("Questions people matched to a rule by picking it (add them as examples):")
+        < rule
+    )
     assert done.stderr == ""
 
 
 def test_json_has_the_same_lists_as_data(folder: Path, database: str, tmp_path: Path) -> None:
-    done = run("guidelines", "proposals", "--json", "--lang", "nl", "-g", str(folder),
-               "--database", database, cwd=tmp_path)
+    done = run(
+        "guidelines",
+        "proposals",
+        "--json",
+        "--lang",
+        "nl",
+        "-g",
+        str(folder),
+        "--database",
+        database,
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert list(data) == ["guidelines_version", "since", "until", "picked", "not_helpful",
-                          "unanswered"]
+    assert list(data) == [
+        "guidelines_version",
+        "since",
+        "until",
+        "picked",
+        "not_helpful",
+        "unanswered",
+    ]
     picked = {rule["rule"]: rule for rule in data["picked"]}
     assert picked["client-names"]["title"] == "Namen van klanten"
     assert picked["client-names"]["file"] == "guidelines/security.yaml"
     assert picked["client-names"]["in_guidelines"] is True
     assert picked["client-names"]["total"] == 3
     assert picked["client-names"]["questions"][0]["count"] == 3
-    assert picked["old-intranet"]["in_guidelines"] is False and picked["old-intranet"]["file"] is None
+    assert (
+        picked["old-intranet"]["in_guidelines"] is False and picked["old-intranet"]["file"] is None
+    )
     assert data["not_helpful"][0]["rule"] == "financial-results"
     assert data["not_helpful"][0]["questions"] == [{"question": WORSE, "count": 1}]
     assert data["unanswered"][0]["question"] == UNANSWERED and data["unanswered"][0]["count"] == 2
@@ -114,20 +147,52 @@ def test_json_has_the_same_lists_as_data(folder: Path, database: str, tmp_path: 
 
 
 def test_since_and_until_choose_the_period(folder: Path, database: str, tmp_path: Path) -> None:
-    later = run("guidelines", "proposals", "--json", "-g", str(folder), "--database", database,
-                "--since", "2026-03-04", cwd=tmp_path)
+    later = run(
+        "guidelines",
+        "proposals",
+        "--json",
+        "-g",
+        str(folder),
+        "--database",
+        database,
+        "--since",
+        "2026-03-04",
+        cwd=tmp_path,
+    )
     assert later.returncode == 0, later.stderr
     data = json.loads(later.stdout)
     assert data["picked"] == [] and data["not_helpful"] == [] and data["unanswered"] == []
 
-    within = run("guidelines", "proposals", "--json", "-g", str(folder), "--database", database,
-                 "--since", "2026-03-03", "--until", "2026-03-04", cwd=tmp_path)
+    within = run(
+        "guidelines",
+        "proposals",
+        "--json",
+        "-g",
+        str(folder),
+        "--database",
+        database,
+        "--since",
+        "2026-03-03",
+        "--until",
+        "2026-03-04",
+        cwd=tmp_path,
+    )
     assert [rule["rule"] for rule in json.loads(within.stdout)["picked"]] == [
-        "client-names", "old-intranet"
+        "client-names",
+        "old-intranet",
     ]
 
-    wrong = run("guidelines", "proposals", "-g", str(folder), "--database", database,
-                "--since", "3 March", cwd=tmp_path)
+    wrong = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--database",
+        database,
+        "--since",
+        "3 March",
+        cwd=tmp_path,
+    )
     assert wrong.returncode == 2
     assert wrong.stderr.strip() == (
         "'3 March' is not a date. Write it as year-month-day, such as 2026-03-01."
@@ -147,8 +212,16 @@ def test_apply_adds_the_question_to_the_rule_in_its_own_file(folder: Path, tmp_p
     old = security.read_text(encoding="utf-8")
     others = {p.name: p.read_bytes() for p in folder.iterdir() if p != security}
 
-    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-names", PICKED,
-               cwd=tmp_path)
+    done = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--apply",
+        "client-names",
+        PICKED,
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 0, done.stderr
     version = load_guidelines(folder).version
@@ -173,8 +246,19 @@ def test_apply_adds_the_question_to_the_rule_in_its_own_file(folder: Path, tmp_p
 def test_tricky_questions_round_trip_through_the_command(folder: Path, tmp_path: Path) -> None:
     questions = ["It's: 'quoted' & #tagged", '"Mag ik" [dit] {zeggen}?', "👍 ok? 👎 no!", "null"]
 
-    done = run("guidelines", "proposals", "-g", str(folder), "--json", "--apply", "vacancies",
-               "--", *questions, "- met een streepje", cwd=tmp_path)
+    done = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--json",
+        "--apply",
+        "vacancies",
+        "--",
+        *questions,
+        "- met een streepje",
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["added"] == [*questions, "- met een streepje"]
@@ -189,8 +273,16 @@ def test_a_question_the_rule_has_is_skipped(folder: Path, tmp_path: Path) -> Non
     security = folder / "security.yaml"
     old = security.read_bytes()
 
-    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-names",
-               "  mag ik ZEGGEN voor welke   klant ik werk? ", cwd=tmp_path)
+    done = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--apply",
+        "client-names",
+        "  mag ik ZEGGEN voor welke   klant ik werk? ",
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
@@ -202,8 +294,16 @@ def test_a_question_the_rule_has_is_skipped(folder: Path, tmp_path: Path) -> Non
 def test_an_unknown_rule_id_is_one_line_listing_the_ids(folder: Path, tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
-    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-name", "Mag ik?",
-               cwd=tmp_path)
+    done = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--apply",
+        "client-name",
+        "Mag ik?",
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 1
     message = done.stderr.strip()
@@ -217,8 +317,16 @@ def test_an_unknown_rule_id_is_one_line_listing_the_ids(folder: Path, tmp_path: 
 def test_an_apply_that_would_break_the_folder_changes_nothing(folder: Path, tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
-    done = run("guidelines", "proposals", "-g", str(folder), "--apply", "client-names",
-               "Mag ik " + "heel " * 120 + "lang praten?", cwd=tmp_path)
+    done = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--apply",
+        "client-names",
+        "Mag ik " + "heel " * 120 + "lang praten?",
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
@@ -231,8 +339,16 @@ def test_an_apply_that_would_break_the_folder_changes_nothing(folder: Path, tmp_
 
 
 def test_questions_without_apply_are_refused(folder: Path, database: str, tmp_path: Path) -> None:
-    done = run("guidelines", "proposals", "-g", str(folder), "--database", database, "Mag ik?",
-               cwd=tmp_path)
+    done = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--database",
+        database,
+        "Mag ik?",
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 2
     assert done.stderr.strip().startswith("Questions to add go after --apply RULE_ID")
@@ -240,8 +356,20 @@ def test_questions_without_apply_are_refused(folder: Path, database: str, tmp_pa
 
 def test_the_html_and_json_reports_show_the_proposals(database: str, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    done = run("report", "--since", "2026-03-02", "--until", "2026-03-09", "--database", database,
-               "-f", "html", "-o", str(page), cwd=tmp_path)
+    done = run(
+        "report",
+        "--since",
+        "2026-03-02",
+        "--until",
+        "2026-03-09",
+        "--database",
+        database,
+        "-f",
+        "html",
+        "-o",
+        str(page),
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 0, done.stderr
     html = page.read_text(encoding="utf-8")
@@ -251,8 +379,20 @@ def test_the_html_and_json_reports_show_the_proposals(database: str, tmp_path: P
     assert "Mag ik zeggen dat &quot;Acme&quot; klant is: ja # of nee? 🎉" in html[picked:]
     assert html.index(">financial-results</th>", picked) > html.index("Answers marked not helpful")
 
-    data = json.loads(run("report", "--since", "2026-03-02", "--until", "2026-03-09",
-                          "--database", database, "-f", "json", cwd=tmp_path).stdout)
+    data = json.loads(
+        run(
+            "report",
+            "--since",
+            "2026-03-02",
+            "--until",
+            "2026-03-09",
+            "--database",
+            database,
+            "-f",
+            "json",
+            cwd=tmp_path,
+        ).stdout
+    )
     assert data["picked_questions"][0]["rule"] == "client-names"
     assert data["picked_questions"][0]["total"] == 3
     assert data["not_helpful_answers"] == [

@@ -78,8 +78,11 @@ def test_teams_under_five_people_are_merged_into_other_and_never_named(world: Wo
     assert (other.reached, other.shared) == (7, 2)
     assert _team(report.teams, "Finance").reached == 5
     language = "en"
-    for text in (render_json(report), render_csv(report, language=language),
-                 render_html(report, language=language)):
+    for text in (
+        render_json(report),
+        render_csv(report, language=language),
+        render_html(report, language=language),
+    ):
         assert "Legal" not in text and "Board" not in text
         assert "Finance" in text
 
@@ -106,8 +109,9 @@ def test_events_without_identity_count_in_totals_but_not_as_people(world: World)
     world.event("suggested", MONDAY, people[0])
     world.event("marked_shared", MONDAY, people[0], item=item)
     for hour in range(3):  # three shares by someone who opted out: no identity, team kept
-        world.event("marked_shared", MONDAY + timedelta(hours=hour), opted_out, item=item,
-                    anonymous=True)
+        world.event(
+            "marked_shared", MONDAY + timedelta(hours=hour), opted_out, item=item, anonymous=True
+        )
     world.event("suggested", MONDAY, opted_out, anonymous=True)
     world.event("link_clicked", MONDAY, opted_out, item=item, anonymous=True)
     world.event("link_clicked", MONDAY, people[0], item=item)
@@ -137,10 +141,15 @@ def test_only_people_who_opted_in_are_named_on_the_leaderboard(world: World) -> 
 
     report = world.report()
 
-    assert [(e.name, e.shares) for e in report.leaderboard] == [("Anna Opt-In", 3),
-                                                                 ("Chris Also", 1)]
-    for text in (render_json(report), render_csv(report, language="nl"),
-                 render_html(report, language="nl")):
+    assert [(e.name, e.shares) for e in report.leaderboard] == [
+        ("Anna Opt-In", 3),
+        ("Chris Also", 1),
+    ]
+    for text in (
+        render_json(report),
+        render_csv(report, language="nl"),
+        render_html(report, language="nl"),
+    ):
         assert "Bram Private" not in text
         assert "Anna Opt-In" in text
     hidden = world.report(leaderboard=False)
@@ -159,7 +168,8 @@ def test_unanswered_questions_are_grouped_with_how_often_they_were_asked(world: 
     report = world.report()
 
     assert [(g.count, g.question.casefold().split()[-1]) for g in report.unanswered] == [
-        (3, "delen?"), (1, "drones?")
+        (3, "delen?"),
+        (1, "drones?"),
     ]
     assert report.unanswered[0].last_asked == MONDAY + timedelta(days=2)
 

@@ -56,7 +56,9 @@ def test_json_to_standard_output(database: str) -> None:
     data = json.loads(result.stdout)
     assert data["participation"] == {"reached": 5, "shared": 1, "rate": 0.2}
     assert data["items"][0]["title"] == "Wij zijn genomineerd"
-    assert data["period"]["first_day"] == "2026-03-02" and data["period"]["last_day"] == "2026-03-15"
+    assert (
+        data["period"]["first_day"] == "2026-03-02" and data["period"]["last_day"] == "2026-03-15"
+    )
 
 
 def test_html_and_csv_to_a_file(database: str, tmp_path: Path) -> None:
@@ -85,8 +87,17 @@ def test_table_is_the_default(database: str) -> None:
 
 
 def test_the_configured_time_zone_decides_the_days(database: str) -> None:
-    result = report("--since", "2026-03-02", "--until", "2026-03-03", "--database", database,
-                    "-f", "json", env={"MERKWERKER_TIMEZONE": "America/New_York"})
+    result = report(
+        "--since",
+        "2026-03-02",
+        "--until",
+        "2026-03-03",
+        "--database",
+        database,
+        "-f",
+        "json",
+        env={"MERKWERKER_TIMEZONE": "America/New_York"},
+    )
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -113,7 +124,9 @@ def test_bad_input_is_one_clear_sentence(database: str, args: list[str], expecte
 
 
 def test_a_bad_time_zone_setting_is_named(database: str) -> None:
-    message = _one_sentence(report("--database", database, env={"MERKWERKER_TIMEZONE": "Mars/Base"}))
+    message = _one_sentence(
+        report("--database", database, env={"MERKWERKER_TIMEZONE": "Mars/Base"})
+    )
 
     assert "MERKWERKER_TIMEZONE" in message
 
@@ -139,7 +152,9 @@ def test_an_unreachable_database_is_one_sentence() -> None:
 
 def test_an_unwritable_output_is_one_sentence(database: str, tmp_path: Path) -> None:
     target = tmp_path / "no-such-folder" / "report.html"
-    message = _one_sentence(report(*PERIOD, "--database", database, "-f", "html", "-o", str(target)))
+    message = _one_sentence(
+        report(*PERIOD, "--database", database, "-f", "html", "-o", str(target))
+    )
 
     assert message.startswith(f"Cannot write the report to {target}")
 
@@ -149,9 +164,21 @@ def test_a_real_process_exits_non_zero_without_a_traceback(database: str) -> Non
     env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env.update(PYTHONPATH=str(ROOT), LANG="nl_NL.UTF-8")
     done = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "report", "--since", "2026-13-01",
-         "--database", database],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "adapters.cli.main",
+            "report",
+            "--since",
+            "2026-13-01",
+            "--database",
+            database,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
 
     assert done.returncode == 2

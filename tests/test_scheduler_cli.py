@@ -44,9 +44,25 @@ def place(tmp_path: Path) -> Iterator[tuple[Path, Engine]]:
 def run_once(folder: Path, now: datetime, *extra: str) -> subprocess.CompletedProcess[str]:
     database = f"sqlite:///{folder.parent / 'merkwerker.db'}"
     return subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "scheduler", "--once",
-         "--database", database, "--guidelines", str(folder), "--now", now.isoformat(), *extra],
-        capture_output=True, text=True, timeout=120, env=_env(), stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "adapters.cli.main",
+            "scheduler",
+            "--once",
+            "--database",
+            database,
+            "--guidelines",
+            str(folder),
+            "--now",
+            now.isoformat(),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -105,9 +121,22 @@ def test_someone_who_cannot_be_reached_is_reported(place: tuple[Path, Engine]) -
 def test_a_bad_now_is_one_clear_sentence(place: tuple[Path, Engine], value: str) -> None:
     folder, _ = place
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "scheduler", "--once", "--now", value,
-         "--guidelines", str(folder)],
-        capture_output=True, text=True, timeout=60, env=_env(), stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "adapters.cli.main",
+            "scheduler",
+            "--once",
+            "--now",
+            value,
+            "--guidelines",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"--now {value} is not a moment I can read")
@@ -117,9 +146,21 @@ def test_a_bad_now_is_one_clear_sentence(place: tuple[Path, Engine], value: str)
 def test_now_without_once_is_refused(place: tuple[Path, Engine]) -> None:
     folder, _ = place
     result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "scheduler", "--now", DUE.isoformat(),
-         "--guidelines", str(folder)],
-        capture_output=True, text=True, timeout=60, env=_env(), stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "adapters.cli.main",
+            "scheduler",
+            "--now",
+            DUE.isoformat(),
+            "--guidelines",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
     assert "--now only works together with --once." in result.stderr
@@ -152,14 +193,27 @@ def test_the_long_running_scheduler_sends_a_due_digest_and_stops_cleanly(
     local_now = datetime.now(ZoneInfo(zone))
     with engine.begin() as connection:
         connection.execute(
-            text('UPDATE "user" SET timezone = :zone, digest_time = :at, '
-                 "quiet_start = '23:59', quiet_end = '23:59'"),
+            text(
+                'UPDATE "user" SET timezone = :zone, digest_time = :at, '
+                "quiet_start = '23:59', quiet_end = '23:59'"
+            ),
             {"zone": zone, "at": (local_now - timedelta(hours=1)).strftime("%H:%M")},
         )
     process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli.main", "scheduler",
-         "--database", f"sqlite:///{folder.parent / 'merkwerker.db'}", "--guidelines", str(folder)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        [
+            sys.executable,
+            "-m",
+            "adapters.cli.main",
+            "scheduler",
+            "--database",
+            f"sqlite:///{folder.parent / 'merkwerker.db'}",
+            "--guidelines",
+            str(folder),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
         stdin=subprocess.DEVNULL,
     )
     try:

@@ -190,8 +190,16 @@ def test_an_unsure_answer_says_so_and_offers_at_most_three_rules(answerer: Answe
     assert "vacancies" in {r.id for r in answer.choices} | {answer.rule.id if answer.rule else ""}
     data = answer.to_json(guidelines)
     assert data["choices"] == [r.id for r in answer.choices]
-    for key in ("verdict", "rule", "title", "related", "answer", "language", "contact",
-                "guidelines_version"):
+    for key in (
+        "verdict",
+        "rule",
+        "title",
+        "related",
+        "answer",
+        "language",
+        "contact",
+        "guidelines_version",
+    ):
         assert key in data
 
 
@@ -263,8 +271,9 @@ def test_a_corrupt_cache_file_costs_speed_not_answers(
         answerer = Answerer(choice=EmbedderChoice(embedder=embedder, spec="t"), cache=cache)
         guidelines = load_guidelines(write_guidelines(tmp_path / "g")).guidelines
         assert guidelines is not None
-        answer_question("Can I name our client?", guidelines, language="en", today=TODAY,
-                        answerer=answerer)
+        answer_question(
+            "Can I name our client?", guidelines, language="en", today=TODAY, answerer=answerer
+        )
     assert "cannot be used" in caplog.text
     assert cache.size > 0
 

@@ -73,8 +73,16 @@ def test_a_limit_of_zero_still_shows_that_something_was_cut() -> None:
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("7", 7.0), (" 12 ", 12.0), ("0", 0.0), (None, None), ("", None), ("soon", None),
-     ("1.5", None), ("-3", None)],
+    [
+        ("7", 7.0),
+        (" 12 ", 12.0),
+        ("0", 0.0),
+        (None, None),
+        ("", None),
+        ("soon", None),
+        ("1.5", None),
+        ("-3", None),
+    ],
 )
 def test_retry_after_reads_whole_seconds(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, now=NOW) == seconds
@@ -90,8 +98,16 @@ def test_retry_after_reads_an_http_date_from_now() -> None:
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("7", 7.0), ("1.5", 1.5), (" 2.5 ", 2.5), ("-3", 0.0), ("1e1", 10.0), ("", None),
-     ("soon", None), ("None", None)],
+    [
+        ("7", 7.0),
+        ("1.5", 1.5),
+        (" 2.5 ", 2.5),
+        ("-3", 0.0),
+        ("1e1", 10.0),
+        ("", None),
+        ("soon", None),
+        ("None", None),
+    ],
 )
 def test_lenient_retry_after_reads_any_number(value: str, seconds: float | None) -> None:
     assert parse_retry_after(value, lenient=True, dates=False) == seconds

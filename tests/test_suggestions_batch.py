@@ -57,8 +57,9 @@ def test_everyone_gets_what_suggest_gives_them(store: Store, limit: int) -> None
         shelf = load_shelf(store.engine, now=moment)
         many = suggest_many(store.engine, wanted, now=moment, limit=limit, shelf=shelf)
         one_by_one = {
-            user_id: suggest(store.engine, user_id=user_id, now=moment, limit=limit,
-                             new_since=since)  # type: ignore[arg-type]
+            user_id: suggest(
+                store.engine, user_id=user_id, now=moment, limit=limit, new_since=since
+            )  # type: ignore[arg-type]
             for user_id, since in wanted
         }
         assert many == one_by_one
@@ -84,33 +85,54 @@ def test_replies_together_equal_replies_one_by_one(store: Store, settings: Setti
     first, second = people[:12], people[12:]
 
     # Together first: one by one afterwards reuses every token and records nothing new.
-    requests = [ReplyRequest(user_id=p, language="nl" if p % 2 else "en",
-                             suggestions=tuple(found[p]), delivery_key=f"dk:{p}",
-                             intro="Hello" if p % 3 else None)
-                for p in first]
+    requests = [
+        ReplyRequest(
+            user_id=p,
+            language="nl" if p % 2 else "en",
+            suggestions=tuple(found[p]),
+            delivery_key=f"dk:{p}",
+            intro="Hello" if p % 3 else None,
+        )
+        for p in first
+    ]
     prepared = prepare_replies(store.engine, requests, now=T0, settings=settings)
     with store.engine.begin() as connection:
         recorded = prepared.record(connection, first)
     assert recorded == sum(len(r.suggestions) for r in requests) > 12
     shares, suggested = count(store.engine, Share), len(events(store.engine, "suggested"))
     for request in requests:
-        alone = suggestions_reply(store.engine, user_id=request.user_id,
-                                  language=request.language, now=T0,
-                                  suggestions=request.suggestions, settings=settings,
-                                  delivery_key=request.delivery_key, intro=request.intro)
+        alone = suggestions_reply(
+            store.engine,
+            user_id=request.user_id,
+            language=request.language,
+            now=T0,
+            suggestions=request.suggestions,
+            settings=settings,
+            delivery_key=request.delivery_key,
+            intro=request.intro,
+        )
         assert prepared.replies[request.user_id] == alone
     assert count(store.engine, Share) == shares
     assert len(events(store.engine, "suggested")) == suggested
 
     # One by one first: together afterwards gives the same and writes nothing.
     alone_replies = {
-        p: suggestions_reply(store.engine, user_id=p, language="en", now=T0,
-                             suggestions=found[p], settings=settings, delivery_key=f"dk:{p}")
+        p: suggestions_reply(
+            store.engine,
+            user_id=p,
+            language="en",
+            now=T0,
+            suggestions=found[p],
+            settings=settings,
+            delivery_key=f"dk:{p}",
+        )
         for p in second
     }
     shares, suggested = count(store.engine, Share), len(events(store.engine, "suggested"))
-    requests = [ReplyRequest(user_id=p, language="en", suggestions=tuple(found[p]),
-                             delivery_key=f"dk:{p}") for p in second]
+    requests = [
+        ReplyRequest(user_id=p, language="en", suggestions=tuple(found[p]), delivery_key=f"dk:{p}")
+        for p in second
+    ]
     prepared = prepare_replies(store.engine, requests, now=T0, settings=settings)
     with store.engine.begin() as connection:
         assert prepared.record(connection, second) == 0
@@ -125,8 +147,15 @@ def test_opted_out_people_share_anonymous_links_and_leave_no_trace(store: Store)
     item = add_item(store.engine, "Wind farm opens")
     everyone = [tracked, *quiet]
     found = suggest_many(store.engine, [(p, None) for p in everyone], now=T0)
-    requests = [ReplyRequest(user_id=p, language="en", suggestions=tuple(found[p]),
-                             delivery_key=f"digest:{p}:2026-03-02") for p in everyone]
+    requests = [
+        ReplyRequest(
+            user_id=p,
+            language="en",
+            suggestions=tuple(found[p]),
+            delivery_key=f"digest:{p}:2026-03-02",
+        )
+        for p in everyone
+    ]
     prepared = prepare_replies(store.engine, requests, now=T0, settings=SECRET)
     with store.engine.begin() as connection:
         prepared.record(connection, everyone)
@@ -140,7 +169,9 @@ def test_opted_out_people_share_anonymous_links_and_leave_no_trace(store: Store)
 
     suggested = events(store.engine, "suggested")
     assert [(e.user_id, e.team, e.item_id) for e in suggested] == [
-        (tracked, "Sales", item), (None, "Ops", item), (None, "Ops", item)
+        (tracked, "Sales", item),
+        (None, "Ops", item),
+        (None, "Ops", item),
     ]
     keys = [e.idempotency_key for e in suggested]
     assert keys[0] == f"suggested:digest:{tracked}:2026-03-02:{item}"
@@ -158,8 +189,10 @@ def test_only_the_people_whose_message_was_stored_are_recorded(store: Store) -> 
     people = [add_user(store, f"U{n}") for n in range(1, 4)]
     add_item(store.engine, "Wind farm opens")
     found = suggest_many(store.engine, [(p, None) for p in people], now=T0)
-    requests = [ReplyRequest(user_id=p, language="en", suggestions=tuple(found[p]),
-                             delivery_key=f"k:{p}") for p in people]
+    requests = [
+        ReplyRequest(user_id=p, language="en", suggestions=tuple(found[p]), delivery_key=f"k:{p}")
+        for p in people
+    ]
     prepared = prepare_replies(store.engine, requests, now=T0, settings=SECRET)
     with store.engine.begin() as connection:
         prepared.record(connection, people[:1])
@@ -173,8 +206,15 @@ def test_nothing_to_suggest_gives_the_kind_empty_reply(store: Store) -> None:
     person = add_user(store)
     request = ReplyRequest(user_id=person, language="nl", suggestions=(), delivery_key="k")
     prepared = prepare_replies(store.engine, [request], now=T0, settings=SECRET)
-    alone = suggestions_reply(store.engine, user_id=person, language="nl", now=T0,
-                              suggestions=[], settings=SECRET, delivery_key="k")
+    alone = suggestions_reply(
+        store.engine,
+        user_id=person,
+        language="nl",
+        now=T0,
+        suggestions=[],
+        settings=SECRET,
+        delivery_key="k",
+    )
     assert prepared.replies[person] == alone
     assert alone.kind == "suggestions.empty"
     with store.engine.begin() as connection:

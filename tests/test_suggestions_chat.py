@@ -1,4 +1,4 @@
-""""What can I share?" in a conversation: suggestions, their buttons and the home view."""
+""" "What can I share?" in a conversation: suggestions, their buttons and the home view."""
 
 from __future__ import annotations
 
@@ -26,8 +26,12 @@ def chat(database_url: str, tmp_path: Path) -> Iterator[Chat]:
 
 def choices(reply: Reply | None) -> list[tuple[str, str, str]]:
     assert reply is not None
-    return [(c.label, c.action, c.value) for p in reply.parts if isinstance(p, Choices)
-            for c in p.choices]
+    return [
+        (c.label, c.action, c.value)
+        for p in reply.parts
+        if isinstance(p, Choices)
+        for c in p.choices
+    ]
 
 
 def headings(reply: Reply | None) -> list[str]:
@@ -92,7 +96,7 @@ async def test_not_for_me_asks_why_and_the_reason_is_kept(chat: Chat) -> None:
     await chat.say("share")
     reply = await chat.press("share.dismiss", str(item))
     assert reply is not None
-    assert "won't suggest \"Dull\"" in texts(reply)
+    assert 'won\'t suggest "Dull"' in texts(reply)
     assert choices(reply)[:4] == [
         ("Not my topic", "share.reason", f"{item}:topic"),
         ("Not relevant to my team", "share.reason", f"{item}:team"),
@@ -110,8 +114,12 @@ async def test_not_for_me_asks_why_and_the_reason_is_kept(chat: Chat) -> None:
 
 async def test_broken_button_values_get_a_clear_answer(chat: Chat) -> None:
     add_item(chat.engine)
-    for action, value in (("share.shared", "abc"), ("share.dismiss", "99999"),
-                          ("share.reason", "1:boredom"), ("share.nonsense", "")):
+    for action, value in (
+        ("share.shared", "abc"),
+        ("share.dismiss", "99999"),
+        ("share.reason", "1:boredom"),
+        ("share.nonsense", ""),
+    ):
         reply = await chat.press(action, value)
         assert reply is not None and reply.kind in ("suggestions.gone", "action.unknown")
     assert events(chat.engine, "marked_shared") == events(chat.engine, "dismissed") == []
@@ -138,9 +146,12 @@ async def test_home_shows_suggestions_and_this_months_activity(chat: Chat) -> No
     resolve_click(chat.engine, token, now=T0 + timedelta(hours=1), user_agent="Mozilla/5.0")
     resolve_click(chat.engine, token, now=T0 + timedelta(hours=2), user_agent="Mozilla/5.0")
     add_item(chat.engine, "Fresh for home")
-    home = await chat.bot.home(platform=Platform.SLACK, platform_user_id="U1",
-                               conversation=Ref(platform=Platform.SLACK, conversation_id="D",
-                                                user_id="U1"), locale="en")
+    home = await chat.bot.home(
+        platform=Platform.SLACK,
+        platform_user_id="U1",
+        conversation=Ref(platform=Platform.SLACK, conversation_id="D", user_id="U1"),
+        locale="en",
+    )
     text = texts(home)
     assert "Something to share" in text and "Fresh for home" in text
     assert "You shared this month: 1" in text

@@ -31,12 +31,19 @@ def links(reply: Reply) -> dict[str, str]:
     return {part.label: part.url for part in reply.parts if isinstance(part, Link)}
 
 
-def reply_for(store: Store, user_id: int, settings: Settings | None = None,
-              delivery_key: str = "k1") -> Reply:
+def reply_for(
+    store: Store, user_id: int, settings: Settings | None = None, delivery_key: str = "k1"
+) -> Reply:
     found = suggest(store.engine, user_id=user_id, now=T0)
-    return suggestions_reply(store.engine, user_id=user_id, language="en", now=T0,
-                             suggestions=found, settings=settings or Settings(),
-                             delivery_key=delivery_key)
+    return suggestions_reply(
+        store.engine,
+        user_id=user_id,
+        language="en",
+        now=T0,
+        suggestions=found,
+        settings=settings or Settings(),
+        delivery_key=delivery_key,
+    )
 
 
 def test_utm_tags_are_exact_and_the_urls_own_query_and_fragment_stay() -> None:
@@ -48,7 +55,9 @@ def test_utm_tags_are_exact_and_the_urls_own_query_and_fragment_stay() -> None:
     )
     plain = tagged_url("https://example.com", network="email", item_id=7, token="abcdefgh")
     assert dict(parse_qsl(urlsplit(plain).query)) == {
-        "utm_source": "email", "utm_medium": "employee_advocacy", "utm_campaign": "item-7",
+        "utm_source": "email",
+        "utm_medium": "employee_advocacy",
+        "utm_campaign": "item-7",
         "utm_content": "abcdefgh",
     }
 
@@ -97,7 +106,8 @@ def test_reply_links_carry_pseudonymous_tokens_and_tags(store: Store) -> None:
     with Session(store.engine) as session:
         shares = session.exec(select(Share)).all()
     assert {(s.network, s.user_id, s.item_id) for s in shares} == {
-        (network, who, item) for network in ("linkedin", "x", "email")
+        (network, who, item)
+        for network in ("linkedin", "x", "email")
         for who in (person, colleague)
     }
     # Shown again, the person keeps the same links, so their clicks add up on one link.
@@ -135,7 +145,11 @@ def test_resolve_click_counts_each_real_click_once(store: Store) -> None:
     assert len(clicks) == 1
     click = clicks[0]
     assert (click.user_id, click.team, click.item_id, click.share_id, click.network) == (
-        person, "Sales", item, share.id, "x"
+        person,
+        "Sales",
+        item,
+        share.id,
+        "x",
     )
     assert click.occurred_at == later
     resolve_click(store.engine, share.token, now=later, user_agent="Mozilla/5.0")
@@ -186,7 +200,8 @@ def test_suggested_is_recorded_once_per_delivery(store: Store) -> None:
     suggested = events(store.engine, "suggested")
     assert sorted(e.item_id for e in suggested) == sorted([first, second])
     assert {e.idempotency_key for e in suggested} == {
-        f"suggested:digest:2026-W10:{first}", f"suggested:digest:2026-W10:{second}"
+        f"suggested:digest:2026-W10:{first}",
+        f"suggested:digest:2026-W10:{second}",
     }
     reply_for(store, person, delivery_key="digest:2026-W11")
     assert len(events(store.engine, "suggested")) == 4

@@ -44,8 +44,9 @@ def test_expired_retired_and_draft_items_are_never_offered(store: Store) -> None
     add_item(store.engine, "Expired", expires=T0)
     add_item(store.engine, "Retired", status="retired")
     add_item(store.engine, "Draft", status="draft")
-    approved = add_item(store.engine, "Approved", status="approved",
-                        expires=T0 + timedelta(minutes=1))
+    approved = add_item(
+        store.engine, "Approved", status="approved", expires=T0 + timedelta(minutes=1)
+    )
     assert sorted(ids(store, person, limit=10)) == sorted([live, approved])
     assert ids(store, person, limit=10, now=T0 + timedelta(minutes=1)) == [live]
 
@@ -137,8 +138,12 @@ def test_new_since_counts_approval_and_lifted_embargo(store: Store) -> None:
     last_digest = T0 - timedelta(hours=12)
     add_item(store.engine, "Old", approved_at=T0 - timedelta(days=2))
     approved_since = add_item(store.engine, "Approved since", approved_at=T0 - timedelta(hours=1))
-    embargo_lifted = add_item(store.engine, "Embargo lifted", approved_at=T0 - timedelta(days=3),
-                              not_before=T0 - timedelta(hours=2))
+    embargo_lifted = add_item(
+        store.engine,
+        "Embargo lifted",
+        approved_at=T0 - timedelta(days=3),
+        not_before=T0 - timedelta(hours=2),
+    )
     found = ids(store, person, limit=10, new_since=last_digest)
     assert sorted(found) == sorted([approved_since, embargo_lifted])
     assert ids(store, person, new_since=T0) == []
@@ -161,8 +166,12 @@ def test_events_of_others_and_anonymous_events_do_not_count(store: Store) -> Non
 def test_freshness_counts_from_approval_or_the_lifted_embargo(store: Store) -> None:
     person = add_user(store)
     older = add_item(store.engine, "Approved ten days ago", approved_at=T0 - timedelta(days=10))
-    lifted = add_item(store.engine, "Embargo just lifted", approved_at=T0 - timedelta(days=30),
-                      not_before=T0 - timedelta(hours=1))
+    lifted = add_item(
+        store.engine,
+        "Embargo just lifted",
+        approved_at=T0 - timedelta(days=30),
+        not_before=T0 - timedelta(hours=1),
+    )
     stale = add_item(store.engine, "Approved long ago", approved_at=T0 - timedelta(days=30))
     assert ids(store, person) == [lifted, older, stale]
     scores = [s.score for s in suggest(store.engine, user_id=person, now=T0)]

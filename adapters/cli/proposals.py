@@ -97,9 +97,7 @@ def proposals(
         _print_text(data, language)
 
 
-def _apply(
-    folder: Path, rule_id: str, questions: list[str], language: str, as_json: bool
-) -> None:
+def _apply(folder: Path, rule_id: str, questions: list[str], language: str, as_json: bool) -> None:
     if not folder.exists():
         open_library(folder, language)  # says the folder is missing, and exits
     try:
@@ -243,7 +241,10 @@ def _print_text(data: dict[str, Any], language: str) -> None:
         for rule in data[key]:
             if rule["in_guidelines"]:
                 heading = t(
-                    language, "proposals.rule", rule=rule["rule"], title=rule["title"],
+                    language,
+                    "proposals.rule",
+                    rule=rule["rule"],
+                    title=rule["title"],
                     file=rule["file"],
                 )
             else:

@@ -44,29 +44,56 @@ def due_candidates(
     """
     columns = _USERS.c
     statement = select(
-        columns.id, columns.platform, columns.language, columns.timezone, columns.digest,
-        columns.digest_time, columns.digest_weekday, columns.quiet_start, columns.quiet_end,
-        columns.digest_cap, columns.last_digest_at,
+        columns.id,
+        columns.platform,
+        columns.language,
+        columns.timezone,
+        columns.digest,
+        columns.digest_time,
+        columns.digest_weekday,
+        columns.quiet_start,
+        columns.quiet_end,
+        columns.digest_cap,
+        columns.last_digest_at,
     ).where(columns.digest.in_(sorted(FREQUENCIES)))
     if platforms is not None:
         statement = statement.where(columns.platform.in_(sorted(platforms)))
     with engine.connect() as connection:
         rows = connection.execute(statement.order_by(columns.id)).all()
     candidates: list[Candidate] = []
-    for (user_id, platform, language, zone, frequency, at, weekday, quiet_start, quiet_end,
-         cap, last_digest_at) in rows:
+    for (
+        user_id,
+        platform,
+        language,
+        zone,
+        frequency,
+        at,
+        weekday,
+        quiet_start,
+        quiet_end,
+        cap,
+        last_digest_at,
+    ) in rows:
         plan = DigestPlan(
-            frequency=frequency, digest_time=at, weekday=weekday, quiet_start=quiet_start,
-            quiet_end=quiet_end, timezone=zone, cap=cap,
+            frequency=frequency,
+            digest_time=at,
+            weekday=weekday,
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
+            timezone=zone,
+            cap=cap,
         )
         due = due_digest(plan, now, default_timezone=settings.timezone)
         if due is None:
             continue
         candidates.append(
             Candidate(
-                user_id=user_id, platform=platform,
+                user_id=user_id,
+                platform=platform,
                 language=language if language in SUPPORTED else "",
-                frequency=frequency, key=digest_key(user_id, due.period), plan=plan,
+                frequency=frequency,
+                key=digest_key(user_id, due.period),
+                plan=plan,
                 last_digest_at=last_digest_at,
             )
         )

@@ -66,8 +66,9 @@ def compose_together(
     Raises when anything fails; nothing of the chunk is written then.
     """
     outcome = Outcome()
-    found = suggest_many(engine, [(c.user_id, c.last_digest_at) for c in chunk], now=now,
-                         limit=limit, shelf=shelf)
+    found = suggest_many(
+        engine, [(c.user_id, c.last_digest_at) for c in chunk], now=now, limit=limit, shelf=shelf
+    )
     requests: list[ReplyRequest] = []
     for candidate in chunk:
         suggestions = found.get(candidate.user_id, [])
@@ -76,13 +77,18 @@ def compose_together(
             continue
         language = candidate.language or default_language
         requests.append(
-            ReplyRequest(user_id=candidate.user_id, language=language,
-                         suggestions=tuple(suggestions), delivery_key=candidate.key,
-                         intro=_intro(language, candidate, len(suggestions)))
+            ReplyRequest(
+                user_id=candidate.user_id,
+                language=language,
+                suggestions=tuple(suggestions),
+                delivery_key=candidate.key,
+                intro=_intro(language, candidate, len(suggestions)),
+            )
         )
     prepared = prepare_replies(engine, requests, now=now, settings=settings)
-    messages = [_digest(c, prepared.replies[c.user_id]) for c in chunk
-                if c.user_id in prepared.replies]
+    messages = [
+        _digest(c, prepared.replies[c.user_id]) for c in chunk if c.user_id in prepared.replies
+    ]
     with engine.begin() as connection:
         inserted = outbox.insert_messages(connection, messages, now=now)
         users = [m.user_id for m in messages if m.key in inserted]
@@ -106,8 +112,14 @@ def compose_singly(
     pending: list[outbox.NewMessage] = []
     for candidate in chunk:
         try:
-            message = _compose_one(engine, candidate, now=now, settings=settings,
-                                   default_language=default_language, limit=limit)
+            message = _compose_one(
+                engine,
+                candidate,
+                now=now,
+                settings=settings,
+                default_language=default_language,
+                limit=limit,
+            )
         except Exception:  # one person's bad data must not stop everyone's digests
             log.exception("digest for user %s could not be composed", candidate.user_id)
             outcome.failed.append(candidate.key)
@@ -119,8 +131,7 @@ def compose_singly(
     if pending:
         with engine.begin() as connection:
             inserted = outbox.insert_messages(connection, pending, now=now)
-            _mark_digested(connection, [m.user_id for m in pending if m.key in inserted],
-                           now=now)
+            _mark_digested(connection, [m.user_id for m in pending if m.key in inserted], now=now)
         outcome.written = len(inserted)
     return outcome
 
@@ -135,7 +146,10 @@ def _compose_one(
     limit: int,
 ) -> outbox.NewMessage | None:
     found = suggest(
-        engine, user_id=candidate.user_id, now=now, limit=limit,
+        engine,
+        user_id=candidate.user_id,
+        now=now,
+        limit=limit,
         new_since=candidate.last_digest_at,
     )
     if not found:
@@ -164,7 +178,9 @@ def _digest(candidate: Candidate, reply: Reply) -> outbox.NewMessage:
     footer = Text(text=t(reply.language, f"digests.footer.{candidate.frequency}"), style="note")
     digest = Reply(parts=(*reply.parts, footer), language=reply.language, kind="digest")
     return outbox.NewMessage(
-        key=candidate.key, user_id=candidate.user_id, platform=candidate.platform,
+        key=candidate.key,
+        user_id=candidate.user_id,
+        platform=candidate.platform,
         payload=reply_to_json(digest),
     )
 

@@ -115,14 +115,28 @@ def compose_due_digests(
         try:
             if shelf is None:
                 shelf = load_shelf(engine, now=now)
-            outcome = compose_together(engine, chunk, now=now, settings=settings,
-                                       default_language=default_language, limit=limit,
-                                       shelf=shelf)
+            outcome = compose_together(
+                engine,
+                chunk,
+                now=now,
+                settings=settings,
+                default_language=default_language,
+                limit=limit,
+                shelf=shelf,
+            )
         except Exception:  # nothing of the chunk was written: try each person on their own
-            log.exception("digests of %d people could not be composed together; composing "
-                          "them one by one", len(chunk))
-            outcome = compose_singly(engine, chunk, now=now, settings=settings,
-                                     default_language=default_language, limit=limit)
+            log.exception(
+                "digests of %d people could not be composed together; composing them one by one",
+                len(chunk),
+            )
+            outcome = compose_singly(
+                engine,
+                chunk,
+                now=now,
+                settings=settings,
+                default_language=default_language,
+                limit=limit,
+            )
         written += outcome.written
         nothing_new += len(outcome.empty)
         errors += len(outcome.failed)
@@ -133,6 +147,11 @@ def compose_due_digests(
     if memo is not None:
         memo.keep_only({c.key for c in candidates})
     return ComposeReport(
-        opted_in=opted_in, due=len(candidates), already_written=len(existing),
-        over_cap=over_cap, nothing_new=nothing_new, written=written, errors=errors,
+        opted_in=opted_in,
+        due=len(candidates),
+        already_written=len(existing),
+        over_cap=over_cap,
+        nothing_new=nothing_new,
+        written=written,
+        errors=errors,
     )

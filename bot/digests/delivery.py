@@ -116,8 +116,13 @@ async def deliver_outbox(
         async def one(claim: outbox.Claim, to: ConversationRef | None) -> None:
             async with gate:
                 await _deliver_one(
-                    engine, claim, to, senders[claim.platform],
-                    clock=clock, max_attempts=max_attempts, send_timeout=send_timeout,
+                    engine,
+                    claim,
+                    to,
+                    senders[claim.platform],
+                    clock=clock,
+                    max_attempts=max_attempts,
+                    send_timeout=send_timeout,
                     tally=tally,
                 )
 
@@ -138,10 +143,15 @@ async def _deliver_one(
     if to is None:
         log.warning(
             "outbox %s: no conversation with user %s on %s is stored; marked unreachable",
-            claim.key, claim.user_id, claim.platform,
+            claim.key,
+            claim.user_id,
+            claim.platform,
         )
         await asyncio.to_thread(
-            outbox.mark_given_up, engine, claim, status=outbox.UNREACHABLE,
+            outbox.mark_given_up,
+            engine,
+            claim,
+            status=outbox.UNREACHABLE,
             error="no stored conversation reference",
         )
         tally.unreachable += 1
@@ -159,8 +169,12 @@ async def _deliver_one(
     try:
         await asyncio.wait_for(sender.send(to=to, reply=reply), timeout=send_timeout)
     except Unreachable as error:
-        log.warning("outbox %s: user %s cannot be reached (%s); marked unreachable",
-                    claim.key, claim.user_id, error)
+        log.warning(
+            "outbox %s: user %s cannot be reached (%s); marked unreachable",
+            claim.key,
+            claim.user_id,
+            error,
+        )
         await asyncio.to_thread(
             outbox.mark_given_up, engine, claim, status=outbox.UNREACHABLE, error=str(error)
         )
@@ -168,8 +182,9 @@ async def _deliver_one(
         return
     except Exception as error:  # any adapter failure is one failed attempt, not a crash
         reason = f"{type(error).__name__}: {error}"
-        await _failed_attempt(engine, claim, reason, clock=clock, max_attempts=max_attempts,
-                              tally=tally)
+        await _failed_attempt(
+            engine, claim, reason, clock=clock, max_attempts=max_attempts, tally=tally
+        )
         return
     finally:
         _delivery_key.reset(token)
@@ -191,7 +206,9 @@ async def _failed_attempt(
     if claim.attempts >= max_attempts:
         log.error(
             "outbox %s: giving up after %d attempts; last error: %s",
-            claim.key, claim.attempts, reason,
+            claim.key,
+            claim.attempts,
+            reason,
         )
         await asyncio.to_thread(
             outbox.mark_given_up, engine, claim, status=outbox.FAILED, error=reason
@@ -201,7 +218,10 @@ async def _failed_attempt(
     retry_at = clock() + backoff(claim.attempts)
     log.warning(
         "outbox %s: attempt %d failed (%s); retrying at %s",
-        claim.key, claim.attempts, reason, retry_at.isoformat(timespec="seconds"),
+        claim.key,
+        claim.attempts,
+        reason,
+        retry_at.isoformat(timespec="seconds"),
     )
     await asyncio.to_thread(outbox.mark_retry, engine, claim, at=retry_at, error=reason)
     tally.retrying += 1

@@ -199,9 +199,7 @@ def addresses(engine: Engine, claims: Sequence[Claim]) -> dict[int, Conversation
                 found[(user_id, platform)] = _reference(
                     platform, conversation_id, data, platform_user_id
                 )
-    return {
-        c.id: None if c.user_id is None else found.get((c.user_id, c.platform)) for c in claims
-    }
+    return {c.id: None if c.user_id is None else found.get((c.user_id, c.platform)) for c in claims}
 
 
 def _reference(
@@ -260,4 +258,3 @@ def status_counts(engine: Engine, *, since: datetime | None = None) -> dict[str,
         statement = statement.where(OUTBOX.c.created_at >= since)
     with engine.connect() as connection:
         return {status: count for status, count in connection.execute(statement)}
-

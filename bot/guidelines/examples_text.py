@@ -108,9 +108,7 @@ def _as_flow_list(text: str, value: ScalarNode, questions: Sequence[str]) -> str
     return text[:start] + "[" + ", ".join(items) + "]" + text[end:]
 
 
-def _add_key(
-    text: str, rule: MappingNode, questions: Sequence[str], newline: str
-) -> str | None:
+def _add_key(text: str, rule: MappingNode, questions: Sequence[str], newline: str) -> str | None:
     if rule.flow_style or not rule.value:
         return None
     indent = " " * rule.value[0][0].start_mark.column

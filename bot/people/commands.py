@@ -16,15 +16,29 @@ _SETTINGS_WORDS = frozenset({"settings", "setting", "instellingen", "instelling"
 _TOPIC_WORDS = frozenset({"topics", "topic", "onderwerpen", "onderwerp"})
 _CLEAR_TOPICS = frozenset({"none", "geen", "off", "uit", "-", "nothing", "niets", "clear"})
 _FIELD_WORDS = {
-    "topics": "topics", "topic": "topics", "onderwerpen": "topics", "onderwerp": "topics",
+    "topics": "topics",
+    "topic": "topics",
+    "onderwerpen": "topics",
+    "onderwerp": "topics",
     "digest": "digest",
-    "time": "digest_time", "tijd": "digest_time",
-    "day": "digest_weekday", "dag": "digest_weekday", "weekday": "digest_weekday",
-    "timezone": "timezone", "tz": "timezone", "tijdzone": "timezone", "zone": "timezone",
-    "quiet": "quiet", "stil": "quiet", "rust": "quiet",
+    "time": "digest_time",
+    "tijd": "digest_time",
+    "day": "digest_weekday",
+    "dag": "digest_weekday",
+    "weekday": "digest_weekday",
+    "timezone": "timezone",
+    "tz": "timezone",
+    "tijdzone": "timezone",
+    "zone": "timezone",
+    "quiet": "quiet",
+    "stil": "quiet",
+    "rust": "quiet",
     "team": "team",
-    "location": "location", "locatie": "location", "plaats": "location",
-    "leaderboard": "leaderboard", "ranglijst": "leaderboard",
+    "location": "location",
+    "locatie": "location",
+    "plaats": "location",
+    "leaderboard": "leaderboard",
+    "ranglijst": "leaderboard",
 }
 
 
@@ -49,8 +63,13 @@ def read_command(text: str) -> Command:
         name, _, value = rest.partition(" ")
         target = _FIELD_WORDS.get(name)
         if target is None:
-            return Command(problems=(Problem(field="settings", key="settings.unknown_field",
-                                             values={"value": name[:40]}),))
+            return Command(
+                problems=(
+                    Problem(
+                        field="settings", key="settings.unknown_field", values={"value": name[:40]}
+                    ),
+                )
+            )
         return _field(target, value.strip())
     if head in _TOPIC_WORDS:
         return _field("topics", rest) if rest else Command(show=True)
@@ -67,8 +86,13 @@ def _field(name: str, value: str) -> Command:
     if name == "quiet":
         parts = value.replace("-", " ").replace("–", " ").split()
         if len(parts) != 2:
-            return Command(problems=(Problem(field="quiet_start", key="settings.bad_quiet",
-                                             values={"value": value[:60]}),))
+            return Command(
+                problems=(
+                    Problem(
+                        field="quiet_start", key="settings.bad_quiet", values={"value": value[:60]}
+                    ),
+                )
+            )
         return Command(values={"quiet_start": parts[0], "quiet_end": parts[1]})
     if not value and name not in ("team", "location"):
         return Command(show=True)
@@ -76,7 +100,7 @@ def _field(name: str, value: str) -> Command:
 
 
 def _digest(value: str) -> Command:
-    """"weekly", "daily 08:30", "weekly friday 16:00", "off" (and the Dutch words)."""
+    """ "weekly", "daily 08:30", "weekly friday 16:00", "off" (and the Dutch words)."""
     values: dict[str, str] = {}
     for word in value.replace(",", " ").split():
         if parse_digest(word) is not None and "digest" not in values:

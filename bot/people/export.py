@@ -32,9 +32,23 @@ from bot.storage.tables import (
 
 RECENT_QUESTIONS = 5
 _USER_FIELDS = (
-    "platform", "platform_user_id", "language", "created_at", "display_name", "team",
-    "location", "timezone", "digest", "digest_time", "digest_weekday", "quiet_start",
-    "quiet_end", "digest_cap", "tracking", "leaderboard", "tracking_explained_at",
+    "platform",
+    "platform_user_id",
+    "language",
+    "created_at",
+    "display_name",
+    "team",
+    "location",
+    "timezone",
+    "digest",
+    "digest_time",
+    "digest_weekday",
+    "quiet_start",
+    "quiet_end",
+    "digest_cap",
+    "tracking",
+    "leaderboard",
+    "tracking_explained_at",
     "last_digest_at",
 )
 
@@ -55,11 +69,13 @@ def export_person(engine: Engine, user_id: int, *, now: datetime) -> dict[str, A
             person[name] = _iso(value) if isinstance(value, datetime) else value
         person["topics"] = list(split_list(user.topics, squeeze=True, fold_case=True))
         questions = session.exec(
-            select(Question).where(col(Question.user_id) == user_id)
+            select(Question)
+            .where(col(Question.user_id) == user_id)
             .order_by(col(Question.asked_at))
         ).all()
         checks = session.exec(
-            select(DraftCheck).where(col(DraftCheck.user_id) == user_id)
+            select(DraftCheck)
+            .where(col(DraftCheck.user_id) == user_id)
             .order_by(col(DraftCheck.checked_at))
         ).all()
         events = session.exec(
@@ -68,14 +84,17 @@ def export_person(engine: Engine, user_id: int, *, now: datetime) -> dict[str, A
         shares = session.execute(
             select(Share, ContentItem.title)
             .join(ContentItem, col(ContentItem.id) == col(Share.item_id), isouter=True)
-            .where(col(Share.user_id) == user_id).order_by(col(Share.created_at), col(Share.id))
+            .where(col(Share.user_id) == user_id)
+            .order_by(col(Share.created_at), col(Share.id))
         ).all()
         conversations = session.exec(
             select(ConversationReference).where(col(ConversationReference.user_id) == user_id)
         ).all()
         roles = session.exec(
-            select(Role).where(col(Role.platform) == user.platform,
-                               col(Role.platform_user_id) == user.platform_user_id)
+            select(Role).where(
+                col(Role.platform) == user.platform,
+                col(Role.platform_user_id) == user.platform_user_id,
+            )
         ).all()
         outbox = session.exec(
             select(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)
@@ -84,32 +103,59 @@ def export_person(engine: Engine, user_id: int, *, now: datetime) -> dict[str, A
             "exported_at": now.isoformat(),
             "user": person,
             "questions": [
-                {"asked_at": _iso(q.asked_at), "language": q.language, "text": q.text,
-                 "verdict": q.verdict, "rule": q.rule_id, "answered": q.answered,
-                 "choices": list(split_list(q.choices, squeeze=True, fold_case=True)),
-                 "picked_rule": q.picked_rule_id, "feedback": q.feedback}
+                {
+                    "asked_at": _iso(q.asked_at),
+                    "language": q.language,
+                    "text": q.text,
+                    "verdict": q.verdict,
+                    "rule": q.rule_id,
+                    "answered": q.answered,
+                    "choices": list(split_list(q.choices, squeeze=True, fold_case=True)),
+                    "picked_rule": q.picked_rule_id,
+                    "feedback": q.feedback,
+                }
                 for q in questions
             ],
             "draft_checks": [
-                {"checked_at": _iso(c.checked_at), "language": c.language, "verdict": c.verdict,
-                 "rules": list(split_list(c.rule_ids, squeeze=True, fold_case=True)),
-                 "findings": c.finding_count,
-                 **({"text": c.text} if c.text is not None else {})}
+                {
+                    "checked_at": _iso(c.checked_at),
+                    "language": c.language,
+                    "verdict": c.verdict,
+                    "rules": list(split_list(c.rule_ids, squeeze=True, fold_case=True)),
+                    "findings": c.finding_count,
+                    **({"text": c.text} if c.text is not None else {}),
+                }
                 for c in checks
             ],
             "events": [
-                {"occurred_at": _iso(e.occurred_at), "kind": e.kind, "item_id": e.item_id,
-                 "network": e.network, "reason": e.reason, "detail": e.detail, "team": e.team}
+                {
+                    "occurred_at": _iso(e.occurred_at),
+                    "kind": e.kind,
+                    "item_id": e.item_id,
+                    "network": e.network,
+                    "reason": e.reason,
+                    "detail": e.detail,
+                    "team": e.team,
+                }
                 for e in events
             ],
             "shares": [
-                {"created_at": _iso(s.created_at), "item_id": s.item_id, "title": title,
-                 "network": s.network, "token": s.token}
+                {
+                    "created_at": _iso(s.created_at),
+                    "item_id": s.item_id,
+                    "title": title,
+                    "network": s.network,
+                    "token": s.token,
+                }
                 for s, title in shares
             ],
             "conversations": [
-                {"platform": c.platform, "conversation_id": c.conversation_id,
-                 "updated_at": _iso(c.updated_at), "reference": json.loads(c.data or "{}")}
+                {
+                    "platform": c.platform,
+                    "conversation_id": c.conversation_id,
+                    "updated_at": _iso(c.updated_at),
+                    "reference": json.loads(c.data or "{}"),
+                }
                 for c in conversations
             ],
             "roles": [
@@ -142,32 +188,56 @@ def summary_parts(document: dict[str, Any], language: str) -> tuple[Part, ...]:
     tracking = t(language, "privacy.status_on" if user["tracking"] else "privacy.status_off")
     parts: list[Part] = [
         Text(text=t(language, "privacy.export.title"), style="heading"),
-        Fact(label=t(language, "privacy.export.profile"),
-             value=t(language, "privacy.export.profile_value", platform=user["platform"],
-                     user=user["platform_user_id"], language=user["language"] or none,
-                     since=(user["created_at"] or "")[:10])),
+        Fact(
+            label=t(language, "privacy.export.profile"),
+            value=t(
+                language,
+                "privacy.export.profile_value",
+                platform=user["platform"],
+                user=user["platform_user_id"],
+                language=user["language"] or none,
+                since=(user["created_at"] or "")[:10],
+            ),
+        ),
         Fact(label=t(language, "settings.field.team"), value=user["team"] or none),
         Fact(label=t(language, "settings.field.location"), value=user["location"] or none),
         Fact(label=t(language, "settings.field.topics"), value=", ".join(user["topics"]) or none),
-        Fact(label=t(language, "settings.field.digest"),
-             value=t(language, f"settings.digest.{user['digest']}")),
+        Fact(
+            label=t(language, "settings.field.digest"),
+            value=t(language, f"settings.digest.{user['digest']}"),
+        ),
         Text(text=tracking),
         Fact(label=t(language, "privacy.export.questions"), value=str(len(questions))),
     ]
     for question in questions[-RECENT_QUESTIONS:]:
         verdict = t(language, f"verdict.{question['verdict']}")
         text = question["text"] if len(question["text"]) <= 80 else question["text"][:79] + "…"
-        parts.append(Text(text=f"{question['asked_at'][:10]} · {verdict} · {text}",
-                          style="note"))
-    parts.append(Fact(label=t(language, "privacy.export.checks"),
-                      value=f"{len(checks)} ({_counts([c['verdict'] for c in checks])})"
-                      if checks else "0"))
+        parts.append(Text(text=f"{question['asked_at'][:10]} · {verdict} · {text}", style="note"))
+    parts.append(
+        Fact(
+            label=t(language, "privacy.export.checks"),
+            value=f"{len(checks)} ({_counts([c['verdict'] for c in checks])})" if checks else "0",
+        )
+    )
     parts.append(Text(text=t(language, "privacy.export.checks_note"), style="note"))
-    parts.append(Fact(label=t(language, "privacy.export.events"),
-                      value=f"{len(events)} ({_counts([e['kind'] for e in events])})"
-                      if events else "0"))
-    parts.append(Fact(label=t(language, "privacy.export.shares"),
-                      value=str(len(document["shares"]))))
-    parts.append(Text(text=t(language, "privacy.export.json", platform=user["platform"],
-                             user=user["platform_user_id"]), style="note"))
+    parts.append(
+        Fact(
+            label=t(language, "privacy.export.events"),
+            value=f"{len(events)} ({_counts([e['kind'] for e in events])})" if events else "0",
+        )
+    )
+    parts.append(
+        Fact(label=t(language, "privacy.export.shares"), value=str(len(document["shares"])))
+    )
+    parts.append(
+        Text(
+            text=t(
+                language,
+                "privacy.export.json",
+                platform=user["platform"],
+                user=user["platform_user_id"],
+            ),
+            style="note",
+        )
+    )
     return tuple(parts)

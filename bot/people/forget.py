@@ -55,21 +55,31 @@ def forget_person(engine: Engine, user_id: int) -> Forgotten | None:
 
         forgotten = Forgotten(
             questions=run(delete(Question).where(col(Question.user_id) == user_id)),
-            conversations=run(delete(ConversationReference).where(
-                col(ConversationReference.user_id) == user_id)),
+            conversations=run(
+                delete(ConversationReference).where(col(ConversationReference.user_id) == user_id)
+            ),
             outbox=run(delete(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)),
-            roles=run(delete(Role).where(col(Role.platform) == platform,
-                                         col(Role.platform_user_id) == platform_user_id)),
+            roles=run(
+                delete(Role).where(
+                    col(Role.platform) == platform, col(Role.platform_user_id) == platform_user_id
+                )
+            ),
             events_anonymised=run(
-                update(Event).where(col(Event.user_id) == user_id).values(
+                update(Event)
+                .where(col(Event.user_id) == user_id)
+                .values(
                     user_id=None,
                     idempotency_key=literal("forgotten:") + cast(col(Event.id), String),
                 )
             ),
-            checks_anonymised=run(update(DraftCheck).where(col(DraftCheck.user_id) == user_id)
-                                  .values(user_id=None, text=None)),
-            shares_anonymised=run(update(Share).where(col(Share.user_id) == user_id)
-                                  .values(user_id=None)),
+            checks_anonymised=run(
+                update(DraftCheck)
+                .where(col(DraftCheck.user_id) == user_id)
+                .values(user_id=None, text=None)
+            ),
+            shares_anonymised=run(
+                update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
+            ),
         )
         session.execute(delete(User).where(col(User.id) == user_id))
         session.commit()

@@ -68,14 +68,19 @@ class PrivacyFeature:
         if name == "forget_confirm":
             return await self._forget(ctx)
         if name == "forget_cancel":
-            return _reply(ctx.language, "privacy.forget_cancelled",
-                          Text(text=t(ctx.language, "privacy.forget.cancelled")))
+            return _reply(
+                ctx.language,
+                "privacy.forget_cancelled",
+                Text(text=t(ctx.language, "privacy.forget.cancelled")),
+            )
         return _reply(ctx.language, "action.unknown", Text(text=t(ctx.language, "action.unknown")))
 
     async def _explain(self, ctx: Context) -> Reply:
         language = ctx.language
-        profile = None if ctx.user_id is None else await asyncio.to_thread(
-            load_profile, self.engine, ctx.user_id
+        profile = (
+            None
+            if ctx.user_id is None
+            else await asyncio.to_thread(load_profile, self.engine, ctx.user_id)
         )
         tracking = profile is None or profile.tracking
         parts: list[Part] = [
@@ -84,27 +89,35 @@ class PrivacyFeature:
             Text(text=t(language, "privacy.why")),
             Text(text=t(language, "privacy.who")),
             Text(text=t(language, "privacy.how")),
-            Text(text=t(language, "privacy.status_on" if tracking else "privacy.status_off"),
-                 style="note"),
+            Text(
+                text=t(language, "privacy.status_on" if tracking else "privacy.status_off"),
+                style="note",
+            ),
             self._buttons(language, tracking=tracking),
         ]
         return Reply(parts=tuple(parts), language=language, kind="privacy")
 
     @staticmethod
     def _buttons(language: str, *, tracking: bool) -> Choices:
-        switch = ("privacy.opt_out", "privacy.button.opt_out") if tracking else (
-            "privacy.opt_in", "privacy.button.opt_in")
-        return Choices(choices=(
-            Choice(label=t(language, switch[1]), action=switch[0]),
-            Choice(label=t(language, "privacy.button.export"), action="privacy.export"),
-            Choice(label=t(language, "privacy.button.forget"), action="privacy.forget"),
-        ))
+        switch = (
+            ("privacy.opt_out", "privacy.button.opt_out")
+            if tracking
+            else ("privacy.opt_in", "privacy.button.opt_in")
+        )
+        return Choices(
+            choices=(
+                Choice(label=t(language, switch[1]), action=switch[0]),
+                Choice(label=t(language, "privacy.button.export"), action="privacy.export"),
+                Choice(label=t(language, "privacy.button.forget"), action="privacy.forget"),
+            )
+        )
 
     async def _tracking(self, ctx: Context, *, on: bool) -> Reply:
         language = ctx.language
         if ctx.user_id is None:
-            return _reply(language, "privacy.unavailable",
-                          Text(text=t(language, "privacy.unavailable")))
+            return _reply(
+                language, "privacy.unavailable", Text(text=t(language, "privacy.unavailable"))
+            )
         changed = await asyncio.to_thread(set_tracking, self.engine, ctx.user_id, on=on)
         state = "opted_in" if on else "opted_out"
         key = f"privacy.{state}" if changed else f"privacy.already_{'in' if on else 'out'}"
@@ -112,24 +125,33 @@ class PrivacyFeature:
 
     async def _export(self, ctx: Context) -> Reply:
         language = ctx.language
-        document = None if ctx.user_id is None else await asyncio.to_thread(
-            export_person, self.engine, ctx.user_id, now=ctx.now
+        document = (
+            None
+            if ctx.user_id is None
+            else await asyncio.to_thread(export_person, self.engine, ctx.user_id, now=ctx.now)
         )
         if document is None:
             return _reply(language, "privacy.export", Text(text=t(language, "privacy.nothing")))
-        return Reply(parts=summary_parts(document, language), language=language,
-                     kind="privacy.export")
+        return Reply(
+            parts=summary_parts(document, language), language=language, kind="privacy.export"
+        )
 
     def _ask_forget(self, ctx: Context) -> Reply:
         language = ctx.language
         return _reply(
-            language, "privacy.forget_ask",
+            language,
+            "privacy.forget_ask",
             Text(text=t(language, "privacy.forget.ask")),
-            Choices(choices=(
-                Choice(label=t(language, "privacy.forget.confirm"),
-                       action="privacy.forget_confirm"),
-                Choice(label=t(language, "privacy.forget.cancel"), action="privacy.forget_cancel"),
-            )),
+            Choices(
+                choices=(
+                    Choice(
+                        label=t(language, "privacy.forget.confirm"), action="privacy.forget_confirm"
+                    ),
+                    Choice(
+                        label=t(language, "privacy.forget.cancel"), action="privacy.forget_cancel"
+                    ),
+                )
+            ),
         )
 
     async def _forget(self, ctx: Context) -> Reply:
@@ -172,10 +194,24 @@ def forgotten_parts(result: Forgotten, language: str) -> tuple[Part, ...]:
     """What forgetting removed, and what stays as anonymous totals."""
     return (
         Text(text=t(language, "privacy.forget.done"), style="heading"),
-        Text(text=t(language, "privacy.forget.removed", questions=result.questions,
-                    conversations=result.conversations, outbox=result.outbox,
-                    roles=result.roles)),
-        Text(text=t(language, "privacy.forget.kept", events=result.events_anonymised,
-                    checks=result.checks_anonymised, shares=result.shares_anonymised),
-             style="note"),
+        Text(
+            text=t(
+                language,
+                "privacy.forget.removed",
+                questions=result.questions,
+                conversations=result.conversations,
+                outbox=result.outbox,
+                roles=result.roles,
+            )
+        ),
+        Text(
+            text=t(
+                language,
+                "privacy.forget.kept",
+                events=result.events_anonymised,
+                checks=result.checks_anonymised,
+                shares=result.shares_anonymised,
+            ),
+            style="note",
+        ),
     )

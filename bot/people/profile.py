@@ -96,9 +96,13 @@ def known_spelling(engine: Engine, column: str, value: str | None) -> str | None
         return value
     field = col(User.team) if column == "team" else col(User.location)
     with engine.connect() as connection:
-        spellings = connection.execute(
-            select(field).where(func.lower(field) == value.lower()).distinct().limit(5)
-        ).scalars().all()
+        spellings = (
+            connection.execute(
+                select(field).where(func.lower(field) == value.lower()).distinct().limit(5)
+            )
+            .scalars()
+            .all()
+        )
     known = sorted(s for s in spellings if s)
     return value if value in known or not known else known[0]
 
@@ -107,7 +111,8 @@ def set_tracking(engine: Engine, user_id: int, *, on: bool) -> bool:
     """Turn personal tracking on or off; False when it already was (or no such person)."""
     with engine.begin() as connection:
         result = connection.execute(
-            update(User).where(col(User.id) == user_id, col(User.tracking) != on)
+            update(User)
+            .where(col(User.id) == user_id, col(User.tracking) != on)
             .values(tracking=on)
         )
     return result.rowcount > 0

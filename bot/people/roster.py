@@ -56,9 +56,13 @@ def read_people_csv(text: str) -> tuple[list[PersonRow], list[LineProblem]]:
     header = [name.strip().casefold() for name in reader.fieldnames or []]
     missing = [name for name in ("platform", "user_id") if name not in header]
     if missing:
-        return [], [LineProblem(line=1, key="people.import.columns",
-                                values={"missing": ", ".join(missing),
-                                        "columns": ",".join(CSV_COLUMNS)})]
+        return [], [
+            LineProblem(
+                line=1,
+                key="people.import.columns",
+                values={"missing": ", ".join(missing), "columns": ",".join(CSV_COLUMNS)},
+            )
+        ]
     reader.fieldnames = header
     rows: list[PersonRow] = []
     problems: list[LineProblem] = []
@@ -73,16 +77,25 @@ def read_people_csv(text: str) -> tuple[list[PersonRow], list[LineProblem]]:
         if not any(cells.values()):
             continue  # a blank line
         if platform not in PLATFORMS:
-            problems.append(LineProblem(line=line, key="people.import.platform",
-                                        values={"value": platform[:40],
-                                                "platforms": ", ".join(PLATFORMS)}))
+            problems.append(
+                LineProblem(
+                    line=line,
+                    key="people.import.platform",
+                    values={"value": platform[:40], "platforms": ", ".join(PLATFORMS)},
+                )
+            )
             continue
         if not user_id or len(user_id) > MAX_USER_ID:
             problems.append(LineProblem(line=line, key="people.import.user_id", values={}))
             continue
         if (platform, user_id) in seen:
-            problems.append(LineProblem(line=line, key="people.import.duplicate",
-                                        values={"other": seen[(platform, user_id)]}))
+            problems.append(
+                LineProblem(
+                    line=line,
+                    key="people.import.duplicate",
+                    values={"other": seen[(platform, user_id)]},
+                )
+            )
             continue
         seen[(platform, user_id)] = line
         labels: dict[str, str | None] = {}
@@ -90,8 +103,13 @@ def read_people_csv(text: str) -> tuple[list[PersonRow], list[LineProblem]]:
             value = cells.get(name, "")
             label = parse_label(value) if value else None
             if value and label is None:
-                problems.append(LineProblem(line=line, key="people.import.label",
-                                            values={"column": name, "limit": MAX_LABEL}))
+                problems.append(
+                    LineProblem(
+                        line=line,
+                        key="people.import.label",
+                        values={"column": name, "limit": MAX_LABEL},
+                    )
+                )
             labels[name] = label or None
         rows.append(PersonRow(line=line, platform=platform, user_id=user_id, **labels))
     return rows, problems
@@ -145,8 +163,15 @@ def grant_role(
 ) -> bool:
     """Give a person a role; False when they already had it."""
     with Session(engine) as session:
-        session.add(Role(platform=platform, platform_user_id=user_id, role=role,
-                         granted_by=granted_by, granted_at=now))
+        session.add(
+            Role(
+                platform=platform,
+                platform_user_id=user_id,
+                role=role,
+                granted_by=granted_by,
+                granted_at=now,
+            )
+        )
         try:
             session.commit()
         except IntegrityError:
@@ -158,8 +183,11 @@ def revoke_role(engine: Engine, *, platform: str, user_id: str, role: str) -> bo
     """Take a role away; False when the person did not have it."""
     with Session(engine) as session:
         result = session.execute(
-            delete(Role).where(col(Role.platform) == platform,
-                               col(Role.platform_user_id) == user_id, col(Role.role) == role)
+            delete(Role).where(
+                col(Role.platform) == platform,
+                col(Role.platform_user_id) == user_id,
+                col(Role.role) == role,
+            )
         )
         session.commit()
     return bool(getattr(result, "rowcount", 0))
@@ -169,7 +197,8 @@ def find_person(engine: Engine, *, platform: str, user_id: str) -> int | None:
     """The database id of a person, or None when the bot does not know them."""
     with engine.connect() as connection:
         found: int | None = connection.execute(
-            select(col(User.id)).where(col(User.platform) == platform,
-                                       col(User.platform_user_id) == user_id)
+            select(col(User.id)).where(
+                col(User.platform) == platform, col(User.platform_user_id) == user_id
+            )
         ).scalar()
     return found

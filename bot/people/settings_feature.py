@@ -54,13 +54,18 @@ class SettingsFeature:
             return _notice(ctx.language, "settings.unavailable")
         command = read_command(understood.text)
         if command.problems:
-            return Reply(parts=problem_parts(command.problems, ctx.language),
-                         language=ctx.language, kind="settings.invalid")
+            return Reply(
+                parts=problem_parts(command.problems, ctx.language),
+                language=ctx.language,
+                kind="settings.invalid",
+            )
         if command.show:
             return await self._show(ctx, profile)
         values = dict(command.values)
-        if "digest" not in values and profile.digest == "off" and (
-            "digest_time" in values or "digest_weekday" in values
+        if (
+            "digest" not in values
+            and profile.digest == "off"
+            and ("digest_time" in values or "digest_weekday" in values)
         ):
             values["digest"] = DEFAULT_DIGEST  # "digest 08:30" means: yes, at 08:30
         return await self._save(ctx, profile, values)
@@ -89,8 +94,9 @@ class SettingsFeature:
         language = ctx.language
         changes, problems = validate_settings(values)
         if problems:
-            return Reply(parts=problem_parts(problems, language), language=language,
-                         kind="settings.invalid")
+            return Reply(
+                parts=problem_parts(problems, language), language=language, kind="settings.invalid"
+            )
         for name in ("team", "location"):
             if isinstance(changes.get(name), str):
                 changes[name] = await asyncio.to_thread(
@@ -99,11 +105,18 @@ class SettingsFeature:
         changed = await asyncio.to_thread(apply_changes, self.engine, profile.user_id, changes)
         if changed:
             delivery = ctx.delivery_id or secrets.token_hex(8)
-            key = event_key(f"settings_changed:{ctx.platform.value}:{delivery}",
-                            tracked=profile.tracking, secret=self.settings.secret)
+            key = event_key(
+                f"settings_changed:{ctx.platform.value}:{delivery}",
+                tracked=profile.tracking,
+                secret=self.settings.secret,
+            )
             await asyncio.to_thread(
-                EventLog(self.engine).record_event, "settings_changed", key=key,
-                user_id=profile.user_id, detail=",".join(sorted(changed)), occurred_at=ctx.now,
+                EventLog(self.engine).record_event,
+                "settings_changed",
+                key=key,
+                user_id=profile.user_id,
+                detail=",".join(sorted(changed)),
+                occurred_at=ctx.now,
             )
         updated = await asyncio.to_thread(load_profile, self.engine, profile.user_id)
         assert updated is not None
@@ -111,12 +124,17 @@ class SettingsFeature:
         parts: list[Part] = [Text(text=t(language, heading), style="heading")]
         parts.extend(summary_parts(updated, language))
         if "topics" in changed and updated.topics:
-            available = folded_set(",".join(await asyncio.to_thread(live_topics, self.engine,
-                                                                    ctx.now)))
+            available = folded_set(
+                ",".join(await asyncio.to_thread(live_topics, self.engine, ctx.now))
+            )
             quiet = [topic for topic in updated.topics if topic.casefold() not in available]
             if quiet:
-                parts.append(Text(text=t(language, "settings.topics_no_content",
-                                         topics=", ".join(quiet)), style="note"))
+                parts.append(
+                    Text(
+                        text=t(language, "settings.topics_no_content", topics=", ".join(quiet)),
+                        style="note",
+                    )
+                )
         return Reply(parts=tuple(parts), language=language, kind="settings.saved")
 
     async def preface(self, ctx: Context) -> tuple[Part, ...]:
@@ -132,6 +150,7 @@ class SettingsFeature:
         return (
             Text(text=t(language, "settings.title"), style="heading"),
             *summary_parts(profile, language),
-            Choices(choices=(Choice(label=t(language, "settings.change"),
-                                    action="settings.open"),)),
+            Choices(
+                choices=(Choice(label=t(language, "settings.change"), action="settings.open"),)
+            ),
         )

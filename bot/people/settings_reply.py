@@ -13,7 +13,7 @@ WEEKDAYS = range(7)
 
 
 def digest_text(profile: Profile, language: str) -> str:
-    """"weekly, on Monday at 09:00", "daily at 08:30" or "off", in ``language``."""
+    """ "weekly, on Monday at 09:00", "daily at 08:30" or "off", in ``language``."""
     if profile.digest == "weekly":
         day = t(language, f"settings.weekday.{profile.digest_weekday}")
         return t(language, "settings.digest_weekly_at", day=day, time=profile.digest_time)
@@ -24,6 +24,7 @@ def digest_text(profile: Profile, language: str) -> str:
 
 def summary_parts(profile: Profile, language: str) -> tuple[Part, ...]:
     """The person's settings as labelled values."""
+
     def label(name: str) -> str:
         return t(language, f"settings.field.{name}")
 
@@ -33,8 +34,10 @@ def summary_parts(profile: Profile, language: str) -> tuple[Part, ...]:
         Fact(label=label("topics"), value=", ".join(profile.topics) or none),
         Fact(label=label("digest"), value=digest_text(profile, language)),
         Fact(label=label("timezone"), value=profile.timezone),
-        Fact(label=t(language, "settings.quiet_hours"),
-             value=f"{profile.quiet_start}–{profile.quiet_end}"),
+        Fact(
+            label=t(language, "settings.quiet_hours"),
+            value=f"{profile.quiet_start}–{profile.quiet_end}",
+        ),
         Fact(label=label("team"), value=profile.team or none),
         Fact(label=label("location"), value=profile.location or none),
         Fact(label=label("leaderboard"), value=yes_no),
@@ -43,6 +46,7 @@ def summary_parts(profile: Profile, language: str) -> tuple[Part, ...]:
 
 def settings_form(profile: Profile, language: str, topics: Sequence[str]) -> Form:
     """The form to change every setting, filled in with the current values."""
+
     def label(name: str) -> str:
         return t(language, f"settings.field.{name}")
 
@@ -52,13 +56,21 @@ def settings_form(profile: Profile, language: str, topics: Sequence[str]) -> For
         choices.setdefault(topic.casefold(), topic)
     if choices:
         topic_field = Field(
-            id="topics", label=label("topics"), kind="multiselect", value=values["topics"],
-            options=tuple(Option(value=v, label=v) for v in sorted(choices.values(),
-                                                                     key=str.casefold)),
+            id="topics",
+            label=label("topics"),
+            kind="multiselect",
+            value=values["topics"],
+            options=tuple(
+                Option(value=v, label=v) for v in sorted(choices.values(), key=str.casefold)
+            ),
         )
     else:  # nothing to choose from yet: let people type their topics
-        topic_field = Field(id="topics", label=label("topics"), value=values["topics"],
-                            placeholder=t(language, "settings.topics_placeholder"))
+        topic_field = Field(
+            id="topics",
+            label=label("topics"),
+            value=values["topics"],
+            placeholder=t(language, "settings.topics_placeholder"),
+        )
     time_hint = t(language, "settings.time_placeholder")
     return Form(
         title=t(language, "settings.form_title"),
@@ -66,27 +78,61 @@ def settings_form(profile: Profile, language: str, topics: Sequence[str]) -> For
         submit_label=t(language, "settings.save"),
         fields=(
             topic_field,
-            Field(id="digest", label=label("digest"), kind="select", value=values["digest"],
-                  options=tuple(Option(value=d, label=t(language, f"settings.digest.{d}"))
-                                for d in DIGESTS)),
-            Field(id="digest_time", label=label("digest_time"), value=values["digest_time"],
-                  placeholder=time_hint),
-            Field(id="digest_weekday", label=label("digest_weekday"), kind="select",
-                  value=values["digest_weekday"],
-                  options=tuple(Option(value=str(d), label=t(language, f"settings.weekday.{d}"))
-                                for d in WEEKDAYS)),
-            Field(id="timezone", label=label("timezone"), value=values["timezone"],
-                  placeholder="Europe/Amsterdam"),
-            Field(id="quiet_start", label=label("quiet_start"), value=values["quiet_start"],
-                  placeholder=time_hint),
-            Field(id="quiet_end", label=label("quiet_end"), value=values["quiet_end"],
-                  placeholder=time_hint),
+            Field(
+                id="digest",
+                label=label("digest"),
+                kind="select",
+                value=values["digest"],
+                options=tuple(
+                    Option(value=d, label=t(language, f"settings.digest.{d}")) for d in DIGESTS
+                ),
+            ),
+            Field(
+                id="digest_time",
+                label=label("digest_time"),
+                value=values["digest_time"],
+                placeholder=time_hint,
+            ),
+            Field(
+                id="digest_weekday",
+                label=label("digest_weekday"),
+                kind="select",
+                value=values["digest_weekday"],
+                options=tuple(
+                    Option(value=str(d), label=t(language, f"settings.weekday.{d}"))
+                    for d in WEEKDAYS
+                ),
+            ),
+            Field(
+                id="timezone",
+                label=label("timezone"),
+                value=values["timezone"],
+                placeholder="Europe/Amsterdam",
+            ),
+            Field(
+                id="quiet_start",
+                label=label("quiet_start"),
+                value=values["quiet_start"],
+                placeholder=time_hint,
+            ),
+            Field(
+                id="quiet_end",
+                label=label("quiet_end"),
+                value=values["quiet_end"],
+                placeholder=time_hint,
+            ),
             Field(id="team", label=label("team"), value=values["team"]),
             Field(id="location", label=label("location"), value=values["location"]),
-            Field(id="leaderboard", label=label("leaderboard"), kind="select",
-                  value=values["leaderboard"],
-                  options=(Option(value="yes", label=t(language, "settings.yes")),
-                           Option(value="no", label=t(language, "settings.no")))),
+            Field(
+                id="leaderboard",
+                label=label("leaderboard"),
+                kind="select",
+                value=values["leaderboard"],
+                options=(
+                    Option(value="yes", label=t(language, "settings.yes")),
+                    Option(value="no", label=t(language, "settings.no")),
+                ),
+            ),
         ),
     )
 

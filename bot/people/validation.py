@@ -23,18 +23,40 @@ MAX_TOPIC = 40
 MAX_LABEL = 80
 
 FIELDS = (
-    "topics", "digest", "digest_time", "digest_weekday", "timezone", "quiet_start",
-    "quiet_end", "team", "location", "leaderboard",
+    "topics",
+    "digest",
+    "digest_time",
+    "digest_weekday",
+    "timezone",
+    "quiet_start",
+    "quiet_end",
+    "team",
+    "location",
+    "leaderboard",
 )
 """The settings a person can change, in the order they are shown."""
 
 _TIME = re.compile(r"([01]?\d|2[0-3])[:.h]([0-5]\d)")
 _TOPIC = re.compile(r"\w[\w &+#./'-]*")
 _DIGEST_WORDS = {
-    "off": "off", "uit": "off", "no": "off", "nee": "off", "none": "off", "geen": "off",
-    "stop": "off", "weekly": "weekly", "week": "weekly", "wekelijks": "weekly",
-    "daily": "daily", "day": "daily", "dagelijks": "daily", "dag": "daily",
-    "on": DEFAULT_DIGEST, "aan": DEFAULT_DIGEST, "yes": DEFAULT_DIGEST, "ja": DEFAULT_DIGEST,
+    "off": "off",
+    "uit": "off",
+    "no": "off",
+    "nee": "off",
+    "none": "off",
+    "geen": "off",
+    "stop": "off",
+    "weekly": "weekly",
+    "week": "weekly",
+    "wekelijks": "weekly",
+    "daily": "daily",
+    "day": "daily",
+    "dagelijks": "daily",
+    "dag": "daily",
+    "on": DEFAULT_DIGEST,
+    "aan": DEFAULT_DIGEST,
+    "yes": DEFAULT_DIGEST,
+    "ja": DEFAULT_DIGEST,
 }
 _WEEKDAYS = (
     ("monday", "mon", "mo", "maandag", "ma"),
@@ -112,13 +134,19 @@ def parse_topics(value: str) -> tuple[tuple[str, ...], list[Problem]]:
         if not topic:
             continue
         if len(topic) > MAX_TOPIC or not _TOPIC.fullmatch(topic):
-            problems.append(Problem(field="topics", key="settings.bad_topic",
-                                    values={"value": topic[:60], "limit": MAX_TOPIC}))
+            problems.append(
+                Problem(
+                    field="topics",
+                    key="settings.bad_topic",
+                    values={"value": topic[:60], "limit": MAX_TOPIC},
+                )
+            )
             continue
         topics.setdefault(topic.casefold(), topic)
     if len(topics) > MAX_TOPICS:
-        problems.append(Problem(field="topics", key="settings.too_many_topics",
-                                values={"limit": MAX_TOPICS}))
+        problems.append(
+            Problem(field="topics", key="settings.too_many_topics", values={"limit": MAX_TOPICS})
+        )
     return tuple(topics.values()), problems
 
 
@@ -153,37 +181,47 @@ def validate_settings(submitted: Mapping[str, str]) -> tuple[dict[str, object], 
         elif name == "digest":
             digest = parse_digest(raw)
             if digest is None:
-                problems.append(Problem(field=name, key="settings.bad_digest",
-                                        values={"value": shown}))
+                problems.append(
+                    Problem(field=name, key="settings.bad_digest", values={"value": shown})
+                )
             changes[name] = digest
         elif name in ("digest_time", "quiet_start", "quiet_end"):
             time = parse_time(raw)
             if time is None:
-                problems.append(Problem(field=name, key="settings.bad_time",
-                                        values={"value": shown}))
+                problems.append(
+                    Problem(field=name, key="settings.bad_time", values={"value": shown})
+                )
             changes[name] = time
         elif name == "digest_weekday":
             weekday = parse_weekday(raw)
             if weekday is None:
-                problems.append(Problem(field=name, key="settings.bad_weekday",
-                                        values={"value": shown}))
+                problems.append(
+                    Problem(field=name, key="settings.bad_weekday", values={"value": shown})
+                )
             changes[name] = weekday
         elif name == "timezone":
             zone = parse_timezone(raw)
             if zone is None:
-                problems.append(Problem(field=name, key="settings.bad_timezone",
-                                        values={"value": shown}))
+                problems.append(
+                    Problem(field=name, key="settings.bad_timezone", values={"value": shown})
+                )
             changes[name] = zone
         elif name in ("team", "location"):
             label = parse_label(raw)
             if label is None:
-                problems.append(Problem(field=name, key="settings.bad_label",
-                                        values={"value": shown, "limit": MAX_LABEL}))
+                problems.append(
+                    Problem(
+                        field=name,
+                        key="settings.bad_label",
+                        values={"value": shown, "limit": MAX_LABEL},
+                    )
+                )
             changes[name] = label or None
         elif name == "leaderboard":
             answer = parse_yes_no(raw)
             if answer is None:
-                problems.append(Problem(field=name, key="settings.bad_yes_no",
-                                        values={"value": shown}))
+                problems.append(
+                    Problem(field=name, key="settings.bad_yes_no", values={"value": shown})
+                )
             changes[name] = answer
     return (changes, problems) if not problems else ({}, problems)

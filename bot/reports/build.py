@@ -65,9 +65,7 @@ def build_report(
         # exists once per connection, so there everything runs on one connection.
         people_later = None if _in_memory(engine) else pool.submit(_people, engine, weeks, named)
         with _reading(engine) as connection:
-            people = (
-                queries.people_counts(connection, weeks, named) if people_later is None else []
-            )
+            people = queries.people_counts(connection, weeks, named) if people_later is None else []
             trend = queries.trend_counts(connection, weeks)
             items = queries.item_counts(connection, period.since, period.until)
             leaders = (
@@ -139,9 +137,7 @@ def _in_memory(engine: Engine) -> bool:
     )
 
 
-def _people(
-    engine: Engine, weeks: list[WeekSpan], named: set[str]
-) -> list[queries.PeopleCount]:
+def _people(engine: Engine, weeks: list[WeekSpan], named: set[str]) -> list[queries.PeopleCount]:
     with _reading(engine) as connection:
         return queries.people_counts(connection, weeks, named)
 
@@ -185,8 +181,13 @@ def _participation(
 def _activity_by_week(
     counts: dict[tuple[int, str], int], weeks: list[WeekSpan]
 ) -> dict[int, Activity]:
-    fields = dict(zip(queries.TREND_KINDS, ("suggested", "opened", "shares", "clicks",
-                                            "questions", "checks"), strict=True))
+    fields = dict(
+        zip(
+            queries.TREND_KINDS,
+            ("suggested", "opened", "shares", "clicks", "questions", "checks"),
+            strict=True,
+        )
+    )
     return {
         week.index: Activity(
             **{fields[kind]: counts.get((week.index, kind), 0) for kind in queries.TREND_KINDS}

@@ -153,8 +153,9 @@ def people_counts(
             chosen = chosen.distinct()
         people = chosen.subquery()
         parts.append(
-            select(literal(level), people.c.week, people.c.team, people.c.kind, func.count())
-            .group_by(people.c.week, people.c.team, people.c.kind)
+            select(
+                literal(level), people.c.week, people.c.team, people.c.kind, func.count()
+            ).group_by(people.c.week, people.c.team, people.c.kind)
         )
     statement = union_all(*parts)
     return [
@@ -207,7 +208,10 @@ def item_counts(connection: Connection, since: datetime, until: datetime) -> lis
         .subquery()
     )
     statement = select(
-        grouped.c.item_id, col(ContentItem.title), grouped.c.kind, grouped.c.events,
+        grouped.c.item_id,
+        col(ContentItem.title),
+        grouped.c.kind,
+        grouped.c.events,
         grouped.c.identified,
     ).outerjoin(ContentItem, col(ContentItem.id) == grouped.c.item_id)
     return [

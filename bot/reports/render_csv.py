@@ -32,10 +32,31 @@ from bot.i18n import t
 from bot.reports.model import Activity, Participation, Report
 
 COLUMNS = (
-    "section", "week", "week_start", "team", "item_id", "title", "people", "reached",
-    "shared", "participation", "suggested", "opened", "shares", "clicks", "clicks_per_share",
-    "questions", "checks", "question", "times_asked", "first_asked", "last_asked", "name",
-    "messages", "period_start", "period_end",
+    "section",
+    "week",
+    "week_start",
+    "team",
+    "item_id",
+    "title",
+    "people",
+    "reached",
+    "shared",
+    "participation",
+    "suggested",
+    "opened",
+    "shares",
+    "clicks",
+    "clicks_per_share",
+    "questions",
+    "checks",
+    "question",
+    "times_asked",
+    "first_asked",
+    "last_asked",
+    "name",
+    "messages",
+    "period_start",
+    "period_end",
 )
 BOM = "\ufeff"
 
@@ -52,31 +73,56 @@ def _rows(report: Report, language: str) -> Iterator[dict[str, Any]]:
     def team(name: str | None) -> str:
         return t(language, "report.other") if name is None else name
 
-    yield {"section": "summary", **_people(report.participation), **vars(report.totals),
-           "period_start": report.first_day.isoformat(),
-           "period_end": report.last_day.isoformat()}
+    yield {
+        "section": "summary",
+        **_people(report.participation),
+        **vars(report.totals),
+        "period_start": report.first_day.isoformat(),
+        "period_end": report.last_day.isoformat(),
+    }
     for row in report.teams:
         yield {"section": "team", "team": team(row.team), "people": row.people, **_people(row)}
     for cell in report.team_weeks:
-        yield {"section": "team_week", "week": cell.week.label,
-               "week_start": cell.week.monday.isoformat(), "team": team(cell.team),
-               **_people(cell)}
+        yield {
+            "section": "team_week",
+            "week": cell.week.label,
+            "week_start": cell.week.monday.isoformat(),
+            "team": team(cell.team),
+            **_people(cell),
+        }
     for week in report.trend:
         activity: Activity = week.activity
-        yield {"section": "week", "week": week.week.label,
-               "week_start": week.week.monday.isoformat(), **vars(activity),
-               **_people(week.participation)}
+        yield {
+            "section": "week",
+            "week": week.week.label,
+            "week_start": week.week.monday.isoformat(),
+            **vars(activity),
+            **_people(week.participation),
+        }
     for item in report.items:
-        yield {"section": "item", "item_id": item.item_id, "title": item.title or "",
-               "opened": item.opened, "shares": item.shares, "clicks": item.clicks,
-               "clicks_per_share": _rate(item.clicks_per_share)}
+        yield {
+            "section": "item",
+            "item_id": item.item_id,
+            "title": item.title or "",
+            "opened": item.opened,
+            "shares": item.shares,
+            "clicks": item.clicks,
+            "clicks_per_share": _rate(item.clicks_per_share),
+        }
     yield {"section": "without_identity", **vars(report.anonymous)}
     for group in report.unanswered:
-        yield {"section": "unanswered", "question": group.question, "times_asked": group.count,
-               "first_asked": group.first_asked.isoformat(),
-               "last_asked": group.last_asked.isoformat()}
-    yield {"section": "unreachable", "messages": report.unreachable.messages,
-           "people": report.unreachable.people}
+        yield {
+            "section": "unanswered",
+            "question": group.question,
+            "times_asked": group.count,
+            "first_asked": group.first_asked.isoformat(),
+            "last_asked": group.last_asked.isoformat(),
+        }
+    yield {
+        "section": "unreachable",
+        "messages": report.unreachable.messages,
+        "people": report.unreachable.people,
+    }
     for entry in report.leaderboard:
         yield {"section": "leaderboard", "name": entry.name, "shares": entry.shares}
 

@@ -24,8 +24,10 @@ from bot.reports.model import Report, RuleQuestions, TeamWeek
 from bot.reports.svg import BLUE, GREEN, VERMILLION, Bar, Series, bar_chart, line_chart
 from bot.reports.wording import generated_line, notes, period_line, summary_lines, unreachable_line
 
-BODY = ("margin:0;padding:24px;background:#ffffff;color:#1a1a1a;"
-        "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5")
+BODY = (
+    "margin:0;padding:24px;background:#ffffff;color:#1a1a1a;"
+    "font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5"
+)
 H1 = "font-size:26px;margin:0 0 4px 0"
 H2 = "font-size:19px;margin:32px 0 8px 0;padding-bottom:4px;border-bottom:2px solid #0072B2"
 TABLE = "border-collapse:collapse;width:100%;margin:8px 0;font-size:14px"
@@ -59,11 +61,15 @@ def _table(
             f"{_e(cell)}</td>"
             for i, cell in enumerate(rest)
         )
-        body.append(f'<tr><th scope="row" style="{TD};text-align:left;font-weight:normal">'
-                    f"{_e(first)}</th>{cells}</tr>")
-    return (f'<div style="overflow-x:auto"><table style="{TABLE}">'
-            f'<caption style="{CAPTION}">{_e(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+        body.append(
+            f'<tr><th scope="row" style="{TD};text-align:left;font-weight:normal">'
+            f"{_e(first)}</th>{cells}</tr>"
+        )
+    return (
+        f'<div style="overflow-x:auto"><table style="{TABLE}">'
+        f'<caption style="{CAPTION}">{_e(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _h2(language: str, key: str) -> str:
@@ -78,47 +84,88 @@ def _teams(report: Report, language: str) -> str:
     if not report.teams:
         return _p(t(language, "report.teams.none"))
     bars = [
-        Bar(label=team_name(team.team, language), value=team.rate or 0.0,
+        Bar(
+            label=team_name(team.team, language),
+            value=team.rate or 0.0,
             text=f"{percent(team.rate, language)} ({team.shared}/{team.reached})",
-            muted=team.team is None)
+            muted=team.team is None,
+        )
         for team in report.teams
     ]
-    chart = bar_chart(bars, title=t(language, "report.chart.teams"),
-                      description=t(language, "report.chart.teams_desc"), chart_id="chart-teams",
-                      tick_label=lambda v: percent(v, language))
+    chart = bar_chart(
+        bars,
+        title=t(language, "report.chart.teams"),
+        description=t(language, "report.chart.teams_desc"),
+        chart_id="chart-teams",
+        tick_label=lambda v: percent(v, language),
+    )
     rows = [
-        (team_name(team.team, language), number(team.people, language),
-         number(team.reached, language), number(team.shared, language),
-         percent(team.rate, language))
+        (
+            team_name(team.team, language),
+            number(team.people, language),
+            number(team.reached, language),
+            number(team.shared, language),
+            percent(team.rate, language),
+        )
         for team in report.teams
     ]
     keys = ("team", "people", "reached", "shared", "rate")
-    return chart + _table(t(language, "report.section.teams"),
-                          [t(language, f"report.col.{k}") for k in keys], rows)
+    return chart + _table(
+        t(language, "report.section.teams"), [t(language, f"report.col.{k}") for k in keys], rows
+    )
 
 
 def _trend(report: Report, language: str) -> str:
     labels = [week.week.label for week in report.trend]
     series = [
-        Series(name=t(language, "report.col.suggested"), color=BLUE,
-               values=[w.activity.suggested for w in report.trend]),
-        Series(name=t(language, "report.col.shares"), color=VERMILLION, dash="8 4",
-               values=[w.activity.shares for w in report.trend]),
-        Series(name=t(language, "report.col.clicks"), color=GREEN, dash="2 3",
-               values=[w.activity.clicks for w in report.trend]),
+        Series(
+            name=t(language, "report.col.suggested"),
+            color=BLUE,
+            values=[w.activity.suggested for w in report.trend],
+        ),
+        Series(
+            name=t(language, "report.col.shares"),
+            color=VERMILLION,
+            dash="8 4",
+            values=[w.activity.shares for w in report.trend],
+        ),
+        Series(
+            name=t(language, "report.col.clicks"),
+            color=GREEN,
+            dash="2 3",
+            values=[w.activity.clicks for w in report.trend],
+        ),
     ]
-    chart = line_chart(labels, series, title=t(language, "report.chart.trend"),
-                       description=t(language, "report.chart.trend_desc"), chart_id="chart-trend",
-                       tick_label=lambda v: number(v, language))
+    chart = line_chart(
+        labels,
+        series,
+        title=t(language, "report.chart.trend"),
+        description=t(language, "report.chart.trend_desc"),
+        chart_id="chart-trend",
+        tick_label=lambda v: number(v, language),
+    )
     rows = [
-        (w.week.label, *(number(n, language) for n in (
-            w.activity.suggested, w.activity.opened, w.activity.shares, w.activity.clicks,
-            w.activity.questions, w.activity.checks)), percent(w.participation.rate, language))
+        (
+            w.week.label,
+            *(
+                number(n, language)
+                for n in (
+                    w.activity.suggested,
+                    w.activity.opened,
+                    w.activity.shares,
+                    w.activity.clicks,
+                    w.activity.questions,
+                    w.activity.checks,
+                )
+            ),
+            percent(w.participation.rate, language),
+        )
         for w in report.trend
     ]
     keys = ("week", "suggested", "opened", "shares", "clicks", "questions", "checks", "rate")
-    return chart + _table(t(language, "report.section.trend"),
-                          [t(language, f"report.col.{k}") for k in keys], rows)
+    return chart + _table(
+        t(language, "report.section.trend"), [t(language, f"report.col.{k}") for k in keys], rows
+    )
 
 
 def _team_weeks(report: Report, language: str) -> str:
@@ -130,53 +177,71 @@ def _team_weeks(report: Report, language: str) -> str:
         (row.week.index, row.team): row for row in report.team_weeks
     }
     head = f'<th scope="col" style="{TH}">{_e(t(language, "report.col.week"))}</th>' + "".join(
-        f'<th scope="col" style="{TH};{NUM}">{_e(team_name(team, language))}</th>'
-        for team in teams
+        f'<th scope="col" style="{TH};{NUM}">{_e(team_name(team, language))}</th>' for team in teams
     )
     body = []
     for week in report.trend:
-        row = [f'<th scope="row" style="{TD};text-align:left;font-weight:normal">'
-               f"{_e(week.week.label)}</th>"]
+        row = [
+            f'<th scope="row" style="{TD};text-align:left;font-weight:normal">'
+            f"{_e(week.week.label)}</th>"
+        ]
         for team in teams:
             cell = cells.get((week.week.index, team))
-            text = EMPTY if cell is None else (
-                f'{_e(percent(cell.rate, language))}<br><span style="{MUTED}">'
-                f"{_e(number(cell.shared, language))}/{_e(number(cell.reached, language))}</span>"
+            text = (
+                EMPTY
+                if cell is None
+                else (
+                    f'{_e(percent(cell.rate, language))}<br><span style="{MUTED}">'
+                    f"{_e(number(cell.shared, language))}/"
+                    f"{_e(number(cell.reached, language))}</span>"
+                )
             )
             row.append(f'<td style="{TD};{NUM}">{text}</td>')
         body.append(f"<tr>{''.join(row)}</tr>")
     caption = t(language, "report.section.team_weeks")
-    return (f'<div style="overflow-x:auto"><table style="{TABLE}">'
-            f'<caption style="{CAPTION}">{_e(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f'<div style="overflow-x:auto"><table style="{TABLE}">'
+        f'<caption style="{CAPTION}">{_e(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _items(report: Report, language: str) -> str:
     if not report.items:
         return _p(t(language, "report.items.none"))
     rows = [
-        (item_title(item.title, language), number(item.opened, language),
-         number(item.shares, language), number(item.clicks, language),
-         decimal(item.clicks_per_share, language))
+        (
+            item_title(item.title, language),
+            number(item.opened, language),
+            number(item.shares, language),
+            number(item.clicks, language),
+            decimal(item.clicks_per_share, language),
+        )
         for item in report.items
     ]
     keys = ("item", "opened", "shares", "clicks", "clicks_per_share")
-    return _table(t(language, "report.section.items"),
-                  [t(language, f"report.col.{k}") for k in keys], rows)
+    return _table(
+        t(language, "report.section.items"), [t(language, f"report.col.{k}") for k in keys], rows
+    )
 
 
 def _unanswered(report: Report, language: str) -> str:
     if not report.unanswered:
         return _p(t(language, "report.unanswered.none"))
     rows = [
-        (group.question, number(group.count, language),
-         local_time(group.last_asked, report.period.zone))
+        (
+            group.question,
+            number(group.count, language),
+            local_time(group.last_asked, report.period.zone),
+        )
         for group in report.unanswered
     ]
     keys = ("question", "times_asked", "last_asked")
     return _p(t(language, "report.unanswered.intro")) + _table(
-        t(language, "report.section.unanswered"), [t(language, f"report.col.{k}") for k in keys],
-        rows)
+        t(language, "report.section.unanswered"),
+        [t(language, f"report.col.{k}") for k in keys],
+        rows,
+    )
 
 
 def _rule_questions(
@@ -190,18 +255,27 @@ def _rule_questions(
         for q in group.questions
     ]
     keys = ("rule", "question", "times_asked")
-    return _table(t(language, caption_key), [t(language, f"report.col.{k}") for k in keys], rows,
-                  text_columns=2)
+    return _table(
+        t(language, caption_key),
+        [t(language, f"report.col.{k}") for k in keys],
+        rows,
+        text_columns=2,
+    )
 
 
 def _proposals(report: Report, language: str) -> str:
     """Per rule, the questions its owners can add as examples, and the answers marked 👎."""
     return (
         _p(t(language, "report.proposals.intro"))
-        + _rule_questions(report.picked, language, "report.proposals.picked",
-                          "report.proposals.picked_none")
-        + _rule_questions(report.not_helpful, language, "report.proposals.not_helpful",
-                          "report.proposals.not_helpful_none")
+        + _rule_questions(
+            report.picked, language, "report.proposals.picked", "report.proposals.picked_none"
+        )
+        + _rule_questions(
+            report.not_helpful,
+            language,
+            "report.proposals.not_helpful",
+            "report.proposals.not_helpful_none",
+        )
     )
 
 
@@ -209,10 +283,15 @@ def _leaderboard(report: Report, language: str) -> str:
     if not report.leaderboard:
         return ""
     rows = [(entry.name, number(entry.shares, language)) for entry in report.leaderboard]
-    return (_h2(language, "report.section.leaderboard")
-            + _p(t(language, "report.leaderboard.intro"))
-            + _table(t(language, "report.section.leaderboard"),
-                     [t(language, "report.col.name"), t(language, "report.col.shares")], rows))
+    return (
+        _h2(language, "report.section.leaderboard")
+        + _p(t(language, "report.leaderboard.intro"))
+        + _table(
+            t(language, "report.section.leaderboard"),
+            [t(language, "report.col.name"), t(language, "report.col.shares")],
+            rows,
+        )
+    )
 
 
 def render_html(report: Report, *, language: str) -> str:
@@ -225,13 +304,20 @@ def render_html(report: Report, *, language: str) -> str:
         _p(generated_line(report, language), MUTED),
         _h2(language, "report.section.summary"),
         *(_p(line) for line in summary_lines(report, language)),
-        _h2(language, "report.section.teams"), _teams(report, language),
-        _h2(language, "report.section.trend"), _trend(report, language),
-        _h2(language, "report.section.team_weeks"), _team_weeks(report, language),
-        _h2(language, "report.section.items"), _items(report, language),
-        _h2(language, "report.section.unanswered"), _unanswered(report, language),
-        _h2(language, "report.section.proposals"), _proposals(report, language),
-        _h2(language, "report.section.unreachable"), _p(unreachable_line(report, language)),
+        _h2(language, "report.section.teams"),
+        _teams(report, language),
+        _h2(language, "report.section.trend"),
+        _trend(report, language),
+        _h2(language, "report.section.team_weeks"),
+        _team_weeks(report, language),
+        _h2(language, "report.section.items"),
+        _items(report, language),
+        _h2(language, "report.section.unanswered"),
+        _unanswered(report, language),
+        _h2(language, "report.section.proposals"),
+        _proposals(report, language),
+        _h2(language, "report.section.unreachable"),
+        _p(unreachable_line(report, language)),
         _leaderboard(report, language),
         _h2(language, "report.section.notes"),
         f'<ul style="margin:6px 0;padding-left:20px;{MUTED}">{notes_list}</ul>',

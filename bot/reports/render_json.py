@@ -54,8 +54,11 @@ def _participation(value: Participation) -> dict[str, Any]:
 
 def _rule_questions(groups: tuple[RuleQuestions, ...]) -> list[dict[str, Any]]:
     return [
-        {"rule": group.rule_id, "total": group.total,
-         "questions": [{"question": q.question, "count": q.count} for q in group.questions]}
+        {
+            "rule": group.rule_id,
+            "total": group.total,
+            "questions": [{"question": q.question, "count": q.count} for q in group.questions],
+        }
         for group in groups
     ]
 
@@ -77,31 +80,52 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "totals": vars(report.totals).copy(),
         "participation": _participation(report.participation),
         "teams": [
-            {"team": team.team, "other": team.team is None, "people": team.people,
-             **_participation(team)}
+            {
+                "team": team.team,
+                "other": team.team is None,
+                "people": team.people,
+                **_participation(team),
+            }
             for team in report.teams
         ],
         "team_weeks": [
-            {"week": row.week.label, "week_start": row.week.monday.isoformat(), "team": row.team,
-             "other": row.team is None, **_participation(row)}
+            {
+                "week": row.week.label,
+                "week_start": row.week.monday.isoformat(),
+                "team": row.team,
+                "other": row.team is None,
+                **_participation(row),
+            }
             for row in report.team_weeks
         ],
         "trend": [
-            {"week": week.week.label, "week_start": week.week.monday.isoformat(),
-             **vars(week.activity), **_participation(week.participation)}
+            {
+                "week": week.week.label,
+                "week_start": week.week.monday.isoformat(),
+                **vars(week.activity),
+                **_participation(week.participation),
+            }
             for week in report.trend
         ],
         "items": [
-            {"item_id": item.item_id, "title": item.title, "opened": item.opened,
-             "shares": item.shares, "clicks": item.clicks,
-             "clicks_per_share": item.clicks_per_share}
+            {
+                "item_id": item.item_id,
+                "title": item.title,
+                "opened": item.opened,
+                "shares": item.shares,
+                "clicks": item.clicks,
+                "clicks_per_share": item.clicks_per_share,
+            }
             for item in report.items
         ],
         "without_identity": vars(report.anonymous).copy(),
         "unanswered_questions": [
-            {"question": group.question, "count": group.count,
-             "first_asked": group.first_asked.isoformat(),
-             "last_asked": group.last_asked.isoformat()}
+            {
+                "question": group.question,
+                "count": group.count,
+                "first_asked": group.first_asked.isoformat(),
+                "last_asked": group.last_asked.isoformat(),
+            }
             for group in report.unanswered
         ],
         "unreachable": vars(report.unreachable).copy(),

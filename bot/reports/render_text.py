@@ -67,59 +67,112 @@ def _row(table: Table, *cells: str) -> None:
 def _teams(report: Report, language: str) -> RenderableType:
     if not report.teams:
         return Text(t(language, "report.teams.none"))
-    table = _table(language, "report.col.team", "report.col.people", "report.col.reached",
-                   "report.col.shared", "report.col.rate")
+    table = _table(
+        language,
+        "report.col.team",
+        "report.col.people",
+        "report.col.reached",
+        "report.col.shared",
+        "report.col.rate",
+    )
     for team in report.teams:
-        _row(table, team_name(team.team, language), number(team.people, language),
-             number(team.reached, language), number(team.shared, language),
-             percent(team.rate, language))
+        _row(
+            table,
+            team_name(team.team, language),
+            number(team.people, language),
+            number(team.reached, language),
+            number(team.shared, language),
+            percent(team.rate, language),
+        )
     return table
 
 
 def _team_weeks(report: Report, language: str) -> RenderableType:
     if not report.team_weeks:
         return Text(t(language, "report.teams.none"))
-    table = _table(language, "report.col.week", "report.col.team", "report.col.reached",
-                   "report.col.shared", "report.col.rate")
+    table = _table(
+        language,
+        "report.col.week",
+        "report.col.team",
+        "report.col.reached",
+        "report.col.shared",
+        "report.col.rate",
+    )
     table.columns[1].justify = "left"
     for row in report.team_weeks:
-        _row(table, row.week.label, team_name(row.team, language), number(row.reached, language),
-             number(row.shared, language), percent(row.rate, language))
+        _row(
+            table,
+            row.week.label,
+            team_name(row.team, language),
+            number(row.reached, language),
+            number(row.shared, language),
+            percent(row.rate, language),
+        )
     return table
 
 
 def _trend(report: Report, language: str) -> RenderableType:
-    table = _table(language, "report.col.week", "report.col.suggested", "report.col.opened",
-                   "report.col.shares", "report.col.clicks", "report.col.questions",
-                   "report.col.checks", "report.col.rate")
+    table = _table(
+        language,
+        "report.col.week",
+        "report.col.suggested",
+        "report.col.opened",
+        "report.col.shares",
+        "report.col.clicks",
+        "report.col.questions",
+        "report.col.checks",
+        "report.col.rate",
+    )
     for week in report.trend:
         a = week.activity
-        _row(table, week.week.label, *(number(n, language) for n in (
-            a.suggested, a.opened, a.shares, a.clicks, a.questions, a.checks)),
-            percent(week.participation.rate, language))
+        _row(
+            table,
+            week.week.label,
+            *(
+                number(n, language)
+                for n in (a.suggested, a.opened, a.shares, a.clicks, a.questions, a.checks)
+            ),
+            percent(week.participation.rate, language),
+        )
     return table
 
 
 def _items(report: Report, language: str) -> RenderableType:
     if not report.items:
         return Text(t(language, "report.items.none"))
-    table = _table(language, "report.col.item", "report.col.opened", "report.col.shares",
-                   "report.col.clicks", "report.col.clicks_per_share")
+    table = _table(
+        language,
+        "report.col.item",
+        "report.col.opened",
+        "report.col.shares",
+        "report.col.clicks",
+        "report.col.clicks_per_share",
+    )
     for item in report.items:
-        _row(table, item_title(item.title, language), number(item.opened, language),
-             number(item.shares, language), number(item.clicks, language),
-             decimal(item.clicks_per_share, language))
+        _row(
+            table,
+            item_title(item.title, language),
+            number(item.opened, language),
+            number(item.shares, language),
+            number(item.clicks, language),
+            decimal(item.clicks_per_share, language),
+        )
     return table
 
 
 def _unanswered(report: Report, language: str) -> RenderableType:
     if not report.unanswered:
         return Text(t(language, "report.unanswered.none"))
-    table = _table(language, "report.col.question", "report.col.times_asked",
-                   "report.col.last_asked")
+    table = _table(
+        language, "report.col.question", "report.col.times_asked", "report.col.last_asked"
+    )
     for group in report.unanswered:
-        _row(table, group.question, number(group.count, language),
-             local_time(group.last_asked, report.period.zone))
+        _row(
+            table,
+            group.question,
+            number(group.count, language),
+            local_time(group.last_asked, report.period.zone),
+        )
     return Group(Text(t(language, "report.unanswered.intro")), table)
 
 
@@ -139,10 +192,15 @@ def _rule_questions(
 def _proposals(report: Report, language: str) -> RenderableType:
     return Group(
         Text(t(language, "report.proposals.intro")),
-        _rule_questions(report.picked, language, "report.proposals.picked",
-                        "report.proposals.picked_none"),
-        _rule_questions(report.not_helpful, language, "report.proposals.not_helpful",
-                        "report.proposals.not_helpful_none"),
+        _rule_questions(
+            report.picked, language, "report.proposals.picked", "report.proposals.picked_none"
+        ),
+        _rule_questions(
+            report.not_helpful,
+            language,
+            "report.proposals.not_helpful",
+            "report.proposals.not_helpful_none",
+        ),
     )
 
 

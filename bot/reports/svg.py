@@ -51,7 +51,11 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def bar_chart(
-    bars: Sequence[Bar], *, title: str, description: str, chart_id: str,
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    description: str,
+    chart_id: str,
     tick_label: Callable[[float], str],
 ) -> str:
     """Horizontal bars, one row per bar, on a scale from 0 to at least 1.0."""
@@ -63,20 +67,30 @@ def bar_chart(
     parts = _open(chart_id, width, height, title, description)
     for step in range(int(scale * 4) + 1):
         x = label_width + bar_width * (step / 4) / scale
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 10}" '
-                     'stroke="#d0d0d0" stroke-width="1"/>')
-        parts.append(f'<text x="{x:.1f}" y="{top - 8}" font-size="11" fill="#444" '
-                     f'text-anchor="middle">{escape(tick_label(step / 4))}</text>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 10}" '
+            'stroke="#d0d0d0" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{top - 8}" font-size="11" fill="#444" '
+            f'text-anchor="middle">{escape(tick_label(step / 4))}</text>'
+        )
     for position, bar in enumerate(bars):
         y = top + position * row
         length = bar_width * max(0.0, bar.value) / scale
         color = GREY if bar.muted else BLUE
-        parts.append(f'<text x="{label_width - 8}" y="{y + 17}" font-size="13" fill="#1a1a1a" '
-                     f'text-anchor="end">{escape(_shorten(bar.label, 24))}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
-                     f'fill="{color}"/>')
-        parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" font-size="12" '
-                     f'fill="#1a1a1a">{escape(bar.text)}</text>')
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 17}" font-size="13" fill="#1a1a1a" '
+            f'text-anchor="end">{escape(_shorten(bar.label, 24))}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
+            f'fill="{color}"/>'
+        )
+        parts.append(
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" font-size="12" '
+            f'fill="#1a1a1a">{escape(bar.text)}</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -93,8 +107,13 @@ def _nice_max(value: int) -> int:
 
 
 def line_chart(
-    labels: Sequence[str], series: Sequence[Series], *, title: str, description: str,
-    chart_id: str, tick_label: Callable[[int], str],
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    description: str,
+    chart_id: str,
+    tick_label: Callable[[int], str],
 ) -> str:
     """One line per series over the ``labels`` (weeks), with a legend and a y axis."""
     width, height = 720, 320
@@ -113,28 +132,42 @@ def line_chart(
     for step in range(5):
         value = peak * step // 4
         y = y_of(value)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                     'stroke="#d0d0d0" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" fill="#444" '
-                     f'text-anchor="end">{escape(tick_label(value))}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            'stroke="#d0d0d0" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" fill="#444" '
+            f'text-anchor="end">{escape(tick_label(value))}</text>'
+        )
     every = max(1, math.ceil(count / 8))
     for index in range(0, count, every):
-        parts.append(f'<text x="{x_of(index):.1f}" y="{height - bottom + 18}" font-size="11" '
-                     f'fill="#444" text-anchor="middle">{escape(labels[index])}</text>')
+        parts.append(
+            f'<text x="{x_of(index):.1f}" y="{height - bottom + 18}" font-size="11" '
+            f'fill="#444" text-anchor="middle">{escape(labels[index])}</text>'
+        )
     legend_x = left
     for line in series:
         dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
-        parts.append(f'<line x1="{legend_x}" y1="20" x2="{legend_x + 28}" y2="20" '
-                     f'stroke="{line.color}" stroke-width="3"{dash}/>')
-        parts.append(f'<text x="{legend_x + 34}" y="24" font-size="12" fill="#1a1a1a">'
-                     f'{escape(line.name)}</text>')
+        parts.append(
+            f'<line x1="{legend_x}" y1="20" x2="{legend_x + 28}" y2="20" '
+            f'stroke="{line.color}" stroke-width="3"{dash}/>'
+        )
+        parts.append(
+            f'<text x="{legend_x + 34}" y="24" font-size="12" fill="#1a1a1a">'
+            f"{escape(line.name)}</text>"
+        )
         legend_x += 46 + 8 * len(line.name)
         points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(line.values))
         if count == 1:
-            parts.append(f'<circle cx="{x_of(0):.1f}" cy="{y_of(line.values[0]):.1f}" r="4" '
-                         f'fill="{line.color}"/>')
+            parts.append(
+                f'<circle cx="{x_of(0):.1f}" cy="{y_of(line.values[0]):.1f}" r="4" '
+                f'fill="{line.color}"/>'
+            )
         elif count:
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{line.color}" '
-                         f'stroke-width="2.5" stroke-linejoin="round"{dash}/>')
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{line.color}" '
+                f'stroke-width="2.5" stroke-linejoin="round"{dash}/>'
+            )
     parts.append("</svg>")
     return "\n".join(parts)

@@ -174,7 +174,9 @@ class Store:
         """
         data = json.dumps(
             {**ref.data, "conversation_id": ref.conversation_id, "thread_id": ref.thread_id},
-            ensure_ascii=False, sort_keys=True, default=str,
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
         )
         updated_at = _require_aware(now, "now")
         platform = ref.platform.value
@@ -187,9 +189,13 @@ class Store:
                     )
                 ).first()
                 if row is None:
-                    row = ConversationReference(user_id=user_id, platform=platform,
-                                                conversation_id=ref.conversation_id, data=data,
-                                                updated_at=updated_at)
+                    row = ConversationReference(
+                        user_id=user_id,
+                        platform=platform,
+                        conversation_id=ref.conversation_id,
+                        data=data,
+                        updated_at=updated_at,
+                    )
                     session.add(row)
                 else:
                     row.conversation_id = ref.conversation_id

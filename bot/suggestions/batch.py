@@ -62,9 +62,14 @@ class Shelf:
         found = self._since.get(since)
         if found is None:
             found = self._since[since] = tuple(
-                row for row in self.rows
-                if is_new_since(since, (item := self.items[row[0]]).approved_at,
-                                item.created_at, item.not_before)
+                row
+                for row in self.rows
+                if is_new_since(
+                    since,
+                    (item := self.items[row[0]]).approved_at,
+                    item.created_at,
+                    item.not_before,
+                )
             )
         return found
 
@@ -82,8 +87,14 @@ def load_shelf(engine: Engine, *, now: datetime) -> Shelf:
         title, url, summary, captions, approved_at, created_at, not_before = row[_RANKED:]
         rows.append(ranked)
         items[ranked[0]] = _Item(
-            title=title, url=url, summary=summary, captions=captions, topics=ranked[1],
-            approved_at=approved_at, created_at=created_at, not_before=not_before,
+            title=title,
+            url=url,
+            summary=summary,
+            captions=captions,
+            topics=ranked[1],
+            approved_at=approved_at,
+            created_at=created_at,
+            not_before=not_before,
         )
     return Shelf(now=now, rows=tuple(rows), items=items)
 
@@ -117,18 +128,27 @@ def suggest_many(
                 found[user_id] = []
                 continue
             done, penalties = feedback.get(user_id, (set(), {}))
-            ranked = rank(person, shelf.rows_new_since(since), skip=done, penalties=penalties,
-                          limit=limit)
-            found[user_id] = [_suggestion(person, shelf, score, item_id)
-                              for score, item_id in ranked]
+            ranked = rank(
+                person, shelf.rows_new_since(since), skip=done, penalties=penalties, limit=limit
+            )
+            found[user_id] = [
+                _suggestion(person, shelf, score, item_id) for score, item_id in ranked
+            ]
     return found
 
 
 def _suggestion(person: Person, shelf: Shelf, score: float, item_id: int) -> Suggestion:
     item = shelf.items[item_id]
-    return make_suggestion(person, score=score, item_id=item_id, title=item.title,
-                           url=item.url, summary=item.summary, captions=item.captions,
-                           topics=item.topics)
+    return make_suggestion(
+        person,
+        score=score,
+        item_id=item_id,
+        title=item.title,
+        url=item.url,
+        summary=item.summary,
+        captions=item.captions,
+        topics=item.topics,
+    )
 
 
 def _people(

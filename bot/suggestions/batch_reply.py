@@ -81,8 +81,9 @@ def prepare_replies(
     for request in requests:
         user_id, language = request.user_id, request.language
         if not request.suggestions:
-            prepared.replies[user_id] = Reply(parts=empty_parts(language), language=language,
-                                              kind="suggestions.empty")
+            prepared.replies[user_id] = Reply(
+                parts=empty_parts(language), language=language, kind="suggestions.empty"
+            )
             continue
         owner = user_id if user_id in tracked else None
         mine: dict[tuple[int, str], str] = {}
@@ -92,23 +93,40 @@ def prepare_replies(
                 if token is None:
                     token = tokens[(owner, suggestion.item_id, network)] = new_token()
                     new[token] = set()
-                    prepared._new_shares.append(({
-                        "token": token, "item_id": suggestion.item_id, "user_id": owner,
-                        "network": network, "created_at": now,
-                    }, new[token]))
+                    prepared._new_shares.append(
+                        (
+                            {
+                                "token": token,
+                                "item_id": suggestion.item_id,
+                                "user_id": owner,
+                                "network": network,
+                                "created_at": now,
+                            },
+                            new[token],
+                        )
+                    )
                 if token in new:
                     new[token].add(user_id)
                 mine[(suggestion.item_id, network)] = token
-        parts = render_parts(language=language, suggestions=request.suggestions, tokens=mine,
-                             settings=settings)
-        prepared.replies[user_id] = Reply(parts=(*opening_parts(language, request.intro), *parts),
-                                          language=language, kind="suggestions")
+        parts = render_parts(
+            language=language, suggestions=request.suggestions, tokens=mine, settings=settings
+        )
+        prepared.replies[user_id] = Reply(
+            parts=(*opening_parts(language, request.intro), *parts),
+            language=language,
+            kind="suggestions",
+        )
         prepared._events[user_id] = [
             NewEvent(
                 kind="suggested",
-                key=event_key(suggested_key(request.delivery_key, s.item_id),
-                              tracked=owner is not None, secret=settings.secret),
-                user_id=user_id, item_id=s.item_id, occurred_at=now,
+                key=event_key(
+                    suggested_key(request.delivery_key, s.item_id),
+                    tracked=owner is not None,
+                    secret=settings.secret,
+                ),
+                user_id=user_id,
+                item_id=s.item_id,
+                occurred_at=now,
             )
             for s in request.suggestions
         ]

@@ -48,14 +48,22 @@ class SuggestionsFeature:
     async def on_message(self, ctx: Context, understood: Understood) -> Reply:
         """The top suggestions for this person now, or a kind "nothing right now"."""
         if ctx.user_id is None:
-            return _reply(ctx.language, "suggestions.unavailable",
-                          Text(text=t(ctx.language, "suggest.unavailable")))
+            return _reply(
+                ctx.language,
+                "suggestions.unavailable",
+                Text(text=t(ctx.language, "suggest.unavailable")),
+            )
         user_id = ctx.user_id
         found = await asyncio.to_thread(suggest, self.engine, user_id=user_id, now=ctx.now)
         delivery = ctx.delivery_id or secrets.token_hex(8)
         return await asyncio.to_thread(
-            suggestions_reply, self.engine, user_id=user_id, language=ctx.language, now=ctx.now,
-            suggestions=found, settings=self.settings,
+            suggestions_reply,
+            self.engine,
+            user_id=user_id,
+            language=ctx.language,
+            now=ctx.now,
+            suggestions=found,
+            settings=self.settings,
             delivery_key=f"{ctx.platform.value}:{delivery}",
         )
 
@@ -63,15 +71,20 @@ class SuggestionsFeature:
         """Opened a link (recorded, message unchanged), shared it, not for me, and why."""
         language = ctx.language
         if ctx.user_id is None:
-            return _reply(language, "suggestions.unavailable",
-                          Text(text=t(language, "suggest.unavailable")))
+            return _reply(
+                language, "suggestions.unavailable", Text(text=t(language, "suggest.unavailable"))
+            )
         name = action.action.partition(".")[2]
         if name == "opened":
             opened = await asyncio.to_thread(responses.parse_opened, self.engine, action.value)
             if opened is not None:
                 await asyncio.to_thread(
-                    responses.record_opened, self.engine, opened, user_id=ctx.user_id,
-                    key=self._key(ctx, "share_link_opened"), now=ctx.now,
+                    responses.record_opened,
+                    self.engine,
+                    opened,
+                    user_id=ctx.user_id,
+                    key=self._key(ctx, "share_link_opened"),
+                    now=ctx.now,
                     secret=self.settings.secret,
                 )
             return None
@@ -88,29 +101,41 @@ class SuggestionsFeature:
     async def _done(self, ctx: Context, name: str, item_id: int | None) -> Reply:
         language = ctx.language
         assert ctx.user_id is not None
-        title = None if item_id is None else await asyncio.to_thread(
-            responses.item_title, self.engine, item_id
+        title = (
+            None
+            if item_id is None
+            else await asyncio.to_thread(responses.item_title, self.engine, item_id)
         )
         if item_id is None or title is None:
             return _reply(language, "suggestions.gone", Text(text=t(language, "suggest.gone")))
         kind = "marked_shared" if name == "shared" else "dismissed"
         await asyncio.to_thread(
-            responses.record_done, self.engine, kind, user_id=ctx.user_id, item_id=item_id,
-            key=self._key(ctx, kind), now=ctx.now, secret=self.settings.secret,
+            responses.record_done,
+            self.engine,
+            kind,
+            user_id=ctx.user_id,
+            item_id=item_id,
+            key=self._key(ctx, kind),
+            now=ctx.now,
+            secret=self.settings.secret,
         )
         tracked = await asyncio.to_thread(is_tracked, self.engine, ctx.user_id)
         suffix = "" if tracked else "_untracked"
         parts: list[Part] = []
         if name == "shared":
-            parts.append(Text(text=t(language, f"suggest.shared{suffix}", title=title),
-                              style="heading"))
+            parts.append(
+                Text(text=t(language, f"suggest.shared{suffix}", title=title), style="heading")
+            )
         else:
             parts.append(Text(text=t(language, f"suggest.dismissed{suffix}", title=title)))
             parts.append(
                 Choices(
                     choices=tuple(
-                        Choice(label=t(language, f"suggest.reason.{reason}"),
-                               action="share.reason", value=f"{item_id}:{reason}")
+                        Choice(
+                            label=t(language, f"suggest.reason.{reason}"),
+                            action="share.reason",
+                            value=f"{item_id}:{reason}",
+                        )
                         for reason in DISMISS_REASONS
                     )
                 )
@@ -122,7 +147,10 @@ class SuggestionsFeature:
         language = ctx.language
         assert ctx.user_id is not None
         await asyncio.to_thread(
-            responses.record_reason, self.engine, user_id=ctx.user_id, item_id=item_id,
+            responses.record_reason,
+            self.engine,
+            user_id=ctx.user_id,
+            item_id=item_id,
             reason=reason,
         )
         ranked = reason in ("topic", "team")
@@ -141,8 +169,13 @@ class SuggestionsFeature:
         if not found:
             return ()
         parts = await asyncio.to_thread(
-            suggestion_parts, self.engine, user_id=ctx.user_id, language=ctx.language,
-            now=ctx.now, suggestions=found, settings=self.settings,
+            suggestion_parts,
+            self.engine,
+            user_id=ctx.user_id,
+            language=ctx.language,
+            now=ctx.now,
+            suggestions=found,
+            settings=self.settings,
         )
         return (Text(text=t(ctx.language, "suggest.more"), style="heading"), *parts)
 
@@ -163,16 +196,22 @@ class SuggestionsFeature:
         if found:
             # Once a day per person counts as "suggested" on the home view.
             reply = await asyncio.to_thread(
-                suggestions_reply, self.engine, user_id=user_id, language=language, now=ctx.now,
-                suggestions=found, settings=self.settings,
+                suggestions_reply,
+                self.engine,
+                user_id=user_id,
+                language=language,
+                now=ctx.now,
+                suggestions=found,
+                settings=self.settings,
                 delivery_key=f"home:{user_id}:{ctx.now.date().isoformat()}",
                 intro=t(language, "suggest.intro"),
             )
             parts.extend(reply.parts)
         else:
             parts.extend(empty_parts(language))
-        activity = await asyncio.to_thread(month_activity, self.engine, user_id=user_id,
-                                           now=ctx.now)
+        activity = await asyncio.to_thread(
+            month_activity, self.engine, user_id=user_id, now=ctx.now
+        )
         if activity.tracked:
             parts.append(Fact(label=t(language, "suggest.home.shared"), value=str(activity.shared)))
             parts.append(Fact(label=t(language, "suggest.home.clicks"), value=str(activity.clicks)))

@@ -140,7 +140,10 @@ def resolve_click(
         return None
     statement = (
         select(
-            col(Share.id), col(Share.user_id), col(Share.network), col(Share.item_id),
+            col(Share.id),
+            col(Share.user_id),
+            col(Share.network),
+            col(Share.item_id),
             col(ContentItem.url),
         )
         .join(ContentItem, col(ContentItem.id) == col(Share.item_id))

@@ -34,11 +34,13 @@ PERSON_COLUMNS = (col(User.language), col(User.team), col(User.location), col(Us
 """What ranking reads of a person, in the order ``person_from`` takes it."""
 
 
-def person_from(user_id: int, language: str | None, team: str | None, location: str | None,
-                topics: str) -> Person:
+def person_from(
+    user_id: int, language: str | None, team: str | None, location: str | None, topics: str
+) -> Person:
     """The ``Person`` for a row of ``PERSON_COLUMNS``."""
-    return Person(id=user_id, language=language, team=team, location=location,
-                  topics=folded_set(topics))
+    return Person(
+        id=user_id, language=language, team=team, location=location, topics=folded_set(topics)
+    )
 
 
 def _person(connection: Connection, user_id: int) -> Person | None:
@@ -70,8 +72,12 @@ def _feedback(connection: Connection, user_id: int) -> tuple[set[int], dict[str,
 
 
 DETAIL_COLUMNS = (
-    col(ContentItem.title), col(ContentItem.url), col(ContentItem.summary),
-    col(ContentItem.captions), col(ContentItem.approved_at), col(ContentItem.created_at),
+    col(ContentItem.title),
+    col(ContentItem.url),
+    col(ContentItem.summary),
+    col(ContentItem.captions),
+    col(ContentItem.approved_at),
+    col(ContentItem.created_at),
     col(ContentItem.not_before),
 )
 """What a suggestion shows, and what ``new_since`` is decided on (see ``is_new_since``)."""
@@ -92,9 +98,12 @@ def candidates_query(with_new_since: bool, *, with_details: bool = False) -> Exe
     # Visible since approval, or since the embargo lifted if that came later.
     visible = case((not_before > approved, not_before), else_=approved)
     statement = select(
-        col(ContentItem.id), col(ContentItem.topics), col(ContentItem.priority),
+        col(ContentItem.id),
+        col(ContentItem.topics),
+        col(ContentItem.priority),
         age_days(bindparam("now_age", type_=UTCDateTime), visible),
-        col(ContentItem.audience_teams), col(ContentItem.audience_locations),
+        col(ContentItem.audience_teams),
+        col(ContentItem.audience_locations),
         col(ContentItem.audience_languages),
         *(DETAIL_COLUMNS if with_details else ()),
     ).where(
@@ -115,7 +124,9 @@ def candidates_query(with_new_since: bool, *, with_details: bool = False) -> Exe
 
 
 def is_new_since(
-    since: datetime, approved_at: datetime | None, created_at: datetime,
+    since: datetime,
+    approved_at: datetime | None,
+    created_at: datetime,
     not_before: datetime | None,
 ) -> bool:
     """Whether an item became visible after ``since``: the ``new_since`` condition above."""
@@ -162,8 +173,12 @@ def _details(
     if not ranked:
         return []
     statement = select(
-        col(ContentItem.id), col(ContentItem.title), col(ContentItem.url),
-        col(ContentItem.summary), col(ContentItem.captions), col(ContentItem.topics),
+        col(ContentItem.id),
+        col(ContentItem.title),
+        col(ContentItem.url),
+        col(ContentItem.summary),
+        col(ContentItem.captions),
+        col(ContentItem.topics),
     ).where(col(ContentItem.id).in_([item_id for _, item_id in ranked]))
     rows = {row[0]: row for row in connection.execute(statement)}
     suggestions = []
@@ -172,7 +187,15 @@ def _details(
             continue
         _, title, url, summary, captions, topics = rows[item_id]
         suggestions.append(
-            make_suggestion(person, score=value, item_id=item_id, title=title, url=url,
-                            summary=summary, captions=captions, topics=topics)
+            make_suggestion(
+                person,
+                score=value,
+                item_id=item_id,
+                title=title,
+                url=url,
+                summary=summary,
+                captions=captions,
+                topics=topics,
+            )
         )
     return suggestions

@@ -41,8 +41,9 @@ def suggestion_parts(
         item_ids=[s.item_id for s in suggestions],
         now=now,
     )
-    return render_parts(language=language, suggestions=suggestions, tokens=tokens,
-                        settings=settings)
+    return render_parts(
+        language=language, suggestions=suggestions, tokens=tokens, settings=settings
+    )
 
 
 def render_parts(
@@ -69,20 +70,28 @@ def render_parts(
             target = (
                 redirect_url(settings.public_url, token)
                 if settings.public_url
-                else tagged_url(suggestion.url, network=network, item_id=suggestion.item_id,
-                                token=token)
+                else tagged_url(
+                    suggestion.url, network=network, item_id=suggestion.item_id, token=token
+                )
             )
-            url = share_url(network, target=target, title=suggestion.title,
-                            caption=suggestion.caption)
+            url = share_url(
+                network, target=target, title=suggestion.title, caption=suggestion.caption
+            )
             parts.append(Link(label=t(language, f"suggest.link.{network}"), url=url))
         value = str(suggestion.item_id)
         parts.append(
             Choices(
                 choices=(
-                    Choice(label=t(language, "suggest.button.shared"), action="share.shared",
-                           value=value),
-                    Choice(label=t(language, "suggest.button.dismiss"), action="share.dismiss",
-                           value=value),
+                    Choice(
+                        label=t(language, "suggest.button.shared"),
+                        action="share.shared",
+                        value=value,
+                    ),
+                    Choice(
+                        label=t(language, "suggest.button.dismiss"),
+                        action="share.dismiss",
+                        value=value,
+                    ),
                 )
             )
         )
@@ -136,7 +145,13 @@ def suggestions_reply(
         )
     parts = list(opening_parts(language, intro))
     parts.extend(
-        suggestion_parts(engine, user_id=user_id, language=language, now=now,
-                         suggestions=suggestions, settings=settings)
+        suggestion_parts(
+            engine,
+            user_id=user_id,
+            language=language,
+            now=now,
+            suggestions=suggestions,
+            settings=settings,
+        )
     )
     return Reply(parts=tuple(parts), language=language, kind="suggestions")

@@ -76,7 +76,13 @@ def parse_opened(engine: Engine, value: str) -> Opened | None:
 
 
 def record_done(
-    engine: Engine, kind: str, *, user_id: int, item_id: int, key: str, now: datetime,
+    engine: Engine,
+    kind: str,
+    *,
+    user_id: int,
+    item_id: int,
+    key: str,
+    now: datetime,
     secret: str,
 ) -> bool:
     """Record ``marked_shared`` or ``dismissed``; False when it was recorded before."""
@@ -84,16 +90,22 @@ def record_done(
     if tracked:
         with engine.connect() as connection:
             seen = connection.execute(
-                select(col(Event.id)).where(
-                    col(Event.user_id) == user_id, col(Event.kind) == kind,
+                select(col(Event.id))
+                .where(
+                    col(Event.user_id) == user_id,
+                    col(Event.kind) == kind,
                     col(Event.item_id) == item_id,
-                ).limit(1)
+                )
+                .limit(1)
             ).first()
         if seen is not None:
             return False
     return EventLog(engine, clock=lambda: now).record_event(
-        kind, key=event_key(key, tracked=tracked, secret=secret), user_id=user_id,
-        item_id=item_id, occurred_at=now,
+        kind,
+        key=event_key(key, tracked=tracked, secret=secret),
+        user_id=user_id,
+        item_id=item_id,
+        occurred_at=now,
     )
 
 
@@ -103,13 +115,16 @@ def record_opened(
     """Record ``share_link_opened`` for ``opened``; False for a retried delivery."""
     tracked = is_tracked(engine, user_id)
     return EventLog(engine, clock=lambda: now).record_event(
-        "share_link_opened", key=event_key(key, tracked=tracked, secret=secret),
-        user_id=user_id, item_id=opened.item_id, share_id=opened.share_id,
-        network=opened.network, occurred_at=now,
+        "share_link_opened",
+        key=event_key(key, tracked=tracked, secret=secret),
+        user_id=user_id,
+        item_id=opened.item_id,
+        share_id=opened.share_id,
+        network=opened.network,
+        occurred_at=now,
     )
 
 
 def record_reason(engine: Engine, *, user_id: int, item_id: int, reason: str) -> bool:
     """Attach ``reason`` to the person's dismissal of ``item_id``."""
-    return EventLog(engine).add_reason("dismissed", user_id=user_id, item_id=item_id,
-                                       reason=reason)
+    return EventLog(engine).add_reason("dismissed", user_id=user_id, item_id=item_id, reason=reason)

@@ -42,8 +42,15 @@ DONE_KINDS = ("marked_shared", "dismissed")
 """Events after which an item is never suggested to that person again."""
 REASON_PENALTIES = {"topic": TOPIC_REASON_PENALTY, "team": TEAM_REASON_PENALTY}
 
-CANDIDATE_COLUMNS = ("id", "topics", "priority", "age_days", "audience_teams",
-                     "audience_locations", "audience_languages")
+CANDIDATE_COLUMNS = (
+    "id",
+    "topics",
+    "priority",
+    "age_days",
+    "audience_teams",
+    "audience_locations",
+    "audience_languages",
+)
 """What ``rank`` reads of each eligible item, in this order (``age_days`` is computed by
 the database: see ``sqltime``)."""
 
@@ -83,9 +90,7 @@ def variety(person_id: int, item_id: int) -> float:
     return VARIETY * stable_fraction("order", person_id, item_id)
 
 
-def add_feedback(
-    penalties: dict[str, float], reason: str | None, item_topics: str | None
-) -> None:
+def add_feedback(penalties: dict[str, float], reason: str | None, item_topics: str | None) -> None:
     """Add to ``penalties`` what one dismissal's ``reason`` says about its item's topics."""
     weight = REASON_PENALTIES.get(reason or "")
     if weight:
@@ -95,8 +100,11 @@ def add_feedback(
 
 def audience_ok(person: Person, teams: str, locations: str, languages: str) -> bool:
     """Whether the person is in an item's audience (an empty list is everyone)."""
-    for wanted, value in ((teams, person.team), (locations, person.location),
-                          (languages, person.language)):
+    for wanted, value in (
+        (teams, person.team),
+        (locations, person.location),
+        (languages, person.language),
+    ):
         allowed = folded_set(wanted)
         if allowed and (value is None or value.strip().casefold() not in allowed):
             return False

@@ -75,8 +75,13 @@ def share_tokens(
                 if (item_id, network) not in tokens:
                     token = new_token()
                     session.add(
-                        Share(token=token, item_id=item_id, user_id=user_id, network=network,
-                              created_at=now)
+                        Share(
+                            token=token,
+                            item_id=item_id,
+                            user_id=user_id,
+                            network=network,
+                            created_at=now,
+                        )
                     )
                     tokens[(item_id, network)] = token
         session.commit()
@@ -103,8 +108,10 @@ def existing_tokens(
         return {}
     items = sorted(set(item_ids))
     people = sorted(o for o in set(owners) if o is not None)
-    conditions = [col(Share.user_id).in_(people[start : start + _CHUNK])
-                  for start in range(0, len(people), _CHUNK)]
+    conditions = [
+        col(Share.user_id).in_(people[start : start + _CHUNK])
+        for start in range(0, len(people), _CHUNK)
+    ]
     if None in owners:
         conditions.append(col(Share.user_id).is_(None))
     tokens: dict[tuple[int | None, int, str], str] = {}
