@@ -80,7 +80,8 @@ def _echo_app() -> Any:
 def _merkwerker_app(with_database: bool) -> Any:
     from aiohttp import web
 
-    from adapters.teams import TeamsAdapter, TeamsSettings
+    from adapters.teams import TeamsSettings
+    from adapters.teams.adapter import TeamsAdapter
     from bot.conversation import Merkwerker
     from bot.guidelines.library import GuidelinesLibrary
     from bot.storage import Store

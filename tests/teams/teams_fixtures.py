@@ -17,7 +17,8 @@ from aiohttp import web
 from fake_connector import FakeConnector
 from samples import write_guidelines
 
-from adapters.teams import TeamsAdapter, TeamsSettings
+from adapters.teams import TeamsSettings
+from adapters.teams.adapter import TeamsAdapter
 from adapters.teams.transport import ConnectorTransport
 from bot.conversation import Merkwerker
 from bot.features import Context

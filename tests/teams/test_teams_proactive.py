@@ -11,7 +11,9 @@ from botframework.connector.models import ErrorResponseException
 from sqlmodel import Session, select
 from teams_fixtures import NOW, TENANT, USER_AAD, FakeConnector, activity, make_bot, serve
 
-from adapters.teams import ConnectorTransport, UnreachableReference, sender_from_env
+from adapters.teams import sender_from_env
+from adapters.teams.sender import UnreachableReference
+from adapters.teams.transport import ConnectorTransport
 from bot.models import ConversationRef, Platform, Reply, Text
 from bot.storage import ConversationReference, Store, User
 
