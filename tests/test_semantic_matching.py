@@ -314,3 +314,17 @@ def test_the_cache_file_is_a_plain_sqlite_table(tmp_path: Path) -> None:
     cache.embed(CountingEmbedder(), ["a", "b"], kind="query")
     with sqlite3.connect(tmp_path / "v.sqlite3") as connection:
         assert connection.execute("SELECT count(*) FROM vector").fetchone() == (2,)
+
+
+@pytest.mark.parametrize("question", ["x" * 49_000, "klant " * 8_000 + "?"])
+def test_a_huge_pasted_question_is_answered_in_bounded_time(
+    answerer: Answerer, question: str
+) -> None:
+    """A 49,000-letter word once kept the compound splitter busy for minutes; the model's
+    cost grows with length too. Not a speed target: a guard against a stuck bot."""
+    import time
+
+    started = time.perf_counter()
+    answer = answer_question(question, shipped(), language="en", today=TODAY, answerer=answerer)
+    assert time.perf_counter() - started < 5
+    assert answer.verdict in set(Verdict)

@@ -40,6 +40,8 @@ MAX_ROOT_EXTRA = 1
 CORRECTED_CREDIT = 0.5
 """How much a typo-corrected word counts towards coverage: a guess is half a match."""
 MAX_QUERY_WORDS = 64
+MAX_WORD_CHARS = 48
+"""Longer words are taken as they are: not split as compounds, not typo-corrected."""
 
 
 # bm25s sets its own logger to DEBUG on import, which would log every index build.
@@ -155,6 +157,10 @@ class RuleIndex:
         The flag says whether it was a typo guess.
         """
         if word in self._vocabulary_set or len(word) < 4 or word.isdigit():
+            return [word], False
+        if len(word) > MAX_WORD_CHARS:
+            # No word is this long; splitting and comparing it would cost time
+            # quadratic in its length (a pasted 49,000-letter "word" took minutes).
             return [word], False
         if any(s in self._idf for s in stems(word)):
             return [word], False

@@ -43,6 +43,9 @@ class RuleText:
     role: str
 
 
+QUESTION_CHARS = 600
+"""How much of a question is embedded (about 150 tokens)."""
+
 # How each text is compared: its topic words (every short text), the example as a
 # person wrote it (so that context around the topic also counts), or the answer.
 _FORMS = ("topic", "whole", "answer")
@@ -153,7 +156,13 @@ class SemanticIndex:
         )
 
     def embed_question(self, question: str) -> Vectors:
-        """The question's two vectors: its topic words, and as written (see ``focus``)."""
+        """The question's two vectors: its topic words, and as written (see ``focus``).
+
+        Only the first ``QUESTION_CHARS`` characters count: the model's cost grows with
+        the length (a pasted 2,000 characters took half a second), and a question says
+        what it is about well before that.
+        """
+        question = question[:QUESTION_CHARS]
         topic = focus(question)
         if topic == question:
             vector = self.embedder.embed([question], kind="query")
