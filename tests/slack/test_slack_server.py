@@ -197,6 +197,19 @@ async def _merkwerker(env: dict[str, str], *args: str) -> asyncio.subprocess.Pro
     )
 
 
+async def _healthy(http: aiohttp.ClientSession, port: int) -> dict[str, object]:
+    """Wait until ``merkwerker serve`` on ``port`` answers /healthz with 200; its body."""
+    for _ in range(300):
+        try:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                if response.status == 200:
+                    body: dict[str, object] = await response.json()
+                    return body
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.05)
+    pytest.fail("merkwerker serve did not come up")
+
+
 @pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
@@ -216,15 +229,7 @@ async def test_merkwerker_serve_answers_slack_and_stops_cleanly(
     )
     process = await _merkwerker(env, "--host", "127.0.0.1")
     try:
-        for _ in range(300):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        break
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.05)
-        else:
-            pytest.fail("merkwerker serve did not come up")
+        await _healthy(http, port)
         body = json.dumps(payload("event_message_im")).encode()
         headers = signed_headers(body, content_type="application/json")
         async with http.post(
@@ -301,16 +306,7 @@ async def test_without_the_model_serve_matches_by_words_and_says_so(
     )
     process = await _merkwerker(env, "--host", "127.0.0.1")
     try:
-        for _ in range(300):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        health = await response.json()
-                        break
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.05)
-        else:
-            pytest.fail("merkwerker serve did not come up")
+        health = await _healthy(http, port)
         assert health["matching"] == "lexical"
         assert "/nowhere/model.bin does not exist" in health["matching_detail"]
         asking = payload("event_message_im")

@@ -1,0 +1,108 @@
+"""``merkwerker guidelines proposals --apply``: accepted questions become examples in the
+rule's own file, as a real process on a copy of the shipped guidelines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from test_proposals_cli import NEAR_COMMENT, PICKED, folder, run
+
+from bot.guidelines import load_guidelines
+
+__all__ = ["folder"]
+
+
+def apply(folder: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``merkwerker guidelines proposals -g FOLDER ARGS...`` in ``cwd``."""
+    return run("guidelines", "proposals", "-g", str(folder), *args, cwd=cwd)
+
+
+def test_apply_adds_the_question_to_the_rule_in_its_own_file(folder: Path, tmp_path: Path) -> None:
+    security = folder / "security.yaml"
+    old = security.read_text(encoding="utf-8")
+    others = {p.name: p.read_bytes() for p in folder.iterdir() if p != security}
+
+    done = apply(folder, tmp_path, "--apply", "client-names", PICKED)
+
+    assert done.returncode == 0, done.stderr
+    version = load_guidelines(folder).version
+    assert done.stdout.strip() == (
+        "Added 1 example(s) to client-names in guidelines/security.yaml. "
+        f"The guidelines are still valid (version {version})."
+    )
+    new = security.read_text(encoding="utf-8")
+    line = "      - 'Mag ik zeggen dat \"Acme\" klant is: ja # of nee? 🎉'\n"
+    last = "      - Can I say we're doing a project for Gemeente Zuidhaven?\n"
+    # The new example comes right after the last one, above the comment under it; every
+    # other byte of this file and of the other files is as it was.
+    assert new == old.replace(last, last + line, 1)
+    assert NEAR_COMMENT in new
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p != security} == others
+    rules = load_guidelines(folder).guidelines
+    assert rules is not None
+    client_names = rules.rule("client-names")
+    assert client_names is not None and client_names.examples[-1] == PICKED
+
+
+def test_tricky_questions_round_trip_through_the_command(folder: Path, tmp_path: Path) -> None:
+    questions = ["It's: 'quoted' & #tagged", '"Mag ik" [dit] {zeggen}?', "👍 ok? 👎 no!", "null"]
+
+    done = apply(
+        folder, tmp_path, "--json", "--apply", "vacancies", "--", *questions, "- met een streepje"
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == [*questions, "- met een streepje"]
+    rules = load_guidelines(folder).guidelines
+    assert rules is not None
+    vacancies = rules.rule("vacancies")
+    assert vacancies is not None
+    assert vacancies.examples[-5:] == (*questions, "- met een streepje")
+
+
+def test_a_question_the_rule_has_is_skipped(folder: Path, tmp_path: Path) -> None:
+    security = folder / "security.yaml"
+    old = security.read_bytes()
+
+    done = apply(
+        folder, tmp_path, "--apply", "client-names", "  mag ik ZEGGEN voor welke   klant ik werk? "
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "client-names already has every one of these questions as an example; nothing changed."
+    )
+    assert security.read_bytes() == old
+
+
+def test_an_unknown_rule_id_is_one_line_listing_the_ids(folder: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    done = apply(folder, tmp_path, "--apply", "client-name", "Mag ik?")
+
+    assert done.returncode == 1
+    message = done.stderr.strip()
+    assert "\n" not in message and "Traceback" not in done.stderr
+    assert message.startswith(f"There is no rule client-name in {folder}. Rule ids: ")
+    assert "client-names" in message and "financial-results" in message
+    assert done.stdout == ""
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_an_apply_that_would_break_the_folder_changes_nothing(folder: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    done = apply(
+        folder, tmp_path, "--apply", "client-names", "Mag ik " + "heel " * 120 + "lang praten?"
+    )
+
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[0] == (
+        "Adding the examples would make the guidelines invalid, so nothing was changed:"
+    )
+    assert lines[1].startswith("  guidelines/security.yaml:")
+    assert "at most 500 are allowed" in lines[1]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
