@@ -4,13 +4,15 @@ sentence, and opening the guidelines and the database."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 from rich.console import Console
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
 from bot.guidelines.loader import default_folder
@@ -89,3 +91,17 @@ def open_existing_store(database: str | None, language: str, *, missing_key: str
     if is_file and not Path(path).is_file():
         fail(t(language, missing_key, path=path), 1)
     return open_store(url, language)
+
+
+@contextmanager
+def reading(store: Store, language: str, *, failed_key: str) -> Iterator[Store]:
+    """Use ``store`` and close it afterwards; a database error on the way is one sentence
+    (``failed_key`` in the catalogue, with ``url`` and ``reason``) and exit 1."""
+    try:
+        yield store
+    except SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error  # the driver's own words
+        reason = (str(cause).splitlines() or [type(cause).__name__])[0]
+        fail(t(language, failed_key, url=redact(str(store.engine.url)), reason=reason), 1)
+    finally:
+        store.close()

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.common import (
     cli_language,
@@ -24,7 +23,7 @@ from adapters.cli.common import (
     open_existing_store,
     open_library,
     out,
-    redact,
+    reading,
 )
 from bot.guidelines.examples_editor import ExamplesAdded, ExamplesRefused, add_examples
 from bot.guidelines.loader import default_folder
@@ -178,16 +177,9 @@ def _read(
     database: str | None, language: str, start: datetime | None, end: datetime | None
 ) -> Proposals:
     store = open_existing_store(database, language, missing_key="proposals.no_database")
-    try:
+    with reading(store, language, failed_key="proposals.query_failed"):
         unanswered = store.unanswered_questions(since=start, until=end, limit=UNANSWERED_LIMIT)
         return FeedbackStore(store.engine).proposals(since=start, until=end, unanswered=unanswered)
-    except SQLAlchemyError as error:
-        cause = getattr(error, "orig", None) or error  # the driver's own words
-        reason = (str(cause).splitlines() or [type(cause).__name__])[0]
-        url = redact(str(store.engine.url))
-        fail(t(language, "proposals.query_failed", url=url, reason=reason), 1)
-    finally:
-        store.close()
 
 
 def _to_data(

@@ -16,13 +16,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.common import (
     cli_language,
     fail,
     open_existing_store,
-    redact,
+    reading,
 )
 from bot.i18n import t
 from bot.reports import (
@@ -114,16 +113,8 @@ def report(
     except PeriodError as error:
         fail(t(language, error.key, **error.values))
     store = open_existing_store(database, language, missing_key="report.no_database")
-    try:
+    with reading(store, language, failed_key="report.query_failed"):
         result = build_report(store.engine, period=period, leaderboard=not no_leaderboard)
-    except SQLAlchemyError as error:
-        cause = getattr(error, "orig", None) or error  # the driver's own words
-        reason = (str(cause).splitlines() or [type(cause).__name__])[0]
-        fail(
-            t(language, "report.query_failed", url=redact(str(store.engine.url)), reason=reason), 1
-        )
-    finally:
-        store.close()
     if output is None:
         if chosen == "table":
             Console(highlight=False).print(render_text(result, language=language))
