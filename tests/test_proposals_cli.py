@@ -268,3 +268,27 @@ def test_the_html_and_json_reports_show_the_proposals(database: str, tmp_path: P
         {"rule": "financial-results", "total": 1, "questions": [{"question": WORSE, "count": 1}]}
     ]
     assert "unanswered_questions" in data and "leaderboard" in data
+
+
+def test_a_database_that_cannot_be_read_is_one_sentence(folder: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "broken.db"
+    Store.open(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE question")
+
+    done = run(
+        "guidelines",
+        "proposals",
+        "-g",
+        str(folder),
+        "--database",
+        f"sqlite:///{path}",
+        cwd=tmp_path,
+    )
+
+    assert done.returncode == 1
+    message = done.stderr.strip()
+    assert message.startswith("The questions could not be read from the database")
+    assert "no such table" in message and "\n" not in message and "Traceback" not in message
