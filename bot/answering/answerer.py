@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.answering.embedding import EmbedderChoice, Vectors, load_embedder
 from bot.answering.fusion import (
+    Decision,
     candidate_positions,
     decide,
     features,
@@ -34,6 +35,7 @@ from bot.answering.general import (
 )
 from bot.answering.matcher import Candidate, MatchResult, RuleIndex
 from bot.answering.semantic import RuleText, SemanticIndex
+from bot.answering.text import words
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines.model import Guidelines
 from bot.settings import Settings
@@ -53,6 +55,23 @@ class PreparedIndex:
 
     lexical: RuleIndex
     semantic: SemanticIndex | None
+    examples: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Each example's words (see ``example_key``) and the rule it belongs to."""
+
+
+def example_key(text: str) -> str:
+    """An example or question as its words only, so case, accents and punctuation do not
+    keep a question from being recognised as an example."""
+    return " ".join(words(text))
+
+
+def examples_of(guidelines: Guidelines) -> dict[str, str]:
+    """Every example that belongs to exactly one rule, by ``example_key``."""
+    owners: dict[str, set[str]] = {}
+    for rule in guidelines.rules:
+        for example in rule.examples:
+            owners.setdefault(example_key(example), set()).add(rule.id)
+    return {key: next(iter(ids)) for key, ids in owners.items() if key and len(ids) == 1}
 
 
 def rule_texts(guidelines: Guidelines, rule_ids: list[str]) -> list[RuleText]:
@@ -146,7 +165,9 @@ class Answerer:
                     cache=self.cache,
                     off_topic=OFF_TOPIC_EXAMPLES,
                 )
-            prepared = PreparedIndex(lexical=lexical, semantic=semantic)
+            prepared = PreparedIndex(
+                lexical=lexical, semantic=semantic, examples=examples_of(guidelines)
+            )
             with self._lock:
                 self._indexes[key] = prepared
                 while len(self._indexes) > _INDEX_CACHE_SIZE:
@@ -182,7 +203,13 @@ class Answerer:
             )
             candidates.append((candidate, values))
         decision = decide(candidates)
-        if off_topic(similarities):
+        exact = prepared.examples.get(example_key(question))
+        if exact is not None:
+            # The question is one of a rule's examples, word for word: the owners said
+            # where it belongs (for instance by accepting a proposal), so that is the
+            # answer, without doubt.
+            decision = _settled_on(decision, exact)
+        elif off_topic(similarities):
             decision = dataclasses.replace(decision, best=None, sure=False, choices=(), related=())
         return MatchResult(
             candidates=decision.ranked,
@@ -204,6 +231,22 @@ class Answerer:
                 while len(self._questions) > _QUESTION_CACHE_SIZE:
                     self._questions.popitem(last=False)
         return vector
+
+
+def _settled_on(decision: Decision, rule_id: str) -> Decision:
+    """``decision`` with ``rule_id`` as its sure answer (when that rule is active)."""
+    chosen = next((c for c in decision.ranked if c.rule_id == rule_id), None)
+    if chosen is None:
+        return decision
+    ranked = (chosen, *(c for c in decision.ranked if c is not chosen))
+    return dataclasses.replace(
+        decision,
+        ranked=ranked,
+        best=chosen,
+        sure=True,
+        choices=(),
+        related=tuple(c for c in decision.related if c is not chosen),
+    )
 
 
 def default_answerer() -> Answerer:
