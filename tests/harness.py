@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
+import json
 import os
 import shutil
 from collections.abc import Coroutine, Iterator
@@ -52,6 +53,8 @@ from bot.models import (
 )
 from bot.settings import Settings
 from bot.storage import Store
+from bot.suggestions import resolve_click
+from bot.suggestions.links import token_in_share_url
 
 T = TypeVar("T")
 
@@ -257,12 +260,13 @@ class Person:
         )
         return self._deliver(message)
 
-    def click(self, label: str | int, *, of: str | None = None) -> Seen:
+    def click(self, label: str | int, *, of: str | None = None, on: Seen | None = None) -> Seen:
         """Press the button labelled ``label`` (or numbered so) in the last reply.
 
-        With several buttons of the same label, ``of`` names the heading they sit under.
+        With several buttons of the same label, ``of`` names the heading they sit under;
+        ``on`` presses it on an earlier message instead (one still on the screen).
         """
-        choice = self._shown.button(label, of=of)
+        choice = (on or self._shown).button(label, of=of)
         return self.press(choice.action, choice.value)
 
     def submit(self, **fields: str) -> Seen:
@@ -422,6 +426,30 @@ class Chat:
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+    def export(self, user_id: str, *, platform: Platform = Platform.SLACK) -> dict[str, Any]:
+        """What ``merkwerker privacy export`` hands a person: everything stored about them."""
+        done = self.cli("privacy", "export", "--platform", platform.value, "--user", user_id)
+        assert done.returncode == 0, done.stderr
+        document: dict[str, Any] = json.loads(done.stdout)
+        return document
+
+    def report(self) -> dict[str, Any]:
+        """The comms team's report (``merkwerker report --format json``) around today."""
+        today = self.clock().date()
+        since, until = today - timedelta(days=28), today + timedelta(days=28)
+        done = self.cli(
+            "report", "--format", "json", "--since", since.isoformat(), "--until", until.isoformat()
+        )
+        assert done.returncode == 0, done.stderr
+        document: dict[str, Any] = json.loads(done.stdout)
+        return document
+
+    def open_link(self, url: str, *, user_agent: str = "Mozilla/5.0") -> str | None:
+        """Someone opens a link a person shared; where it leads (None: not one of ours)."""
+        token = token_in_share_url(url)
+        assert token is not None, f"no share token in {url}"
+        return resolve_click(self.engine, token, now=self.clock(), user_agent=user_agent)
 
     def delivery_id(self) -> str:
         """A new platform delivery id (each message and press has its own)."""
