@@ -248,6 +248,10 @@ class Person:
             platform=self.platform, conversation_id=f"D-{self.user_id}", user_id=self.user_id
         )
 
+    def switch_language(self, language: str | None) -> None:
+        """From now on the person's client reports ``language`` (None: not known)."""
+        self.locale = language
+
     def say(self, text: str, *, language: str | None = None) -> Seen:
         """Send ``text``; what comes back. ``language`` overrides the platform locale once."""
         message = IncomingMessage(
@@ -399,17 +403,20 @@ class Chat:
         language: str | None = "en",
         platform: Platform = Platform.SLACK,
     ) -> Person:
-        """Someone on ``platform`` whose client reports ``language`` (None: not known)."""
+        """Someone on ``platform`` whose client reports ``language`` (None: not known).
+
+        Asking again for the same person gives the same ``Person``, mid-conversation.
+        """
         if roles:
             if self._bot is not None:
                 raise AssertionError("give people their roles before the first conversation")
             self._roles.setdefault(f"{platform.value}:{user_id}", set()).update(roles)
         key = (platform, user_id)
         if key not in self._people:
-            self._people[key] = Person(chat=self, user_id=user_id, platform=platform)
-        found = self._people[key]
-        found.locale = language
-        return found
+            self._people[key] = Person(
+                chat=self, user_id=user_id, platform=platform, locale=language
+            )
+        return self._people[key]
 
     def later(self, **delta: float) -> None:
         """Let time pass (``hours=2``)."""
@@ -433,6 +440,13 @@ class Chat:
         assert done.returncode == 0, done.stderr
         document: dict[str, Any] = json.loads(done.stdout)
         return document
+
+    def queue(self) -> list[dict[str, Any]]:
+        """The content queue as ``merkwerker content list --json`` shows it, newest first."""
+        done = self.cli("content", "list", "--json", "-g", str(self.guidelines))
+        assert done.returncode == 0, done.stderr
+        items: list[dict[str, Any]] = json.loads(done.stdout)
+        return items
 
     def report(self) -> dict[str, Any]:
         """The comms team's report (``merkwerker report --format json``) around today."""
