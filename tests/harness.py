@@ -229,6 +229,19 @@ class Ran:
     stderr: str
 
 
+def cli(*args: str, database: str) -> Ran:
+    """Run ``merkwerker <args> --database <database>`` in this process (no terminal)."""
+    from typer.testing import CliRunner
+
+    from adapters.cli.main import app
+
+    runner = CliRunner(env={"LANG": "en_GB.UTF-8", "MERKWERKER_LANGUAGE": None})
+    result = runner.invoke(app, [*args, "--database", database])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
 @dataclass
 class Person:
     """Someone talking to the bot on one platform, one message or press at a time."""
@@ -424,15 +437,7 @@ class Chat:
 
     def cli(self, *args: str) -> Ran:
         """Run ``merkwerker <args> --database <this database>`` in this process."""
-        from typer.testing import CliRunner
-
-        from adapters.cli.main import app
-
-        runner = CliRunner(env={"LANG": "en_GB.UTF-8", "MERKWERKER_LANGUAGE": None})
-        result = runner.invoke(app, [*args, "--database", self.database_url])
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+        return cli(*args, database=self.database_url)
 
     def export(self, user_id: str, *, platform: Platform = Platform.SLACK) -> dict[str, Any]:
         """What ``merkwerker privacy export`` hands a person: everything stored about them."""
