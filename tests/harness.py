@@ -43,6 +43,7 @@ from bot.models import (
     Choice,
     Choices,
     ConversationRef,
+    Field,
     Form,
     IncomingAction,
     IncomingMessage,
@@ -108,7 +109,7 @@ class SeenForm:
         """The values a choice field offers, in the order shown."""
         return [o.value for o in self.field(field_id).options]
 
-    def field(self, field_id: str) -> Any:
+    def field(self, field_id: str) -> Field:
         """The field ``field_id`` (its label, kind, options and value)."""
         for candidate in self.form.fields:
             if candidate.id == field_id:
