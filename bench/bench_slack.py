@@ -32,6 +32,10 @@ import aiohttp
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "slack")]
+
+from fake_slack_api import FakeSlackApi  # noqa: E402
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 PEOPLE = 50
@@ -41,29 +45,14 @@ PEOPLE = 50
 
 
 async def _serve_fake(port: int) -> None:
-    posted = 0
-
-    async def api(request: web.Request) -> web.Response:
-        nonlocal posted
-        method = request.match_info["method"]
-        await request.read()
-        if method == "auth.test":
-            return web.json_response(
-                {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "bot"}
-            )
-        if method == "users.info":
-            user = request.query.get("user", "U")
-            return web.json_response({"ok": True, "user": {"id": user, "locale": "nl-NL"}})
-        if method == "chat.postMessage":
-            posted += 1
-            return web.json_response({"ok": True, "ts": f"{time.time():.6f}"})
-        return web.json_response({"ok": True})
+    # The tests' fake Web API, with a count of the answers posted for the client to poll.
+    api = FakeSlackApi()
+    api.default_locale = "nl-NL"
 
     async def count(request: web.Request) -> web.Response:
-        return web.json_response({"posted": posted})
+        return web.json_response({"posted": len(api.of("chat.postMessage"))})
 
-    app = web.Application()
-    app.router.add_route("*", "/api/{method}", api)
+    app = api.application()
     app.router.add_get("/count", count)
     await _serve_app(app, port)
 

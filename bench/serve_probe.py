@@ -1,7 +1,7 @@
 """Start the real ``merkwerker serve`` on loopback, time it to /healthz, ask it questions.
 
 Used by bench_answers.py. Teams runs in development mode (no app id, so no credentials),
-and its replies go to a small Bot Connector on loopback here; Slack stays off.
+and its replies go to the tests' fake Bot Connector on loopback; Slack stays off.
 """
 
 from __future__ import annotations
@@ -10,15 +10,19 @@ import asyncio
 import contextlib
 import os
 import socket
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "teams")]
+
+from fake_connector import FakeConnector  # noqa: E402
+
 ACTIVITY = {
     "type": "message",
     "channelId": "msteams",
@@ -55,23 +59,6 @@ def vm_mb(pid: int, field: str) -> float:
     return 0.0
 
 
-async def connector(replies: list[str]) -> tuple[web.AppRunner, str]:
-    """A Bot Connector on loopback that accepts the bot's replies (texts into ``replies``)."""
-
-    async def accept(request: web.Request) -> web.Response:
-        replies.append(str((await request.json()).get("text") or "card"))
-        return web.json_response({"id": f"reply-{len(replies)}"})
-
-    app = web.Application()
-    app.router.add_post("/v3/conversations/{c}/activities", accept)
-    app.router.add_post("/v3/conversations/{c}/activities/{a}", accept)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    return runner, f"http://127.0.0.1:{port}/"
-
-
 async def healthy(url: str, process: asyncio.subprocess.Process, limit: float) -> bool:
     """Poll ``url`` every 10 ms until it answers 200 (True) or ``limit`` seconds pass."""
     deadline = time.perf_counter() + limit
@@ -95,7 +82,7 @@ async def probe(
 ) -> ServeFigures:
     """Start serve on ``folder`` with the ``cache`` file, time /healthz, ask ``questions``
     as Teams messages, read its memory, and stop it (SIGTERM, SIGKILL after 10 s)."""
-    port, replies = free_port(), list[str]()
+    port = free_port()
     skip = ("SLACK_", "MERKWERKER_", "Microsoft", "MICROSOFT_", "DATABASE_URL")
     env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env |= {
@@ -106,7 +93,7 @@ async def probe(
         "MERKWERKER_TEAMS": "1",  # Teams without an app id: no credentials needed
         "MERKWERKER_ENV": "development",
     }
-    runner, service_url = await connector(replies)
+    connector = await FakeConnector().start()  # the bot's replies land here
     command = str(ROOT / ".venv/bin/merkwerker")
     log_path = workdir / "serve.log"
     with log_path.open("wb") as log:
@@ -122,15 +109,15 @@ async def probe(
         ready = time.perf_counter() - start
         async with aiohttp.ClientSession() as client:
             for n, text in enumerate(questions):
-                body = ACTIVITY | {"id": f"bench-{n}", "text": text, "serviceUrl": service_url}
+                body = ACTIVITY | {"id": f"bench-{n}", "text": text, "serviceUrl": connector.url}
                 async with client.post(f"{base}/api/messages", json=body) as response:
                     assert response.status < 300, f"/api/messages answered {response.status}"
         deadline = time.perf_counter() + 30
-        while len(replies) < len(questions) and time.perf_counter() < deadline:
+        while len(connector.delivered) < len(questions) and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
         return ServeFigures(
             ready=ready,
-            answered=len(replies),
+            answered=len(connector.delivered),
             rss_mb=vm_mb(process.pid, "VmRSS"),
             peak_mb=vm_mb(process.pid, "VmHWM"),
         )
@@ -142,4 +129,4 @@ async def probe(
             except TimeoutError:
                 process.kill()
                 await process.wait()
-        await runner.cleanup()
+        await connector.stop()

@@ -2,191 +2,121 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from content_fixtures import Clock, QueueSetup, open_queue
-from sqlmodel import Session
+from content_fixtures import START
+from harness import Chat, Person, Seen, open_chat
 
-from bot.content import ContentFeature, ContentStatus
-from bot.conversation import Merkwerker
-from bot.guidelines import GuidelinesLibrary
-from bot.models import (
-    Choices,
-    ConversationRef,
-    Form,
-    IncomingAction,
-    IncomingMessage,
-    Platform,
-    Reply,
-    Text,
-)
-from bot.settings import Settings
-from bot.storage import Role
+from bot.content import ContentFeature
+from bot.models import Platform
 
 COMMS = "UCOMMS"
 EMPLOYEE = "UEMPLOYEE"
 
 
-@dataclass
-class Chat:
-    bot: Merkwerker
-    setup: QueueSetup
-
-    async def say(self, text: str, *, user: str = COMMS, locale: str = "en-GB") -> Reply:
-        return await self.bot.handle(
-            IncomingMessage(
-                platform=Platform.SLACK,
-                user_id=user,
-                conversation=ConversationRef(
-                    platform=Platform.SLACK, conversation_id="D1", user_id=user
-                ),
-                text=text,
-                locale=locale,
-            )
-        )
-
-    async def press(
-        self,
-        action: str,
-        value: str = "",
-        *,
-        user: str = COMMS,
-        form: dict[str, str] | None = None,
-        locale: str = "en-GB",
-    ) -> Reply | None:
-        return await self.bot.handle_action(
-            IncomingAction(
-                platform=Platform.SLACK,
-                user_id=user,
-                conversation=ConversationRef(
-                    platform=Platform.SLACK, conversation_id="D1", user_id=user
-                ),
-                action=action,
-                value=value,
-                form=form or {},
-                locale=locale,
-            )
-        )
+@pytest.fixture
+def chat(tmp_path: Path) -> Iterator[Chat]:
+    with open_chat(tmp_path, now=START) as conversation:
+        yield conversation
 
 
 @pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
-    base = tmp_path
-    setup = open_queue(f"sqlite:///{base / 'chat.db'}", base / "guidelines", Clock())
-    bot = Merkwerker(
-        library=GuidelinesLibrary.open(setup.folder),
-        store=setup.store,
-        clock=setup.clock,
-        settings=Settings(comms=frozenset({f"slack:{COMMS}"})),
-        features=[ContentFeature(setup.queue)],
-    )
-    yield Chat(bot=bot, setup=setup)
-    setup.store.close()
+def comms(chat: Chat) -> Person:
+    return chat.person(COMMS, roles={"comms"}, language="en-GB")
 
 
-def _buttons(reply: Reply | None) -> list[tuple[str, str, str]]:
-    assert reply is not None
-    return [
-        (c.label, c.action, c.value)
-        for part in reply.parts
-        if isinstance(part, Choices)
-        for c in part.choices
-    ]
+@pytest.fixture
+def employee(chat: Chat) -> Person:
+    return chat.person(EMPLOYEE, language="en-GB")
 
 
-def _texts(reply: Reply | None) -> list[str]:
-    assert reply is not None
-    return [part.text for part in reply.parts if isinstance(part, Text)]
+def buttons(seen: Seen) -> list[tuple[str, str, str]]:
+    """Each button's label and what pressing it sends."""
+    return [(c.label, c.action, c.value) for c in seen.choices]
 
 
-def _form(reply: Reply | None) -> Form:
-    assert reply is not None
-    (form,) = [part for part in reply.parts if isinstance(part, Form)]
-    return form
-
-
-async def test_comms_queues_a_link_and_gets_buttons(chat: Chat) -> None:
-    reply = await chat.say("queue https://example.com/news/launch We launched a thing")
-    assert reply.kind == "content.queued"
-    (item,) = chat.setup.queue.list()
-    assert (item.title, item.status, item.added_by) == (
+def test_comms_queues_a_link_and_gets_buttons(chat: Chat, comms: Person) -> None:
+    seen = comms.say("queue https://example.com/news/launch We launched a thing")
+    assert seen.kind == "content.queued"
+    (item,) = chat.queue()
+    assert (item["title"], item["status"], item["added_by"]) == (
         "We launched a thing",
-        ContentStatus.DRAFT,
+        "draft",
         f"slack:{COMMS}",
     )
-    assert _buttons(reply) == [
-        ("Approve", "content.approve", str(item.id)),
-        ("Edit", "content.form", str(item.id)),
-        ("Retire", "content.retire", str(item.id)),
+    assert buttons(seen) == [
+        ("Approve", "content.approve", str(item["id"])),
+        ("Edit", "content.form", str(item["id"])),
+        ("Retire", "content.retire", str(item["id"])),
     ]
-    assert "#1 We launched a thing" in _texts(reply)
-    assert "Queued as a draft." in _texts(reply)
+    assert "#1 We launched a thing" in seen.text.splitlines()
+    assert "Queued as a draft." in seen.text.splitlines()
 
 
-async def test_without_a_title_the_link_names_the_item(chat: Chat) -> None:
-    await chat.say("queue <https://example.com/news/launch/>")
-    (item,) = chat.setup.queue.list()
-    assert (item.url, item.title) == ("https://example.com/news/launch/", "example.com/news/launch")
+def test_without_a_title_the_link_names_the_item(chat: Chat, comms: Person) -> None:
+    comms.say("queue <https://example.com/news/launch/>")
+    (item,) = chat.queue()
+    assert (item["url"], item["title"]) == (
+        "https://example.com/news/launch/",
+        "example.com/news/launch",
+    )
 
 
-async def test_someone_outside_comms_is_politely_refused(chat: Chat) -> None:
-    reply = await chat.say("queue https://example.com/a", user=EMPLOYEE)
-    assert reply.kind == "content.refused"
-    assert "Only the comms team" in reply.plain_text()
-    assert chat.setup.queue.list() == ()
+def test_someone_outside_comms_is_politely_refused(
+    chat: Chat, comms: Person, employee: Person
+) -> None:
+    seen = employee.say("queue https://example.com/a")
+    assert seen.kind == "content.refused"
+    assert "Only the comms team" in seen
+    assert chat.queue() == []
 
-    await chat.say("queue https://example.com/a")
-    (item,) = chat.setup.queue.list()
-    pressed = await chat.press("content.approve", str(item.id), user=EMPLOYEE, locale="nl-NL")
-    assert pressed is not None and pressed.kind == "content.refused"
-    assert "Alleen het comms-team" in pressed.plain_text()
-    assert chat.setup.queue.get(item.id).status is ContentStatus.DRAFT  # type: ignore[union-attr]
-
-
-async def test_a_role_granted_in_the_database_is_enough(chat: Chat) -> None:
-    with Session(chat.setup.store.engine) as session:
-        session.add(
-            Role(
-                platform="slack",
-                platform_user_id=EMPLOYEE,
-                role="comms",
-                granted_at=chat.setup.clock.now,
-            )
-        )
-        session.commit()
-    reply = await chat.say("queue https://example.com/a", user=EMPLOYEE)
-    assert reply.kind == "content.queued"
+    comms.say("queue https://example.com/a")
+    (item,) = chat.queue()
+    employee.switch_language("nl-NL")
+    pressed = employee.press("content.approve", str(item["id"]))  # a button they never got
+    assert pressed.kind == "content.refused"
+    assert "Alleen het comms-team" in pressed
+    assert [i["status"] for i in chat.queue()] == ["draft"]
 
 
-async def test_approve_and_retire_buttons(chat: Chat) -> None:
-    await chat.say("queue https://example.com/a Launch")
-    (item,) = chat.setup.queue.list()
-    approved = await chat.press("content.approve", str(item.id))
-    assert approved is not None and approved.kind == "content.approved"
-    assert "live" in approved.plain_text()
-    assert [b[1] for b in _buttons(approved)] == ["content.form", "content.retire"]
-    stored = chat.setup.queue.get(item.id)
-    assert stored is not None and stored.approved_by == f"slack:{COMMS}"
-
-    shown = await chat.press("content.show", str(item.id))
-    assert shown is not None and shown.kind == "content.item"
-    assert f"#{item.id} Launch" in _texts(shown)
-
-    retired = await chat.press("content.retire", str(item.id))
-    assert retired is not None and retired.kind == "content.retired"
-    assert chat.setup.queue.get(item.id).status is ContentStatus.RETIRED  # type: ignore[union-attr]
+def test_a_role_granted_on_the_command_line_is_enough(chat: Chat, employee: Person) -> None:
+    granted = chat.cli(
+        "people", "grant", "--platform", "slack", "--user", EMPLOYEE, "--role", "comms"
+    )
+    assert granted.returncode == 0, granted.stderr
+    assert employee.say("queue https://example.com/a").kind == "content.queued"
 
 
-async def test_the_form_creates_an_item_and_a_blocked_caption_stops_approval(chat: Chat) -> None:
-    shortcut = _form(await chat.press("content.form", "Look: <https://example.com/story|story>!"))
-    assert {f.id: f.value for f in shortcut.fields}["url"] == "https://example.com/story"
-    empty = _form(await chat.press("content.form", "https://example.com/story"))
-    assert empty.action == "content.save" and empty.value == ""
-    fields = {f.id: f for f in empty.fields}
-    assert list(fields) == [
+def test_approve_and_retire_buttons(chat: Chat, comms: Person) -> None:
+    comms.say("queue https://example.com/a Launch")
+    approved = comms.click("Approve")
+    assert approved.kind == "content.approved"
+    assert "live" in approved
+    assert [c.action for c in approved.choices] == ["content.form", "content.retire"]
+    (item,) = chat.queue()
+    assert item["approved_by"] == f"slack:{COMMS}"
+
+    shown = comms.press("content.show", str(item["id"]))
+    assert shown.kind == "content.item"
+    assert f"#{item['id']} Launch" in shown.text.splitlines()
+
+    retired = comms.click("Retire")
+    assert retired.kind == "content.retired"
+    assert [i["status"] for i in chat.queue()] == ["retired"]
+
+
+def test_the_form_creates_an_item_and_a_blocked_caption_stops_approval(
+    chat: Chat, comms: Person
+) -> None:
+    # The message shortcut sends the whole message; the form takes the link from it.
+    shortcut = comms.press("content.form", "Look: <https://example.com/story|story>!").form
+    assert shortcut is not None and shortcut.values["url"] == "https://example.com/story"
+    empty = comms.press("content.form", "https://example.com/story").form
+    assert empty is not None
+    assert empty.form.action == "content.save" and empty.form.value == ""
+    assert list(empty.values) == [
         "url",
         "title",
         "summary",
@@ -199,101 +129,97 @@ async def test_the_form_creates_an_item_and_a_blocked_caption_stops_approval(cha
         "expires",
         "priority",
     ]
-    assert fields["url"].value == "https://example.com/story"
-    assert fields["not_before"].kind == "date"
+    assert empty.values["url"] == "https://example.com/story"
+    assert empty.field("not_before").kind == "date"
 
-    saved = await chat.press(
-        "content.save",
-        form={
-            "url": "https://example.com/story",
-            "title": "Client story",
-            "caption_en": "Proud of our work for Acme Bank\n---\nProud of our work!",
-            "topics": "clients, stories",
-            "not_before": "2026-03-01",
-            "priority": "2",
-        },
+    saved = comms.submit(
+        url="https://example.com/story",
+        title="Client story",
+        caption_en="Proud of our work for Acme Bank\n---\nProud of our work!",
+        topics="clients, stories",
+        not_before="2026-03-01",
+        priority="2",
     )
-    assert saved is not None and saved.kind == "content.queued"
-    assert "Acme Bank" in saved.plain_text()  # the finding is shown right away
-    (item,) = chat.setup.queue.list()
-    assert item.captions == {"en": ("Proud of our work for Acme Bank", "Proud of our work!")}
-    assert item.topics == ("clients", "stories")
+    assert saved.kind == "content.queued"
+    assert "Acme Bank" in saved  # the finding is shown right away
+    (item,) = chat.queue()
+    assert item["captions"] == {"en": ["Proud of our work for Acme Bank", "Proud of our work!"]}
+    assert item["topics"] == ["clients", "stories"]
 
-    refused = await chat.press("content.approve", str(item.id))
-    assert refused is not None and refused.kind == "content.invalid"
-    text = refused.plain_text()
-    assert "Client names" in text and '"Acme Bank"' in text
-    assert chat.setup.queue.get(item.id).status is ContentStatus.DRAFT  # type: ignore[union-attr]
+    refused = comms.click("Approve")
+    assert refused.kind == "content.invalid"
+    assert "Client names" in refused and '"Acme Bank"' in refused
+    assert [i["status"] for i in chat.queue()] == ["draft"]
 
 
-async def test_editing_through_the_form_keeps_what_the_form_does_not_show(chat: Chat) -> None:
-    await chat.say("queue https://example.com/a Launch")
-    (item,) = chat.setup.queue.list()
-    form = _form(await chat.press("content.form", str(item.id)))
-    assert form.value == str(item.id)
-    values = {f.id: f.value for f in form.fields}
-    values["title"] = "Launch day"
-    values["caption_nl"] = "Wat een dag!"
-    saved = await chat.press("content.save", form.value, form=values)
-    assert saved is not None and saved.kind == "content.saved"
-    edited = chat.setup.queue.get(item.id)
-    assert edited is not None
-    assert (edited.title, edited.captions, edited.added_by) == (
+def test_editing_through_the_form_keeps_what_the_form_does_not_show(
+    chat: Chat, comms: Person
+) -> None:
+    comms.say("queue https://example.com/a Launch")
+    (item,) = chat.queue()
+    form = comms.click("Edit").form
+    assert form is not None and form.form.value == str(item["id"])
+    saved = comms.submit(title="Launch day", caption_nl="Wat een dag!")
+    assert saved.kind == "content.saved"
+    (edited,) = chat.queue()
+    assert (edited["title"], edited["captions"], edited["added_by"]) == (
         "Launch day",
-        {"nl": ("Wat een dag!",)},
+        {"nl": ["Wat een dag!"]},
         f"slack:{COMMS}",
     )
 
 
-async def test_form_problems_are_listed_and_the_form_comes_back_filled_in(chat: Chat) -> None:
-    reply = await chat.press(
-        "content.save",
-        form={"url": "example.com", "title": "", "not_before": "morgen", "priority": "11"},
-        locale="nl-NL",
-    )
-    assert reply is not None and reply.kind == "content.invalid"
-    assert "morgen" in reply.plain_text()
-    form = _form(reply)
-    assert {f.id: f.value for f in form.fields}["not_before"] == "morgen"
-    assert chat.setup.queue.list() == ()
-
-    again = await chat.press(
-        "content.save", form={"url": "example.com", "title": "", "priority": "11"}
-    )
-    text = again.plain_text() if again is not None else ""
-    assert "not a web address" in text and "title is empty" in text and "-10 to 10" in text
-
-
-async def test_unknown_items_and_actions_get_an_answer(chat: Chat) -> None:
-    missing = await chat.press("content.approve", "77")
-    assert missing is not None and "no content item #77" in missing.plain_text()
-    odd = await chat.press("content.approve", "not-a-number")
-    assert odd is not None and odd.kind == "content.invalid"
-    unknown = await chat.press("content.frobnicate", "1")
-    assert unknown is not None and unknown.kind == "notice"
-
-
-async def test_a_missing_database_gets_an_apology_not_a_crash(
-    chat: Chat, caplog: pytest.LogCaptureFixture
+def test_form_problems_are_listed_and_the_form_comes_back_filled_in(
+    chat: Chat, comms: Person
 ) -> None:
-    chat.setup.store.engine.dispose()
-    database = Path(str(chat.setup.store.engine.url.database))
+    comms.switch_language("nl-NL")
+    comms.press("content.form")  # the global shortcut: an empty form
+    seen = comms.submit(url="example.com", title="", not_before="morgen", priority="11")
+    assert seen.kind == "content.invalid"
+    assert "morgen" in seen
+    assert seen.form is not None and seen.form.values["not_before"] == "morgen"
+    assert chat.queue() == []
+
+    comms.switch_language("en-GB")
+    again = comms.submit(url="example.com", title="", not_before="", priority="11")
+    assert "not a web address" in again and "title is empty" in again and "-10 to 10" in again
+
+
+def test_unknown_items_and_actions_get_an_answer(comms: Person) -> None:
+    missing = comms.press("content.approve", "77")
+    assert "no content item #77" in missing
+    odd = comms.press("content.approve", "not-a-number")
+    assert odd.kind == "content.invalid"
+    unknown = comms.press("content.frobnicate", "1")
+    assert unknown.kind == "notice"
+
+
+def test_a_missing_database_gets_an_apology_not_a_crash(
+    chat: Chat, comms: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert chat.bot  # built before the database goes
+    chat.engine.dispose()
+    database = Path(str(chat.engine.url.database))
     for path in database.parent.glob(database.name + "*"):
         path.unlink()  # the next connection finds an empty database without tables
-    reply = await chat.say("queue https://example.com/a")
-    assert reply.kind == "content.unavailable"
-    assert "try again" in reply.plain_text()
-    pressed = await chat.press("content.approve", "1")
-    assert pressed is not None and pressed.kind == "content.unavailable"
+    seen = comms.say("queue https://example.com/a")
+    assert seen.kind == "content.unavailable"
+    assert "try again" in seen
+    pressed = comms.press("content.approve", "1")
+    assert pressed.kind == "content.unavailable"
 
 
-async def test_the_queue_is_quiet_in_prefaces_and_home(chat: Chat) -> None:
-    feature = chat.bot.features[0]
-    ctx = await chat.bot.context(
-        platform=Platform.SLACK,
-        platform_user_id=COMMS,
-        conversation=ConversationRef(platform=Platform.SLACK, conversation_id="D1", user_id=COMMS),
-        language="en",
+def test_the_queue_is_quiet_in_prefaces_and_home(chat: Chat, comms: Person) -> None:
+    comms.say("queue https://example.com/a Launch")
+    assert "Launch" not in comms.home()
+    feature = next(f for f in chat.bot.features if isinstance(f, ContentFeature))
+    ctx = chat.run(
+        chat.bot.context(
+            platform=Platform.SLACK,
+            platform_user_id=COMMS,
+            conversation=comms.conversation,
+            language="en",
+        )
     )
-    assert await feature.preface(ctx) == ()
-    assert await feature.home(ctx) == ()
+    assert chat.run(feature.preface(ctx)) == ()
+    assert chat.run(feature.home(ctx)) == ()

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from harness import cli, open_chat
 from sqlmodel import Session, select
-from suggestions_fixtures import T0, Chat, add_item, cli, make_chat, texts
+from suggestions_fixtures import T0, add_item
 
 from bot.models import ConversationRef, Platform
-from bot.people import grant_role, read_people_csv
+from bot.people import read_people_csv
 from bot.storage import Store
 from bot.storage.tables import ConversationReference, Role, User
 
@@ -234,24 +235,31 @@ def test_save_conversation_keeps_one_reference_per_person_and_platform(store: St
     assert store.user_language("teams", "nobody") is None
 
 
-async def test_the_bot_remembers_conversations_and_reads_granted_roles(
-    store: Store, tmp_path: Path
+def test_the_bot_remembers_conversations_and_reads_granted_roles(
+    database_url: str, tmp_path: Path
 ) -> None:
-    chat: Chat = make_chat(store, tmp_path / "guidelines")
-    add_item(store.engine)
-    await chat.say("hi")
-    with Session(store.engine) as session:
-        assert session.exec(select(ConversationReference.conversation_id)).all() == ["D-U1"]
-    grant_role(store.engine, platform="slack", user_id="U1", role="comms", granted_by="t", now=T0)
-    ctx = await chat.bot.context(
-        platform=Platform.SLACK,
-        platform_user_id="U1",
-        conversation=ConversationRef(platform=Platform.SLACK, conversation_id="D-U1", user_id="U1"),
-        language="en",
-    )
-    assert "comms" in ctx.roles
-    # An action without a locale is answered in the language the person last used.
-    await chat.say("wat kan ik delen?", locale=None)
-    reply = await chat.press("share.nonsense", locale=None)
-    assert reply is not None and reply.language == "nl"
-    assert "Die knop werkt hier niet meer" in texts(reply)
+    with open_chat(tmp_path, database_url=database_url, now=T0) as chat:
+        add_item(chat.engine)
+        anna = chat.person("U1")
+        anna.say("hi")
+        with Session(chat.engine) as session:
+            assert session.exec(select(ConversationReference.conversation_id)).all() == ["D-U1"]
+        granted = chat.cli(
+            "people", "grant", "--platform", "slack", "--user", "U1", "--role", "comms"
+        )
+        assert granted.returncode == 0, granted.stderr
+        ctx = chat.run(
+            chat.bot.context(
+                platform=Platform.SLACK,
+                platform_user_id="U1",
+                conversation=anna.conversation,
+                language="en",
+            )
+        )
+        assert "comms" in ctx.roles
+        # An action without a locale is answered in the language the person last used.
+        anna.switch_language(None)
+        anna.say("wat kan ik delen?")
+        seen = anna.press("share.nonsense")
+        assert seen.reply is not None and seen.reply.language == "nl"
+        assert "Die knop werkt hier niet meer" in seen

@@ -7,24 +7,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from harness import Chat, open_chat
 from sqlmodel import Session, col, select
-from suggestions_fixtures import (
-    T0,
-    Chat,
-    add_item,
-    add_user,
-    cli,
-    count,
-    events,
-    make_chat,
-    texts,
-)
+from suggestions_fixtures import T0, add_item, add_user, count, events
 
-from bot.people import export_person, grant_role
 from bot.storage import Store
 from bot.storage.tables import (
     ConversationReference,
@@ -43,25 +32,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def chat(database_url: str, tmp_path: Path) -> Iterator[Chat]:
-    store = Store.open(database_url, clock=lambda: T0)
-    yield make_chat(store, tmp_path / "guidelines")
-    store.close()
+    with open_chat(tmp_path, database_url=database_url, now=T0) as conversation:
+        yield conversation
 
 
-async def busy_person(chat: Chat) -> int:
+def busy_person(chat: Chat) -> int:
     """U1 asked, checked a draft, got suggestions, shared one, has a role and a queued digest."""
     person = add_user(chat.store, "U1", team="Sales", topics="energie", digest="weekly")
-    colleague = add_user(chat.store, "U2", team="Sales")
-    item = add_item(chat.engine, "Wind farm opens", topics="energie")
-    await chat.say("Can I name our client?")
-    await chat.say("check: We are live with Acme Bank today!")
-    await chat.say("What can I share?")
-    await chat.press("share.shared", str(item))
-    await chat.say("Can I post a picture of the office?", user="U2")
-    with Session(chat.engine) as session:
-        token = session.exec(
-            select(Share.token).where(Share.user_id == person, Share.network == "linkedin")
-        ).one()
+    add_user(chat.store, "U2", team="Sales")
+    add_item(chat.engine, "Wind farm opens", topics="energie")
+    anna, colleague = chat.person("U1"), chat.person("U2")
+    anna.say("Can I name our client?")
+    anna.say("check: We are live with Acme Bank today!")
+    offered = anna.say("What can I share?")
+    anna.click("I shared it")
+    colleague.say("Can I post a picture of the office?")
+    with Session(chat.engine) as session:  # a digest waiting to go out
         session.add(
             OutboxMessage(
                 key="digest:U1:w10",
@@ -73,16 +59,17 @@ async def busy_person(chat: Chat) -> int:
             )
         )
         session.commit()
-    resolve_click(chat.engine, token, now=T0 + timedelta(hours=1), user_agent="Mozilla/5.0")
-    grant_role(chat.engine, platform="slack", user_id="U1", role="comms", granted_by="test", now=T0)
-    assert colleague
+    chat.later(hours=1)
+    assert chat.open_link(next(url for label, url in offered.links if "LinkedIn" in label))
+    chat.later(hours=-1)
+    granted = chat.cli("people", "grant", "--platform", "slack", "--user", "U1", "--role", "comms")
+    assert granted.returncode == 0, granted.stderr
     return person
 
 
-async def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -> None:
-    person = await busy_person(chat)
-    document = export_person(chat.engine, person, now=T0)
-    assert document is not None
+def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -> None:
+    busy_person(chat)
+    document = chat.export("U1")
     assert document["user"]["platform_user_id"] == "U1"
     assert document["user"]["team"] == "Sales"
     assert document["user"]["topics"] == ["energie"]
@@ -104,15 +91,15 @@ async def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -
     assert [r["role"] for r in document["roles"]] == ["comms"]
     assert document["conversations"][0]["conversation_id"] == "D-U1"
     assert len(document["outbox"]) == 1
-    json.dumps(document)  # plain JSON values only
     # Nothing of the colleague's.
     assert "Can I post a picture of the office?" not in json.dumps(document)
 
 
-async def test_the_export_holds_the_persons_feedback_on_answers(chat: Chat) -> None:
+def test_the_export_holds_the_persons_feedback_on_answers(chat: Chat) -> None:
+    # Stored straight away: in chat a pick replaces the message that had the 👎 on it.
     from bot.storage.feedback import Feedback, FeedbackStore
 
-    person = await busy_person(chat)
+    person = busy_person(chat)
     with Session(chat.engine) as session:
         question_id = session.exec(select(Question.id).where(Question.user_id == person)).one()
     assert question_id is not None
@@ -124,47 +111,62 @@ async def test_the_export_holds_the_persons_feedback_on_answers(chat: Chat) -> N
     assert not feedback.record_feedback(  # not theirs: nothing changes
         question_id, user_id=person + 1000, feedback=Feedback.HELPFUL, now=T0
     )
-    document = export_person(chat.engine, person, now=T0)
-    assert document is not None
-    [question] = document["questions"]
+    [question] = chat.export("U1")["questions"]
     assert (question["picked_rule"], question["feedback"]) == ("client-names", "not_helpful")
 
 
-async def test_what_do_you_know_about_me_summarises_in_chat(chat: Chat) -> None:
-    await busy_person(chat)
-    reply = await chat.say("What do you know about me?")
-    text = texts(reply)
-    assert "Questions you asked: 1" in text
-    assert "Can I name our client?" in text
-    assert "Drafts you had checked: 1 (block 1)" in text
-    assert "never your text" in text
-    assert "Your share links: 3" in text
-    assert "merkwerker privacy export --platform slack --user U1" in text
-    dutch = await chat.say("wat weet je over mij", locale="nl")
-    assert "Vragen die je stelde: 1" in texts(dutch)
+def test_a_thumbs_down_in_chat_is_in_the_export_and_a_colleague_cannot_change_it(
+    chat: Chat,
+) -> None:
+    anna, colleague = chat.person("U1"), chat.person("U2")
+    answer = anna.say("Can I name our client?")
+    assert "passed it on to the owners" in anna.click("👎")
+    colleague.click("👍", on=answer)  # the same button, pressed on a forwarded message
+    [question] = chat.export("U1")["questions"]
+    assert (question["rule"], question["feedback"]) == ("client-names", "not_helpful")
 
 
-async def test_forget_me_asks_first_and_cancel_deletes_nothing(chat: Chat) -> None:
-    await busy_person(chat)
-    reply = await chat.say("forget me")
-    assert "can't be undone" in texts(reply)
-    assert "[Yes, forget me] | [Cancel]" in texts(reply)
-    assert "nothing was deleted" in texts(await chat.press("privacy.forget_cancel")).lower()
-    assert count(chat.engine, Question) == 2
+def test_what_do_you_know_about_me_summarises_in_chat(chat: Chat) -> None:
+    busy_person(chat)
+    anna = chat.person("U1")
+    seen = anna.say("What do you know about me?")
+    assert "Questions you asked: 1" in seen
+    assert "Can I name our client?" in seen
+    assert "Drafts you had checked: 1 (block 1)" in seen
+    assert "never your text" in seen
+    assert "Your share links: 3" in seen
+    assert "merkwerker privacy export --platform slack --user U1" in seen
+    assert "Vragen die je stelde: 1" in anna.say("wat weet je over mij", language="nl")
 
 
-async def test_forget_me_removes_personal_rows_and_keeps_anonymous_totals(chat: Chat) -> None:
-    person = await busy_person(chat)
+def test_forget_me_asks_first_and_cancel_deletes_nothing(chat: Chat) -> None:
+    busy_person(chat)
+    anna = chat.person("U1")
+    seen = anna.say("forget me")
+    assert "can't be undone" in seen
+    assert seen.buttons == ["Yes, forget me", "Cancel"]
+    assert "nothing was deleted" in anna.click("Cancel").text.lower()
+    assert len(chat.export("U1")["questions"]) == 1
+    assert len(chat.export("U2")["questions"]) == 1
+
+
+def test_forget_me_removes_personal_rows_and_keeps_anonymous_totals(chat: Chat) -> None:
+    # What stays in the database after forgetting is the point here, so the tables are read.
+    person = busy_person(chat)
+    anna = chat.person("U1")
+    anna.say("forget me")
     total_events = count(chat.engine, Event)
     theirs = sum(1 for e in events(chat.engine) if e.user_id == person)
     by_kind = sorted(e.kind for e in events(chat.engine))
-    reply = await chat.press("privacy.forget_confirm", delivery="F1")
-    assert "I've forgotten you" in texts(reply)
-    assert "1 question(s)" in texts(reply)
+    seen = anna.click("Yes, forget me")
+    assert "I've forgotten you" in seen
+    assert "1 question(s)" in seen
     shares = count(chat.engine, Share)
     # The person is told how much stays as anonymous totals: all of their events and links.
-    assert theirs > 0 and f"{theirs} event(s)" in texts(reply)
-    assert f"{shares} share link(s)" in texts(reply)
+    assert theirs > 0 and f"{theirs} event(s)" in seen
+    assert f"{shares} share link(s)" in seen
+    unknown = chat.cli("privacy", "export", "--platform", "slack", "--user", "U1")
+    assert unknown.returncode == 1
     with Session(chat.engine) as session:
         assert session.get(User, person) is None
         assert session.exec(select(Question.text)).all() == ["Can I post a picture of the office?"]
@@ -193,61 +195,47 @@ async def test_forget_me_removes_personal_rows_and_keeps_anonymous_totals(chat: 
     assert resolve_click(chat.engine, token, now=T0, user_agent="Mozilla/5.0") is not None
     assert events(chat.engine, "link_clicked")[-1].user_id is None
     # Talking again starts afresh, with the notice again.
-    assert "I keep a small log" in texts(await chat.say("help"))
+    assert "I keep a small log" in anna.say("help")
 
 
-async def test_cli_export_and_forget(chat: Chat, database_url: str, tmp_path: Path) -> None:
-    await busy_person(chat)
-    printed = cli("privacy", "export", "--platform", "slack", "--user", "U1", database=database_url)
+def test_cli_export_and_forget(chat: Chat, tmp_path: Path) -> None:
+    busy_person(chat)
+    printed = chat.cli("privacy", "export", "--platform", "slack", "--user", "U1")
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout)["questions"][0]["text"] == "Can I name our client?"
     target = tmp_path / "u1.json"
-    written = cli(
-        "privacy",
-        "export",
-        "--platform",
-        "slack",
-        "--user",
-        "U1",
-        "--output",
-        str(target),
-        database=database_url,
+    written = chat.cli(
+        "privacy", "export", "--platform", "slack", "--user", "U1", "--output", str(target)
     )
     assert written.returncode == 0, written.stderr
     assert json.loads(target.read_text())["user"]["team"] == "Sales"
-    unknown = cli("privacy", "export", "--platform", "slack", "--user", "U9", database=database_url)
+    unknown = chat.cli("privacy", "export", "--platform", "slack", "--user", "U9")
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == "No one with slack id U9 is known here."
-    bad = cli("privacy", "export", "--platform", "myspace", "--user", "U1", database=database_url)
+    bad = chat.cli("privacy", "export", "--platform", "myspace", "--user", "U1")
     assert bad.returncode == 2 and "--platform myspace" in bad.stderr
     assert "Traceback" not in bad.stderr
 
-    no_terminal = cli(
-        "privacy", "forget", "--platform", "slack", "--user", "U1", database=database_url
-    )
+    no_terminal = chat.cli("privacy", "forget", "--platform", "slack", "--user", "U1")
     assert no_terminal.returncode == 2
     assert "--yes" in no_terminal.stderr
-    assert count(chat.engine, Question) == 2
-    forgot = cli(
-        "privacy", "forget", "--platform", "slack", "--user", "U1", "--yes", database=database_url
-    )
+    assert len(chat.export("U1")["questions"]) == 1
+    forgot = chat.cli("privacy", "forget", "--platform", "slack", "--user", "U1", "--yes")
     assert forgot.returncode == 0, forgot.stderr
     assert "Forgot slack user U1." in forgot.stdout
-    assert count(chat.engine, Question) == 1
+    gone = chat.cli("privacy", "export", "--platform", "slack", "--user", "U1")
+    assert gone.returncode == 1
+    assert len(chat.export("U2")["questions"]) == 1
 
 
-async def test_cli_opt_out_and_in(chat: Chat, database_url: str) -> None:
-    out = cli("privacy", "opt-out", "--platform", "slack", "--user", "U7", database=database_url)
+def test_cli_opt_out_and_in(chat: Chat) -> None:
+    out = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "U7")
     assert out.returncode == 0, out.stderr
     assert "Tracking is now off for slack user U7." in out.stdout
-    with Session(chat.engine) as session:
-        person = session.exec(select(User).where(User.platform_user_id == "U7")).one()
-        assert person.tracking is False
-    back = cli("privacy", "opt-in", "--platform", "slack", "--user", "U7", database=database_url)
+    assert chat.export("U7")["user"]["tracking"] is False
+    back = chat.cli("privacy", "opt-in", "--platform", "slack", "--user", "U7")
     assert back.returncode == 0
-    with Session(chat.engine) as session:
-        person = session.exec(select(User).where(User.platform_user_id == "U7")).one()
-        assert person.tracking is True
+    assert chat.export("U7")["user"]["tracking"] is True
 
 
 def test_export_as_a_real_process(database_url: str, tmp_path: Path) -> None:

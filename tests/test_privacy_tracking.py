@@ -4,49 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlmodel import Session
-from suggestions_fixtures import T0, Chat, add_item, add_user, events, make_chat, texts
-
-from bot.storage import Store
-from bot.storage.tables import User
+from harness import Chat, open_chat
+from suggestions_fixtures import T0, add_item, add_user, events
 
 
 @pytest.fixture
 def chat(database_url: str, tmp_path: Path) -> Iterator[Chat]:
-    store = Store.open(database_url, clock=lambda: T0)
-    yield make_chat(store, tmp_path / "guidelines")
-    store.close()
+    with open_chat(tmp_path, database_url=database_url, now=T0) as conversation:
+        yield conversation
 
 
-def user(chat: Chat, user_id: int = 1) -> User:
-    with Session(chat.engine) as session:
-        found = session.get(User, user_id)
-        assert found is not None
-        return found
+def stored(chat: Chat, name: str = "U1") -> dict[str, Any]:
+    """What the person's privacy export says about them."""
+    user: dict[str, Any] = chat.export(name)["user"]
+    return user
 
 
-async def test_tracking_is_explained_the_first_time_and_never_again(
-    chat: Chat, tmp_path: Path
-) -> None:
-    first = await chat.say("Can I name our client?")
-    assert "I keep a small log" in texts(first)
-    assert "Ask first" in texts(first)  # the answer itself still comes
-    assert user(chat).tracking_explained_at == T0
-    second = await chat.say("What can I share?")
-    assert "I keep a small log" not in texts(second)
+def test_tracking_is_explained_the_first_time_and_never_again(chat: Chat, tmp_path: Path) -> None:
+    anna = chat.person("U1")
+    first = anna.say("Can I name our client?")
+    assert "I keep a small log" in first
+    assert "Ask first" in first  # the answer itself still comes
+    assert stored(chat)["tracking_explained_at"].startswith(T0.isoformat()[:19])
+    assert "I keep a small log" not in anna.say("What can I share?")
     # A restarted bot (no memory) knows from the database.
-    restarted = make_chat(chat.store, tmp_path / "again")
-    assert "I keep a small log" not in texts(await restarted.say("help"))
+    with open_chat(tmp_path / "again", database_url=chat.database_url, now=T0) as restarted:
+        assert "I keep a small log" not in restarted.person("U1").say("help")
     # A colleague gets the notice once too, in their language.
-    dutch = await chat.say("Mag ik een foto van kantoor delen?", user="U2", locale="nl")
-    assert "Goed om te weten" in texts(dutch)
+    dutch = chat.person("U2", language="nl").say("Mag ik een foto van kantoor delen?")
+    assert "Goed om te weten" in dutch
 
 
-async def test_privacy_explains_what_why_who_and_how(chat: Chat) -> None:
-    reply = await chat.say("privacy")
-    text = texts(reply)
+def test_privacy_explains_what_why_who_and_how(chat: Chat) -> None:
+    seen = chat.person("U1").say("privacy")
     for words in (
         "clicks per link, not who clicked",
         "fewer than 5 people are merged",
@@ -54,36 +47,38 @@ async def test_privacy_explains_what_why_who_and_how(chat: Chat) -> None:
         '"forget me"',
         '"What do you know about me?"',
     ):
-        assert words in text
-    assert "[Opt out] | [Show my data] | [Forget me]" in text
+        assert words in seen
+    assert seen.buttons == ["Opt out", "Show my data", "Forget me"]
 
 
 @pytest.mark.parametrize("command", ["opt out", "tracking off", "privacy opt-out", "tracking uit"])
-async def test_opting_out_keeps_events_without_identity_but_with_team(
-    chat: Chat, command: str
-) -> None:
-    person = add_user(chat.store, "U1", team="Sales")
-    item = add_item(chat.engine)
-    await chat.say("share")
-    reply = await chat.say(command)
-    assert "tracking is off" in texts(reply).lower() or "bijhouden staat" in texts(reply).lower()
-    assert user(chat, person).tracking is False
+def test_opting_out_keeps_events_without_identity_but_with_team(chat: Chat, command: str) -> None:
+    # What is stored after opting out is the point here, so the event log is read.
+    add_user(chat.store, "U1", team="Sales")
+    add_item(chat.engine)
+    anna = chat.person("U1")
+    anna.say("share")
+    said = anna.say(command).text.lower()
+    assert "tracking is off" in said or "bijhouden staat" in said
+    assert stored(chat)["tracking"] is False
     before = len(events(chat.engine))
-    await chat.say("share")
-    await chat.press("share.shared", str(item))
-    await chat.say("Can I name our client?")
+    anna.say("share")
+    anna.click("I shared it")
+    anna.say("Can I name our client?")
     new = events(chat.engine)[before:]
     assert {e.kind for e in new} >= {"marked_shared", "question_asked"}
     assert all(e.user_id is None and e.team == "Sales" for e in new)
 
 
-async def test_opting_back_in_links_events_again(chat: Chat) -> None:
+def test_opting_back_in_links_events_again(chat: Chat) -> None:
     add_user(chat.store, "U1", tracking=False)
-    assert "already off" in texts(await chat.say("opt out"))
-    assert "on again" in texts(await chat.say("opt in"))
-    assert user(chat).tracking is True
-    await chat.say("Can I name our client?")
-    assert events(chat.engine, "question_asked")[-1].user_id == 1
-    assert "already on" in texts(await chat.press("privacy.opt_in"))
-    assert "off for you" in texts(await chat.press("privacy.opt_out"))
-    assert user(chat).tracking is False
+    anna = chat.person("U1")
+    assert "already off" in anna.say("opt out")
+    assert "on again" in anna.say("opt in")
+    assert stored(chat)["tracking"] is True
+    anna.say("Can I name our client?")
+    assert "question_asked" in [e["kind"] for e in chat.export("U1")["events"]]
+    # Buttons on older messages still work, and say how things stand.
+    assert "already on" in anna.press("privacy.opt_in")
+    assert "off for you" in anna.press("privacy.opt_out")
+    assert stored(chat)["tracking"] is False

@@ -70,6 +70,8 @@ class FakeSlackApi:
         self.calls: list[Call] = []
         self.locales: dict[str, str] = {}
         """users.info answers: user id to locale (such as ``nl-NL``)."""
+        self.default_locale: str | None = None
+        """The locale of everyone not in ``locales`` (None: users.info gives none)."""
         self._scripts: dict[str, deque[Answer]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -104,14 +106,18 @@ class FakeSlackApi:
             await asyncio.sleep(0.01)
         return self.of(method)
 
-    async def start(self) -> None:
-        """Serve on a free loopback port."""
+    def application(self) -> web.Application:
+        """The fake as an aiohttp application, for serving it some other way."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/hooks/{name:.+}", self._hook)
-        self._runner = web.AppRunner(app, access_log=None)
+        return app
+
+    async def start(self, port: int = 0) -> None:
+        """Serve on loopback, on ``port`` or a free one."""
+        self._runner = web.AppRunner(self.application(), access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}"
@@ -170,8 +176,9 @@ class FakeSlackApi:
             user = str(args.get("user"))
             profile = {"real_name": f"Person {user}", "display_name": ""}
             body: dict[str, Any] = {"id": user, "name": user.lower(), "profile": profile}
-            if user in self.locales:
-                body["locale"] = self.locales[user]
+            locale = self.locales.get(user, self.default_locale)
+            if locale is not None:
+                body["locale"] = locale
             return {"ok": True, "user": body}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users"))}}

@@ -1,0 +1,495 @@
+"""Conversations with the real bot, for tests that read like a chat.
+
+``Chat`` builds the bot as a deployment does (``build_bot`` with every feature, a real
+database, a guidelines folder and a clock the test moves) and hands out people who
+talk to it::
+
+    anna = chat.person("anna", language="nl")
+    assert "⛔" not in anna.say("mag ik een foto van de kantine posten?")
+    anna.click("Ik heb het gedeeld", of="Windpark open")
+    anna.say("instellingen")
+    anna.submit(team="Sales")
+
+Every reply comes back as ``Seen``: the text a person reads, rendered by the console
+adapter's own renderer (buttons numbered as the console shows them), with the buttons,
+links and form alongside. The calls are plain functions: the bot runs on the harness's
+own event loop, so tests using it are ordinary ``def`` tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import json
+import os
+import shutil
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rich.console import Console
+from samples import write_guidelines
+from sqlalchemy import Engine
+
+from adapters.app_factory import build_bot
+from adapters.console.render import to_renderable
+from bot.conversation import Merkwerker
+from bot.guidelines.library import GuidelinesLibrary
+from bot.models import (
+    Choice,
+    Choices,
+    ConversationRef,
+    Field,
+    Form,
+    IncomingAction,
+    IncomingMessage,
+    Link,
+    Platform,
+    Reply,
+    Text,
+)
+from bot.settings import Settings
+from bot.storage import Store
+from bot.suggestions import resolve_click
+from bot.suggestions.links import token_in_share_url
+
+T = TypeVar("T")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_GUIDELINES = ROOT / "guidelines"
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+"""A Monday morning: where the clock starts unless a test says otherwise."""
+
+_WIDE = 1000  # no wrapping: a test looks for sentences, not for where a terminal breaks them
+_RULE = "─"
+
+
+def seen_text(reply: Reply | None) -> str:
+    """``reply`` as the console shows it, in plain text (no colours, no wrapping)."""
+    if reply is None:
+        return ""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=_WIDE,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=True,
+        legacy_windows=False,
+    )
+    console.print(to_renderable(reply, numbered=True))
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    # A divider spans the terminal; a short one reads the same in a failing assertion.
+    return "\n".join(_RULE * 3 if line and set(line) == {_RULE} else line for line in lines)
+
+
+@dataclass(frozen=True)
+class SeenForm:
+    """A form as the person meets it: a title, fields with their current values."""
+
+    form: Form
+
+    @property
+    def title(self) -> str:
+        return self.form.title
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Each field's id and the value it is filled in with."""
+        return {f.id: f.value for f in self.form.fields}
+
+    def options(self, field_id: str) -> list[str]:
+        """The values a choice field offers, in the order shown."""
+        return [o.value for o in self.field(field_id).options]
+
+    def field(self, field_id: str) -> Field:
+        """The field ``field_id`` (its label, kind, options and value)."""
+        for candidate in self.form.fields:
+            if candidate.id == field_id:
+                return candidate
+        raise AssertionError(f"the form {self.title!r} has no field {field_id!r}")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What came back from the bot: the text a person reads and what they can press.
+
+    ``"words" in seen`` looks in the text. An action the platform acknowledges without
+    a reply gives a ``Seen`` with empty text and ``reply`` None.
+    """
+
+    reply: Reply | None
+
+    @property
+    def text(self) -> str:
+        return seen_text(self.reply)
+
+    @property
+    def kind(self) -> str | None:
+        """The kind of reply (such as ``suggestions.empty``), for when wording is not the point."""
+        return None if self.reply is None else self.reply.kind
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """The buttons in the order shown (``[1]`` first), with what each one does."""
+        if self.reply is None:
+            return ()
+        return tuple(c for p in self.reply.parts if isinstance(p, Choices) for c in p.choices)
+
+    @property
+    def buttons(self) -> list[str]:
+        """The labels of the buttons, in the order shown."""
+        return [c.label for c in self.choices]
+
+    @property
+    def headings(self) -> list[str]:
+        """The headings (shown in bold), in order."""
+        if self.reply is None:
+            return []
+        return [p.text for p in self.reply.parts if isinstance(p, Text) and p.style == "heading"]
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """Each link's label and address, in order."""
+        if self.reply is None:
+            return []
+        return [(p.label, p.url) for p in self.reply.parts if isinstance(p, Link)]
+
+    @property
+    def form(self) -> SeenForm | None:
+        """The form this reply opens, if it opens one."""
+        if self.reply is None:
+            return None
+        forms = [p for p in self.reply.parts if isinstance(p, Form)]
+        return SeenForm(forms[0]) if forms else None
+
+    def button(self, label: str | int, *, of: str | None = None) -> Choice:
+        """The button labelled ``label`` (or numbered so), under the heading ``of`` if given."""
+        if isinstance(label, int):
+            if not 1 <= label <= len(self.choices):
+                raise AssertionError(f"no button [{label}] in:\n{self.text}")
+            return self.choices[label - 1]
+        found = [c for c in self._choices_under(of) if c.label == label]
+        if not found:
+            where = f" under {of!r}" if of else ""
+            raise AssertionError(f"no button {label!r}{where} in:\n{self.text}")
+        if len(found) > 1:
+            raise AssertionError(
+                f"{len(found)} buttons {label!r}; say which with of=<heading>:\n{self.text}"
+            )
+        return found[0]
+
+    def _choices_under(self, heading: str | None) -> list[Choice]:
+        if self.reply is None:
+            return []
+        if heading is None:
+            return list(self.choices)
+        current: str | None = None
+        found: list[Choice] = []
+        for part in self.reply.parts:
+            if isinstance(part, Text) and part.style == "heading":
+                current = part.text
+            elif isinstance(part, Choices) and current is not None and heading in current:
+                found.extend(part.choices)
+        return found
+
+    def __contains__(self, words: str) -> bool:
+        return words in self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Clock:
+    """The bot's clock: it stands still until the test moves it."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move on by ``delta`` (``hours=2``, ``days=1``)."""
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Ran:
+    """What a command printed and how it ended."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, database: str) -> Ran:
+    """Run ``merkwerker <args> --database <database>`` in this process (no terminal)."""
+    from typer.testing import CliRunner
+
+    from adapters.cli.main import app
+
+    runner = CliRunner(env={"LANG": "en_GB.UTF-8", "MERKWERKER_LANGUAGE": None})
+    result = runner.invoke(app, [*args, "--database", database])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
+@dataclass
+class Person:
+    """Someone talking to the bot on one platform, one message or press at a time."""
+
+    chat: Chat
+    user_id: str
+    platform: Platform = Platform.SLACK
+    locale: str | None = "en"
+    last: Seen = field(default_factory=lambda: Seen(None))
+    """The last reply this person got (a press without reply leaves it as it was)."""
+    _shown: Seen = field(default_factory=lambda: Seen(None))
+    _again: IncomingMessage | IncomingAction | None = None
+
+    @property
+    def conversation(self) -> ConversationRef:
+        return ConversationRef(
+            platform=self.platform, conversation_id=f"D-{self.user_id}", user_id=self.user_id
+        )
+
+    def switch_language(self, language: str | None) -> None:
+        """From now on the person's client reports ``language`` (None: not known)."""
+        self.locale = language
+
+    def say(self, text: str, *, language: str | None = None) -> Seen:
+        """Send ``text``; what comes back. ``language`` overrides the platform locale once."""
+        message = IncomingMessage(
+            platform=self.platform,
+            user_id=self.user_id,
+            conversation=self.conversation,
+            text=text,
+            locale=language or self.locale,
+            message_id=self.chat.delivery_id(),
+        )
+        return self._deliver(message)
+
+    def click(self, label: str | int, *, of: str | None = None, on: Seen | None = None) -> Seen:
+        """Press the button labelled ``label`` (or numbered so) in the last reply.
+
+        With several buttons of the same label, ``of`` names the heading they sit under;
+        ``on`` presses it on an earlier message instead (one still on the screen).
+        """
+        choice = (on or self._shown).button(label, of=of)
+        return self.press(choice.action, choice.value)
+
+    def submit(self, **fields: str) -> Seen:
+        """Fill in the form of the last reply and send it; unnamed fields keep their value."""
+        form = self._shown.form
+        if form is None:
+            raise AssertionError(f"the last reply has no form:\n{self._shown.text}")
+        values = form.values
+        unknown = set(fields) - set(values)
+        if unknown:
+            raise AssertionError(f"the form {form.title!r} has no field(s) {sorted(unknown)}")
+        values.update(fields)
+        return self.press(form.form.action, form.form.value, form=values)
+
+    def press(self, action: str, value: str = "", *, form: dict[str, str] | None = None) -> Seen:
+        """Send an action no visible button carries: a shortcut, an opened link, an old message."""
+        incoming = IncomingAction(
+            platform=self.platform,
+            user_id=self.user_id,
+            conversation=self.conversation,
+            action=action,
+            value=value,
+            form=dict(form or {}),
+            locale=self.locale,
+            action_id=self.chat.delivery_id(),
+        )
+        return self._deliver(incoming)
+
+    def redeliver(self) -> Seen:
+        """Deliver the last message or press once more, as a platform retry does."""
+        if self._again is None:
+            raise AssertionError("nothing was sent yet")
+        return self._deliver(self._again)
+
+    def home(self) -> Seen:
+        """The person's home view (Slack's App Home tab)."""
+        reply = self.chat.run(
+            self.chat.bot.home(
+                platform=self.platform,
+                platform_user_id=self.user_id,
+                conversation=self.conversation,
+                locale=self.locale,
+            )
+        )
+        return self._remember(Seen(reply))
+
+    def _deliver(self, incoming: IncomingMessage | IncomingAction) -> Seen:
+        self._again = incoming
+        bot = self.chat.bot
+        if isinstance(incoming, IncomingMessage):
+            return self._remember(Seen(self.chat.run(bot.handle(incoming))))
+        return self._remember(Seen(self.chat.run(bot.handle_action(incoming))))
+
+    def _remember(self, seen: Seen) -> Seen:
+        self.last = seen
+        if seen.reply is not None:
+            self._shown = seen  # a reply to a press replaces the message it was on
+        return seen
+
+
+class Chat:
+    """The bot as deployed, on a real database, and the people who talk to it.
+
+    The bot is built when first needed, so the people given roles before then are in
+    its settings as a deployment configures them (``MERKWERKER_COMMS``).
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        database_url: str | None = None,
+        guidelines: Path | None = None,
+        shipped_guidelines: bool = False,
+        now: datetime = T0,
+        timezone: str = "Europe/Amsterdam",
+    ) -> None:
+        self.folder = folder
+        self.clock = Clock(now)
+        self.database_url = database_url or f"sqlite:///{folder / 'merkwerker.db'}"
+        if guidelines is None:
+            guidelines = folder / "guidelines"
+            if shipped_guidelines:
+                shutil.copytree(SHIPPED_GUIDELINES, guidelines)
+            else:
+                write_guidelines(guidelines)
+        self.guidelines = guidelines
+        self.timezone = timezone
+        self.store = Store.open(self.database_url, clock=self.clock)
+        self._roles: dict[str, set[str]] = {}
+        self._people: dict[tuple[Platform, str], Person] = {}
+        self._bot: Merkwerker | None = None
+        self._loop = asyncio.Runner(loop_factory=asyncio.new_event_loop)
+        self._deliveries = itertools.count(1)
+
+    @property
+    def engine(self) -> Engine:
+        """The database, for setting up what a test starts from."""
+        return self.store.engine
+
+    @property
+    def settings(self) -> Settings:
+        """The deployment's settings: these guidelines, this database, who is in comms."""
+        comms = frozenset(key for key, roles in self._roles.items() if "comms" in roles)
+        admins = frozenset(key for key, roles in self._roles.items() if "admin" in roles)
+        return Settings(
+            guidelines=self.guidelines,
+            database_url=self.database_url,
+            comms=comms,
+            admins=admins,
+            timezone=self.timezone,
+            embedding_cache=os.environ.get("MERKWERKER_EMBEDDING_CACHE"),
+        )
+
+    @property
+    def bot(self) -> Merkwerker:
+        """The bot, built on first use."""
+        if self._bot is None:
+            library = GuidelinesLibrary.open(self.guidelines)
+            self._bot = build_bot(
+                self.settings, store=self.store, clock=self.clock, library=library
+            )
+        return self._bot
+
+    def person(
+        self,
+        user_id: str,
+        *,
+        roles: set[str] | frozenset[str] = frozenset(),
+        language: str | None = "en",
+        platform: Platform = Platform.SLACK,
+    ) -> Person:
+        """Someone on ``platform`` whose client reports ``language`` (None: not known).
+
+        Asking again for the same person gives the same ``Person``, mid-conversation.
+        """
+        if roles:
+            if self._bot is not None:
+                raise AssertionError("give people their roles before the first conversation")
+            self._roles.setdefault(f"{platform.value}:{user_id}", set()).update(roles)
+        key = (platform, user_id)
+        if key not in self._people:
+            self._people[key] = Person(
+                chat=self, user_id=user_id, platform=platform, locale=language
+            )
+        return self._people[key]
+
+    def later(self, **delta: float) -> None:
+        """Let time pass (``hours=2``)."""
+        self.clock.advance(**delta)
+
+    def cli(self, *args: str) -> Ran:
+        """Run ``merkwerker <args> --database <this database>`` in this process."""
+        return cli(*args, database=self.database_url)
+
+    def export(self, user_id: str, *, platform: Platform = Platform.SLACK) -> dict[str, Any]:
+        """What ``merkwerker privacy export`` hands a person: everything stored about them."""
+        done = self.cli("privacy", "export", "--platform", platform.value, "--user", user_id)
+        assert done.returncode == 0, done.stderr
+        document: dict[str, Any] = json.loads(done.stdout)
+        return document
+
+    def queue(self) -> list[dict[str, Any]]:
+        """The content queue as ``merkwerker content list --json`` shows it, newest first."""
+        done = self.cli("content", "list", "--json", "-g", str(self.guidelines))
+        assert done.returncode == 0, done.stderr
+        items: list[dict[str, Any]] = json.loads(done.stdout)
+        return items
+
+    def report(self) -> dict[str, Any]:
+        """The comms team's report (``merkwerker report --format json``) around today."""
+        today = self.clock().date()
+        since, until = today - timedelta(days=28), today + timedelta(days=28)
+        done = self.cli(
+            "report", "--format", "json", "--since", since.isoformat(), "--until", until.isoformat()
+        )
+        assert done.returncode == 0, done.stderr
+        document: dict[str, Any] = json.loads(done.stdout)
+        return document
+
+    def open_link(self, url: str, *, user_agent: str = "Mozilla/5.0") -> str | None:
+        """Someone opens a link a person shared; where it leads (None: not one of ours)."""
+        token = token_in_share_url(url)
+        assert token is not None, f"no share token in {url}"
+        return resolve_click(self.engine, token, now=self.clock(), user_agent=user_agent)
+
+    def delivery_id(self) -> str:
+        """A new platform delivery id (each message and press has its own)."""
+        return f"d{next(self._deliveries)}"
+
+    def run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` on the bot's event loop and wait for it."""
+        return self._loop.run(work)
+
+    def close(self) -> None:
+        """Stop the bot's loop and close the database."""
+        self._loop.close()
+        self.store.close()
+
+
+@contextmanager
+def open_chat(folder: Path, **options: Any) -> Iterator[Chat]:
+    """A ``Chat`` in ``folder`` (see ``Chat`` for ``options``), closed afterwards."""
+    chat = Chat(folder, **options)
+    try:
+        yield chat
+    finally:
+        chat.close()
