@@ -53,6 +53,36 @@ async def _read_body(request: web.Request) -> bytes | None:
     return b"".join(chunks)
 
 
+async def _parse(request: web.Request) -> tuple[activities.Activity, Activity] | web.Response:
+    """The activity as JSON and as botbuilder's model, or the HTTP answer refusing it."""
+    if not activities.is_json(request.headers.get("Content-Type")):
+        return web.Response(status=415)
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return web.Response(status=413)
+    try:
+        raw = await _read_body(request)
+    except OSError:
+        return web.Response(status=400)
+    if raw is None:
+        return web.Response(status=413)
+    try:
+        body = json.loads(raw)
+    except ValueError:  # also invalid UTF-8
+        return web.Response(status=400)
+    reason = activities.problem(body)
+    if reason is not None:
+        log.info("refused an activity: %s", reason)
+        return web.Response(status=400)
+    try:
+        # botbuilder's model of the activity: what its token check and connector
+        # client read; building it also refuses fields of the wrong JSON type.
+        activity = Activity().deserialize(body)
+    except Exception:
+        log.info("refused an activity that does not fit the Bot Framework schema")
+        return web.Response(status=400)
+    return body, activity
+
+
 class BotConfiguration:
     """The settings under the attribute names botbuilder's configuration classes read."""
 
@@ -100,44 +130,13 @@ class TeamsAdapter:
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
         """Handle one delivery from the Bot Framework; never raises."""
-        if not activities.is_json(request.headers.get("Content-Type")):
-            return web.Response(status=415)
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return web.Response(status=413)
-        try:
-            raw = await _read_body(request)
-        except OSError:
-            return web.Response(status=400)
-        if raw is None:
-            return web.Response(status=413)
-        try:
-            body = json.loads(raw)
-        except ValueError:  # also invalid UTF-8
-            return web.Response(status=400)
-        reason = activities.problem(body)
-        if reason is not None:
-            log.info("refused an activity: %s", reason)
-            return web.Response(status=400)
-        try:
-            # botbuilder's model of the activity: what its token check and connector
-            # client read; building it also refuses fields of the wrong JSON type.
-            activity = Activity().deserialize(body)
-        except Exception:
-            log.info("refused an activity that does not fit the Bot Framework schema")
-            return web.Response(status=400)
-        try:
-            authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
-                activity, request.headers.get("Authorization", "")
-            )
-        except PermissionError as error:  # (an OSError too, hence first)
-            log.info("refused an unauthenticated activity: %s", error)
-            return web.Response(status=401)
-        except OSError:  # the signing keys could not be fetched: let the Bot Framework retry
-            log.exception("could not check the token")
-            return web.Response(status=503)
-        except Exception as error:
-            log.info("refused an unauthenticated activity: %s", error)
-            return web.Response(status=401)
+        parsed = await _parse(request)
+        if isinstance(parsed, web.Response):
+            return parsed
+        body, activity = parsed
+        authenticated = await self._authenticate(activity, request.headers.get("Authorization"))
+        if isinstance(authenticated, web.Response):
+            return authenticated
         if not activities.is_handled(body):
             return web.Response(status=200)
         key = delivery_key(body)
@@ -157,6 +156,27 @@ class TeamsAdapter:
         if answer is not None:
             return web.json_response(serializer_helper(answer.body), status=int(answer.status))
         return web.Response(status=200)
+
+    async def _authenticate(
+        self, activity: Activity, header: str | None
+    ) -> AuthenticateRequestResult | web.Response:
+        """botbuilder's check of the token, or the HTTP answer refusing the request."""
+        try:
+            result: AuthenticateRequestResult = (
+                await self.cloud.bot_framework_authentication.authenticate_request(
+                    activity, header or ""
+                )
+            )
+        except PermissionError as error:  # (an OSError too, hence first)
+            log.info("refused an unauthenticated activity: %s", error)
+            return web.Response(status=401)
+        except OSError:  # the signing keys could not be fetched: let the Bot Framework retry
+            log.exception("could not check the token")
+            return web.Response(status=503)
+        except Exception as error:
+            log.info("refused an unauthenticated activity: %s", error)
+            return web.Response(status=401)
+        return result
 
     async def _turn(
         self,
