@@ -1,6 +1,6 @@
-"""The chat platforms a process can serve: one small protocol and the registry of them.
+"""The chat platforms a process can serve over the web: the registry of them.
 
-Every platform (Slack, Teams) provides the same four things, whatever its SDK:
+Every served platform (Slack, Teams) provides the same four things, whatever its SDK:
 
 - ``setup_from_env``: its settings from the environment, or None when it is not configured;
 - ``PlatformSetup.build``: a running ``ChatPlatform`` around the platform's adapter, for a bot;
@@ -8,9 +8,12 @@ Every platform (Slack, Teams) provides the same four things, whatever its SDK:
   its credentials, and start/stop;
 - ``sender_from_env``: a ``Sender`` for the scheduler's proactive messages (digests).
 
-``merkwerker serve`` uses ``platforms_from_env`` and ``Platforms.build``; ``merkwerker
-scheduler`` walks ``CHAT_PLATFORMS`` for senders. Each platform's module
-(``adapters/<platform>/platform.py``) translates to its existing adapter classes.
+The protocols live in ``adapters.platform_protocol`` (re-exported here). ``merkwerker
+serve`` uses ``platforms_from_env`` and ``Platforms.build``; ``merkwerker scheduler`` walks
+``CHAT_PLATFORMS`` for senders. Each platform's module (``adapters/<platform>/platform.py``)
+translates to its existing adapter classes. The console (``adapters/console/platform.py``)
+implements the same protocol as a ``TerminalPlatform``; ``merkwerker chat`` builds it from
+its command-line options, not from the environment, so it is not in this registry.
 """
 
 from __future__ import annotations
@@ -20,59 +23,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from adapters.platform_protocol import (
+    ChatPlatform,
+    PlatformSetup,
+    TerminalPlatform,
+    run_in_terminal,
+)
 from adapters.slack import platform as slack
 from adapters.teams import platform as teams
 from bot.i18n import t
 from bot.settings import SettingsError
 
 if TYPE_CHECKING:
-    from aiohttp import web
-    from sqlalchemy import Engine
-
     from bot.conversation import Merkwerker
     from bot.features import Sender
+    from bot.storage import Store
 
-
-class ChatPlatform(Protocol):
-    """A chat platform as the web process runs it, wrapped around its adapter."""
-
-    @property
-    def label(self) -> str:
-        """Its name for people: "Slack", "Teams"."""
-        ...
-
-    def add_routes(self, app: web.Application) -> None:
-        """Add its web routes to ``app`` (none when it brings its own transport)."""
-        ...
-
-    async def check(self, *, language: str) -> None:
-        """Make sure its credentials work; ``SettingsError`` with one sentence when not."""
-        ...
-
-    async def start(self) -> None:
-        """Open its connections (and its own transport, if any) inside the running loop."""
-        ...
-
-    async def stop(self) -> None:
-        """Finish its queued work and close its connections."""
-        ...
-
-    def notices(self, *, language: str) -> list[str]:
-        """Sentences to print once the server listens, such as "Slack over Socket Mode"."""
-        ...
-
-
-class PlatformSetup(Protocol):
-    """A platform's settings, read before the bot exists; builds the running platform."""
-
-    @property
-    def label(self) -> str:
-        """Its name for people: "Slack", "Teams"."""
-        ...
-
-    def build(self, bot: Merkwerker, *, engine: Engine) -> ChatPlatform:
-        """The running platform for ``bot``, remembering conversations in ``engine``."""
-        ...
+__all__ = [
+    "CHAT_PLATFORMS",
+    "ChatPlatform",
+    "PlatformSetup",
+    "PlatformSupport",
+    "Platforms",
+    "SenderFromEnv",
+    "SetupFromEnv",
+    "TerminalPlatform",
+    "platforms_from_env",
+    "run_in_terminal",
+]
 
 
 class SetupFromEnv(Protocol):
@@ -88,7 +66,7 @@ class SetupFromEnv(Protocol):
 class SenderFromEnv(Protocol):
     """Builds a platform's ``Sender`` for proactive messages; None when not configured."""
 
-    def __call__(self, env: Mapping[str, str], *, engine: Engine) -> Sender | None:
+    def __call__(self, env: Mapping[str, str], *, store: Store) -> Sender | None:
         """Raise ``SettingsError`` (one sentence) for a malformed setting."""
         ...
 
@@ -124,9 +102,9 @@ class Platforms:
         """ "Slack + Teams", "Slack" or "Teams"."""
         return " + ".join(setup.label for setup in self.setups)
 
-    def build(self, bot: Merkwerker, *, engine: Engine) -> list[ChatPlatform]:
+    def build(self, bot: Merkwerker) -> list[ChatPlatform]:
         """The running platforms for ``bot``, in registry order."""
-        return [setup.build(bot, engine=engine) for setup in self.setups]
+        return [setup.build(bot) for setup in self.setups]
 
 
 def platforms_from_env(

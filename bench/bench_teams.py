@@ -93,7 +93,7 @@ def _merkwerker_app(with_database: bool) -> Any:
     bot = Merkwerker(
         library=GuidelinesLibrary.open(ROOT / "guidelines"), store=store, refresh_seconds=3600
     )
-    adapter = TeamsAdapter(bot, TeamsSettings(), store.engine if store else None)
+    adapter = TeamsAdapter(bot, TeamsSettings())
     app = web.Application()
     adapter.add_routes(app)
     return app

@@ -194,7 +194,9 @@ def chat(
     Type "quit" or press Ctrl-D to stop.
     """
     from adapters.app_factory import build_bot
-    from adapters.console.chat import ConsoleChat, local_user
+    from adapters.console.chat import local_user
+    from adapters.console.platform import ConsoleSetup
+    from adapters.platform_protocol import run_in_terminal
     from bot.settings import Settings, SettingsError
 
     cli_lang = cli_language(lang)
@@ -210,8 +212,9 @@ def chat(
         settings = replace(settings, comms=settings.comms | {f"console:{person}"})
     bot = build_bot(settings, store=store, library=library)
     locale = lang if lang in ("nl", "en") else None
+    console = ConsoleSetup(user_id=person, locale=locale).build(bot)
     try:
-        asyncio.run(ConsoleChat(bot, locale=locale, user_id=person).run())
+        asyncio.run(run_in_terminal(console, language=cli_lang))
     except KeyboardInterrupt:
         err.print(t(cli_lang, "console.bye"), style="dim")
     finally:

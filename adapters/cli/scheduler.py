@@ -42,6 +42,7 @@ from bot.digests import (
 from bot.features import Sender
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
+from bot.storage import Store
 
 log = logging.getLogger("merkwerker.scheduler")
 
@@ -138,11 +139,12 @@ def build_senders(
     """
     from adapters.platform import CHAT_PLATFORMS  # Slack's SDK: only when a scheduler runs
 
+    store = Store(engine)
     senders: dict[str, Sender] = {"console": ConsoleSender(console)}
     for platform in CHAT_PLATFORMS:
         reason: str | None = None
         try:
-            sender = platform.sender_from_env(env, engine=engine)
+            sender = platform.sender_from_env(env, store=store)
         except Exception as error:  # a bad setting names itself; don't stop the others
             reason = str(error) or type(error).__name__
         else:

@@ -59,7 +59,7 @@ async def _serve(
     store = open_store(settings.database_url, language)
     try:
         bot = build_bot(settings, store=store, library=library)
-        running = platforms.build(bot, engine=store.engine)
+        running = platforms.build(bot)
         for platform in running:
             await platform.check(language=language)
         app = create_app(bot, engine=store.engine, platforms=running)

@@ -4,13 +4,19 @@ Everything that knows about botbuilder lives in this package, so moving to anoth
 (the Microsoft 365 Agents SDK) changes this folder only. The web server uses:
 
 - ``teams_settings_from_env(env)``: the settings, or None when Teams is not configured;
-- ``adapters.teams.adapter.TeamsAdapter(bot, settings, engine)``: ``add_routes(app)`` and
+- ``adapters.teams.adapter.TeamsAdapter(bot, settings)``: ``add_routes(app)`` and
   ``close()``;
-- ``sender_from_env(env, engine)``: a ``Sender`` for the scheduler's digests, or None.
+- ``sender_from_env(env, store)``: a ``Sender`` for the scheduler's digests, or None.
 
-botbuilder is imported only by the adapter and sender modules (and inside
-``sender_from_env``), so reading the settings and building the app package
-(``merkwerker teams package``) do not pay for loading it.
+The path of one message: ``adapter`` (HTTP checks, botbuilder's token check, dedupe) →
+``activities`` (the JSON as the core's ``IncomingMessage``/``IncomingAction``) →
+``handler`` → the core (``bot.conversation.Merkwerker``) → ``cards`` and ``outgoing``
+(the reply, through the Bot Connector client and ``connector``/``transport``).
+
+botbuilder is imported only by the adapter, outgoing, connector and sender modules (and
+inside ``sender_from_env``), so reading the settings and building the app package
+(``merkwerker teams package``) do not pay for loading it. No module here touches the
+database: conversation references are written through ``bot.storage.references``.
 """
 
 from __future__ import annotations
@@ -21,17 +27,16 @@ from typing import TYPE_CHECKING
 from adapters.teams.settings import TeamsSettings, teams_settings_from_env
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from adapters.teams.sender import TeamsSender
     from adapters.teams.transport import ConnectorTransport
+    from bot.storage import Store
 
 __all__ = ["TeamsSettings", "sender_from_env", "teams_settings_from_env"]
 
 
 def sender_from_env(
     env: Mapping[str, str],
-    engine: Engine | None = None,
+    store: Store | None = None,
     *,
     transport: ConnectorTransport | None = None,
 ) -> TeamsSender | None:
@@ -48,5 +53,5 @@ def sender_from_env(
 
     transport = transport or ConnectorTransport()
     return TeamsSender(
-        cloud_adapter(settings, transport), settings.app_id, engine=engine, transport=transport
+        cloud_adapter(settings, transport), settings.app_id, store=store, transport=transport
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,6 +78,42 @@ def problem(activity: object) -> str | None:
 def is_handled(activity: Activity) -> bool:
     """True for the activity types the bot does something with."""
     return activity.get("type") in HANDLED_TYPES
+
+
+class TurnKind(Enum):
+    """What an activity asks of the bot."""
+
+    MESSAGE = "message"
+    """A message: an answer, or the card action it carries."""
+    MEMBERS_ADDED = "members added"
+    """Someone joined a conversation; the bot itself, when it was just added."""
+    INSTALLED = "installed"
+    """The app was installed (or upgraded) for a person, a chat or a team."""
+    INVOKE = "invoke"
+    """An invoke (a Teams extension point the bot does not implement): botbuilder answers."""
+    NOTHING = "nothing"
+    """Any other update: acknowledged, nothing to do."""
+
+
+def turn_kind(activity: Activity) -> TurnKind:
+    """What ``activity`` (one that passed ``problem``) asks of the bot."""
+    kind = activity.get("type")
+    if kind == "message":
+        return TurnKind.MESSAGE
+    if kind == "invoke":
+        return TurnKind.INVOKE
+    if kind == "conversationUpdate":
+        added = activity.get("membersAdded")
+        return TurnKind.MEMBERS_ADDED if added else TurnKind.NOTHING
+    if kind == "installationUpdate" and activity.get("action") in ("add", "add-upgrade"):
+        return TurnKind.INSTALLED
+    return TurnKind.NOTHING
+
+
+def locale(activity: Activity) -> str | None:
+    """The locale the activity says the person uses, as given."""
+    value = activity.get("locale")
+    return value if isinstance(value, str) else None
 
 
 def platform_user_id(activity: Activity) -> str:

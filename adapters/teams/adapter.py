@@ -1,29 +1,34 @@
 """``POST /api/messages``: where Teams (through Azure Bot Service) delivers activities.
 
-Built on botbuilder's ``CloudAdapter`` with ``ConfigurationBotFrameworkAuthentication``.
-The web handler here checks what botbuilder's own ``process`` does not (content type,
-size, JSON, shape, a second delivery of the same activity) and answers each with a
-clean HTTP status instead of an exception: 415, 413, 400, 401, or 200 for a duplicate
-or an activity type the bot ignores.
+One straight path per delivery: the web handler checks what the Bot Framework cannot be
+trusted to send right (content type, size, JSON, shape) and answers each with a clean
+HTTP status instead of an exception (415, 413, 400); botbuilder checks the token once
+(401, or 503 when the signing keys cannot be fetched); a second delivery of the same
+activity is acknowledged and dropped; then the activity, still the JSON dict it arrived
+as, goes to ``TeamsHandler`` and the core, and the replies go out through the Bot
+Connector client (``outgoing.ConnectorReplier``). Invokes, which the bot does not
+implement, are answered by botbuilder's own ``TeamsActivityHandler``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
-from typing import Any
+from http import HTTPStatus
 
 from aiohttp import web
-from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
+from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
-from sqlalchemy import Engine
+from botframework.connector.auth import AuthenticateRequestResult
 
 from adapters.teams import activities
+from adapters.teams.activities import TurnKind
 from adapters.teams.connector import ReusingAuthentication
 from adapters.teams.dedupe import RecentDeliveries, delivery_key
-from adapters.teams.handler import RAW_ACTIVITY, MerkwerkerTeamsHandler
+from adapters.teams.handler import TeamsHandler
+from adapters.teams.outgoing import ConnectorReplier
 from adapters.teams.sender import TeamsSender
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.transport import ConnectorTransport
@@ -46,6 +51,36 @@ async def _read_body(request: web.Request) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def _parse(request: web.Request) -> tuple[activities.Activity, Activity] | web.Response:
+    """The activity as JSON and as botbuilder's model, or the HTTP answer refusing it."""
+    if not activities.is_json(request.headers.get("Content-Type")):
+        return web.Response(status=415)
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return web.Response(status=413)
+    try:
+        raw = await _read_body(request)
+    except OSError:
+        return web.Response(status=400)
+    if raw is None:
+        return web.Response(status=413)
+    try:
+        body = json.loads(raw)
+    except ValueError:  # also invalid UTF-8
+        return web.Response(status=400)
+    reason = activities.problem(body)
+    if reason is not None:
+        log.info("refused an activity: %s", reason)
+        return web.Response(status=400)
+    try:
+        # botbuilder's model of the activity: what its token check and connector
+        # client read; building it also refuses fields of the wrong JSON type.
+        activity = Activity().deserialize(body)
+    except Exception:
+        log.info("refused an activity that does not fit the Bot Framework schema")
+        return web.Response(status=400)
+    return body, activity
 
 
 class BotConfiguration:
@@ -71,19 +106,18 @@ class TeamsAdapter:
         self,
         bot: Merkwerker,
         settings: TeamsSettings,
-        engine: Engine | None = None,
         *,
         transport: ConnectorTransport | None = None,
         deliveries: RecentDeliveries | None = None,
     ) -> None:
-        """``engine``: the database, where a personal chat opened for a digest is remembered."""
+        """A personal chat opened for a digest is remembered in ``bot.store``, if any."""
         self.bot = bot
         self.settings = settings
         self.transport = transport or ConnectorTransport()
         self.cloud = cloud_adapter(settings, self.transport)
-        self.handler = MerkwerkerTeamsHandler(bot)
-        self.cloud.on_turn_error = self.handler.on_turn_error
-        self.sender = TeamsSender(self.cloud, settings.app_id, engine=engine)
+        self.handler = TeamsHandler(bot)
+        self._invokes = TeamsActivityHandler()
+        self.sender = TeamsSender(self.cloud, settings.app_id, store=bot.store)
         self._deliveries = deliveries or RecentDeliveries()
 
     def add_routes(self, app: web.Application) -> None:
@@ -96,32 +130,42 @@ class TeamsAdapter:
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
         """Handle one delivery from the Bot Framework; never raises."""
-        if not activities.is_json(request.headers.get("Content-Type")):
-            return web.Response(status=415)
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return web.Response(status=413)
+        parsed = await _parse(request)
+        if isinstance(parsed, web.Response):
+            return parsed
+        body, activity = parsed
+        authenticated = await self._authenticate(activity, request.headers.get("Authorization"))
+        if isinstance(authenticated, web.Response):
+            return authenticated
+        if not activities.is_handled(body):
+            return web.Response(status=200)
+        key = delivery_key(body)
+        if key is not None and not self._deliveries.first_time(key):
+            log.info("ignored a second delivery of %s", key)
+            return web.Response(status=200)
         try:
-            raw = await _read_body(request)
-        except OSError:
-            return web.Response(status=400)
-        if raw is None:
-            return web.Response(status=413)
+            if activities.turn_kind(body) is TurnKind.INVOKE:
+                answer = await self._invoke(activity, authenticated)
+            else:
+                answer = await self._turn(body, activity, authenticated)
+        except Exception:
+            log.exception("handling a Teams activity failed")
+            if key is not None:
+                self._deliveries.forget(key)  # nothing was done: a retry may try again
+            return web.Response(status=500)
+        if answer is not None:
+            return web.json_response(serializer_helper(answer.body), status=int(answer.status))
+        return web.Response(status=200)
+
+    async def _authenticate(
+        self, activity: Activity, header: str | None
+    ) -> AuthenticateRequestResult | web.Response:
+        """botbuilder's check of the token, or the HTTP answer refusing the request."""
         try:
-            body = json.loads(raw)
-        except ValueError:  # also invalid UTF-8
-            return web.Response(status=400)
-        reason = activities.problem(body)
-        if reason is not None:
-            log.info("refused an activity: %s", reason)
-            return web.Response(status=400)
-        try:
-            activity = Activity().deserialize(body)
-        except Exception:  # a field of the wrong JSON type
-            log.info("refused an activity that does not fit the Bot Framework schema")
-            return web.Response(status=400)
-        try:
-            authenticated = await self.cloud.bot_framework_authentication.authenticate_request(
-                activity, request.headers.get("Authorization", "")
+            result: AuthenticateRequestResult = (
+                await self.cloud.bot_framework_authentication.authenticate_request(
+                    activity, header or ""
+                )
             )
         except PermissionError as error:  # (an OSError too, hence first)
             log.info("refused an unauthenticated activity: %s", error)
@@ -132,32 +176,39 @@ class TeamsAdapter:
         except Exception as error:
             log.info("refused an unauthenticated activity: %s", error)
             return web.Response(status=401)
-        return await self._process(body, activity, authenticated)
+        return result
 
-    async def _process(
-        self, body: Mapping[str, Any], activity: Activity, authenticated: Any
-    ) -> web.Response:
-        if not activities.is_handled(body):
-            return web.Response(status=200)
-        key = delivery_key(body)
-        if key is not None and not self._deliveries.first_time(key):
-            log.info("ignored a second delivery of %s", key)
-            return web.Response(status=200)
+    async def _turn(
+        self,
+        body: activities.Activity,
+        activity: Activity,
+        authenticated: AuthenticateRequestResult,
+    ) -> InvokeResponse | None:
+        """Hand ``body`` to the handler; the replies go through the connector client."""
+        factory = authenticated.connector_factory
+        if factory is None:
+            raise RuntimeError("the authentication gave no connector factory")
+        client = await factory.create(activity.service_url, authenticated.audience)
+        replier = ConnectorReplier(client, activity)
+        await self.handler.handle(body, replier)
+        expected = replier.expected_replies()
+        return None if expected is None else InvokeResponse(status=HTTPStatus.OK, body=expected)
+
+    async def _invoke(
+        self, activity: Activity, authenticated: AuthenticateRequestResult
+    ) -> InvokeResponse | None:
+        """botbuilder's answer to an invoke (the bot implements none)."""
 
         async def logic(context: TurnContext) -> None:
-            context.turn_state[RAW_ACTIVITY] = body
-            await self.handler.on_turn(context)
+            try:
+                await self._invokes.on_turn(context)
+            except Exception as error:
+                log.error("a Teams turn failed", exc_info=error)
 
-        try:
-            invoke = await self.cloud.process_activity(authenticated, activity, logic)
-        except Exception:
-            log.exception("handling a Teams activity failed")
-            if key is not None:
-                self._deliveries.forget(key)  # nothing was done: a retry may try again
-            return web.Response(status=500)
-        if invoke is not None:
-            return web.json_response(serializer_helper(invoke.body), status=int(invoke.status))
-        return web.Response(status=200)
+        answer: InvokeResponse | None = await self.cloud.process_activity(
+            authenticated, activity, logic
+        )
+        return answer
 
     async def close(self) -> None:
         """Close the connections to the Bot Connector."""

@@ -4,7 +4,8 @@ A reference from a personal chat is continued (``continue_conversation``). One f
 channel or group chat is used to open the person's personal chat with the bot first
 (``create_conversation``, which Teams answers with the same chat every time), and that
 personal reference is stored so the next message goes there directly.
-Any failure raises, so the outbox keeps the message and tries again later.
+Any failure raises, so the outbox keeps the message and tries again later. The cloud
+adapter these turns run on has no turn error handler, so a failure reaches the caller.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from botbuilder.schema import (
     ConversationReference,
     ErrorResponseException,
 )
-from sqlalchemy import Engine
 
-from adapters.teams.handler import PROACTIVE, to_outgoing
+from adapters.teams.outgoing import to_outgoing
 from adapters.teams.transport import ConnectorTransport
 from bot.features import Unreachable
 from bot.models import ConversationRef, Platform, Reply
 from bot.storage import Store
+from bot.storage.references import ConversationReferences
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +72,18 @@ class TeamsSender:
         cloud: CloudAdapter,
         app_id: str,
         *,
-        engine: Engine | None = None,
+        store: Store | None = None,
         transport: ConnectorTransport | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        """``engine``: where to store a personal chat opened from a channel reference.
+        """``store``: where to remember a personal chat opened from a channel reference.
 
         ``transport``: the connector transport this sender owns and closes in ``close()``
         (None when it shares the web adapter's).
         """
         self._cloud = cloud
         self._app_id = app_id
-        self._engine = engine
+        self._references = None if store is None else ConversationReferences(store)
         self._transport = transport
         self._clock = clock
 
@@ -98,7 +99,6 @@ class TeamsSender:
         failures: list[BaseException] = []
 
         async def deliver(context: TurnContext) -> None:
-            context.turn_state[PROACTIVE] = True
             # botbuilder gives the made-up continuation activity an id, which would turn
             # the digest into a reply to nothing; without it, it is a new message.
             context.activity.id = None
@@ -145,7 +145,7 @@ class TeamsSender:
             await self._store_personal(to, opened[0])
 
     async def _store_personal(self, ref: ConversationRef, conversation_id: str) -> None:
-        if self._engine is None:
+        if self._references is None:
             return
         tenant = _tenant(ref)
         conversation = {"id": conversation_id, "conversationType": "personal"}
@@ -155,14 +155,8 @@ class TeamsSender:
         personal = ConversationRef(
             platform=Platform.TEAMS, conversation_id=conversation_id, user_id=ref.user_id, data=data
         )
-        store = Store(self._engine)
         try:
-            user_id = await asyncio.to_thread(
-                store.ensure_user, platform=Platform.TEAMS.value, platform_user_id=ref.user_id
-            )
-            await asyncio.to_thread(
-                store.save_conversation, user_id=user_id, ref=personal, now=self._clock()
-            )
+            await asyncio.to_thread(self._references.remember, personal, now=self._clock())
         except Exception:  # delivered already; the old reference still works
             log.exception("could not store the personal chat reference")
 

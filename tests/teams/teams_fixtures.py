@@ -197,10 +197,11 @@ class Served:
 
 
 @asynccontextmanager
-async def serve(
-    bot: Merkwerker, settings: TeamsSettings | None = None, *, store: Store | None = None
-) -> AsyncIterator[Served]:
-    """Serve ``bot`` on a free loopback port, its connector retries waiting on no clock."""
+async def serve(bot: Merkwerker, settings: TeamsSettings | None = None) -> AsyncIterator[Served]:
+    """Serve ``bot`` on a free loopback port, its connector retries waiting on no clock.
+
+    References are kept in the bot's own store, when it has one.
+    """
     sleeps: list[float] = []
 
     async def no_wait(seconds: float) -> None:
@@ -209,7 +210,6 @@ async def serve(
     adapter = TeamsAdapter(
         bot,
         settings or TeamsSettings(),
-        store.engine if store is not None else None,
         transport=ConnectorTransport(sleep=no_wait),
     )
     app = web.Application()

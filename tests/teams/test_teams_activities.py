@@ -181,3 +181,21 @@ def test_duplicate_deliveries_are_recognised_for_a_while() -> None:
     seen.forget(key)
     assert seen.first_time(key)
     assert delivery_key({"type": "message"}) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "kind"),
+    [
+        ("personal_message", {}, activities.TurnKind.MESSAGE),
+        ("card_shared", {}, activities.TurnKind.MESSAGE),
+        ("conversation_update_personal", {}, activities.TurnKind.MEMBERS_ADDED),
+        ("conversation_update_personal", {"membersAdded": []}, activities.TurnKind.NOTHING),
+        ("installation_update_team", {}, activities.TurnKind.INSTALLED),
+        ("installation_update_team", {"action": "add-upgrade"}, activities.TurnKind.INSTALLED),
+        ("installation_update_team", {"action": "remove"}, activities.TurnKind.NOTHING),
+        ("card_shared", {"type": "invoke"}, activities.TurnKind.INVOKE),
+        ("personal_message", {"type": "typing"}, activities.TurnKind.NOTHING),
+    ],
+)
+def test_turn_kind(name: str, change: dict[str, object], kind: activities.TurnKind) -> None:
+    assert activities.turn_kind(activity(name, **change)) is kind

@@ -95,7 +95,7 @@ async def test_requests_without_a_valid_token_get_401_and_change_nothing(
 ) -> None:
     bot = make_bot(tmp_path, store=store)
     headers = {} if authorization is None else {"Authorization": authorization}
-    async with FakeConnector() as connector, serve(bot, SETTINGS, store=store) as served:
+    async with FakeConnector() as connector, serve(bot, SETTINGS) as served:
         started = time.monotonic()
         response = await served.post(activity("personal_message", connector.url), headers=headers)
         elapsed = time.monotonic() - started

@@ -69,7 +69,7 @@ def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def test_personal_message_gets_an_answer_card_in_dutch(tmp_path: Path, store: Store) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         response = await served.post(activity("personal_message", connector.url))
         assert response.status == 200
         (reply,) = await connector.wait_for(1)
@@ -220,7 +220,7 @@ async def test_install_in_personal_scope_stores_the_reference_and_welcomes(
     tmp_path: Path, store: Store
 ) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         response = await served.post(activity("conversation_update_personal", connector.url))
         assert response.status == 200
         (welcome,) = await connector.wait_for(1)
@@ -245,7 +245,7 @@ async def test_team_install_stores_the_installer_without_posting_in_the_channel(
     tmp_path: Path, store: Store
 ) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         response = await served.post(activity("installation_update_team", connector.url))
         assert response.status == 200
     assert connector.requests == []
@@ -256,7 +256,7 @@ async def test_team_install_stores_the_installer_without_posting_in_the_channel(
 
 async def test_a_message_stores_the_reference_too(tmp_path: Path, store: Store) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         await served.post(activity("personal_message", connector.url))
         await connector.wait_for(1)
     with Session(store.engine) as session:
@@ -267,7 +267,7 @@ async def test_a_message_stores_the_reference_too(tmp_path: Path, store: Store) 
 async def test_duplicate_delivery_is_handled_once(tmp_path: Path, store: Store) -> None:
     feature = ShareFeature()
     bot = make_bot(tmp_path, feature=feature, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         first = await served.post(activity("card_shared", connector.url))
         second = await served.post(activity("card_shared", connector.url))
         again = await served.post(activity("personal_message", connector.url))
@@ -306,7 +306,7 @@ async def test_someone_else_joining_a_team_is_not_looked_up_or_answered(
         membersAdded=[{"id": "29:newcolleague"}],
     )
     del joined["action"]
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         joined["serviceUrl"] = connector.url
         response = await served.post(joined)
     assert response.status == 200

@@ -50,7 +50,7 @@ async def test_digest_reaches_the_user_through_the_stored_reference(
     tmp_path: Path, store: Store
 ) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         await served.post(activity("conversation_update_personal", connector.url))
         await connector.wait_for(1)  # the welcome
         await served.adapter.sender.send(to=stored_reference(store, USER_AAD), reply=DIGEST)
@@ -66,7 +66,7 @@ async def test_digest_is_delivered_exactly_once_when_the_connector_first_throttl
     tmp_path: Path, store: Store
 ) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         await served.post(activity("personal_message", connector.url))
         await connector.wait_for(1)
         connector.fail_next(429, retry_after="2")
@@ -83,7 +83,7 @@ async def test_digest_that_keeps_failing_raises_and_is_sent_once_when_retried(
     tmp_path: Path, store: Store
 ) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         await served.post(activity("personal_message", connector.url))
         await connector.wait_for(1)
         reference = stored_reference(store, USER_AAD)
@@ -103,7 +103,7 @@ async def test_reference_from_a_team_opens_a_personal_chat_and_keeps_it(
 ) -> None:
     bot = make_bot(tmp_path, store=store)
     installer = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         await served.post(activity("installation_update_team", connector.url))
         await served.adapter.sender.send(to=stored_reference(store, installer), reply=DIGEST)
         await served.adapter.sender.send(to=stored_reference(store, installer), reply=DIGEST)
@@ -138,16 +138,16 @@ async def test_a_reference_missing_parts_is_reported_unreachable(
 
 
 async def test_sender_from_env(tmp_path: Path, store: Store) -> None:
-    assert sender_from_env({}, store.engine) is None
+    assert sender_from_env({}, store) is None
     env = {"MERKWERKER_ENV": "development", "MERKWERKER_TEAMS": "1"}
 
     async def no_wait(seconds: float) -> None:
         return None
 
-    sender = sender_from_env(env, store.engine, transport=ConnectorTransport(sleep=no_wait))
+    sender = sender_from_env(env, store, transport=ConnectorTransport(sleep=no_wait))
     assert sender is not None
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         await served.post(activity("personal_message", connector.url))
         await connector.wait_for(1)
         try:
@@ -162,7 +162,7 @@ async def test_a_person_who_removed_the_app_is_reported_unreachable(
     tmp_path: Path, store: Store
 ) -> None:
     bot = make_bot(tmp_path, store=store)
-    async with FakeConnector() as connector, serve(bot, store=store) as served:
+    async with FakeConnector() as connector, serve(bot) as served:
         await served.post(activity("personal_message", connector.url))
         await connector.wait_for(1)
         connector.fail_next(403)

@@ -34,7 +34,7 @@ async def test_settings_saved_from_the_teams_card(tmp_path: Path) -> None:
     try:
         library = GuidelinesLibrary.open(write_guidelines(tmp_path / "guidelines"))
         bot = build_bot(Settings(), store=store, library=library, clock=lambda: NOW)
-        async with FakeConnector() as connector, serve(bot, store=store) as served:
+        async with FakeConnector() as connector, serve(bot) as served:
             await served.post(
                 activity("personal_message", connector.url, text="settings", locale="en-US")
             )

@@ -1,0 +1,32 @@
+"""Where to reach a person later: their conversation reference, one per person and platform.
+
+The typed way for an adapter to write down a conversation it opened or was added to,
+without knowing tables or sessions: it hands over a ``ConversationRef`` and gets the
+person's row id back. Reading references back is the outbox's business (``bot.digests``).
+Synchronous like ``Store``; call it through ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.models import ConversationRef
+from bot.storage.store import Store
+
+
+class ConversationReferences:
+    """Writes conversation references through ``store``."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def remember(self, ref: ConversationRef, *, now: datetime) -> int:
+        """Store ``ref`` as the way to reach ``ref.user_id`` on ``ref.platform``.
+
+        Creates the person's user row when they are new, replaces the reference stored
+        for them on that platform before, and returns the person's user id. ``now``
+        (timezone-aware) dates the reference.
+        """
+        user_id = self._store.ensure_user(platform=ref.platform.value, platform_user_id=ref.user_id)
+        self._store.save_conversation(user_id=user_id, ref=ref, now=now)
+        return user_id
