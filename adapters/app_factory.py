@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.answering.answerer import Answerer
 from bot.answering.feedback_feature import AnswerFeedbackFeature
+from bot.answering.store import FeedbackStore
 from bot.content import ContentFeature, ContentQueue
 from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
@@ -18,7 +19,6 @@ from bot.guidelines.library import GuidelinesLibrary
 from bot.people import PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
-from bot.storage.feedback import FeedbackStore
 from bot.suggestions import SuggestionsFeature
 from bot.tracking.log import EventLog
 

@@ -110,7 +110,8 @@ async def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -
 
 
 async def test_the_export_holds_the_persons_feedback_on_answers(chat: Chat) -> None:
-    from bot.storage.feedback import Feedback, FeedbackStore
+    from bot.answering.feedback import Feedback
+    from bot.answering.store import FeedbackStore
 
     person = await busy_person(chat)
     with Session(chat.engine) as session:

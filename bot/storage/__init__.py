@@ -6,6 +6,7 @@ to date by Alembic migrations that run when the database is opened.
 
 from __future__ import annotations
 
+from bot.answering.feedback import UnansweredQuestion
 from bot.storage.database import (
     create_database_engine,
     database_url_from_env,
@@ -13,7 +14,7 @@ from bot.storage.database import (
     open_database,
     upgrade_database,
 )
-from bot.storage.store import Store, UnansweredQuestion, normalize_question
+from bot.storage.store import Store, normalize_question
 from bot.storage.tables import (
     QUESTION_TEXT_MAX,
     ContentItem,

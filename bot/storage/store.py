@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Table, false, func
@@ -18,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.answering.feedback import UnansweredQuestion
 from bot.models import CheckVerdict, ConversationRef, Verdict
 from bot.storage.database import open_database
 from bot.storage.tables import (
@@ -36,18 +36,6 @@ _USERS: Table = User.__table__  # type: ignore[attr-defined]
 
 ID_SEPARATOR = ","
 """Joins rule ids in the ``related`` and ``rule_ids`` columns."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class UnansweredQuestion:
-    """A group of unanswered questions that read the same once normalized."""
-
-    normalized: str
-    example: str
-    """One of the questions as it was asked."""
-    count: int
-    first_asked: datetime
-    last_asked: datetime
 
 
 def normalize_question(text: str) -> str:
