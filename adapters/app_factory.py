@@ -16,7 +16,7 @@ from bot.content import ContentFeature, ContentQueue
 from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
-from bot.people import PrivacyFeature, SettingsFeature
+from bot.people import PeopleStore, PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
 from bot.suggestions import SuggestionsFeature
@@ -42,8 +42,8 @@ def features(
         AnswerFeedbackFeature(FeedbackStore(engine)),
         ContentFeature(queue),
         SuggestionsFeature(engine, settings=settings),
-        SettingsFeature(engine, settings=settings),
-        PrivacyFeature(engine),
+        SettingsFeature(PeopleStore(engine), events=EventLog(engine), settings=settings),
+        PrivacyFeature(PeopleStore(engine)),
     ]
 
 

@@ -26,7 +26,7 @@ from bot.models import (
     Reply,
     Text,
 )
-from bot.people import PrivacyFeature, SettingsFeature
+from bot.people import PeopleStore, PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.tables import ContentItem, Event, User
@@ -173,8 +173,8 @@ def make_chat(
         settings=settings,
         features=[
             SuggestionsFeature(engine, settings=settings),
-            SettingsFeature(engine, settings=settings),
-            PrivacyFeature(engine),
+            SettingsFeature(PeopleStore(engine), events=EventLog(engine), settings=settings),
+            PrivacyFeature(PeopleStore(engine)),
         ],
         events=EventLog(engine, clock=clock),
     )

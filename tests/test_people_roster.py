@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from suggestions_fixtures import T0, Chat, add_item, cli, make_chat, texts
 
 from bot.models import ConversationRef, Platform
-from bot.people import grant_role, read_people_csv
+from bot.people import PeopleStore, read_people_csv
 from bot.storage import Store
 from bot.storage.tables import ConversationReference, Role, User
 
@@ -242,7 +242,9 @@ async def test_the_bot_remembers_conversations_and_reads_granted_roles(
     await chat.say("hi")
     with Session(store.engine) as session:
         assert session.exec(select(ConversationReference.conversation_id)).all() == ["D-U1"]
-    grant_role(store.engine, platform="slack", user_id="U1", role="comms", granted_by="t", now=T0)
+    PeopleStore(store.engine).grant_role(
+        platform="slack", user_id="U1", role="comms", granted_by="t", now=T0
+    )
     ctx = await chat.bot.context(
         platform=Platform.SLACK,
         platform_user_id="U1",

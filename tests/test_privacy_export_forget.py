@@ -24,7 +24,7 @@ from suggestions_fixtures import (
     texts,
 )
 
-from bot.people import export_person, grant_role
+from bot.people import PeopleStore
 from bot.storage import Store
 from bot.storage.tables import (
     ConversationReference,
@@ -74,14 +74,16 @@ async def busy_person(chat: Chat) -> int:
         )
         session.commit()
     resolve_click(chat.engine, token, now=T0 + timedelta(hours=1), user_agent="Mozilla/5.0")
-    grant_role(chat.engine, platform="slack", user_id="U1", role="comms", granted_by="test", now=T0)
+    PeopleStore(chat.engine).grant_role(
+        platform="slack", user_id="U1", role="comms", granted_by="test", now=T0
+    )
     assert colleague
     return person
 
 
 async def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -> None:
     person = await busy_person(chat)
-    document = export_person(chat.engine, person, now=T0)
+    document = PeopleStore(chat.engine).export(person, now=T0)
     assert document is not None
     assert document["user"]["platform_user_id"] == "U1"
     assert document["user"]["team"] == "Sales"
@@ -125,7 +127,7 @@ async def test_the_export_holds_the_persons_feedback_on_answers(chat: Chat) -> N
     assert not feedback.record_feedback(  # not theirs: nothing changes
         question_id, user_id=person + 1000, feedback=Feedback.HELPFUL, now=T0
     )
-    document = export_person(chat.engine, person, now=T0)
+    document = PeopleStore(chat.engine).export(person, now=T0)
     assert document is not None
     [question] = document["questions"]
     assert (question["picked_rule"], question["feedback"]) == ("client-names", "not_helpful")
