@@ -27,10 +27,10 @@ from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from sqlalchemy import Engine
 
     from bot.conversation import Merkwerker
     from bot.features import Sender
+    from bot.storage import Store
 
 
 class ChatPlatform(Protocol):
@@ -70,8 +70,8 @@ class PlatformSetup(Protocol):
         """Its name for people: "Slack", "Teams"."""
         ...
 
-    def build(self, bot: Merkwerker, *, engine: Engine) -> ChatPlatform:
-        """The running platform for ``bot``, remembering conversations in ``engine``."""
+    def build(self, bot: Merkwerker, *, store: Store) -> ChatPlatform:
+        """The running platform for ``bot``, remembering conversations in ``store``."""
         ...
 
 
@@ -88,7 +88,7 @@ class SetupFromEnv(Protocol):
 class SenderFromEnv(Protocol):
     """Builds a platform's ``Sender`` for proactive messages; None when not configured."""
 
-    def __call__(self, env: Mapping[str, str], *, engine: Engine) -> Sender | None:
+    def __call__(self, env: Mapping[str, str], *, store: Store) -> Sender | None:
         """Raise ``SettingsError`` (one sentence) for a malformed setting."""
         ...
 
@@ -124,9 +124,9 @@ class Platforms:
         """ "Slack + Teams", "Slack" or "Teams"."""
         return " + ".join(setup.label for setup in self.setups)
 
-    def build(self, bot: Merkwerker, *, engine: Engine) -> list[ChatPlatform]:
+    def build(self, bot: Merkwerker, *, store: Store) -> list[ChatPlatform]:
         """The running platforms for ``bot``, in registry order."""
-        return [setup.build(bot, engine=engine) for setup in self.setups]
+        return [setup.build(bot, store=store) for setup in self.setups]
 
 
 def platforms_from_env(

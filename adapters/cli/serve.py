@@ -59,10 +59,10 @@ async def _serve(
     store = open_store(settings.database_url, language)
     try:
         bot = build_bot(settings, store=store, library=library)
-        running = platforms.build(bot, engine=store.engine)
+        running = platforms.build(bot, store=store)
         for platform in running:
             await platform.check(language=language)
-        app = create_app(bot, engine=store.engine, platforms=running)
+        app = create_app(bot, store=store, platforms=running)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -22,9 +22,9 @@ from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from sqlalchemy import Engine
 
     from bot.conversation import Merkwerker
+    from bot.storage import Store
 
 LABEL = "Slack"
 
@@ -45,9 +45,9 @@ def setup_from_env(
     return None if settings is None else SlackSetup(settings)
 
 
-def sender_from_env(env: Mapping[str, str], *, engine: Engine) -> SlackSender | None:
+def sender_from_env(env: Mapping[str, str], *, store: Store) -> SlackSender | None:
     """A ``SlackSender`` for digests, or None without ``SLACK_BOT_TOKEN``."""
-    del engine  # Slack opens a direct message by user id; nothing to remember
+    del store  # Slack opens a direct message by user id; nothing to remember
     return slack_sender_from_env(env)
 
 
@@ -58,9 +58,9 @@ class SlackSetup:
     settings: SlackSettings
     label: str = LABEL
 
-    def build(self, bot: Merkwerker, *, engine: Engine) -> SlackPlatform:
+    def build(self, bot: Merkwerker, *, store: Store) -> SlackPlatform:
         """A ``SlackAdapter`` for ``bot``, wrapped as a ``ChatPlatform``."""
-        del engine  # Slack keeps no conversation references
+        del store  # Slack keeps no conversation references
         return SlackPlatform(SlackAdapter(bot, self.settings))
 
 

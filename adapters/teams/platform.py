@@ -16,11 +16,11 @@ from adapters.teams.settings import TeamsSettings, teams_settings_from_env
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from sqlalchemy import Engine
 
     from adapters.teams.adapter import TeamsAdapter
     from adapters.teams.sender import TeamsSender
     from bot.conversation import Merkwerker
+    from bot.storage import Store
 
 LABEL = "Teams"
 
@@ -37,9 +37,9 @@ def setup_from_env(
     return None if settings is None else TeamsSetup(settings)
 
 
-def sender_from_env(env: Mapping[str, str], *, engine: Engine) -> TeamsSender | None:
+def sender_from_env(env: Mapping[str, str], *, store: Store) -> TeamsSender | None:
     """A ``TeamsSender`` for digests (call ``close()`` when done), or None when not configured."""
-    return teams_sender_from_env(env, engine)
+    return teams_sender_from_env(env, store.engine)
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,11 @@ class TeamsSetup:
     settings: TeamsSettings
     label: str = LABEL
 
-    def build(self, bot: Merkwerker, *, engine: Engine) -> TeamsPlatform:
+    def build(self, bot: Merkwerker, *, store: Store) -> TeamsPlatform:
         """A ``TeamsAdapter`` for ``bot``, wrapped as a ``ChatPlatform``."""
         from adapters.teams.adapter import TeamsAdapter  # botbuilder: only when served
 
-        return TeamsPlatform(TeamsAdapter(bot, self.settings, engine))
+        return TeamsPlatform(TeamsAdapter(bot, self.settings, store.engine))
 
 
 class TeamsPlatform:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from bot.answering.feedback import UnansweredQuestion
 from bot.storage.database import (
+    DatabaseError,
     create_database_engine,
     database_url_from_env,
     normalize_database_url,
     open_database,
+    redact_url,
+    sqlite_file,
     upgrade_database,
 )
 from bot.storage.store import Store, normalize_question
@@ -33,6 +36,7 @@ __all__ = [
     "QUESTION_TEXT_MAX",
     "ContentItem",
     "ConversationReference",
+    "DatabaseError",
     "DraftCheck",
     "Event",
     "Feed",
@@ -48,5 +52,7 @@ __all__ = [
     "normalize_database_url",
     "normalize_question",
     "open_database",
+    "redact_url",
+    "sqlite_file",
     "upgrade_database",
 ]

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, Table, false, func
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sa_text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -94,6 +95,17 @@ class Store:
     def engine(self) -> Engine:
         """The engine this store writes through."""
         return self._engine
+
+    @property
+    def url(self) -> str:
+        """The database's URL, the password masked."""
+        return str(self._engine.url)
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query; raises when it cannot be reached."""
+        with self._engine.connect() as connection:
+            connection.execute(sa_text("SELECT 1"))
+        return True
 
     def close(self) -> None:
         """Close every pooled connection; the store is not to be used afterwards."""
