@@ -11,14 +11,14 @@ from datetime import datetime
 
 from bot.answering.answerer import Answerer
 from bot.answering.feedback_feature import AnswerFeedbackFeature
+from bot.answering.store import FeedbackStore
 from bot.content import ContentFeature, ContentQueue
 from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
-from bot.people import PrivacyFeature, SettingsFeature
+from bot.people import PeopleStore, PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
-from bot.storage.feedback import FeedbackStore
 from bot.suggestions import SuggestionsFeature
 from bot.tracking.log import EventLog
 
@@ -42,8 +42,8 @@ def features(
         AnswerFeedbackFeature(FeedbackStore(engine)),
         ContentFeature(queue),
         SuggestionsFeature(engine, settings=settings),
-        SettingsFeature(engine, settings=settings),
-        PrivacyFeature(engine),
+        SettingsFeature(PeopleStore(engine), events=EventLog(engine), settings=settings),
+        PrivacyFeature(PeopleStore(engine)),
     ]
 
 

@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from aiohttp import web
-from sqlalchemy import Engine, text
 
 from adapters.platform import ChatPlatform, Platforms, platforms_from_env
 from adapters.slack import SlackAdapter
@@ -26,6 +25,7 @@ from bot.answering.answer import answer_question
 from bot.checking import check
 from bot.conversation import Merkwerker, utc_now
 from bot.i18n import t
+from bot.storage import Store
 
 __all__ = [
     "DEFAULT_PORT",
@@ -65,16 +65,10 @@ def not_found_page(language: str) -> web.Response:
     return web.Response(status=404, text=page, content_type="text/html")
 
 
-def _database_ok(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-    return True
-
-
 def create_app(
     bot: Merkwerker,
     *,
-    engine: Engine,
+    store: Store,
     platforms: Sequence[ChatPlatform] = (),
     slack: SlackAdapter | None = None,
     clock: Callable[[], datetime] = utc_now,
@@ -94,7 +88,7 @@ def create_app(
         try:
             url = await asyncio.to_thread(
                 resolve_click,
-                engine,
+                store.engine,
                 token,
                 now=clock(),
                 user_agent=request.headers.get("User-Agent"),
@@ -118,7 +112,7 @@ def create_app(
     async def healthz(request: web.Request) -> web.Response:
         try:
             reachable = await asyncio.wait_for(
-                asyncio.to_thread(_database_ok, engine), HEALTH_TIMEOUT_SECONDS
+                asyncio.to_thread(store.ping), HEALTH_TIMEOUT_SECONDS
             )
         except Exception:
             log.exception("health check: database unreachable")

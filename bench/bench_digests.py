@@ -24,8 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert
 
-from bot.digests import NothingNewMemo, chunks, compose, compose_due_digests
-from bot.digests.outbox import status_counts
+from bot.digests import DigestStore, NothingNewMemo, chunks, compose, compose_due_digests
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.tables import ContentItem, ConversationReference, User
@@ -181,7 +180,7 @@ def main() -> None:
             )
             report, first, first_cpu = timed(
                 lambda: compose_due_digests(
-                    store.engine,
+                    DigestStore(store.engine),
                     now=NOW,
                     settings=settings,
                     platforms={"console", "slack"},
@@ -190,7 +189,7 @@ def main() -> None:
             )
             again, second, second_cpu = timed(
                 lambda: compose_due_digests(
-                    store.engine,
+                    DigestStore(store.engine),
                     now=NOW + timedelta(minutes=1),
                     settings=settings,
                     platforms={"console", "slack"},
@@ -222,7 +221,7 @@ def main() -> None:
                 "everything already written)"
             )
             print(f"  {again}")
-            print(f"outbox: {status_counts(store.engine)}")
+            print(f"outbox: {DigestStore(store.engine).status_counts()}")
         finally:
             store.close()
 

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, make_url, text
 from sqlmodel import SQLModel
 
-from bot.reports import ReportPeriod, build_report, render_html, render_json
+from bot.reports import ReportPeriod, ReportQueries, build_report, render_html, render_json
 from bot.storage import ContentItem, OutboxMessage, Question, Store, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +188,7 @@ def measure(label: str, url: str, count: int, rounds: int) -> None:
         timings = []
         for _ in range(rounds):
             started, cpu = time.perf_counter(), time.process_time()
-            report = build_report(store.engine, period=period)
+            report = build_report(ReportQueries(store.engine), period=period)
             built = time.perf_counter() - started
             render_json(report)
             render_html(report, language="nl")

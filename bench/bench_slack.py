@@ -94,7 +94,7 @@ async def _serve_bot(port: int, api_url: str, database: str) -> None:
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url}
     slack_settings = slack_settings_from_env(env)
     assert slack_settings is not None
-    app = create_app(bot, engine=store.engine, slack=SlackAdapter(bot, slack_settings))
+    app = create_app(bot, store=store, slack=SlackAdapter(bot, slack_settings))
     await run(
         app,
         host="127.0.0.1",

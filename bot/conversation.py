@@ -34,10 +34,9 @@ from bot.models import (
     Platform,
     Reply,
 )
-from bot.recording import Recorder
+from bot.recording import ConversationRecords, Recorder
 from bot.replies import answer_reply, check_reply, help_reply, notice_reply
 from bot.settings import Settings
-from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ class Merkwerker:
         self,
         *,
         library: GuidelinesLibrary,
-        store: Store | None = None,
+        store: ConversationRecords | None = None,
         clock: Clock = utc_now,
         refresh_seconds: float = 1.0,
         settings: Settings | None = None,

@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from bot.answering.answer import Answer
 from bot.checking import CheckResult
 from bot.features import Context, EventSink
 from bot.models import ConversationRef, Platform
-from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,69 @@ _MAX_REMEMBERED = 100_000
 """People whose conversation reference this process remembers having saved."""
 
 
+class ConversationRecords(Protocol):
+    """Where the bot writes down people, their conversations, questions and checks.
+
+    ``bot.storage.Store`` keeps them in the database; the methods are synchronous and
+    are called from a worker thread.
+    """
+
+    def ensure_user(
+        self, *, platform: str, platform_user_id: str, language: str | None = None
+    ) -> int:
+        """The id of the person, created if new; a given ``language`` replaces the stored one."""
+        ...
+
+    def roles_of(self, platform: str, platform_user_id: str) -> set[str]:
+        """The roles granted to this person in the records."""
+        ...
+
+    def save_conversation(self, *, user_id: int, ref: ConversationRef, now: datetime) -> int:
+        """Remember where to reach ``user_id`` on ``ref``'s platform; the record's id."""
+        ...
+
+    def user_language(self, platform: str, platform_user_id: str) -> str | None:
+        """The language last used by this person, or None when unknown."""
+        ...
+
+    def record_question(
+        self,
+        *,
+        user_id: int | None,
+        text: str,
+        language: str,
+        verdict: str,
+        rule_id: str | None,
+        related: Sequence[str],
+        guidelines_version: str,
+        answered: bool,
+        asked_at: datetime,
+        choices: Sequence[str] = (),
+    ) -> int:
+        """Store a question and how it was answered; its id."""
+        ...
+
+    def record_check(
+        self,
+        *,
+        user_id: int | None,
+        language: str,
+        verdict: str,
+        rule_ids: Sequence[str],
+        finding_count: int,
+        guidelines_version: str,
+        checked_at: datetime,
+        text: str | None = None,
+        store_text: bool = False,
+    ) -> int:
+        """Store the outcome of a draft check; its id."""
+        ...
+
+
 class Recorder:
     """Writes to ``store`` (nothing when None) and ``events`` (the participation log)."""
 
-    def __init__(self, *, store: Store | None, events: EventSink | None) -> None:
+    def __init__(self, *, store: ConversationRecords | None, events: EventSink | None) -> None:
         self.store = store
         self.events = events
         self._saved_refs: dict[int, tuple[object, ...]] = {}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.reports import Report, ReportPeriod, build_report
+from bot.reports import Report, ReportPeriod, ReportQueries, build_report
 from bot.storage import ContentItem, Event, OutboxMessage, Question, Store, User, normalize_question
 
 # Monday 2 March 2026 in Amsterdam (CET, UTC+1): START is its midnight, MONDAY 09:00.
@@ -146,4 +146,4 @@ class World:
         period = ReportPeriod(
             since=since, until=until or since + timedelta(days=14), timezone="Europe/Amsterdam"
         )
-        return build_report(self.engine, period=period, now=MONDAY, **options)  # type: ignore[arg-type]
+        return build_report(ReportQueries(self.engine), period=period, now=MONDAY, **options)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select, text
 from sqlmodel import col
 from suggestions_fixtures import T0, varied_world
 
-from bot.digests import NothingNewMemo, compose_due_digests, outbox
+from bot.digests import DigestStore, NothingNewMemo, compose_due_digests, outbox
 from bot.digests.candidates import due_candidates
 from bot.digests.chunks import compose_together
 from bot.digests.compose import CHUNK
@@ -62,9 +62,9 @@ def snapshot(engine: Engine) -> dict[str, Any]:
 
 def test_a_pass_writes_what_composing_one_by_one_would(engine: Engine) -> None:
     varied_world(engine, people=1300, items=40)
-    _, due = due_candidates(engine, now=T0, settings=SETTINGS)
+    _, due = due_candidates(DigestStore(engine), now=T0, settings=SETTINGS)
     assert len(due) > CHUNK  # more than one chunk
-    report = compose_due_digests(engine, now=T0, settings=SETTINGS)
+    report = compose_due_digests(DigestStore(engine), now=T0, settings=SETTINGS)
     assert report.errors == 0 and report.written > 300
     assert report.written + report.nothing_new == len(due)
     payloads = {row.key: row.payload for row in outbox_rows(engine)}
@@ -102,12 +102,14 @@ def test_a_pass_writes_what_composing_one_by_one_would(engine: Engine) -> None:
 def test_a_second_pass_writes_nothing(engine: Engine) -> None:
     varied_world(engine, people=80, items=20)
     memo = NothingNewMemo()
-    first = compose_due_digests(engine, now=T0, settings=SETTINGS, memo=memo)
+    first = compose_due_digests(DigestStore(engine), now=T0, settings=SETTINGS, memo=memo)
     assert first.written > 10
     after_first = snapshot(engine)
     assert len(after_first["events"]) > len(after_first["outbox"]) > 10
     for moment, with_memo in ((T0, memo), (T0, None), (T0 + timedelta(minutes=1), None)):
-        again = compose_due_digests(engine, now=moment, settings=SETTINGS, memo=with_memo)
+        again = compose_due_digests(
+            DigestStore(engine), now=moment, settings=SETTINGS, memo=with_memo
+        )
         assert again.written == 0 and again.errors == 0
         assert again.already_written == first.written
         assert snapshot(engine) == after_first
@@ -117,16 +119,15 @@ def test_a_digest_another_process_wrote_first_brings_nothing_along(engine: Engin
     ann = add_person(engine, "ann")
     bob = add_person(engine, "bob")
     add_item(engine, "Open day", approved_at=T0 - timedelta(days=1))
-    _, due = due_candidates(engine, now=T0, settings=SETTINGS)
+    _, due = due_candidates(DigestStore(engine), now=T0, settings=SETTINGS)
     theirs = next(c for c in due if c.user_id == ann)
-    with engine.begin() as connection:  # the other process was a moment faster for ann
-        outbox.insert_messages(
-            connection,
-            [outbox.NewMessage(key=theirs.key, user_id=ann, platform="console", payload="{}")],
-            now=T0,
-        )
+    # The other process was a moment faster for ann.
+    DigestStore(engine).insert_messages(
+        [outbox.NewMessage(key=theirs.key, user_id=ann, platform="console", payload="{}")],
+        now=T0,
+    )
     outcome = compose_together(
-        engine,
+        DigestStore(engine),
         due,
         now=T0,
         settings=SETTINGS,
@@ -157,7 +158,7 @@ def test_a_chunk_that_cannot_be_written_together_is_composed_one_by_one(
                     f"WHEN NEW.user_id = {people[1]} BEGIN SELECT RAISE(ABORT, 'refused'); END"
                 )
             )
-        report = compose_due_digests(engine, now=T0, settings=SETTINGS)
+        report = compose_due_digests(DigestStore(engine), now=T0, settings=SETTINGS)
         assert (report.written, report.errors) == (2, 1)
         assert sorted(r.user_id for r in outbox_rows(engine)) == [people[0], people[2]]
         assert "composing them one by one" in caplog.text

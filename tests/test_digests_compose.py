@@ -13,7 +13,7 @@ from digests_fixtures import add_item, add_person, outbox_rows
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.digests import ComposeReport, NothingNewMemo, compose_due_digests
+from bot.digests import ComposeReport, DigestStore, NothingNewMemo, compose_due_digests
 from bot.serialize import reply_from_json
 from bot.settings import Settings
 from bot.storage import Store
@@ -36,7 +36,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 def compose(engine: Engine, now: datetime, **options: Any) -> ComposeReport:
-    return compose_due_digests(engine, now=now, settings=SETTINGS, **options)
+    return compose_due_digests(DigestStore(engine), now=now, settings=SETTINGS, **options)
 
 
 def test_a_due_person_gets_one_digest_row_for_the_day(engine: Engine) -> None:

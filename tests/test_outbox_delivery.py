@@ -17,8 +17,8 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from adapters.console.sender import ConsoleSender
-from bot.digests import DeliveryReport, backoff, deliver_outbox, status_counts
-from bot.digests.outbox import NewMessage, claim_due, insert_messages, mark_sent
+from bot.digests import DeliveryReport, DigestStore, backoff, deliver_outbox
+from bot.digests.outbox import NewMessage
 from bot.features import Unreachable
 from bot.models import ConversationRef, Platform, Reply, Text
 from bot.serialize import reply_to_json
@@ -58,19 +58,17 @@ def write(
     payload: str | None = None,
     now: datetime = T0,
 ) -> None:
-    with engine.begin() as connection:
-        inserted = insert_messages(
-            connection,
-            [
-                NewMessage(
-                    key=key,
-                    user_id=user_id,
-                    platform=platform,
-                    payload=payload if payload is not None else reply_to_json(reply(key)),
-                )
-            ],
-            now=now,
-        )
+    inserted = DigestStore(engine).insert_messages(
+        [
+            NewMessage(
+                key=key,
+                user_id=user_id,
+                platform=platform,
+                payload=payload if payload is not None else reply_to_json(reply(key)),
+            )
+        ],
+        now=now,
+    )
     assert inserted == {key}
 
 
@@ -78,7 +76,9 @@ def deliver(
     engine: Engine, sender: RecordingSender, clock: Clock, **options: Any
 ) -> DeliveryReport:
     return asyncio.run(
-        deliver_outbox(engine, {"console": sender}, clock=clock, lease=LEASE, **options)
+        deliver_outbox(
+            DigestStore(engine), {"console": sender}, clock=clock, lease=LEASE, **options
+        )
     )
 
 
@@ -162,7 +162,7 @@ def test_a_person_without_a_stored_conversation_is_unreachable_not_skipped(
         report = deliver(engine, sender, Clock(T0))
     assert report.unreachable == 1 and sender.sent == []
     assert outbox_rows(engine)[0].status == "unreachable"
-    assert status_counts(engine) == {"unreachable": 1}
+    assert DigestStore(engine).status_counts() == {"unreachable": 1}
     assert "marked unreachable" in caplog.text
 
 
@@ -185,7 +185,7 @@ def test_a_person_the_platform_says_is_gone_is_unreachable_at_once(
     later = deliver(engine, sender, Clock(T0 + timedelta(hours=2)))
     assert (report.unreachable, report.retrying, sender.tries) == (1, 0, 1)
     assert later == DeliveryReport()
-    assert status_counts(engine) == {"unreachable": 1}
+    assert DigestStore(engine).status_counts() == {"unreachable": 1}
     assert "cannot be reached (user_not_found)" in caplog.text
 
 
@@ -193,7 +193,7 @@ def test_a_pass_that_died_while_sending_is_resumed_after_the_lease(engine: Engin
     ann = add_person(engine, "ann")
     write(engine, ann, "digest:1:2025-06-02")
     # A pass claims the message and dies before sending or marking it.
-    [claimed] = claim_due(engine, now=T0, lease=LEASE, platforms={"console"})
+    [claimed] = DigestStore(engine).claim_due(now=T0, lease=LEASE, platforms={"console"})
     assert outbox_rows(engine)[0].status == "sending"
 
     sender = RecordingSender()
@@ -204,7 +204,7 @@ def test_a_pass_that_died_while_sending_is_resumed_after_the_lease(engine: Engin
     [row] = outbox_rows(engine)
     assert (row.status, row.attempts) == ("sent", 2)
     # The dead pass's claim can no longer change the row.
-    assert mark_sent(engine, claimed, now=T0 + LEASE) is False
+    assert DigestStore(engine).mark_sent(claimed, now=T0 + LEASE) is False
 
 
 def test_messages_for_a_platform_without_a_sender_wait(engine: Engine) -> None:
@@ -238,7 +238,9 @@ def test_concurrent_claims_never_hand_out_a_message_twice(database_url: str) -> 
     def claim_all(engine: Engine) -> list[str]:
         start.wait()
         keys: list[str] = []
-        while batch := claim_due(engine, now=T0, lease=LEASE, platforms={"console"}, limit=7):
+        while batch := DigestStore(engine).claim_due(
+            now=T0, lease=LEASE, platforms={"console"}, limit=7
+        ):
             keys.extend(c.key for c in batch)
         return keys
 
@@ -262,15 +264,15 @@ def test_two_delivery_passes_at_once_send_each_message_once(database_url: str) -
 
     async def both() -> None:
         await asyncio.gather(
-            deliver_outbox(first, {"console": senders[0]}, clock=Clock(T0), batch=4),
-            deliver_outbox(second, {"console": senders[1]}, clock=Clock(T0), batch=4),
+            deliver_outbox(DigestStore(first), {"console": senders[0]}, clock=Clock(T0), batch=4),
+            deliver_outbox(DigestStore(second), {"console": senders[1]}, clock=Clock(T0), batch=4),
         )
 
     try:
         asyncio.run(both())
         keys = [d.key for s in senders for d in s.sent]
         assert sorted(k or "" for k in keys) == sorted(f"digest:{u}:2025-06-02" for u in people)
-        assert status_counts(first) == {"sent": 30}
+        assert DigestStore(first).status_counts() == {"sent": 30}
     finally:
         first.dispose()
         second.dispose()

@@ -97,7 +97,8 @@ def test_the_export_holds_everything_stored_about_the_person(chat: Chat) -> None
 
 def test_the_export_holds_the_persons_feedback_on_answers(chat: Chat) -> None:
     # Stored straight away: in chat a pick replaces the message that had the 👎 on it.
-    from bot.storage.feedback import Feedback, FeedbackStore
+    from bot.answering.feedback import Feedback
+    from bot.answering.store import FeedbackStore
 
     person = busy_person(chat)
     with Session(chat.engine) as session:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.feedback import Feedback
+from bot.answering.store import FeedbackStore
 from bot.guidelines import load_guidelines
 from bot.storage import Store
-from bot.storage.feedback import Feedback, FeedbackStore
 
 ROOT = Path(__file__).resolve().parent.parent
 ASKED = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)

@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from reports_fixtures import MONDAY, NEXT_MONDAY, START, World
 
-from bot.reports import ReportPeriod, build_report, render_csv, render_html, render_json
+from bot.reports import (
+    ReportPeriod,
+    ReportQueries,
+    build_report,
+    render_csv,
+    render_html,
+    render_json,
+)
 from bot.reports.model import Participation, TeamParticipation
 
 
@@ -261,9 +268,9 @@ def test_an_in_memory_database_gives_the_same_numbers() -> None:
     assert _team(report.teams, "Sales").rate == 0.5
 
 
-def test_build_report_takes_an_engine_and_a_period(world: World) -> None:
+def test_build_report_takes_the_queries_and_a_period(world: World) -> None:
     period = ReportPeriod(since=START, until=START + timedelta(days=1))
-    report = build_report(world.engine, period=period)
+    report = build_report(ReportQueries(world.engine), period=period)
 
     assert report.period.timezone == "Europe/Amsterdam"
     assert report.generated_at.tzinfo is not None

@@ -21,7 +21,7 @@ from samples import write_guidelines
 from sqlalchemy import Engine, inspect, text
 
 from adapters.cli.scheduler import build_senders
-from bot.digests import compose_due_digests
+from bot.digests import DigestStore, compose_due_digests
 from bot.settings import Settings
 from bot.storage import Store
 
@@ -95,7 +95,7 @@ def test_a_crash_between_writing_and_sending_is_delivered_once_by_the_next_proce
 ) -> None:
     folder, engine = place
     # The process that composed the digest died before it could send it.
-    compose_due_digests(engine, now=DUE.astimezone(UTC), settings=Settings())
+    compose_due_digests(DigestStore(engine), now=DUE.astimezone(UTC), settings=Settings())
     assert [r.status for r in outbox_rows(engine)] == ["pending"]
 
     resumed = run_once(folder, DUE + timedelta(minutes=5))
@@ -172,7 +172,7 @@ def test_platforms_that_are_not_configured_are_skipped_with_a_notice(
     _, engine = place
     notices = StringIO()
     senders = build_senders(
-        {}, engine, Console(file=StringIO()), Console(file=notices, width=200), "en"
+        {}, Store(engine), Console(file=StringIO()), Console(file=notices, width=200), "en"
     )
     assert set(senders) == {"console"}
     assert "Not sending to slack:" in notices.getvalue()

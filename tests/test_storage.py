@@ -326,6 +326,7 @@ def test_public_api_is_pinned() -> None:
         "QUESTION_TEXT_MAX",
         "ContentItem",
         "ConversationReference",
+        "DatabaseError",
         "DraftCheck",
         "Event",
         "Feed",
@@ -341,6 +342,33 @@ def test_public_api_is_pinned() -> None:
         "normalize_database_url",
         "normalize_question",
         "open_database",
+        "redact_url",
+        "sqlite_file",
         "upgrade_database",
     }
     assert all(hasattr(bot.storage, name) for name in bot.storage.__all__)
+
+
+def test_redact_url_hides_the_password_and_leaves_an_unreadable_url_alone() -> None:
+    assert bot.storage.redact_url("postgresql+psycopg://bot:s3cret@db/merk") == (
+        "postgresql+psycopg://bot:***@db/merk"
+    )
+    assert bot.storage.redact_url("not a url") == "not a url"
+
+
+def test_sqlite_file_names_the_file_of_a_sqlite_url_only() -> None:
+    assert bot.storage.sqlite_file("sqlite:///data/merk.db") == "data/merk.db"
+    assert bot.storage.sqlite_file("sqlite://") is None
+    assert bot.storage.sqlite_file("sqlite:///:memory:") is None
+    assert bot.storage.sqlite_file("postgresql+psycopg://bot@db/merk") is None
+    with pytest.raises(ValueError):
+        bot.storage.sqlite_file("not a url")
+
+
+def test_ping_answers_and_url_masks_the_password(tmp_path: Path) -> None:
+    store = bot.storage.Store.open(f"sqlite:///{tmp_path / 'ping.db'}")
+    try:
+        assert store.ping() is True
+        assert store.url.endswith("ping.db")
+    finally:
+        store.close()

@@ -11,14 +11,12 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
 from bot.guidelines.loader import default_folder
 from bot.guidelines.problems import Level
 from bot.i18n import t
-from bot.storage import Store, database_url_from_env
+from bot.storage import DatabaseError, Store, database_url_from_env, redact_url, sqlite_file
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -44,10 +42,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def redact(url: object) -> str:
     """A database URL fit for a message: the password hidden."""
-    try:
-        return make_url(str(url)).render_as_string(hide_password=True)
-    except ArgumentError:
-        return str(url)
+    return redact_url(url)
 
 
 def open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
@@ -83,12 +78,10 @@ def open_existing_store(database: str | None, language: str, *, missing_key: str
     that would list or report nothing."""
     url = database_url(database)
     try:
-        parsed = make_url(url)
-    except ArgumentError as error:
+        path = sqlite_file(url)
+    except ValueError as error:
         fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
-    path = parsed.database or ""
-    is_file = parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:")
-    if is_file and not Path(path).is_file():
+    if path is not None and not Path(path).is_file():
         fail(t(language, missing_key, path=path), 1)
     return open_store(url, language)
 
@@ -99,9 +92,9 @@ def reading(store: Store, language: str, *, failed_key: str) -> Iterator[Store]:
     (``failed_key`` in the catalogue, with ``url`` and ``reason``) and exit 1."""
     try:
         yield store
-    except SQLAlchemyError as error:
+    except DatabaseError as error:
         cause = getattr(error, "orig", None) or error  # the driver's own words
         reason = (str(cause).splitlines() or [type(cause).__name__])[0]
-        fail(t(language, failed_key, url=redact(str(store.engine.url)), reason=reason), 1)
+        fail(t(language, failed_key, url=redact(store.url), reason=reason), 1)
     finally:
         store.close()

@@ -21,23 +21,10 @@ import typer
 
 from adapters.cli.common import cli_language, fail, open_store, out
 from bot.i18n import t
-from bot.people import (
-    ROLES,
-    export_json,
-    export_person,
-    find_person,
-    forget_person,
-    grant_role,
-    import_people,
-    read_people_csv,
-    revoke_role,
-    set_person,
-    set_tracking,
-)
+from bot.people import ROLES, PeopleStore, export_json, read_people_csv
 from bot.people.privacy_feature import forgotten_parts
 from bot.people.roster import MAX_USER_ID, PLATFORMS
 from bot.people.validation import MAX_LABEL, parse_label
-from bot.storage import Store
 
 privacy_app = typer.Typer(
     help="Export, forget, and tracking opt-out for one person.", no_args_is_help=True
@@ -90,16 +77,16 @@ def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
 
 
 @contextmanager
-def _store(database: str | None, language: str) -> Iterator[Store]:
+def _store(database: str | None, language: str) -> Iterator[PeopleStore]:
     store = open_store(database, language)
     try:
-        yield store
+        yield PeopleStore(store.engine)
     finally:
         store.close()
 
 
-def _known(store: Store, platform: str, user: str, language: str) -> int:
-    user_id = find_person(store.engine, platform=platform, user_id=user)
+def _known(store: PeopleStore, platform: str, user: str, language: str) -> int:
+    user_id = store.find_person(platform=platform, user_id=user)
     if user_id is None:
         _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
     return user_id
@@ -120,7 +107,7 @@ def export(
     platform, user = _person_id(platform, user, language)
     with _store(database, language) as store:
         user_id = _known(store, platform, user, language)
-        document = export_person(store.engine, user_id, now=_now())
+        document = store.export(user_id, now=_now())
     if document is None:  # forgotten while we were reading
         _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
     text = export_json(document)
@@ -160,7 +147,7 @@ def forget(
                 _fail(t(language, "privacy.cli.need_yes"))
             if not typer.confirm(t(language, "privacy.cli.confirm", platform=platform, user=user)):
                 _fail(t(language, "privacy.cli.aborted"), 1)
-        result = forget_person(store.engine, user_id)
+        result = store.forget(user_id)
     if result is None:
         _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
     _say(t(language, "privacy.cli.forgotten", platform=platform, user=user))
@@ -173,10 +160,13 @@ def _switch_tracking(
 ) -> None:
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
-    with _store(database, language) as store:
+    store = open_store(database, language)
+    try:
         # Someone who never talked to the bot yet can be opted out in advance.
         user_id = store.ensure_user(platform=platform, platform_user_id=user)
-        set_tracking(store.engine, user_id, on=on)
+        PeopleStore(store.engine).set_tracking(user_id, on=on)
+    finally:
+        store.close()
     key = "privacy.cli.opted_in" if on else "privacy.cli.opted_out"
     _say(t(language, key, platform=platform, user=user))
 
@@ -236,7 +226,7 @@ def import_file(
     if not rows:
         _fail(t(language, "people.import.empty", path=str(file)))
     with _store(database, language) as store:
-        created, updated = import_people(store.engine, rows, now=_now())
+        created, updated = store.import_people(rows, now=_now())
     _say(t(language, "people.import.done", count=len(rows), created=created, updated=updated))
 
 
@@ -273,7 +263,7 @@ def set_command(
     if not values:
         _fail(t(language, "people.cli.nothing_to_set"))
     with _store(database, language) as store:
-        set_person(store.engine, platform=platform, user_id=user, now=_now(), **values)
+        store.set_person(platform=platform, user_id=user, now=_now(), **values)
     _say(t(language, "people.cli.set", platform=platform, user=user))
 
 
@@ -307,8 +297,7 @@ def grant(
     platform, user = _person_id(platform, user, language)
     role = _role(role, language)
     with _store(database, language) as store:
-        granted = grant_role(
-            store.engine,
+        granted = store.grant_role(
             platform=platform,
             user_id=user,
             role=role,
@@ -332,6 +321,6 @@ def revoke(
     platform, user = _person_id(platform, user, language)
     role = _role(role, language)
     with _store(database, language) as store:
-        revoked = revoke_role(store.engine, platform=platform, user_id=user, role=role)
+        revoked = store.revoke_role(platform=platform, user_id=user, role=role)
     key = "people.cli.revoked" if revoked else "people.cli.not_granted"
     _say(t(language, key, platform=platform, user=user, role=role))

@@ -25,6 +25,8 @@ from adapters.cli.common import (
     out,
     reading,
 )
+from bot.answering.feedback import Proposals, RuleQuestions
+from bot.answering.store import FeedbackStore
 from bot.guidelines.examples_editor import ExamplesAdded, ExamplesRefused, add_examples
 from bot.guidelines.loader import default_folder
 from bot.guidelines.model import Guidelines
@@ -32,7 +34,6 @@ from bot.i18n import t
 from bot.inputs import TextTooLong, clean_text
 from bot.reports.period import PeriodError, parse_moment, zone
 from bot.settings import Settings, SettingsError
-from bot.storage.feedback import FeedbackStore, Proposals, RuleQuestions
 
 UNANSWERED_LIMIT = 50
 

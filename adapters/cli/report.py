@@ -27,6 +27,7 @@ from bot.i18n import t
 from bot.reports import (
     PeriodError,
     Report,
+    ReportQueries,
     build_report,
     period_from_options,
     render_csv,
@@ -114,7 +115,9 @@ def report(
         fail(t(language, error.key, **error.values))
     store = open_existing_store(database, language, missing_key="report.no_database")
     with reading(store, language, failed_key="report.query_failed"):
-        result = build_report(store.engine, period=period, leaderboard=not no_leaderboard)
+        result = build_report(
+            ReportQueries(store.engine), period=period, leaderboard=not no_leaderboard
+        )
     if output is None:
         if chosen == "table":
             Console(highlight=False).print(render_text(result, language=language))

@@ -29,12 +29,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy import Engine
 
 from adapters.console.sender import ConsoleSender
 from bot.digests import (
     ComposeReport,
     DeliveryReport,
+    DigestStore,
     NothingNewMemo,
     compose_due_digests,
     deliver_outbox,
@@ -63,7 +63,7 @@ copy. Nothing is stored in the module itself."""
 class DigestRuntime:
     """What the jobs need: the database, settings, senders and the clock."""
 
-    engine: Engine
+    store: Store
     settings: Settings
     senders: Mapping[str, Sender]
     default_language: str
@@ -71,11 +71,16 @@ class DigestRuntime:
     memo: NothingNewMemo = field(default_factory=NothingNewMemo)
     running: set[asyncio.Task[object]] = field(default_factory=set)
 
+    @property
+    def digests(self) -> DigestStore:
+        """The digests' rows in ``store``."""
+        return DigestStore(self.store.engine)
+
     async def compose(self) -> ComposeReport:
         """Write the digests that are due now to the outbox."""
         return await asyncio.to_thread(
             compose_due_digests,
-            self.engine,
+            self.digests,
             now=self.clock(),
             settings=self.settings,
             platforms=frozenset(self.senders),
@@ -85,7 +90,7 @@ class DigestRuntime:
 
     async def deliver(self) -> DeliveryReport:
         """Send what is due in the outbox."""
-        return await deliver_outbox(self.engine, self.senders, clock=self.clock)
+        return await deliver_outbox(self.digests, self.senders, clock=self.clock)
 
 
 async def compose_job() -> None:
@@ -130,7 +135,7 @@ def _tracked(runtime: DigestRuntime) -> Iterator[None]:
 
 
 def build_senders(
-    env: Mapping[str, str], engine: Engine, console: Console, notices: Console, language: str
+    env: Mapping[str, str], store: Store, console: Console, notices: Console, language: str
 ) -> dict[str, Sender]:
     """The console sender, and Slack's and Teams' when their adapters are configured.
 
@@ -139,7 +144,6 @@ def build_senders(
     """
     from adapters.platform import CHAT_PLATFORMS  # Slack's SDK: only when a scheduler runs
 
-    store = Store(engine)
     senders: dict[str, Sender] = {"console": ConsoleSender(console)}
     for platform in CHAT_PLATFORMS:
         reason: str | None = None
@@ -213,7 +217,7 @@ async def _close_senders(senders: Mapping[str, Sender]) -> None:
 async def _run(
     *,
     once: bool,
-    engine: Engine,
+    store: Store,
     settings: Settings,
     default_language: str,
     clock: Callable[[], datetime],
@@ -222,9 +226,9 @@ async def _run(
     language: str,
 ) -> None:
     # Built inside the event loop: adapters may open connections bound to it.
-    senders = build_senders(os.environ, engine, out, notices, language)
+    senders = build_senders(os.environ, store, out, notices, language)
     runtime = DigestRuntime(
-        engine=engine,
+        store=store,
         settings=settings,
         senders=senders,
         default_language=default_language,
@@ -247,7 +251,7 @@ async def _run_forever(runtime: DigestRuntime, notices: Console, language: str) 
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     scheduler = AsyncIOScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine)}, timezone=UTC
+        jobstores={"default": SQLAlchemyJobStore(engine=runtime.store.engine)}, timezone=UTC
     )
     for job_id, function in (
         ("digests.compose", compose_job),
@@ -336,7 +340,7 @@ def scheduler(
         asyncio.run(
             _run(
                 once=once,
-                engine=store.engine,
+                store=store,
                 settings=settings,
                 default_language=library.current.default_language,
                 clock=clock,

@@ -62,7 +62,7 @@ async def _serve(
         running = platforms.build(bot)
         for platform in running:
             await platform.check(language=language)
-        app = create_app(bot, engine=store.engine, platforms=running)
+        app = create_app(bot, store=store, platforms=running)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

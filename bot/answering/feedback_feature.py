@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 from bot.answering import actions
 from bot.answering.answer import Answer, fallback_contact
+from bot.answering.feedback import AskedQuestion, Feedback
+from bot.answering.store import FeedbackStore
 from bot.features import Context
 from bot.guidelines.model import Guidelines
 from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.models import IncomingAction, Part, Reply, Text, Verdict
 from bot.replies import answer_reply, contact_text, notice_reply
-from bot.storage.feedback import AskedQuestion, Feedback, FeedbackStore
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,9 @@
 """Digests: who is due one, composing it into the outbox, and delivering the outbox.
 
 ``schedule`` decides who is due (pure functions of settings and a clock), ``compose``
-writes due digests to the outbox, ``outbox`` holds the table's transitions and
-``delivery`` sends what is due through each platform's ``Sender``.
+writes due digests to the outbox, ``outbox`` holds the messages' transitions,
+``delivery`` sends what is due through each platform's ``Sender``, and ``store``
+(``DigestStore``) holds all of their SQL.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from bot.digests.delivery import (
     current_delivery_key,
     deliver_outbox,
 )
-from bot.digests.outbox import status_counts
 from bot.digests.schedule import DigestPlan, DueDigest, digest_key, due_digest, in_quiet_hours
+from bot.digests.store import DigestStore
 
 __all__ = [
     "ComposeReport",
     "DeliveryReport",
     "DigestPlan",
+    "DigestStore",
     "DueDigest",
     "NothingNewMemo",
     "backoff",
@@ -30,5 +32,4 @@ __all__ = [
     "digest_key",
     "due_digest",
     "in_quiet_hours",
-    "status_counts",
 ]

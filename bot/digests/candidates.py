@@ -6,14 +6,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, Table, select
-
-from bot.digests.schedule import FREQUENCIES, DigestPlan, digest_key, due_digest
+from bot.digests.schedule import DigestPlan, digest_key, due_digest
+from bot.digests.store import DigestStore
 from bot.i18n import SUPPORTED
 from bot.settings import Settings
-from bot.storage.tables import User
-
-_USERS: Table = User.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,7 +27,7 @@ class Candidate:
 
 
 def due_candidates(
-    engine: Engine,
+    digests: DigestStore,
     *,
     now: datetime,
     settings: Settings,
@@ -42,59 +38,22 @@ def due_candidates(
     Returns the number opted in and the candidates whose window is open now, in one
     query for the people; cap and existing digests are not checked here.
     """
-    columns = _USERS.c
-    statement = select(
-        columns.id,
-        columns.platform,
-        columns.language,
-        columns.timezone,
-        columns.digest,
-        columns.digest_time,
-        columns.digest_weekday,
-        columns.quiet_start,
-        columns.quiet_end,
-        columns.digest_cap,
-        columns.last_digest_at,
-    ).where(columns.digest.in_(sorted(FREQUENCIES)))
-    if platforms is not None:
-        statement = statement.where(columns.platform.in_(sorted(platforms)))
-    with engine.connect() as connection:
-        rows = connection.execute(statement.order_by(columns.id)).all()
+    subscribers = digests.subscribers(platforms=platforms)
     candidates: list[Candidate] = []
-    for (
-        user_id,
-        platform,
-        language,
-        zone,
-        frequency,
-        at,
-        weekday,
-        quiet_start,
-        quiet_end,
-        cap,
-        last_digest_at,
-    ) in rows:
-        plan = DigestPlan(
-            frequency=frequency,
-            digest_time=at,
-            weekday=weekday,
-            quiet_start=quiet_start,
-            quiet_end=quiet_end,
-            timezone=zone,
-            cap=cap,
-        )
+    for subscriber in subscribers:
+        plan = subscriber.plan
         due = due_digest(plan, now, default_timezone=settings.timezone)
         if due is None:
             continue
         candidates.append(
             Candidate(
-                user_id=user_id,
-                platform=platform,
-                language=language if language in SUPPORTED else "",
-                frequency=frequency,
-                key=digest_key(user_id, due.period),
+                user_id=subscriber.user_id,
+                platform=subscriber.platform,
+                language=subscriber.language if subscriber.language in SUPPORTED else "",
+                frequency=plan.frequency,
+                key=digest_key(subscriber.user_id, due.period),
                 plan=plan,
-                last_digest_at=last_digest_at,
+                last_digest_at=subscriber.last_digest_at,
             )
         )
-    return len(rows), candidates
+    return len(subscribers), candidates

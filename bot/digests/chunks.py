@@ -18,15 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, Table, update
-
 from bot.digests import outbox
 from bot.digests.candidates import Candidate
+from bot.digests.store import DigestStore
 from bot.i18n import t
 from bot.models import Reply, Text
 from bot.serialize import reply_to_json
 from bot.settings import Settings
-from bot.storage.tables import User
 from bot.suggestions import (
     ReplyRequest,
     Shelf,
@@ -37,9 +35,6 @@ from bot.suggestions import (
 )
 
 log = logging.getLogger(__name__)
-
-_USERS: Table = User.__table__  # type: ignore[attr-defined]
-_IN_LIST = 500  # ids per IN list: well below SQLite's bound-parameter limit
 
 
 @dataclass
@@ -52,7 +47,7 @@ class Outcome:
 
 
 def compose_together(
-    engine: Engine,
+    digests: DigestStore,
     chunk: Sequence[Candidate],
     *,
     now: datetime,
@@ -67,7 +62,11 @@ def compose_together(
     """
     outcome = Outcome()
     found = suggest_many(
-        engine, [(c.user_id, c.last_digest_at) for c in chunk], now=now, limit=limit, shelf=shelf
+        digests.engine,
+        [(c.user_id, c.last_digest_at) for c in chunk],
+        now=now,
+        limit=limit,
+        shelf=shelf,
     )
     requests: list[ReplyRequest] = []
     for candidate in chunk:
@@ -85,21 +84,17 @@ def compose_together(
                 intro=_intro(language, candidate, len(suggestions)),
             )
         )
-    prepared = prepare_replies(engine, requests, now=now, settings=settings)
+    prepared = prepare_replies(digests.engine, requests, now=now, settings=settings)
     messages = [
         _digest(c, prepared.replies[c.user_id]) for c in chunk if c.user_id in prepared.replies
     ]
-    with engine.begin() as connection:
-        inserted = outbox.insert_messages(connection, messages, now=now)
-        users = [m.user_id for m in messages if m.key in inserted]
-        prepared.record(connection, users)
-        _mark_digested(connection, users, now=now)
+    inserted = digests.write_digests(messages, now=now, record=prepared.record)
     outcome.written = len(inserted)
     return outcome
 
 
 def compose_singly(
-    engine: Engine,
+    digests: DigestStore,
     chunk: Sequence[Candidate],
     *,
     now: datetime,
@@ -113,7 +108,7 @@ def compose_singly(
     for candidate in chunk:
         try:
             message = _compose_one(
-                engine,
+                digests,
                 candidate,
                 now=now,
                 settings=settings,
@@ -129,15 +124,12 @@ def compose_singly(
         else:
             pending.append(message)
     if pending:
-        with engine.begin() as connection:
-            inserted = outbox.insert_messages(connection, pending, now=now)
-            _mark_digested(connection, [m.user_id for m in pending if m.key in inserted], now=now)
-        outcome.written = len(inserted)
+        outcome.written = len(digests.write_digests(pending, now=now))
     return outcome
 
 
 def _compose_one(
-    engine: Engine,
+    digests: DigestStore,
     candidate: Candidate,
     *,
     now: datetime,
@@ -146,7 +138,7 @@ def _compose_one(
     limit: int,
 ) -> outbox.NewMessage | None:
     found = suggest(
-        engine,
+        digests.engine,
         user_id=candidate.user_id,
         now=now,
         limit=limit,
@@ -156,7 +148,7 @@ def _compose_one(
         return None
     language = candidate.language or default_language
     reply = suggestions_reply(
-        engine,
+        digests.engine,
         user_id=candidate.user_id,
         language=language,
         now=now,
@@ -183,11 +175,3 @@ def _digest(candidate: Candidate, reply: Reply) -> outbox.NewMessage:
         platform=candidate.platform,
         payload=reply_to_json(digest),
     )
-
-
-def _mark_digested(connection: Connection, user_ids: Sequence[int], *, now: datetime) -> None:
-    """Move ``last_digest_at`` to ``now``: the next digest holds only what came after."""
-    users = sorted(set(user_ids))
-    for start in range(0, len(users), _IN_LIST):
-        chunk = users[start : start + _IN_LIST]
-        connection.execute(update(_USERS).where(_USERS.c.id.in_(chunk)).values(last_digest_at=now))

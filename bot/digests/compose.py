@@ -19,12 +19,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
-
-from bot.digests import outbox
 from bot.digests.candidates import Candidate, due_candidates
 from bot.digests.chunks import compose_singly, compose_together
 from bot.digests.schedule import CAP_DAYS, cap_window_start, under_cap
+from bot.digests.store import DigestStore
 from bot.settings import Settings
 from bot.suggestions import Shelf, load_shelf
 
@@ -73,7 +71,7 @@ class NothingNewMemo:
 
 
 def compose_due_digests(
-    engine: Engine,
+    digests: DigestStore,
     *,
     now: datetime,
     settings: Settings,
@@ -89,11 +87,11 @@ def compose_due_digests(
     person's failure is logged and does not stop the others. With a ``memo``, people
     found to have nothing new are asked again only after the memo's recheck interval.
     """
-    opted_in, candidates = due_candidates(engine, now=now, settings=settings, platforms=platforms)
-    existing = outbox.existing_keys(engine, (c.key for c in candidates))
+    opted_in, candidates = due_candidates(digests, now=now, settings=settings, platforms=platforms)
+    existing = digests.existing_keys(c.key for c in candidates)
     # One query for everyone's recent digests; each person's own window (local days)
     # is applied below. A day more than the window covers every time zone.
-    recent = outbox.recent_digests(engine, since=now - timedelta(days=CAP_DAYS + 1))
+    recent = digests.recent_digests(since=now - timedelta(days=CAP_DAYS + 1))
     over_cap = nothing_new = 0
     todo: list[Candidate] = []
     for candidate in candidates:
@@ -114,9 +112,9 @@ def compose_due_digests(
         chunk = todo[start : start + CHUNK]
         try:
             if shelf is None:
-                shelf = load_shelf(engine, now=now)
+                shelf = load_shelf(digests.engine, now=now)
             outcome = compose_together(
-                engine,
+                digests,
                 chunk,
                 now=now,
                 settings=settings,
@@ -130,7 +128,7 @@ def compose_due_digests(
                 len(chunk),
             )
             outcome = compose_singly(
-                engine,
+                digests,
                 chunk,
                 now=now,
                 settings=settings,

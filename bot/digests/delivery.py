@@ -20,9 +20,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
-
 from bot.digests import outbox
+from bot.digests.store import DigestStore
 from bot.features import Sender, Unreachable
 from bot.models import ConversationRef
 from bot.serialize import ReplyFormatError, reply_from_json
@@ -81,7 +80,7 @@ def _utc_now() -> datetime:
 
 
 async def deliver_outbox(
-    engine: Engine,
+    digests: DigestStore,
     senders: Mapping[str, Sender],
     *,
     clock: Callable[[], datetime] = _utc_now,
@@ -102,8 +101,7 @@ async def deliver_outbox(
     gate = asyncio.Semaphore(max(concurrency, 1))
     while True:
         claims = await asyncio.to_thread(
-            outbox.claim_due,
-            engine,
+            digests.claim_due,
             now=clock(),
             lease=lease,
             platforms=frozenset(senders),
@@ -111,12 +109,12 @@ async def deliver_outbox(
         )
         if not claims:
             return tally.report()
-        where = await asyncio.to_thread(outbox.addresses, engine, claims)
+        where = await asyncio.to_thread(digests.addresses, claims)
 
         async def one(claim: outbox.Claim, to: ConversationRef | None) -> None:
             async with gate:
                 await _deliver_one(
-                    engine,
+                    digests,
                     claim,
                     to,
                     senders[claim.platform],
@@ -130,7 +128,7 @@ async def deliver_outbox(
 
 
 async def _deliver_one(
-    engine: Engine,
+    digests: DigestStore,
     claim: outbox.Claim,
     to: ConversationRef | None,
     sender: Sender,
@@ -148,8 +146,7 @@ async def _deliver_one(
             claim.platform,
         )
         await asyncio.to_thread(
-            outbox.mark_given_up,
-            engine,
+            digests.mark_given_up,
             claim,
             status=outbox.UNREACHABLE,
             error="no stored conversation reference",
@@ -161,7 +158,7 @@ async def _deliver_one(
     except ReplyFormatError as error:
         log.error("outbox %s: payload cannot be read (%s); marked failed", claim.key, error)
         await asyncio.to_thread(
-            outbox.mark_given_up, engine, claim, status=outbox.FAILED, error=str(error)
+            digests.mark_given_up, claim, status=outbox.FAILED, error=str(error)
         )
         tally.failed += 1
         return
@@ -176,26 +173,26 @@ async def _deliver_one(
             error,
         )
         await asyncio.to_thread(
-            outbox.mark_given_up, engine, claim, status=outbox.UNREACHABLE, error=str(error)
+            digests.mark_given_up, claim, status=outbox.UNREACHABLE, error=str(error)
         )
         tally.unreachable += 1
         return
     except Exception as error:  # any adapter failure is one failed attempt, not a crash
         reason = f"{type(error).__name__}: {error}"
         await _failed_attempt(
-            engine, claim, reason, clock=clock, max_attempts=max_attempts, tally=tally
+            digests, claim, reason, clock=clock, max_attempts=max_attempts, tally=tally
         )
         return
     finally:
         _delivery_key.reset(token)
-    if not await asyncio.to_thread(outbox.mark_sent, engine, claim, now=clock()):
+    if not await asyncio.to_thread(digests.mark_sent, claim, now=clock()):
         # Our lease ran out and another pass claimed the row: it may send it again.
         log.warning("outbox %s: sent, but the claim had expired before it was marked", claim.key)
     tally.sent += 1
 
 
 async def _failed_attempt(
-    engine: Engine,
+    digests: DigestStore,
     claim: outbox.Claim,
     reason: str,
     *,
@@ -210,9 +207,7 @@ async def _failed_attempt(
             claim.attempts,
             reason,
         )
-        await asyncio.to_thread(
-            outbox.mark_given_up, engine, claim, status=outbox.FAILED, error=reason
-        )
+        await asyncio.to_thread(digests.mark_given_up, claim, status=outbox.FAILED, error=reason)
         tally.failed += 1
         return
     retry_at = clock() + backoff(claim.attempts)
@@ -223,5 +218,5 @@ async def _failed_attempt(
         reason,
         retry_at.isoformat(timespec="seconds"),
     )
-    await asyncio.to_thread(outbox.mark_retry, engine, claim, at=retry_at, error=reason)
+    await asyncio.to_thread(digests.mark_retry, claim, at=retry_at, error=reason)
     tally.retrying += 1

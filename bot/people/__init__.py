@@ -1,44 +1,30 @@
 """People: their settings, and their control over what the bot keeps about them.
 
 Chat features: ``SettingsFeature`` (topics, digest, time zone, ...) and ``PrivacyFeature``
-(how tracking works, opt-out, export, forget, and the first-contact notice). The CLI
-uses ``export_person``, ``forget_person`` and the roster functions directly.
+(how tracking works, opt-out, export, forget, and the first-contact notice). Both, and
+the CLI, read and write through ``PeopleStore``, the area's one SQL module.
 """
 
 from __future__ import annotations
 
-from bot.people.export import export_json, export_person
-from bot.people.forget import Forgotten, forget_person
+from bot.people.export import export_json
+from bot.people.forget import Forgotten
 from bot.people.privacy_feature import PrivacyFeature
-from bot.people.profile import Profile, load_profile, set_tracking
-from bot.people.roster import (
-    ROLES,
-    find_person,
-    grant_role,
-    import_people,
-    read_people_csv,
-    revoke_role,
-    set_person,
-)
+from bot.people.profile import Profile
+from bot.people.roster import ROLES, PersonRow, read_people_csv
 from bot.people.settings_feature import SettingsFeature
+from bot.people.store import PeopleStore
 from bot.people.validation import validate_settings
 
 __all__ = [
     "ROLES",
     "Forgotten",
+    "PeopleStore",
+    "PersonRow",
     "PrivacyFeature",
     "Profile",
     "SettingsFeature",
     "export_json",
-    "export_person",
-    "find_person",
-    "forget_person",
-    "grant_role",
-    "import_people",
-    "load_profile",
     "read_people_csv",
-    "revoke_role",
-    "set_person",
-    "set_tracking",
     "validate_settings",
 ]

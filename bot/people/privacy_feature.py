@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import Engine
-
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.models import Choice, Choices, IncomingAction, Part, Reply, Text
-from bot.people.export import export_person, summary_parts
-from bot.people.forget import Forgotten, forget_person
-from bot.people.profile import load_profile, mark_explained, set_tracking
+from bot.people.export import summary_parts
+from bot.people.forget import Forgotten
+from bot.people.store import PeopleStore
 
 _OUT_WORDS = frozenset({"out", "off", "uit", "stop", "uitzetten"})
 _IN_WORDS = frozenset({"in", "on", "aan", "aanzetten", "start"})
@@ -40,8 +38,9 @@ class PrivacyFeature:
     intents = frozenset({Intent.PRIVACY, Intent.MYDATA, Intent.FORGET})
     action_prefix = "privacy"
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, people: PeopleStore) -> None:
+        """Read, change, export and forget what ``people`` keeps."""
+        self.people = people
         # People known to have had the notice, so most messages need no database write.
         self._explained: set[int] = set()
 
@@ -80,7 +79,7 @@ class PrivacyFeature:
         profile = (
             None
             if ctx.user_id is None
-            else await asyncio.to_thread(load_profile, self.engine, ctx.user_id)
+            else await asyncio.to_thread(self.people.profile, ctx.user_id)
         )
         tracking = profile is None or profile.tracking
         parts: list[Part] = [
@@ -118,7 +117,7 @@ class PrivacyFeature:
             return _reply(
                 language, "privacy.unavailable", Text(text=t(language, "privacy.unavailable"))
             )
-        changed = await asyncio.to_thread(set_tracking, self.engine, ctx.user_id, on=on)
+        changed = await asyncio.to_thread(self.people.set_tracking, ctx.user_id, on=on)
         state = "opted_in" if on else "opted_out"
         key = f"privacy.{state}" if changed else f"privacy.already_{'in' if on else 'out'}"
         return _reply(language, f"privacy.{state}", Text(text=t(language, key)))
@@ -128,7 +127,7 @@ class PrivacyFeature:
         document = (
             None
             if ctx.user_id is None
-            else await asyncio.to_thread(export_person, self.engine, ctx.user_id, now=ctx.now)
+            else await asyncio.to_thread(self.people.export, ctx.user_id, now=ctx.now)
         )
         if document is None:
             return _reply(language, "privacy.export", Text(text=t(language, "privacy.nothing")))
@@ -158,7 +157,7 @@ class PrivacyFeature:
         language = ctx.language
         result: Forgotten | None = None
         if ctx.user_id is not None:
-            result = await asyncio.to_thread(forget_person, self.engine, ctx.user_id)
+            result = await asyncio.to_thread(self.people.forget, ctx.user_id)
             self._explained.discard(ctx.user_id)
         if result is None:
             return _reply(language, "privacy.forgotten", Text(text=t(language, "privacy.nothing")))
@@ -168,7 +167,7 @@ class PrivacyFeature:
         """The tracking notice, the first time this person talks to the bot; never again."""
         if ctx.user_id is None or ctx.user_id in self._explained:
             return ()
-        first = await asyncio.to_thread(mark_explained, self.engine, ctx.user_id, ctx.now)
+        first = await asyncio.to_thread(self.people.mark_explained, ctx.user_id, ctx.now)
         self._explained.add(ctx.user_id)
         if not first:
             return ()
@@ -178,7 +177,7 @@ class PrivacyFeature:
         """Whether tracking is on, with the privacy buttons."""
         if ctx.user_id is None:
             return ()
-        profile = await asyncio.to_thread(load_profile, self.engine, ctx.user_id)
+        profile = await asyncio.to_thread(self.people.profile, ctx.user_id)
         if profile is None:
             return ()
         language = ctx.language

@@ -1,7 +1,7 @@
 """Who is in which team and location, and who has which role: set by admins in the CLI.
 
 ``read_people_csv`` checks a whole file before anything is written, naming the line of
-every problem; ``import_people`` then writes all of it in one transaction.
+every problem; ``PeopleStore.import_people`` then writes all of it in one transaction.
 """
 
 from __future__ import annotations
@@ -9,15 +9,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import Engine, delete
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 
 from bot.models import Platform
 from bot.people.validation import MAX_LABEL, parse_label
-from bot.storage.tables import Role, User
 
 ROLES = ("comms", "admin")
 PLATFORMS = tuple(p.value for p in Platform)
@@ -113,92 +107,3 @@ def read_people_csv(text: str) -> tuple[list[PersonRow], list[LineProblem]]:
             labels[name] = label or None
         rows.append(PersonRow(line=line, platform=platform, user_id=user_id, **labels))
     return rows, problems
-
-
-def _person(session: Session, platform: str, user_id: str, now: datetime) -> User:
-    user = session.exec(
-        select(User).where(col(User.platform) == platform, col(User.platform_user_id) == user_id)
-    ).first()
-    if user is None:
-        user = User(platform=platform, platform_user_id=user_id, created_at=now)
-        session.add(user)
-    return user
-
-
-def import_people(engine: Engine, rows: list[PersonRow], *, now: datetime) -> tuple[int, int]:
-    """Write every row in one transaction; return how many people were (new, updated)."""
-    created = updated = 0
-    with Session(engine) as session:
-        for row in rows:
-            user = _person(session, row.platform, row.user_id, now)
-            if user.id is None:
-                created += 1
-            else:
-                updated += 1
-            for name in ("team", "location", "display_name"):
-                value = getattr(row, name)
-                if value is not None:
-                    setattr(user, name, value)
-        session.commit()
-    return created, updated
-
-
-def set_person(
-    engine: Engine, *, platform: str, user_id: str, now: datetime, **values: str | None
-) -> None:
-    """Set ``team``, ``location`` or ``display_name`` (given, already checked) of a person.
-
-    An empty string clears the value; the person is created when not known yet.
-    """
-    with Session(engine) as session:
-        user = _person(session, platform, user_id, now)
-        for name, value in values.items():
-            if value is not None:
-                setattr(user, name, value or None)
-        session.commit()
-
-
-def grant_role(
-    engine: Engine, *, platform: str, user_id: str, role: str, granted_by: str, now: datetime
-) -> bool:
-    """Give a person a role; False when they already had it."""
-    with Session(engine) as session:
-        session.add(
-            Role(
-                platform=platform,
-                platform_user_id=user_id,
-                role=role,
-                granted_by=granted_by,
-                granted_at=now,
-            )
-        )
-        try:
-            session.commit()
-        except IntegrityError:
-            return False
-    return True
-
-
-def revoke_role(engine: Engine, *, platform: str, user_id: str, role: str) -> bool:
-    """Take a role away; False when the person did not have it."""
-    with Session(engine) as session:
-        result = session.execute(
-            delete(Role).where(
-                col(Role.platform) == platform,
-                col(Role.platform_user_id) == user_id,
-                col(Role.role) == role,
-            )
-        )
-        session.commit()
-    return bool(getattr(result, "rowcount", 0))
-
-
-def find_person(engine: Engine, *, platform: str, user_id: str) -> int | None:
-    """The database id of a person, or None when the bot does not know them."""
-    with engine.connect() as connection:
-        found: int | None = connection.execute(
-            select(col(User.id)).where(
-                col(User.platform) == platform, col(User.platform_user_id) == user_id
-            )
-        ).scalar()
-    return found

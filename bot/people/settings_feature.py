@@ -6,22 +6,15 @@ import asyncio
 import secrets
 from collections.abc import Mapping
 
-from sqlalchemy import Engine
-
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.lists import folded_set
 from bot.models import Choice, Choices, IncomingAction, Part, Reply, Text
 from bot.people.commands import read_command
-from bot.people.profile import (
-    Profile,
-    apply_changes,
-    known_spelling,
-    live_topics,
-    load_profile,
-)
+from bot.people.profile import Profile
 from bot.people.settings_reply import problem_parts, settings_form, summary_parts
+from bot.people.store import PeopleStore
 from bot.people.validation import DEFAULT_DIGEST, validate_settings
 from bot.settings import Settings
 from bot.suggestions.shares import event_key
@@ -38,14 +31,18 @@ class SettingsFeature:
     intents = frozenset({Intent.SETTINGS})
     action_prefix = "settings"
 
-    def __init__(self, engine: Engine, *, settings: Settings | None = None) -> None:
-        self.engine = engine
+    def __init__(
+        self, people: PeopleStore, *, events: EventLog, settings: Settings | None = None
+    ) -> None:
+        """Read and change settings in ``people``; log ``settings_changed`` to ``events``."""
+        self.people = people
+        self.events = events
         self.settings = settings or Settings()
 
     async def _profile(self, ctx: Context) -> Profile | None:
         if ctx.user_id is None:
             return None
-        return await asyncio.to_thread(load_profile, self.engine, ctx.user_id)
+        return await asyncio.to_thread(self.people.profile, ctx.user_id)
 
     async def on_message(self, ctx: Context, understood: Understood) -> Reply:
         """The settings and their form, or the change a command asks for."""
@@ -82,7 +79,7 @@ class SettingsFeature:
         return _notice(ctx.language, "action.unknown")
 
     async def _show(self, ctx: Context, profile: Profile) -> Reply:
-        topics = await asyncio.to_thread(live_topics, self.engine, ctx.now)
+        topics = await asyncio.to_thread(self.people.live_topics, ctx.now)
         language = ctx.language
         parts: list[Part] = [Text(text=t(language, "settings.title"), style="heading")]
         parts.extend(summary_parts(profile, language))
@@ -100,9 +97,9 @@ class SettingsFeature:
         for name in ("team", "location"):
             if isinstance(changes.get(name), str):
                 changes[name] = await asyncio.to_thread(
-                    known_spelling, self.engine, name, str(changes[name])
+                    self.people.known_spelling, name, str(changes[name])
                 )
-        changed = await asyncio.to_thread(apply_changes, self.engine, profile.user_id, changes)
+        changed = await asyncio.to_thread(self.people.apply_changes, profile.user_id, changes)
         if changed:
             delivery = ctx.delivery_id or secrets.token_hex(8)
             key = event_key(
@@ -111,21 +108,21 @@ class SettingsFeature:
                 secret=self.settings.secret,
             )
             await asyncio.to_thread(
-                EventLog(self.engine).record_event,
+                self.events.record_event,
                 "settings_changed",
                 key=key,
                 user_id=profile.user_id,
                 detail=",".join(sorted(changed)),
                 occurred_at=ctx.now,
             )
-        updated = await asyncio.to_thread(load_profile, self.engine, profile.user_id)
+        updated = await asyncio.to_thread(self.people.profile, profile.user_id)
         assert updated is not None
         heading = "settings.saved" if changed else "settings.unchanged"
         parts: list[Part] = [Text(text=t(language, heading), style="heading")]
         parts.extend(summary_parts(updated, language))
         if "topics" in changed and updated.topics:
             available = folded_set(
-                ",".join(await asyncio.to_thread(live_topics, self.engine, ctx.now))
+                ",".join(await asyncio.to_thread(self.people.live_topics, ctx.now))
             )
             quiet = [topic for topic in updated.topics if topic.casefold() not in available]
             if quiet:

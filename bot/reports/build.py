@@ -1,4 +1,4 @@
-"""Building a ``Report`` from the database: the queries, then the privacy rules.
+"""Building a ``Report`` from what ``ReportQueries`` reads: the counts, then the privacy rules.
 
 Teams with fewer than ``MIN_TEAM_SIZE`` known people are merged into "other" inside
 the SQL, so a person who moved between two small teams still counts once.
@@ -7,12 +7,7 @@ the SQL, so a person who moved between two small teams still counts once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime
-
-from sqlalchemy import Connection, Engine
 
 from bot.reports import queries
 from bot.reports.model import (
@@ -30,8 +25,7 @@ from bot.reports.model import (
     Unreachable,
 )
 from bot.reports.period import ReportPeriod, WeekSpan
-from bot.storage import feedback
-from bot.storage.store import Store
+from bot.reports.queries import ReportQueries
 
 LEADERBOARD_SIZE = 20
 UNANSWERED_LIMIT = 50
@@ -40,14 +34,14 @@ PROPOSALS_LIMIT = 50
 
 
 def build_report(
-    engine: Engine,
+    source: ReportQueries,
     *,
     period: ReportPeriod,
     now: datetime | None = None,
     leaderboard: bool = True,
     min_team_size: int = MIN_TEAM_SIZE,
 ) -> Report:
-    """The participation report for ``period`` from the database behind ``engine``.
+    """The participation report for ``period`` from the database ``source`` reads.
 
     Counts events at or after ``period.since`` and before ``period.until``. No team
     with fewer than ``min_team_size`` people is named; events without identity count in
@@ -55,35 +49,17 @@ def build_report(
     leaderboard (and not at all when ``leaderboard`` is False).
     """
     weeks = period.weeks()
-    with _reading(engine) as connection:
-        sizes = queries.team_sizes(connection)
-    named = {team for team, size in sizes.items() if team is not None and size >= min_team_size}
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The heaviest query runs beside the others on a connection of its own: SQLite
-        # and PostgreSQL both work outside Python's GIL, so a report takes the time of
-        # the slowest query rather than of all of them. An in-memory SQLite database
-        # exists once per connection, so there everything runs on one connection.
-        people_later = None if _in_memory(engine) else pool.submit(_people, engine, weeks, named)
-        with _reading(engine) as connection:
-            people = queries.people_counts(connection, weeks, named) if people_later is None else []
-            trend = queries.trend_counts(connection, weeks)
-            items = queries.item_counts(connection, period.since, period.until)
-            leaders = (
-                queries.leaderboard(connection, period.since, period.until, LEADERBOARD_SIZE)
-                if leaderboard
-                else []
-            )
-            messages, unreachable_people = queries.unreachable(
-                connection, period.since, period.until
-            )
-        if people_later is not None:
-            people = people_later.result()
-    unanswered = Store(engine).unanswered_questions(
-        since=period.since, until=period.until, limit=UNANSWERED_LIMIT
+    found = source.read(
+        period,
+        min_team_size=min_team_size,
+        leaderboard_size=LEADERBOARD_SIZE if leaderboard else 0,
+        unanswered_limit=UNANSWERED_LIMIT,
+        proposals_limit=PROPOSALS_LIMIT,
     )
-    proposals = feedback.FeedbackStore(engine).proposals(
-        since=period.since, until=period.until, limit=PROPOSALS_LIMIT
-    )
+    sizes, named, items = found.sizes, found.named, found.items
+    people, trend, leaders = found.people, found.trend, found.leaders
+    messages, unreachable_people = found.unreachable
+    unanswered, proposals = found.unanswered, found.proposals
     teams, team_weeks, everyone, weekly = _participation(people, weeks, sizes, named)
     activity = _activity_by_week(trend, weeks)
     return Report(
@@ -114,32 +90,6 @@ def build_report(
         not_helpful=proposals.not_helpful,
         min_team_size=min_team_size,
     )
-
-
-@contextmanager
-def _reading(engine: Engine) -> Iterator[Connection]:
-    """A connection for report queries: read-only use, tuned on PostgreSQL."""
-    options = {}
-    if engine.dialect.name == "postgresql":
-        # One snapshot per connection, so the sections it reads agree with each other.
-        options["isolation_level"] = "REPEATABLE READ"
-    with engine.connect().execution_options(**options) as connection:
-        if engine.dialect.name == "postgresql":
-            queries.tune_postgres(connection)
-        yield connection
-        connection.rollback()
-
-
-def _in_memory(engine: Engine) -> bool:
-    database = engine.url.database or ""
-    return engine.dialect.name == "sqlite" and (
-        database in ("", ":memory:") or database.startswith("file::memory:")
-    )
-
-
-def _people(engine: Engine, weeks: list[WeekSpan], named: set[str]) -> list[queries.PeopleCount]:
-    with _reading(engine) as connection:
-        return queries.people_counts(connection, weeks, named)
 
 
 def _participation(

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.answering.feedback import RuleQuestions as RuleQuestions
 from bot.reports.period import ReportPeriod, WeekSpan
-from bot.storage.feedback import RuleQuestions as RuleQuestions
 
 MIN_TEAM_SIZE = 5
 """Teams with fewer people than this are never named; their numbers go to "other"."""

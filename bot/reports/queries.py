@@ -1,5 +1,8 @@
 """The report's aggregates, computed in SQL that runs the same on SQLite and PostgreSQL.
 
+``ReportQueries(engine).read(period, ...)`` runs them all and returns ``Sections``,
+plain typed values that ``build`` turns into a ``Report``.
+
 Weeks are ISO weeks in the report's time zone, which SQLite cannot compute (no time
 zones, no ``date_trunc``). So the weeks go in as data instead: a small ``weeks(k, s, e)``
 table of UTC boundaries, computed in Python with ``zoneinfo`` (daylight saving
@@ -10,12 +13,15 @@ so they are counted over the distinct (week, team, kind, person) rows in one pas
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
     Connection,
+    Engine,
     Integer,
     String,
     and_,
@@ -34,7 +40,10 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import CTE, ColumnElement
 from sqlmodel import col
 
-from bot.reports.period import WeekSpan
+from bot.answering.feedback import Proposals, UnansweredQuestion
+from bot.answering.store import FeedbackStore
+from bot.reports.period import ReportPeriod, WeekSpan
+from bot.storage.store import Store
 from bot.storage.tables import ContentItem, Event, OutboxMessage, User, UTCDateTime
 
 REACHED = "suggested"
@@ -256,3 +265,108 @@ def unreachable(connection: Connection, since: datetime, until: datetime) -> tup
     )
     messages, people = connection.execute(statement).one()
     return int(messages), int(people)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sections:
+    """Everything a report is built from, as read from the database."""
+
+    sizes: dict[str | None, int]
+    """People known per team (None: people without a team)."""
+    named: set[str]
+    """The teams large enough to be named."""
+    people: list[PeopleCount]
+    trend: dict[tuple[int, str], int]
+    """Events per (week index, kind)."""
+    items: list[ItemCount]
+    leaders: list[tuple[str, int]]
+    unreachable: tuple[int, int]
+    """(messages, distinct people) marked unreachable."""
+    unanswered: tuple[UnansweredQuestion, ...]
+    proposals: Proposals
+
+
+class ReportQueries:
+    """Reads a report's sections from the database behind one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def read(
+        self,
+        period: ReportPeriod,
+        *,
+        min_team_size: int,
+        leaderboard_size: int,
+        unanswered_limit: int,
+        proposals_limit: int,
+    ) -> Sections:
+        """Every section for ``period``; no leaderboard when ``leaderboard_size`` is 0.
+
+        Teams with fewer than ``min_team_size`` known people are merged into "other"
+        inside the SQL, so a person who moved between two small teams counts once.
+        """
+        weeks = period.weeks()
+        with self._reading() as connection:
+            sizes = team_sizes(connection)
+        named = {t for t, size in sizes.items() if t is not None and size >= min_team_size}
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The heaviest query runs beside the others on a connection of its own: SQLite
+            # and PostgreSQL both work outside Python's GIL, so a report takes the time of
+            # the slowest query rather than of all of them. An in-memory SQLite database
+            # exists once per connection, so there everything runs on one connection.
+            people_later = None if self._in_memory() else pool.submit(self._people, weeks, named)
+            with self._reading() as connection:
+                people = people_counts(connection, weeks, named) if people_later is None else []
+                trend = trend_counts(connection, weeks)
+                items = item_counts(connection, period.since, period.until)
+                leaders = (
+                    leaderboard(connection, period.since, period.until, leaderboard_size)
+                    if leaderboard_size
+                    else []
+                )
+                missed = unreachable(connection, period.since, period.until)
+            if people_later is not None:
+                people = people_later.result()
+        unanswered = Store(self._engine).unanswered_questions(
+            since=period.since, until=period.until, limit=unanswered_limit
+        )
+        proposals = FeedbackStore(self._engine).proposals(
+            since=period.since, until=period.until, limit=proposals_limit
+        )
+        return Sections(
+            sizes=sizes,
+            named=named,
+            people=people,
+            trend=trend,
+            items=items,
+            leaders=leaders,
+            unreachable=missed,
+            unanswered=tuple(unanswered),
+            proposals=proposals,
+        )
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for report queries: read-only use, tuned on PostgreSQL."""
+        engine = self._engine
+        options = {}
+        if engine.dialect.name == "postgresql":
+            # One snapshot per connection, so the sections it reads agree with each other.
+            options["isolation_level"] = "REPEATABLE READ"
+        with engine.connect().execution_options(**options) as connection:
+            if engine.dialect.name == "postgresql":
+                tune_postgres(connection)
+            yield connection
+            connection.rollback()
+
+    def _in_memory(self) -> bool:
+        engine = self._engine
+        database = engine.url.database or ""
+        return engine.dialect.name == "sqlite" and (
+            database in ("", ":memory:") or database.startswith("file::memory:")
+        )
+
+    def _people(self, weeks: list[WeekSpan], named: set[str]) -> list[PeopleCount]:
+        with self._reading() as connection:
+            return people_counts(connection, weeks, named)

@@ -6,14 +6,18 @@ to date by Alembic migrations that run when the database is opened.
 
 from __future__ import annotations
 
+from bot.answering.feedback import UnansweredQuestion
 from bot.storage.database import (
+    DatabaseError,
     create_database_engine,
     database_url_from_env,
     normalize_database_url,
     open_database,
+    redact_url,
+    sqlite_file,
     upgrade_database,
 )
-from bot.storage.store import Store, UnansweredQuestion, normalize_question
+from bot.storage.store import Store, normalize_question
 from bot.storage.tables import (
     QUESTION_TEXT_MAX,
     ContentItem,
@@ -32,6 +36,7 @@ __all__ = [
     "QUESTION_TEXT_MAX",
     "ContentItem",
     "ConversationReference",
+    "DatabaseError",
     "DraftCheck",
     "Event",
     "Feed",
@@ -47,5 +52,7 @@ __all__ = [
     "normalize_database_url",
     "normalize_question",
     "open_database",
+    "redact_url",
+    "sqlite_file",
     "upgrade_database",
 ]

@@ -13,12 +13,17 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """The Alembic script folder (``env.py`` and ``versions/``)."""
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+DatabaseError = SQLAlchemyError
+"""What a failing database operation raises, whatever the driver (its ``orig`` is the
+driver's own error, when there is one)."""
 
 _POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "postgresql+psycopg"})
 _POSTGRES_DRIVER = "postgresql+psycopg"
@@ -37,6 +42,29 @@ def normalize_database_url(url: str) -> str:
     if separator and scheme.lower() in _POSTGRES_SCHEMES:
         return f"{_POSTGRES_DRIVER}://{rest}"
     return url
+
+
+def redact_url(url: object) -> str:
+    """A database URL fit for a message: the password hidden (unchanged if unreadable)."""
+    try:
+        return make_url(str(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return str(url)
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file a SQLite ``url`` names; None for an in-memory or a non-SQLite database.
+
+    Raises ``ValueError`` (with the parser's sentence) for a URL that cannot be read.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise ValueError(str(error)) from error
+    path = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and path not in ("", ":memory:"):
+        return path
+    return None
 
 
 def database_url_from_env(default_path: str | os.PathLike[str]) -> str:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Table, false, func
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sa_text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.answering.feedback import UnansweredQuestion
 from bot.models import CheckVerdict, ConversationRef, Verdict
 from bot.storage.database import open_database
 from bot.storage.tables import (
@@ -36,18 +37,6 @@ _USERS: Table = User.__table__  # type: ignore[attr-defined]
 
 ID_SEPARATOR = ","
 """Joins rule ids in the ``related`` and ``rule_ids`` columns."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class UnansweredQuestion:
-    """A group of unanswered questions that read the same once normalized."""
-
-    normalized: str
-    example: str
-    """One of the questions as it was asked."""
-    count: int
-    first_asked: datetime
-    last_asked: datetime
 
 
 def normalize_question(text: str) -> str:
@@ -106,6 +95,17 @@ class Store:
     def engine(self) -> Engine:
         """The engine this store writes through."""
         return self._engine
+
+    @property
+    def url(self) -> str:
+        """The database's URL, the password masked."""
+        return str(self._engine.url)
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query; raises when it cannot be reached."""
+        with self._engine.connect() as connection:
+            connection.execute(sa_text("SELECT 1"))
+        return True
 
     def close(self) -> None:
         """Close every pooled connection; the store is not to be used afterwards."""

@@ -137,7 +137,7 @@ async def slack_server(tmp_path: Path, fake_api: FakeSlackApi) -> AsyncIterator[
         waits.append(seconds)
 
     adapter = SlackAdapter(bot, slack_settings, sleep=no_wait)
-    app = create_app(bot, engine=store.engine, slack=adapter)
+    app = create_app(bot, store=store, slack=adapter)
     stop = asyncio.Event()
     bound: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     server = asyncio.create_task(

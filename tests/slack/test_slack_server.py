@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from adapters.server import create_app, platforms_from_env, run
 from bot.settings import SettingsError
-from bot.storage import ContentItem, Share
+from bot.storage import ContentItem, Share, Store
 from bot.suggestions import tagged_url
 
 __all__ = ["fake_api", "slack_server"]
@@ -111,7 +111,7 @@ async def test_an_unreachable_database_fails_the_health_check(
     slack_server: SlackServer, tmp_path: Path
 ) -> None:
     broken = create_engine(f"sqlite:///{tmp_path / 'missing' / 'folder' / 'x.db'}")
-    app = create_app(slack_server.bot, engine=broken)
+    app = create_app(slack_server.bot, store=Store(broken))
     stop = asyncio.Event()
     bound: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(

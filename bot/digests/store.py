@@ -1,0 +1,347 @@
+"""The SQL of the digests: who is opted in, the outbox's rows, and ``last_digest_at``.
+
+``DigestStore`` takes and returns plain values (``Subscriber``, ``NewMessage``,
+``Claim``, ``ConversationRef``); composing and delivery work on those. The
+outbox's life cycle is described in ``bot.digests.outbox``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine, Table, func, select, update
+
+from bot.digests.outbox import (
+    COUNTED_STATUSES,
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    UNREACHABLE,
+    Claim,
+    NewMessage,
+)
+from bot.digests.schedule import FREQUENCIES, DigestPlan
+from bot.models import ConversationRef, Platform
+from bot.storage.bulk import insert_new
+from bot.storage.tables import ConversationReference, OutboxMessage, User
+
+_OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+_REFS: Table = ConversationReference.__table__  # type: ignore[attr-defined]
+_USERS: Table = User.__table__  # type: ignore[attr-defined]
+
+_CHUNK = 500  # rows per INSERT or IN list: well below SQLite's bound-parameter limit
+
+RecordWritten = Callable[[Connection, list[int]], object]
+"""Writes what goes with digests that went in, in the same transaction (given their users)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subscriber:
+    """A person opted in to digests, with their digest settings."""
+
+    user_id: int
+    platform: str
+    language: str | None
+    plan: DigestPlan
+    last_digest_at: datetime | None
+
+
+class DigestStore:
+    """Reads and writes the digests' rows through one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, for the suggestions, which rank and render through it."""
+        return self._engine
+
+    def subscribers(self, *, platforms: Collection[str] | None = None) -> list[Subscriber]:
+        """Everyone opted in to digests (on ``platforms``, if given), by user id, in one query."""
+        columns = _USERS.c
+        statement = select(
+            columns.id,
+            columns.platform,
+            columns.language,
+            columns.timezone,
+            columns.digest,
+            columns.digest_time,
+            columns.digest_weekday,
+            columns.quiet_start,
+            columns.quiet_end,
+            columns.digest_cap,
+            columns.last_digest_at,
+        ).where(columns.digest.in_(sorted(FREQUENCIES)))
+        if platforms is not None:
+            statement = statement.where(columns.platform.in_(sorted(platforms)))
+        with self._engine.connect() as connection:
+            rows = connection.execute(statement.order_by(columns.id)).all()
+        return [
+            Subscriber(
+                user_id=user_id,
+                platform=platform,
+                language=language,
+                plan=DigestPlan(
+                    frequency=frequency,
+                    digest_time=at,
+                    weekday=weekday,
+                    quiet_start=quiet_start,
+                    quiet_end=quiet_end,
+                    timezone=zone,
+                    cap=cap,
+                ),
+                last_digest_at=last_digest_at,
+            )
+            for (
+                user_id,
+                platform,
+                language,
+                zone,
+                frequency,
+                at,
+                weekday,
+                quiet_start,
+                quiet_end,
+                cap,
+                last_digest_at,
+            ) in rows
+        ]
+
+    def write_digests(
+        self,
+        messages: Sequence[NewMessage],
+        *,
+        now: datetime,
+        record: RecordWritten | None = None,
+    ) -> set[str]:
+        """Write digests to the outbox in one transaction; return the keys that went in.
+
+        For the people whose digest went in, ``record`` writes what goes with it (share
+        links, events) and ``last_digest_at`` moves to ``now``, in the same transaction:
+        a key already in the outbox (another process was first) brings nothing along.
+        """
+        with self._engine.begin() as connection:
+            inserted = _insert_messages(connection, messages, now=now)
+            users = [m.user_id for m in messages if m.key in inserted]
+            if record is not None:
+                record(connection, users)
+            _mark_digested(connection, users, now=now)
+        return inserted
+
+    def insert_messages(self, messages: Sequence[NewMessage], *, now: datetime) -> set[str]:
+        """Insert ``messages`` as ``pending``, due ``now``; return the keys actually inserted.
+
+        A key that is already in the outbox is left as it is (and not returned).
+        """
+        with self._engine.begin() as connection:
+            return _insert_messages(connection, messages, now=now)
+
+    def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` are in the outbox already, whatever their status."""
+        wanted = list(keys)
+        found: set[str] = set()
+        with self._engine.connect() as connection:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                found.update(
+                    connection.execute(
+                        select(_OUTBOX.c.key).where(_OUTBOX.c.key.in_(chunk))
+                    ).scalars()
+                )
+        return found
+
+    def recent_digests(self, *, since: datetime) -> dict[int, list[datetime]]:
+        """Per person, when each digest written since ``since`` was written.
+
+        Only digests that were sent or are on their way count (not failed or unreachable
+        ones: the person never saw those).
+        """
+        statement = select(_OUTBOX.c.user_id, _OUTBOX.c.created_at).where(
+            _OUTBOX.c.key.like("digest:%"),
+            _OUTBOX.c.created_at >= since,
+            _OUTBOX.c.status.in_(COUNTED_STATUSES),
+            _OUTBOX.c.user_id.is_not(None),
+        )
+        found: dict[int, list[datetime]] = {}
+        with self._engine.connect() as connection:
+            for user_id, created_at in connection.execute(statement):
+                found.setdefault(user_id, []).append(created_at)
+        return found
+
+    def claim_due(
+        self,
+        *,
+        now: datetime,
+        lease: timedelta,
+        platforms: Collection[str],
+        limit: int = 50,
+    ) -> list[Claim]:
+        """Claim up to ``limit`` messages due by ``now`` for ``platforms``, for ``lease``.
+
+        Due are ``pending`` rows whose ``next_attempt_at`` has come, and ``sending`` rows
+        whose lease ran out (their pass died). A row is claimed by at most one caller.
+        """
+        if not platforms:
+            return []
+        due = (
+            select(_OUTBOX.c.id)
+            .where(
+                _OUTBOX.c.status.in_((PENDING, SENDING)),
+                _OUTBOX.c.next_attempt_at <= now,
+                _OUTBOX.c.platform.in_(sorted(platforms)),
+            )
+            .order_by(_OUTBOX.c.next_attempt_at, _OUTBOX.c.id)
+            .limit(limit)
+            # Rendered on PostgreSQL only; SQLite runs one writer at a time anyway.
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id.in_(due.scalar_subquery()))
+            # Checked again on the row itself: on PostgreSQL the subquery may have read a row
+            # that another pass claimed between its snapshot and our lock.
+            .where(
+                _OUTBOX.c.status.in_((PENDING, SENDING)),
+                _OUTBOX.c.next_attempt_at <= now,
+            )
+            .values(status=SENDING, next_attempt_at=now + lease, attempts=_OUTBOX.c.attempts + 1)
+            .returning(
+                _OUTBOX.c.id,
+                _OUTBOX.c.key,
+                _OUTBOX.c.user_id,
+                _OUTBOX.c.platform,
+                _OUTBOX.c.payload,
+                _OUTBOX.c.attempts,
+            )
+        )
+        with self._engine.begin() as connection:
+            rows = connection.execute(statement).all()
+        claims = [
+            Claim(id=i, key=k, user_id=u, platform=p, payload=body, attempts=a)
+            for i, k, u, p, body, a in rows
+        ]
+        return sorted(claims, key=lambda claim: claim.id)
+
+    def addresses(self, claims: Sequence[Claim]) -> dict[int, ConversationRef | None]:
+        """Where to send each claimed message, read now; None when the person can't be reached.
+
+        The stored conversation reference for the message's platform, with the person's
+        platform user id; None when there is none, or it cannot be read.
+        """
+        user_ids = sorted({c.user_id for c in claims if c.user_id is not None})
+        found: dict[tuple[int, str], ConversationRef | None] = {}
+        statement = select(
+            _REFS.c.user_id,
+            _REFS.c.platform,
+            _REFS.c.conversation_id,
+            _REFS.c.data,
+            _USERS.c.platform_user_id,
+        ).join(_USERS, _USERS.c.id == _REFS.c.user_id)
+        with self._engine.connect() as connection:
+            for start in range(0, len(user_ids), _CHUNK):
+                chunk = user_ids[start : start + _CHUNK]
+                rows = connection.execute(statement.where(_REFS.c.user_id.in_(chunk)))
+                for user_id, platform, conversation_id, data, platform_user_id in rows:
+                    found[(user_id, platform)] = _reference(
+                        platform, conversation_id, data, platform_user_id
+                    )
+        return {
+            c.id: None if c.user_id is None else found.get((c.user_id, c.platform)) for c in claims
+        }
+
+    def _finish(self, claim: Claim, **values: object) -> bool:
+        statement = (
+            update(_OUTBOX)
+            .where(
+                _OUTBOX.c.id == claim.id,
+                _OUTBOX.c.status == SENDING,
+                _OUTBOX.c.attempts == claim.attempts,
+            )
+            .values(**values)
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(statement).rowcount == 1
+
+    def mark_sent(self, claim: Claim, *, now: datetime) -> bool:
+        """Record that the claimed message was delivered; False if the claim was lost."""
+        return self._finish(claim, status=SENT, sent_at=now, last_error=None)
+
+    def mark_retry(self, claim: Claim, *, at: datetime, error: str) -> bool:
+        """Put the claimed message back to be tried again at ``at``; False if the claim was lost."""
+        return self._finish(claim, status=PENDING, next_attempt_at=at, last_error=error[:1000])
+
+    def mark_given_up(self, claim: Claim, *, status: str, error: str) -> bool:
+        """End the claimed message as ``failed`` or ``unreachable``; False if the claim was lost."""
+        if status not in (FAILED, UNREACHABLE):
+            raise ValueError(f"not a final status: {status!r}")
+        return self._finish(claim, status=status, last_error=error[:1000])
+
+    def status_counts(self, *, since: datetime | None = None) -> dict[str, int]:
+        """How many outbox messages are in each status (written since ``since``, if given).
+
+        For reports: ``unreachable`` counts people the bot could not reach.
+        """
+        statement = select(_OUTBOX.c.status, func.count()).group_by(_OUTBOX.c.status)
+        if since is not None:
+            statement = statement.where(_OUTBOX.c.created_at >= since)
+        with self._engine.connect() as connection:
+            return {status: count for status, count in connection.execute(statement)}
+
+
+def _insert_messages(
+    connection: Connection, messages: Sequence[NewMessage], *, now: datetime
+) -> set[str]:
+    """Insert ``messages`` as ``pending``, due ``now``; return the keys actually inserted.
+
+    A key that is already in the outbox is left as it is (and not returned): writing
+    the same period's digest twice does nothing. Runs in the caller's transaction.
+    """
+    if not messages:
+        return set()
+    statement = insert_new(connection, _OUTBOX, "key")
+    rows = [
+        {
+            "key": m.key,
+            "user_id": m.user_id,
+            "platform": m.platform,
+            "payload": m.payload,
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    # One statement compiled once; SQLAlchemy sends the rows in multi-row batches
+    # ("insertmanyvalues") and hands back the keys of the rows that went in.
+    result = connection.execute(statement.returning(_OUTBOX.c.key), rows)
+    inserted = set(result.scalars())
+    return inserted
+
+
+def _mark_digested(connection: Connection, user_ids: Sequence[int], *, now: datetime) -> None:
+    """Move ``last_digest_at`` to ``now``: the next digest holds only what came after."""
+    users = sorted(set(user_ids))
+    for start in range(0, len(users), _CHUNK):
+        chunk = users[start : start + _CHUNK]
+        connection.execute(update(_USERS).where(_USERS.c.id.in_(chunk)).values(last_digest_at=now))
+
+
+def _reference(
+    platform: str, conversation_id: str, data: str, platform_user_id: str
+) -> ConversationRef | None:
+    try:
+        parsed = json.loads(data or "{}")
+        return ConversationRef(
+            platform=Platform(platform),
+            conversation_id=conversation_id,
+            user_id=platform_user_id,
+            data=parsed if isinstance(parsed, dict) else {},
+        )
+    except ValueError:  # not JSON, or a platform this version doesn't know
+        return None

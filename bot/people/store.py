@@ -1,0 +1,422 @@
+"""The SQL of the people area: settings, roster and roles, export and forgetting.
+
+``PeopleStore`` takes and returns plain values (``Profile``, ``PersonRow``,
+``Forgotten``, the export document); the features, replies and the CLI work on those.
+Forgetting deletes the personal rows and keeps the anonymous totals (see ``forget``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CursorResult,
+    Delete,
+    Engine,
+    String,
+    Update,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.lists import split_list
+from bot.people.forget import Forgotten
+from bot.people.profile import Profile
+from bot.people.roster import PersonRow
+from bot.storage.tables import (
+    ContentItem,
+    ConversationReference,
+    DraftCheck,
+    Event,
+    OutboxMessage,
+    Question,
+    Role,
+    Share,
+    User,
+)
+from bot.suggestions.model import SHARE_STATUSES
+
+_USER_FIELDS = (
+    "platform",
+    "platform_user_id",
+    "language",
+    "created_at",
+    "display_name",
+    "team",
+    "location",
+    "timezone",
+    "digest",
+    "digest_time",
+    "digest_weekday",
+    "quiet_start",
+    "quiet_end",
+    "digest_cap",
+    "tracking",
+    "leaderboard",
+    "tracking_explained_at",
+    "last_digest_at",
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class PeopleStore:
+    """Reads and writes what the bot keeps about people, through one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def export(self, user_id: int, *, now: datetime) -> dict[str, Any] | None:
+        """The person's data as plain JSON values; None when there is no such person."""
+        with Session(self._engine) as session:
+            user = session.get(User, user_id)
+            if user is None:
+                return None
+            person: dict[str, Any] = {}
+            for name in _USER_FIELDS:
+                value = getattr(user, name)
+                person[name] = _iso(value) if isinstance(value, datetime) else value
+            person["topics"] = list(split_list(user.topics, squeeze=True, fold_case=True))
+            questions = session.exec(
+                select(Question)
+                .where(col(Question.user_id) == user_id)
+                .order_by(col(Question.asked_at))
+            ).all()
+            checks = session.exec(
+                select(DraftCheck)
+                .where(col(DraftCheck.user_id) == user_id)
+                .order_by(col(DraftCheck.checked_at))
+            ).all()
+            events = session.exec(
+                select(Event).where(col(Event.user_id) == user_id).order_by(col(Event.occurred_at))
+            ).all()
+            shares = session.execute(
+                select(Share, ContentItem.title)
+                .join(ContentItem, col(ContentItem.id) == col(Share.item_id), isouter=True)
+                .where(col(Share.user_id) == user_id)
+                .order_by(col(Share.created_at), col(Share.id))
+            ).all()
+            conversations = session.exec(
+                select(ConversationReference).where(col(ConversationReference.user_id) == user_id)
+            ).all()
+            roles = session.exec(
+                select(Role).where(
+                    col(Role.platform) == user.platform,
+                    col(Role.platform_user_id) == user.platform_user_id,
+                )
+            ).all()
+            outbox = session.exec(
+                select(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)
+            ).all()
+            return {
+                "exported_at": now.isoformat(),
+                "user": person,
+                "questions": [
+                    {
+                        "asked_at": _iso(q.asked_at),
+                        "language": q.language,
+                        "text": q.text,
+                        "verdict": q.verdict,
+                        "rule": q.rule_id,
+                        "answered": q.answered,
+                        "choices": list(split_list(q.choices, squeeze=True, fold_case=True)),
+                        "picked_rule": q.picked_rule_id,
+                        "feedback": q.feedback,
+                    }
+                    for q in questions
+                ],
+                "draft_checks": [
+                    {
+                        "checked_at": _iso(c.checked_at),
+                        "language": c.language,
+                        "verdict": c.verdict,
+                        "rules": list(split_list(c.rule_ids, squeeze=True, fold_case=True)),
+                        "findings": c.finding_count,
+                        **({"text": c.text} if c.text is not None else {}),
+                    }
+                    for c in checks
+                ],
+                "events": [
+                    {
+                        "occurred_at": _iso(e.occurred_at),
+                        "kind": e.kind,
+                        "item_id": e.item_id,
+                        "network": e.network,
+                        "reason": e.reason,
+                        "detail": e.detail,
+                        "team": e.team,
+                    }
+                    for e in events
+                ],
+                "shares": [
+                    {
+                        "created_at": _iso(s.created_at),
+                        "item_id": s.item_id,
+                        "title": title,
+                        "network": s.network,
+                        "token": s.token,
+                    }
+                    for s, title in shares
+                ],
+                "conversations": [
+                    {
+                        "platform": c.platform,
+                        "conversation_id": c.conversation_id,
+                        "updated_at": _iso(c.updated_at),
+                        "reference": json.loads(c.data or "{}"),
+                    }
+                    for c in conversations
+                ],
+                "roles": [
+                    {"role": r.role, "granted_by": r.granted_by, "granted_at": _iso(r.granted_at)}
+                    for r in roles
+                ],
+                "outbox": [
+                    {
+                        "created_at": _iso(o.created_at),
+                        "status": o.status,
+                        "sent_at": _iso(o.sent_at),
+                    }
+                    for o in outbox
+                ],
+            }
+
+    def forget(self, user_id: int) -> Forgotten | None:
+        """Delete the person's personal rows in one transaction (see bot.people.forget).
+
+        None when there is no such person.
+        """
+        with Session(self._engine) as session:
+            user = session.get(User, user_id)
+            if user is None:
+                return None
+            platform, platform_user_id = user.platform, user.platform_user_id
+
+            def run(statement: Delete | Update) -> int:
+                # On the session's connection: an ORM-level execute of a bulk UPDATE does not
+                # hand back a cursor result, and the counts are what the person is told.
+                result = session.connection().execute(statement)
+                return result.rowcount if isinstance(result, CursorResult) else 0
+
+            forgotten = Forgotten(
+                questions=run(delete(Question).where(col(Question.user_id) == user_id)),
+                conversations=run(
+                    delete(ConversationReference).where(
+                        col(ConversationReference.user_id) == user_id
+                    )
+                ),
+                outbox=run(delete(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)),
+                roles=run(
+                    delete(Role).where(
+                        col(Role.platform) == platform,
+                        col(Role.platform_user_id) == platform_user_id,
+                    )
+                ),
+                events_anonymised=run(
+                    update(Event)
+                    .where(col(Event.user_id) == user_id)
+                    .values(
+                        user_id=None,
+                        idempotency_key=literal("forgotten:") + cast(col(Event.id), String),
+                    )
+                ),
+                checks_anonymised=run(
+                    update(DraftCheck)
+                    .where(col(DraftCheck.user_id) == user_id)
+                    .values(user_id=None, text=None)
+                ),
+                shares_anonymised=run(
+                    update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
+                ),
+            )
+            session.execute(delete(User).where(col(User.id) == user_id))
+            session.commit()
+        return forgotten
+
+    def profile(self, user_id: int) -> Profile | None:
+        """The person's settings, or None when there is no such person."""
+        with Session(self._engine) as session:
+            user = session.get(User, user_id)
+            if user is None:
+                return None
+            return Profile(
+                user_id=user_id,
+                platform=user.platform,
+                platform_user_id=user.platform_user_id,
+                language=user.language,
+                topics=split_list(user.topics, squeeze=True, fold_case=True),
+                digest=user.digest,
+                digest_time=user.digest_time,
+                digest_weekday=user.digest_weekday,
+                timezone=user.timezone,
+                quiet_start=user.quiet_start,
+                quiet_end=user.quiet_end,
+                team=user.team,
+                location=user.location,
+                leaderboard=user.leaderboard,
+                tracking=user.tracking,
+            )
+
+    def apply_changes(self, user_id: int, changes: dict[str, object]) -> list[str]:
+        """Write validated ``changes``; return the names of the settings that really changed."""
+        with Session(self._engine) as session:
+            user = session.get(User, user_id)
+            if user is None:
+                return []
+            changed = [name for name, value in changes.items() if getattr(user, name) != value]
+            for name in changed:
+                setattr(user, name, changes[name])
+            session.commit()
+        return changed
+
+    def known_spelling(self, column: str, value: str | None) -> str | None:
+        """``value`` as already spelled for someone else ("sales" -> "Sales"), else as given.
+
+        Keeps one team from splitting into several in the reports over a difference in case.
+        """
+        if not value or column not in ("team", "location"):
+            return value
+        field = col(User.team) if column == "team" else col(User.location)
+        with self._engine.connect() as connection:
+            spellings = (
+                connection.execute(
+                    select(field).where(func.lower(field) == value.lower()).distinct().limit(5)
+                )
+                .scalars()
+                .all()
+            )
+        known = sorted(s for s in spellings if s)
+        return value if value in known or not known else known[0]
+
+    def set_tracking(self, user_id: int, *, on: bool) -> bool:
+        """Turn personal tracking on or off; False when it already was (or no such person)."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                update(User)
+                .where(col(User.id) == user_id, col(User.tracking) != on)
+                .values(tracking=on)
+            )
+        return result.rowcount > 0
+
+    def mark_explained(self, user_id: int, now: datetime) -> bool:
+        """Note that tracking was explained to the person; True only the very first time.
+
+        Safe when two messages arrive at once: exactly one of them gets True.
+        """
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                update(User)
+                .where(col(User.id) == user_id, col(User.tracking_explained_at).is_(None))
+                .values(tracking_explained_at=now)
+            )
+        return result.rowcount > 0
+
+    def live_topics(self, now: datetime) -> list[str]:
+        """The topics of content that can be suggested now, sorted, each spelled once."""
+        statement = select(col(ContentItem.topics)).where(
+            col(ContentItem.status).in_(SHARE_STATUSES),
+            or_(col(ContentItem.not_before).is_(None), col(ContentItem.not_before) <= now),
+            or_(col(ContentItem.expires).is_(None), col(ContentItem.expires) > now),
+        )
+        topics: dict[str, str] = {}
+        with self._engine.connect() as connection:
+            for (value,) in connection.execute(statement):
+                for topic in split_list(value, squeeze=True, fold_case=True):
+                    topics.setdefault(topic.casefold(), topic)
+        return sorted(topics.values(), key=str.casefold)
+
+    @staticmethod
+    def _person(session: Session, platform: str, user_id: str, now: datetime) -> User:
+        user = session.exec(
+            select(User).where(
+                col(User.platform) == platform, col(User.platform_user_id) == user_id
+            )
+        ).first()
+        if user is None:
+            user = User(platform=platform, platform_user_id=user_id, created_at=now)
+            session.add(user)
+        return user
+
+    def import_people(self, rows: list[PersonRow], *, now: datetime) -> tuple[int, int]:
+        """Write every row in one transaction; return how many people were (new, updated)."""
+        created = updated = 0
+        with Session(self._engine) as session:
+            for row in rows:
+                user = self._person(session, row.platform, row.user_id, now)
+                if user.id is None:
+                    created += 1
+                else:
+                    updated += 1
+                for name in ("team", "location", "display_name"):
+                    value = getattr(row, name)
+                    if value is not None:
+                        setattr(user, name, value)
+            session.commit()
+        return created, updated
+
+    def set_person(
+        self, *, platform: str, user_id: str, now: datetime, **values: str | None
+    ) -> None:
+        """Set ``team``, ``location`` or ``display_name`` (given, already checked) of a person.
+
+        An empty string clears the value; the person is created when not known yet.
+        """
+        with Session(self._engine) as session:
+            user = self._person(session, platform, user_id, now)
+            for name, value in values.items():
+                if value is not None:
+                    setattr(user, name, value or None)
+            session.commit()
+
+    def grant_role(
+        self, *, platform: str, user_id: str, role: str, granted_by: str, now: datetime
+    ) -> bool:
+        """Give a person a role; False when they already had it."""
+        with Session(self._engine) as session:
+            session.add(
+                Role(
+                    platform=platform,
+                    platform_user_id=user_id,
+                    role=role,
+                    granted_by=granted_by,
+                    granted_at=now,
+                )
+            )
+            try:
+                session.commit()
+            except IntegrityError:
+                return False
+        return True
+
+    def revoke_role(self, *, platform: str, user_id: str, role: str) -> bool:
+        """Take a role away; False when the person did not have it."""
+        with Session(self._engine) as session:
+            result = session.execute(
+                delete(Role).where(
+                    col(Role.platform) == platform,
+                    col(Role.platform_user_id) == user_id,
+                    col(Role.role) == role,
+                )
+            )
+            session.commit()
+        return bool(getattr(result, "rowcount", 0))
+
+    def find_person(self, *, platform: str, user_id: str) -> int | None:
+        """The database id of a person, or None when the bot does not know them."""
+        with self._engine.connect() as connection:
+            found: int | None = connection.execute(
+                select(col(User.id)).where(
+                    col(User.platform) == platform, col(User.platform_user_id) == user_id
+                )
+            ).scalar()
+        return found
