@@ -16,15 +16,13 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from adapters.slack.ingress import Ack
+from adapters.slack.ingress import Ack, Receive
 from adapters.slack.signature import is_valid_signature
 from adapters.slack.work import WorkQueue
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024
 """Slack's payloads are far smaller; anything bigger is refused unread."""
-
-Receive = Callable[[Mapping[str, Any]], Awaitable[Ack]]
 
 
 def parse_body(raw: bytes, content_type: str) -> dict[str, Any] | None:

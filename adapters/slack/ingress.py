@@ -50,6 +50,8 @@ class Ack:
 
 
 EMPTY = Ack()
+Receive = Callable[[Mapping[str, Any]], Awaitable[Ack]]
+"""What a transport calls with each authenticated, parsed payload."""
 
 
 class Ingress:

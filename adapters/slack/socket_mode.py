@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
@@ -19,12 +18,13 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.ingress import Ack
+from adapters.slack.ingress import Receive
 from adapters.slack.work import WorkQueue
 
 log = logging.getLogger(__name__)
 
-Receive = Callable[[Mapping[str, Any]], Awaitable[Ack]]
+PING_INTERVAL_SECONDS = 10.0
+"""How often the connection is checked with a ping (what slack-bolt's handler uses)."""
 
 
 class Responder(Protocol):
@@ -67,6 +67,7 @@ class SocketMode:
         client = SocketModeClient(
             app_token=self._app_token,
             web_client=self._web_client,
+            ping_interval=PING_INTERVAL_SECONDS,
             logger=logging.getLogger("adapters.slack.socket_mode.client"),
         )
 

@@ -10,6 +10,7 @@ from slack_fixtures import SlackServer, fake_api, payload, slack_server
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from adapters.slack import SlackAdapter, slack_settings_from_env
 from adapters.slack.incoming import (
     ButtonPress,
     Challenge,
@@ -113,3 +114,36 @@ async def test_a_direct_message_over_socket_mode_is_answered_like_one_over_http(
     assert "Dat mag, let op schermen." in json.dumps(post.json_arg("blocks"), ensure_ascii=False)
     await slack_server.settle()
     assert len(slack_server.fake.of("chat.postMessage")) == 1
+
+
+async def test_socket_mode_connects_and_answers_over_the_websocket(
+    slack_server: SlackServer,
+) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_APP_TOKEN": "xapp-test",
+        "SLACK_API_URL": slack_server.fake.base_url,
+    }
+    settings = slack_settings_from_env(env)
+    assert settings is not None and settings.socket_mode
+    adapter = SlackAdapter(slack_server.bot, settings)
+    fake = slack_server.fake
+    await adapter.start_socket_mode()
+    try:
+        [opened] = fake.of("apps.connections.open")
+        assert opened.token == "xapp-test"
+        event = payload("event_message_im")
+        first = fake.send_envelope("events_api", event)
+        retry = fake.send_envelope("events_api", event)
+        foreign = payload("view_submission")
+        foreign["view"]["callback_id"] = "someone_elses_modal"
+        closed = fake.send_envelope("interactive", foreign)
+        acks = await fake.wait_for_acks(3)
+        assert sorted(a["envelope_id"] for a in acks) == sorted([first, retry, closed])
+        assert all("payload" not in a for a in acks)
+        [post] = await fake.wait_for("chat.postMessage")
+        assert post.args["channel"] == "D0PERSON"
+        assert await adapter.work.drain(10.0)
+        assert len(fake.of("chat.postMessage")) == 1  # the retry was recognised
+    finally:
+        await adapter.close()
