@@ -1,5 +1,5 @@
-"""The bot itself, the one facade adapters call: a message or a button press in, a
-reply out.
+"""The bot itself, the one facade adapters call: a message, a named command or a
+button press in, a reply out.
 
 Platform-neutral and async. It routes (help, a draft check, a feature's intent or
 action, or a question for the guidelines), answers from the current guidelines, and
@@ -25,10 +25,11 @@ from bot.home import home_view
 from bot.i18n import SUPPORTED
 from bot.i18n.detect import language_from_locale, language_of
 from bot.inputs import TextTooLong, clean_text
-from bot.intents import Intent, Understood, understand
+from bot.intents import CommandCall, Intent, Understood, understand, understand_command
 from bot.models import (
     ConversationRef,
     IncomingAction,
+    IncomingCommand,
     IncomingMessage,
     Part,
     Platform,
@@ -135,20 +136,67 @@ class Merkwerker:
             return notice_reply(
                 "input.too_long", language=language, length=error.length, limit=error.limit
             )
-        understood = understand(text)
-        if understood.intent is Intent.EMPTY:
-            return notice_reply("input.empty", language=language)
-        if understood.intent is Intent.CHECK:
-            language = self.language_for(understood.text, message.locale)
-        ctx = await self.context(
-            platform=message.platform,
-            platform_user_id=message.user_id,
-            conversation=message.conversation,
+        return await self._respond(
+            understand(text),
             language=language,
+            platform=message.platform,
+            user_id=message.user_id,
+            conversation=message.conversation,
+            locale=message.locale,
             user_name=message.user_name,
             delivery_id=message.message_id,
         )
-        await self.remember_conversation(message.conversation, user_id=ctx.user_id)
+
+    async def handle_command(self, command: IncomingCommand) -> Reply:
+        """Reply to a named command; its name decides the intent, its argument the subject.
+
+        Only the argument of ``ask`` (a question in the person's own words) is read as
+        free text. A command without the argument it needs gets the "empty" notice.
+        """
+        await self._refresh()
+        language = self.language_for(command.argument or command.name.value, command.locale)
+        try:
+            argument = clean_text(command.argument)
+        except TextTooLong as error:
+            return notice_reply(
+                "input.too_long", language=language, length=error.length, limit=error.limit
+            )
+        return await self._respond(
+            understand_command(CommandCall(name=command.name, argument=argument)),
+            language=language,
+            platform=command.platform,
+            user_id=command.user_id,
+            conversation=command.conversation,
+            locale=command.locale,
+            user_name=command.user_name,
+            delivery_id=command.command_id,
+        )
+
+    async def _respond(
+        self,
+        understood: Understood,
+        *,
+        language: str,
+        platform: Platform,
+        user_id: str,
+        conversation: ConversationRef,
+        locale: str | None,
+        user_name: str | None,
+        delivery_id: str | None,
+    ) -> Reply:
+        if understood.intent is Intent.EMPTY:
+            return notice_reply("input.empty", language=language)
+        if understood.intent is Intent.CHECK:
+            language = self.language_for(understood.text, locale)
+        ctx = await self.context(
+            platform=platform,
+            platform_user_id=user_id,
+            conversation=conversation,
+            language=language,
+            user_name=user_name,
+            delivery_id=delivery_id,
+        )
+        await self.remember_conversation(conversation, user_id=ctx.user_id)
         reply = await self._reply(ctx, understood)
         return await self._with_preface(ctx, reply)
 

@@ -1,6 +1,9 @@
 """What a message asks for: help, a check of a draft post, or a question about the rules.
 
-Pure functions over text, so every phrasing can be tested without a bot.
+Pure functions over text, so every phrasing can be tested without a bot. ``understand``
+reads free text a person typed; ``command_of`` and ``understand_command`` read a named
+command (Slack's ``/merkwerker <name> <argument>``), whose names and their Dutch and
+English aliases live here too, so no adapter copies them.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from enum import StrEnum
 import regex
 
 from bot.answering.text import fold
+from bot.models import Command
 
 
 class Intent(StrEnum):
@@ -232,12 +236,17 @@ def _command(simple: str, stripped: str) -> Understood | None:
     return None
 
 
+def simplify(text: str) -> str:
+    """``text`` folded, without end punctuation or question marks, one space between words."""
+    return " ".join(fold(text.strip()).strip(" !.?").replace("?", " ").split())
+
+
 def understand(text: str) -> Understood:
     """Decide what ``text`` asks for."""
     stripped = text.strip()
     if not stripped:
         return Understood(intent=Intent.EMPTY, text="")
-    simple = " ".join(fold(stripped).strip(" !.?").replace("?", " ").split())
+    simple = simplify(stripped)
     if simple in HELP_WORDS or stripped == "?":
         return Understood(intent=Intent.HELP, text="")
     if simple.lstrip("/") in CHAT_COMMANDS or _BUTTON_NUMBER.match(stripped):
@@ -272,3 +281,83 @@ def _looks_like_a_post(text: str) -> bool:
         return True
     lines = [line for line in text.splitlines() if line.strip()]
     return len(lines) >= 3 or bool(_HASHTAG_OR_LINK.search(text))
+
+
+COMMAND_NAMES: dict[str, Command] = {
+    **{command.value: command for command in Command},
+    "vraag": Command.ASK,
+    "controleer": Command.CHECK,
+    "toets": Command.CHECK,
+    "delen": Command.SHARE,
+    "instellingen": Command.SETTINGS,
+    "vergeet": Command.FORGET,
+    "wachtrij": Command.QUEUE,
+}
+"""Every word that names a command: the English names and their Dutch aliases."""
+_WITHOUT_ARGUMENT = frozenset({Command.HELP, Command.SHARE, Command.MYDATA, Command.FORGET})
+_COMMAND_INTENTS = {
+    Command.HELP: Intent.HELP,
+    Command.SHARE: Intent.SHARE,
+    Command.MYDATA: Intent.MYDATA,
+    Command.FORGET: Intent.FORGET,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandCall:
+    """A command and its argument, as typed after a platform's command word."""
+
+    name: Command
+    argument: str = ""
+
+
+def command_of(text: str) -> CommandCall | None:
+    """The command in ``text`` (what followed ``/merkwerker``), or None for free text.
+
+    Empty text asks for help. A first word that names no command, or names one that
+    takes no argument while more follows ("share this with my team?"), makes the whole
+    text free text, for ``understand``.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return CommandCall(name=Command.HELP)
+    word, _, rest = stripped.partition(" ")
+    name = COMMAND_NAMES.get(word.lower())
+    rest = rest.strip()
+    if name is None or (name in _WITHOUT_ARGUMENT and rest):
+        return None
+    return CommandCall(name=name, argument=rest)
+
+
+def lacks_argument(call: CommandCall) -> bool:
+    """True when ``call`` needs an argument it does not have (a question, a draft, a link)."""
+    if call.name in (Command.ASK, Command.CHECK):
+        return not call.argument.strip()
+    if call.name is Command.QUEUE:
+        return _URL.search(call.argument) is None
+    return False
+
+
+def understand_command(call: CommandCall) -> Understood:
+    """The intent of a command, straight from its name (EMPTY when its argument is missing).
+
+    The argument of ``ask`` is free text and is understood as typed; every other
+    command decides its intent itself.
+    """
+    if lacks_argument(call):
+        return Understood(intent=Intent.EMPTY, text="")
+    argument = call.argument.strip()
+    intent = _COMMAND_INTENTS.get(call.name)
+    if intent is not None:
+        return Understood(intent=intent, text="")
+    if call.name is Command.ASK:
+        return understand(argument)
+    if call.name is Command.CHECK:
+        return Understood(intent=Intent.CHECK, text=argument)
+    if call.name is Command.QUEUE:
+        url = _URL.search(argument)
+        assert url is not None  # lacks_argument said so
+        return Understood(intent=Intent.QUEUE, text=argument[url.start() :].strip())
+    # Settings and privacy read the whole folded command, as when typed in a message.
+    intent = Intent.SETTINGS if call.name is Command.SETTINGS else Intent.PRIVACY
+    return Understood(intent=intent, text=simplify(f"{call.name.value} {argument}"))

@@ -43,6 +43,29 @@ class CheckVerdict(StrEnum):
     BLOCK = "block"
 
 
+class Command(StrEnum):
+    """The named commands a platform may offer (Slack's ``/merkwerker <name>``).
+
+    A command names what the person wants, so nothing needs guessing from its text;
+    its argument is the rest of what they typed.
+    """
+
+    HELP = "help"
+    ASK = "ask"
+    """The argument is a question, in the person's own words."""
+    CHECK = "check"
+    """The argument is a draft post to check."""
+    SHARE = "share"
+    SETTINGS = "settings"
+    """The argument is a settings change ("digest weekly"), or nothing to show them."""
+    PRIVACY = "privacy"
+    """The argument is "opt out", "opt in", or nothing for the explanation."""
+    MYDATA = "mydata"
+    FORGET = "forget"
+    QUEUE = "queue"
+    """Comms: the argument holds the URL to queue for sharing."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class ConversationRef:
     """Enough to reach a conversation again later (for proactive messages).
@@ -68,6 +91,25 @@ class IncomingMessage:
     text: str
     locale: str | None = None
     message_id: str | None = None
+    user_name: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomingCommand:
+    """A named command a person gave (Slack's ``/merkwerker <name> <argument>``).
+
+    The adapter finds it with
+    ``bot.intents.command_of``, so the core never reads it back out of built text.
+    ``command_id`` is the platform's id for this delivery.
+    """
+
+    platform: Platform
+    user_id: str
+    conversation: ConversationRef
+    name: Command
+    argument: str = ""
+    locale: str | None = None
+    command_id: str | None = None
     user_name: str | None = None
 
 

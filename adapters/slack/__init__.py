@@ -1,9 +1,12 @@
 """Merkwerker in Slack: events, the slash command, buttons, modals and App Home.
 
-``slack_settings_from_env`` reads the settings, ``SlackAdapter`` is the Bolt app with
-its listeners (``add_routes`` serves ``/slack/events``; ``start_socket_mode`` connects
-over Socket Mode instead), and ``sender_from_env`` gives the scheduler a ``Sender``
-that delivers digests as direct messages.
+``slack_settings_from_env`` reads the settings; ``SlackAdapter`` puts the Slack side
+together: everything Slack sends goes through one ``receive(payload) -> Ack``
+(``ingress.py``), served at ``/slack/events`` by ``add_routes`` (``http.py``) or over
+Socket Mode by ``start_socket_mode`` (``socket_mode.py``), and the work after each
+acknowledgement (``jobs.py``) runs from the work queue (``work.py``).
+``sender_from_env`` gives the scheduler a ``Sender`` that delivers digests as direct
+messages.
 """
 
 from __future__ import annotations

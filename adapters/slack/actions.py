@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from adapters.slack.limits import ACTION_ID, BUTTON_VALUE
 
 LINK = "@link"
+"""A press records ``bot.suggestions.actions.OPENED`` with the button's value."""
 FORM = "@form"
-LINK_OPENED = "share.opened"
-"""The core's action for "the person opened a suggested link"."""
 
 
 def choice_action_id(action: str, index: int) -> str | None:

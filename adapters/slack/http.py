@@ -1,29 +1,24 @@
-"""``POST /slack/events``: aiohttp in, Bolt, aiohttp out (bolt-python's adapter pattern).
+"""``POST /slack/events``: the HTTP transport of ``Ingress.receive``.
 
-Before Bolt sees a request, its signature is checked (401 for a bad or stale one: the
-request changes nothing) and its body parsed (400 for a body that is not Slack's JSON
-or form encoding). An event is then acknowledged at once and dispatched by Bolt with
-the queued work; commands and interactivity are dispatched by Bolt right away (their
-acknowledgement can carry an answer), which checks the signature once more.
+The handler refuses a request whose body is too large (413) unread, checks its
+signature and age once (401 for a bad or stale one: the request changes nothing),
+parses its body (400 for a body that is not Slack's JSON or form encoding), and
+answers with the ``Ack`` that ``receive`` returns: an empty 200, or a JSON body.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response
-from slack_bolt.request.async_request import AsyncBoltRequest
 
-from adapters.slack.app import SlackAdapter
+from adapters.slack.ingress import Ack, Receive
 from adapters.slack.signature import is_valid_signature
-
-log = logging.getLogger(__name__)
+from adapters.slack.work import WorkQueue
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024
@@ -52,18 +47,11 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def to_bolt_request(raw: bytes, request: web.Request) -> AsyncBoltRequest:
-    """The Bolt request for an aiohttp request whose body was read (and checked) already."""
-    return AsyncBoltRequest(
-        body=raw.decode("utf-8"),
-        query=request.query_string,
-        headers=_headers_of(request),
-    )
-
-
-def _headers_of(request: web.Request) -> dict[str, str | Sequence[str]]:
-    # A plain copy: the deferred dispatch of an event outlives the aiohttp request.
-    return {name: request.headers.getall(name) for name in request.headers}
+def to_response(ack: Ack) -> web.Response:
+    """The HTTP response carrying ``ack``."""
+    if ack.body is None:
+        return web.Response(status=200)
+    return web.json_response(dict(ack.body))
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -71,15 +59,18 @@ def _error(status: int, message: str) -> web.Response:
 
 
 def events_handler(
-    adapter: SlackAdapter, *, clock: Callable[[], float] = time.time
-) -> Callable[[web.Request], Any]:
+    receive: Receive,
+    *,
+    secret: str | None,
+    work: WorkQueue,
+    clock: Callable[[], float] = time.time,
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     """The aiohttp handler for ``/slack/events`` (events, interactivity and commands)."""
-    secret = adapter.settings.signing_secret
     if not secret:
         raise ValueError("the events endpoint needs the signing secret")
 
     async def handle(request: web.Request) -> web.Response:
-        adapter.work.ack_started()
+        work.ack_started()
         try:
             if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
                 return _error(413, "request too large")
@@ -96,14 +87,8 @@ def events_handler(
             body = parse_body(raw, request.content_type)
             if body is None:
                 return _error(400, "malformed request body")
-            if body.get("type") == "event_callback":
-                # An event needs nothing but a 200: answer at once, and let Bolt dispatch
-                # it (retry check, listeners) with the queued work.
-                adapter.dispatch_later(raw.decode("utf-8"), _headers_of(request))
-                return web.Response(status=200)
-            response = await adapter.app.async_dispatch(to_bolt_request(raw, request))
-            return await to_aiohttp_response(response)
+            return to_response(await receive(body))
         finally:
-            adapter.work.ack_finished()
+            work.ack_finished()
 
     return handle

@@ -1,8 +1,11 @@
 """What the bot does once Slack has its acknowledgement: answer, replace, open, publish.
 
-One method per kind of request. Each reads the payload with ``adapters.slack.payloads``,
-asks the core, and shows the reply with ``Surfaces``. When something fails, the person
-is told (in their language) rather than left waiting, and the failure is logged.
+One method per kind of request, each run from the work queue by ``Ingress``. Each
+reads the payload with ``adapters.slack.payloads``, asks the core once (a message with
+``handle``, the slash command as a typed ``IncomingCommand`` with ``handle_command``, a
+press or a form with ``handle_action``, App Home with ``home``), and shows the reply
+with ``Surfaces``. When something fails, the person is told (in their language) rather
+than left waiting, and the failure is logged.
 """
 
 from __future__ import annotations
@@ -12,26 +15,34 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from adapters.slack import payloads as p
-from adapters.slack.actions import (
-    FORM,
-    LINK,
-    LINK_OPENED,
-    FormSource,
-    action_of,
-    decode_form_source,
-)
-from adapters.slack.commands import to_command
+from adapters.slack.actions import FORM, LINK, FormSource, action_of, decode_form_source
 from adapters.slack.profiles import Profile, Profiles
 from adapters.slack.surfaces import Surfaces
+from bot.content.form import FORM_ACTION as QUEUE_FORM_ACTION
 from bot.conversation import Merkwerker
 from bot.i18n import t
-from bot.models import ConversationRef, Form, IncomingAction, IncomingMessage, Platform, Reply, Text
+from bot.intents import Command, command_of, lacks_argument
+from bot.models import (
+    ConversationRef,
+    Form,
+    IncomingAction,
+    IncomingCommand,
+    IncomingMessage,
+    Platform,
+    Reply,
+    Text,
+)
+from bot.suggestions import actions as suggestion_actions
 
 log = logging.getLogger(__name__)
 
 Payload = Mapping[str, Any]
-QUEUE_FORM_ACTION = "content.form"
-"""The core's action that returns the "queue content" form, prefilled with a URL."""
+USAGE = {
+    Command.ASK: "slack.command.ask_empty",
+    Command.CHECK: "slack.command.check_empty",
+    Command.QUEUE: "slack.command.queue_empty",
+}
+"""How to use a command that lacks its argument, in Slack's own syntax."""
 
 
 def _notice(language: str, key: str) -> Reply:
@@ -60,6 +71,18 @@ class Jobs:
         self.bot = bot
         self.surfaces = surfaces
         self.profiles = profiles
+        self._bot_user_id: str | None = None
+
+    async def bot_user_id(self) -> str | None:
+        """The bot's own user id (``auth.test``, asked once); None while Slack cannot say."""
+        if self._bot_user_id is None:
+            try:
+                identity = await self.surfaces.client.auth_test()
+            except Exception:
+                log.exception("could not ask Slack for the bot's user id")
+                return None
+            self._bot_user_id = str(identity.get("user_id") or "") or None
+        return self._bot_user_id
 
     async def _profile(self, user: str) -> Profile:
         return await self.profiles.get(user) if user else Profile()
@@ -82,9 +105,15 @@ class Jobs:
             except Exception:  # Slack itself is failing; the log has the story
                 log.exception("could not tell the person that something failed")
 
-    async def answer_message(self, body: Payload, *, bot_user_id: str | None) -> None:
-        """Answer a direct message or a mention (a mention in its thread)."""
+    async def answer_message(self, body: Payload) -> None:
+        """Answer a direct message or a mention (a mention in its thread); ignore the rest."""
         event = p.event_of(body)
+        bot_user_id = await self.bot_user_id()
+        if not (
+            p.is_message_for_bot(event, bot_user_id=bot_user_id)
+            or p.is_mention_for_bot(event, bot_user_id=bot_user_id)
+        ):
+            return
         profile = await self._profile(str(event.get("user") or ""))
         incoming = p.to_incoming_message(
             body, bot_user_id=bot_user_id, locale=profile.locale, user_name=profile.name
@@ -107,26 +136,44 @@ class Jobs:
         response_url = str(body.get("response_url") or "") or None
         trigger_id = str(body.get("trigger_id") or "")
         profile = await self._profile(user)
-        command = to_command(str(body.get("text") or ""))
-        language = self._language(profile, command.text)
+        text = p.to_plain_text(str(body.get("text") or ""))
+        call = command_of(text)
+        language = self._language(profile, text if call is None else call.argument)
 
         async def tell(reply: Reply) -> None:
             await self.surfaces.ephemeral(reply, response_url=response_url, user=user)
 
         async def work() -> None:
-            if command.notice is not None:
-                await tell(_notice(language, command.notice))
+            if call is not None and lacks_argument(call):
+                await tell(_notice(language, USAGE[call.name]))
                 return
-            incoming = IncomingMessage(
-                platform=Platform.SLACK,
-                user_id=user,
-                conversation=_where(body, user),
-                text=command.text,
-                locale=profile.locale,
-                message_id=f"command/{trigger_id}" if trigger_id else None,
-                user_name=profile.name,
-            )
-            reply = await self.bot.handle(incoming)
+            conversation = _where(body, user)
+            message_id = f"command/{trigger_id}" if trigger_id else None
+            if call is None:  # free text after the command word: a message like any other
+                reply = await self.bot.handle(
+                    IncomingMessage(
+                        platform=Platform.SLACK,
+                        user_id=user,
+                        conversation=conversation,
+                        text=text,
+                        locale=profile.locale,
+                        message_id=message_id,
+                        user_name=profile.name,
+                    )
+                )
+            else:
+                reply = await self.bot.handle_command(
+                    IncomingCommand(
+                        platform=Platform.SLACK,
+                        user_id=user,
+                        conversation=conversation,
+                        name=call.name,
+                        argument=call.argument,
+                        locale=profile.locale,
+                        command_id=message_id,
+                        user_name=profile.name,
+                    )
+                )
             await self._show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
 
         await self._guarded(work, tell, language)
@@ -209,14 +256,14 @@ class Jobs:
 
     async def _link_opened(self, body: Payload, *, user: str, value: str, profile: Profile) -> None:
         # Only worth recording when sharing is installed; the message stays as it is.
-        if not any(f.action_prefix == LINK_OPENED.split(".")[0] for f in self.bot.features):
+        if not any(f.action_prefix == suggestion_actions.PREFIX for f in self.bot.features):
             return
         action = p.actions_of(body)[0]
         incoming = IncomingAction(
             platform=Platform.SLACK,
             user_id=user,
             conversation=_where(body, user),
-            action=LINK_OPENED,
+            action=suggestion_actions.OPENED,
             value=value,
             locale=profile.locale,
             action_id=f"{user}/{action.get('action_ts') or body.get('trigger_id') or ''}",

@@ -2,8 +2,8 @@
 
 Slack wants an answer to every request within three seconds, and retries (so the same
 question would be answered twice) when it is late. So a request is acknowledged first
-and its real work (Bolt's dispatch, answering, database writes, Web API calls) is
-queued here. Acknowledgements come first: a worker starts a queued job once no request
+and its real work (answering, database writes, Web API calls) is queued here by
+``Ingress``. Acknowledgements come first: a worker starts a queued job once no request
 has arrived for ``quiet`` seconds, or once the job has waited ``max_delay`` seconds, so
 a burst of requests is acknowledged at full speed and answered right after it, and
 under sustained load no job waits longer than ``max_delay`` before it competes.

@@ -18,7 +18,10 @@ from bot.content.validate import TITLE_MAX
 from bot.i18n import t
 from bot.models import Field, Form
 
+FORM_ACTION = "content.form"
+"""The action that answers with this form (value: an item id, a URL to prefill, or nothing)."""
 SAVE_ACTION = "content.save"
+"""The action of the submitted form."""
 
 
 def title_from_url(url: str) -> str:

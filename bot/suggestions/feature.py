@@ -13,7 +13,7 @@ from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.models import Choice, Choices, Fact, IncomingAction, Part, Reply, Text
 from bot.settings import Settings
-from bot.suggestions import responses
+from bot.suggestions import actions, responses
 from bot.suggestions.activity import month_activity
 from bot.suggestions.model import DISMISS_REASONS
 from bot.suggestions.ranking import suggest
@@ -33,7 +33,7 @@ class SuggestionsFeature:
     """Suggests content to share, with tracked links, and learns from "not for me"."""
 
     intents = frozenset({Intent.SHARE})
-    action_prefix = "share"
+    action_prefix = actions.PREFIX
 
     def __init__(self, engine: Engine, *, settings: Settings | None = None) -> None:
         self.engine = engine

@@ -6,6 +6,10 @@ token); response URLs (``api.response_url(...)``) are recorded as method
 ``response_url``. ``script(method, *answers)`` queues answers for the next calls of a
 method (an ``Answer`` with a status, a body and headers, e.g. a 429 with Retry-After);
 after the script runs out, the method answers as Slack does when all is well.
+
+It is Slack's Socket Mode server too: ``apps.connections.open`` leads to a WebSocket on
+the same port, ``send_envelope(type, payload)`` sends an envelope over it, and the
+acknowledgements that come back are kept in ``socket_acks``.
 """
 
 from __future__ import annotations
@@ -76,6 +80,10 @@ class FakeSlackApi:
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.socket_acks: list[dict[str, Any]] = []
+        """Socket Mode acknowledgements received (``envelope_id`` and any ``payload``)."""
+        self._envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._envelope_ids = itertools.count(1)
 
     @property
     def base_url(self) -> str:
@@ -111,6 +119,7 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/hooks/{name:.+}", self._hook)
+        app.router.add_get("/link", self._socket)
         return app
 
     async def start(self, port: int = 0) -> None:
@@ -149,6 +158,39 @@ class FakeSlackApi:
             return web.json_response(answer.body, status=answer.status, headers=answer.headers)
         return web.json_response(self._default(method, args))
 
+    def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send a Socket Mode envelope (``events_api``, ``slash_commands``, ``interactive``)."""
+        envelope_id = f"env-{next(self._envelope_ids)}"
+        self._envelopes.put_nowait({"type": kind, "envelope_id": envelope_id, "payload": payload})
+        return envelope_id
+
+    async def wait_for_acks(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Wait until ``count`` Socket Mode acknowledgements arrived."""
+        deadline = time.monotonic() + timeout
+        while len(self.socket_acks) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.socket_acks)} acknowledgements, not {count}")
+            await asyncio.sleep(0.01)
+        return self.socket_acks
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+
+        async def send() -> None:
+            while True:
+                await socket.send_json(await self._envelopes.get())
+
+        sending = asyncio.create_task(send())
+        try:
+            async for message in socket:
+                if message.type == web.WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(message.data))
+        finally:
+            sending.cancel()
+        return socket
+
     async def _hook(self, request: web.Request) -> web.Response:
         args = await self._arguments(request)
         args["_hook"] = request.match_info["name"]
@@ -169,6 +211,8 @@ class FakeSlackApi:
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://{self.url.removeprefix('http://')}/link"}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts}

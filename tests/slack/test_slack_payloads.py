@@ -13,9 +13,10 @@ from adapters.slack.actions import (
     decode_form_source,
     encode_form_source,
 )
-from adapters.slack.commands import to_command
+from adapters.slack.jobs import USAGE
 from adapters.slack.settings import SlackSettings, slack_settings_from_env
 from adapters.slack.signature import is_valid_signature, sign
+from bot.intents import command_of, lacks_argument, understand, understand_command
 from bot.models import Platform
 from bot.settings import SettingsError
 
@@ -124,8 +125,14 @@ def test_where_a_button_was_pressed() -> None:
 def test_slash_subcommands_map_to_what_the_core_understands(
     typed: str, text: str, notice: str | None
 ) -> None:
-    command = to_command(typed)
-    assert (command.text, command.notice) == (text, notice)
+    # ``text`` is the message that means the same when typed to the bot.
+    call = command_of(p.to_plain_text(typed))
+    if notice is not None:
+        assert call is not None and lacks_argument(call)
+        assert USAGE[call.name] == notice
+        return
+    understood = understand(p.to_plain_text(typed)) if call is None else understand_command(call)
+    assert understood == understand(text)
 
 
 def test_choice_ids_round_trip_and_stay_unique() -> None:
