@@ -281,6 +281,15 @@ class Merkwerker:
         """Store where to reach this person later (for digests), if there is storage."""
         await self.recorder.conversation(ref, user_id=user_id, now=self.clock())
 
+    async def remember_reach(self, ref: ConversationRef) -> None:
+        """Store where to reach ``ref``'s person later, before they have written (for
+        instance when they installed the app); never raises."""
+        await self.recorder.reach(ref, now=self.clock())
+
+    def handles_action(self, action: str) -> bool:
+        """Whether an installed feature takes ``action``."""
+        return self._feature_for_action(action) is not None
+
     def language_for(self, text: str, locale: str | None = None) -> str:
         """The reply language: the platform locale when known, else the message's language."""
         guidelines = self.library.current

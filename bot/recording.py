@@ -130,6 +130,19 @@ class Recorder:
                 self._saved_refs.clear()
             self._saved_refs[user_id] = known
 
+    async def reach(self, ref: ConversationRef, *, now: datetime) -> None:
+        """Store where to reach ``ref``'s person, creating their record when they are new
+        (someone who installed the app but never wrote). Never raises."""
+        store = self.store
+        if store is None:
+            return
+
+        def save_reference() -> int:
+            user_id = store.ensure_user(platform=ref.platform.value, platform_user_id=ref.user_id)
+            return store.save_conversation(user_id=user_id, ref=ref, now=now)
+
+        await self._write(save_reference)
+
     async def language(self, platform: Platform, user_id: str) -> str | None:
         """The language this person's row says they use, if any."""
         if self.store is None:

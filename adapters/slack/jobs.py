@@ -256,7 +256,7 @@ class Jobs:
 
     async def _link_opened(self, body: Payload, *, user: str, value: str, profile: Profile) -> None:
         # Only worth recording when sharing is installed; the message stays as it is.
-        if not any(f.action_prefix == suggestion_actions.PREFIX for f in self.bot.features):
+        if not self.bot.handles_action(suggestion_actions.OPENED):
             return
         action = p.actions_of(body)[0]
         incoming = IncomingAction(

@@ -9,7 +9,6 @@ personal chat). A turn that fails is logged and, for a message, the person is to
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Protocol
 
@@ -18,7 +17,6 @@ from adapters.teams.activities import Activity, TurnKind
 from bot.conversation import Merkwerker
 from bot.models import ConversationRef, Reply
 from bot.replies import help_reply, notice_reply
-from bot.storage.references import ConversationReferences
 
 log = logging.getLogger(__name__)
 
@@ -88,16 +86,9 @@ class TeamsHandler:
             await replier.send(help_reply(self.bot.guidelines, language=language))
 
     async def _remember(self, ref: ConversationRef) -> None:
-        """Store ``ref`` for digests; never raises: not being able to write this down must
-        not cost the person their welcome."""
-        store = self.bot.store
-        if store is None:
-            return
-        try:
-            references = ConversationReferences(store)
-            await asyncio.to_thread(references.remember, ref, now=self.bot.clock())
-        except Exception:
-            log.exception("could not store the Teams conversation reference")
+        """Store ``ref`` for digests (never raises: not being able to write this down must
+        not cost the person their welcome)."""
+        await self.bot.remember_reach(ref)
 
     async def _failed(self, activity: Activity, replier: Replier, error: Exception) -> None:
         log.error("a Teams turn failed", exc_info=error)
