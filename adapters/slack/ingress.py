@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack import payloads as p
-from adapters.slack.dedupe import SeenEvents
 from adapters.slack.incoming import (
     ButtonPress,
     Challenge,
@@ -33,11 +32,15 @@ from adapters.slack.incoming import (
 from adapters.slack.jobs import Jobs
 from adapters.slack.modals import submission_response
 from adapters.slack.work import WorkQueue
+from bot.dedupe import RecentKeys
 
 log = logging.getLogger(__name__)
 
 QUEUE_SHORTCUT = "queue_for_sharing"
 """The ``callback_id`` of the "Queue for sharing" message shortcut (see manifest.yaml)."""
+EVENT_TTL_SECONDS = 60 * 60
+"""How long an event id is remembered: Slack retries within minutes; an hour is ample."""
+MAX_EVENTS = 100_000
 SUBMIT_DEADLINE_SECONDS = 2.5
 """How long a submitted form may take before the modal closes without the answer."""
 
@@ -66,7 +69,7 @@ class Ingress:
     ) -> None:
         self.jobs = jobs
         self.work = work
-        self.seen = SeenEvents()
+        self.seen = RecentKeys(ttl=EVENT_TTL_SECONDS, max_entries=MAX_EVENTS)
         self.submit_deadline = submit_deadline
         self._late: set[asyncio.Task[None]] = set()
 

@@ -8,7 +8,8 @@ Everything that knows about botbuilder lives in this package, so moving to anoth
   ``close()``;
 - ``sender_from_env(env, store)``: a ``Sender`` for the scheduler's digests, or None.
 
-The path of one message: ``adapter`` (HTTP checks, botbuilder's token check, dedupe) →
+The path of one message: ``adapter`` (HTTP checks, botbuilder's token check, a repeated
+activity recognised with ``bot.dedupe``) →
 ``activities`` (the JSON as the core's ``IncomingMessage``/``IncomingAction``) →
 ``handler`` → the core (``bot.conversation.Merkwerker``) → ``cards`` and ``outgoing``
 (the reply, through the Bot Connector client and ``connector``/``transport``).

@@ -271,3 +271,18 @@ def bot_was_added(activity: Activity) -> bool:
     return isinstance(added, list) and any(
         isinstance(member, Mapping) and member.get("id") == bot_id for member in added
     )
+
+
+def delivery_key(activity: Mapping[str, object]) -> str | None:
+    """``channel|conversation|activity id`` of an activity, or None when it has no id.
+
+    The Bot Framework delivers an activity again when it thinks the first delivery
+    failed (a slow answer, a dropped connection); this key recognises the repeat.
+    """
+    activity_id = activity.get("id")
+    conversation = activity.get("conversation")
+    conversation_id = conversation.get("id") if isinstance(conversation, Mapping) else None
+    if not isinstance(activity_id, str) or not activity_id:
+        return None
+    channel = activity.get("channelId")
+    return f"{channel if isinstance(channel, str) else ''}|{conversation_id or ''}|{activity_id}"

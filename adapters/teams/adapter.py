@@ -26,18 +26,21 @@ from botframework.connector.auth import AuthenticateRequestResult
 from adapters.teams import activities
 from adapters.teams.activities import TurnKind
 from adapters.teams.connector import ReusingAuthentication
-from adapters.teams.dedupe import RecentDeliveries, delivery_key
 from adapters.teams.handler import TeamsHandler
 from adapters.teams.outgoing import ConnectorReplier
 from adapters.teams.sender import TeamsSender
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.transport import ConnectorTransport
 from bot.conversation import Merkwerker
+from bot.dedupe import RecentKeys
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 MAX_BODY_BYTES = 1024 * 1024
+DELIVERY_TTL_SECONDS = 15 * 60.0
+"""How long a delivered activity id is remembered: the Bot Framework retries within minutes."""
+MAX_DELIVERIES = 50_000
 """Teams messages are at most about 28 KB; anything past 1 MiB is refused unread."""
 
 
@@ -108,7 +111,7 @@ class TeamsAdapter:
         settings: TeamsSettings,
         *,
         transport: ConnectorTransport | None = None,
-        deliveries: RecentDeliveries | None = None,
+        deliveries: RecentKeys | None = None,
     ) -> None:
         """A personal chat opened for a digest is remembered in ``bot.store``, if any."""
         self.bot = bot
@@ -118,7 +121,9 @@ class TeamsAdapter:
         self.handler = TeamsHandler(bot)
         self._invokes = TeamsActivityHandler()
         self.sender = TeamsSender(self.cloud, settings.app_id, store=bot.store)
-        self._deliveries = deliveries or RecentDeliveries()
+        self._deliveries = deliveries or RecentKeys(
+            ttl=DELIVERY_TTL_SECONDS, max_entries=MAX_DELIVERIES
+        )
 
     def add_routes(self, app: web.Application) -> None:
         """Add ``POST /api/messages`` to ``app``, and close the connector when ``app`` stops."""
@@ -139,7 +144,7 @@ class TeamsAdapter:
             return authenticated
         if not activities.is_handled(body):
             return web.Response(status=200)
-        key = delivery_key(body)
+        key = activities.delivery_key(body)
         if key is not None and not self._deliveries.first_time(key):
             log.info("ignored a second delivery of %s", key)
             return web.Response(status=200)

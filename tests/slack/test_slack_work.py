@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from adapters.slack.dedupe import SeenEvents
 from adapters.slack.work import WorkQueue
+from bot.dedupe import RecentKeys
 
 
 class Clock:
@@ -18,7 +18,7 @@ class Clock:
 
 def test_an_event_id_is_new_once_until_it_is_forgotten() -> None:
     clock = Clock()
-    seen = SeenEvents(ttl=60, max_entries=3, clock=clock)
+    seen = RecentKeys(ttl=60, max_entries=3, clock=clock)
     assert seen.first_time("Ev1")
     assert not seen.first_time("Ev1")
     clock.now += 61

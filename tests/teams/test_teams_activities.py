@@ -6,7 +6,8 @@ import pytest
 from teams_fixtures import BOT_ID, TENANT, USER_AAD, activity
 
 from adapters.teams import activities
-from adapters.teams.dedupe import RecentDeliveries, delivery_key
+from adapters.teams.activities import delivery_key
+from bot.dedupe import RecentKeys
 from bot.models import Platform
 
 
@@ -168,7 +169,7 @@ def test_content_types(content_type: str | None, json: bool) -> None:
 
 def test_duplicate_deliveries_are_recognised_for_a_while() -> None:
     now = [0.0]
-    seen = RecentDeliveries(ttl=60, max_entries=3, clock=lambda: now[0])
+    seen = RecentKeys(ttl=60, max_entries=3, clock=lambda: now[0])
     key = delivery_key(activity("personal_message"))
     assert key == f"msteams|{activity('personal_message')['conversation']['id']}|1714641331532"
     assert seen.first_time(key)
