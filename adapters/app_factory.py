@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.answering.answerer import Answerer
 from bot.answering.feedback_feature import AnswerFeedbackFeature
-from bot.content import ContentFeature, ContentQueue
+from bot.content import ContentFeature, ContentQueue, ContentStore
 from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
@@ -33,7 +33,7 @@ def features(
     """Every feature this installation has: sharing, the content queue, settings, privacy."""
     engine = store.engine
     queue = ContentQueue(
-        engine,
+        ContentStore.from_store(store),
         clock=clock,
         guidelines_provider=lambda: library.current,
         timezone=settings.timezone,

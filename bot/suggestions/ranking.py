@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, Executable, Select, bindparam, case, 
 from sqlmodel import col
 
 from bot.lists import folded_set
+from bot.storage.sqltime import age_days
 from bot.storage.tables import ContentItem, Event, User, UTCDateTime
 from bot.suggestions.model import SHARE_STATUSES, Suggestion
 from bot.suggestions.scoring import (
@@ -28,7 +29,6 @@ from bot.suggestions.scoring import (
     make_suggestion,
     rank,
 )
-from bot.suggestions.sqltime import age_days
 
 PERSON_COLUMNS = (col(User.language), col(User.team), col(User.location), col(User.topics))
 """What ranking reads of a person, in the order ``person_from`` takes it."""
