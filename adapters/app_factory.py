@@ -19,8 +19,8 @@ from bot.people import PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.feedback import FeedbackStore
-from bot.suggestions import SuggestionsFeature
-from bot.tracking.log import EventLog
+from bot.suggestions import SuggestionsFeature, SuggestionStore
+from bot.tracking import EventLog
 
 
 def features(
@@ -41,7 +41,7 @@ def features(
     return [
         AnswerFeedbackFeature(FeedbackStore(engine)),
         ContentFeature(queue),
-        SuggestionsFeature(engine, settings=settings),
+        SuggestionsFeature(SuggestionStore.from_store(store), settings=settings),
         SettingsFeature(engine, settings=settings),
         PrivacyFeature(engine),
     ]
@@ -67,6 +67,6 @@ def build_bot(
         clock=clock,
         settings=settings,
         features=features(settings, store=store, library=library, clock=clock),
-        events=EventLog(store.engine, clock=clock),
+        events=EventLog.from_store(store, clock=clock),
         answerer=answerer or Answerer.from_settings(settings),
     )

@@ -30,7 +30,7 @@ from bot.people import PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.tables import ContentItem, Event, User
-from bot.suggestions import SuggestionsFeature
+from bot.suggestions import SuggestionsFeature, SuggestionStore
 from bot.tracking import EventLog
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -172,11 +172,11 @@ def make_chat(
         clock=clock,
         settings=settings,
         features=[
-            SuggestionsFeature(engine, settings=settings),
+            SuggestionsFeature(SuggestionStore.from_store(store), settings=settings),
             SettingsFeature(engine, settings=settings),
             PrivacyFeature(engine),
         ],
-        events=EventLog(engine, clock=clock),
+        events=EventLog.from_store(store, clock=clock),
     )
     return Chat(bot=bot, store=store, clock=clock)
 

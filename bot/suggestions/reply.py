@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine
-
 from bot.i18n import t
 from bot.models import Choice, Choices, Divider, Link, Part, Reply, Text
 from bot.settings import Settings
 from bot.suggestions.links import redirect_url, share_url, tagged_url
 from bot.suggestions.model import NETWORKS, Suggestion
-from bot.suggestions.shares import event_key, is_tracked, share_tokens
-from bot.tracking.log import EventLog
+from bot.suggestions.shares import event_key
+from bot.suggestions.store import SuggestionSource, suggestion_store
 
 
 def empty_parts(language: str) -> tuple[Part, ...]:
@@ -25,7 +23,7 @@ def empty_parts(language: str) -> tuple[Part, ...]:
 
 
 def suggestion_parts(
-    engine: Engine,
+    source: SuggestionSource,
     *,
     user_id: int,
     language: str,
@@ -34,9 +32,9 @@ def suggestion_parts(
     settings: Settings,
 ) -> tuple[Part, ...]:
     """The parts for ``suggestions`` (creating share tokens as needed), recording nothing."""
-    tracked = is_tracked(engine, user_id)
-    tokens = share_tokens(
-        engine,
+    store = suggestion_store(source)
+    tracked = store.is_tracked(user_id)
+    tokens = store.share_tokens(
         user_id=user_id if tracked else None,
         item_ids=[s.item_id for s in suggestions],
         now=now,
@@ -114,7 +112,7 @@ def opening_parts(language: str, intro: str | None) -> tuple[Part, ...]:
 
 
 def suggestions_reply(
-    engine: Engine,
+    source: SuggestionSource,
     *,
     user_id: int,
     language: str,
@@ -132,11 +130,11 @@ def suggestions_reply(
     """
     if not suggestions:
         return Reply(parts=empty_parts(language), language=language, kind="suggestions.empty")
-    tracked = is_tracked(engine, user_id)
-    log = EventLog(engine, clock=lambda: now)
+    store = suggestion_store(source)
+    tracked = store.is_tracked(user_id)
     for suggestion in suggestions:
         key = suggested_key(delivery_key, suggestion.item_id)
-        log.record_event(
+        store.events.record_event(
             "suggested",
             key=event_key(key, tracked=tracked, secret=settings.secret),
             user_id=user_id,
@@ -146,7 +144,7 @@ def suggestions_reply(
     parts = list(opening_parts(language, intro))
     parts.extend(
         suggestion_parts(
-            engine,
+            store,
             user_id=user_id,
             language=language,
             now=now,

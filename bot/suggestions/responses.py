@@ -7,26 +7,22 @@ its key either way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
-from sqlmodel import col
-
-from bot.storage.tables import ContentItem, Event, Share
 from bot.suggestions.links import TOKEN, token_in_share_url
-from bot.suggestions.model import DISMISS_REASONS, NETWORKS
-from bot.suggestions.shares import event_key, is_tracked
-from bot.tracking.log import EventLog
+from bot.suggestions.model import DISMISS_REASONS, NETWORKS, Opened
+from bot.suggestions.shares import event_key
+from bot.suggestions.store import SuggestionStore
 
-
-@dataclass(frozen=True, kw_only=True)
-class Opened:
-    """Which share link was opened."""
-
-    item_id: int
-    network: str
-    share_id: int | None = None
+__all__ = [
+    "Opened",
+    "parse_item",
+    "parse_opened",
+    "parse_reason",
+    "record_done",
+    "record_opened",
+    "record_reason",
+]
 
 
 def parse_item(value: str) -> int | None:
@@ -46,16 +42,7 @@ def parse_reason(value: str) -> tuple[int, str] | None:
     return item_id, reason
 
 
-def item_title(engine: Engine, item_id: int) -> str | None:
-    """The title of a content item, or None when it no longer exists."""
-    with engine.connect() as connection:
-        title: str | None = connection.execute(
-            select(col(ContentItem.title)).where(col(ContentItem.id) == item_id)
-        ).scalar()
-    return title
-
-
-def parse_opened(engine: Engine, value: str) -> Opened | None:
+def parse_opened(store: SuggestionStore, value: str) -> Opened | None:
     """The link behind a ``share.opened`` value: ``item_id:network``, or the link's URL."""
     item, _, network = value.partition(":")
     item_id = parse_item(item)
@@ -64,19 +51,11 @@ def parse_opened(engine: Engine, value: str) -> Opened | None:
     token = token_in_share_url(value)
     if token is None or not TOKEN.fullmatch(token):
         return None
-    with engine.connect() as connection:
-        row = connection.execute(
-            select(col(Share.id), col(Share.item_id), col(Share.network)).where(
-                col(Share.token) == token
-            )
-        ).first()
-    if row is None:
-        return None
-    return Opened(share_id=row[0], item_id=row[1], network=row[2])
+    return store.opened_share(token)
 
 
 def record_done(
-    engine: Engine,
+    store: SuggestionStore,
     kind: str,
     *,
     user_id: int,
@@ -86,21 +65,10 @@ def record_done(
     secret: str,
 ) -> bool:
     """Record ``marked_shared`` or ``dismissed``; False when it was recorded before."""
-    tracked = is_tracked(engine, user_id)
-    if tracked:
-        with engine.connect() as connection:
-            seen = connection.execute(
-                select(col(Event.id))
-                .where(
-                    col(Event.user_id) == user_id,
-                    col(Event.kind) == kind,
-                    col(Event.item_id) == item_id,
-                )
-                .limit(1)
-            ).first()
-        if seen is not None:
-            return False
-    return EventLog(engine, clock=lambda: now).record_event(
+    tracked = store.is_tracked(user_id)
+    if tracked and store.has_event(user_id=user_id, kind=kind, item_id=item_id):
+        return False
+    return store.events.record_event(
         kind,
         key=event_key(key, tracked=tracked, secret=secret),
         user_id=user_id,
@@ -110,11 +78,17 @@ def record_done(
 
 
 def record_opened(
-    engine: Engine, opened: Opened, *, user_id: int, key: str, now: datetime, secret: str
+    store: SuggestionStore,
+    opened: Opened,
+    *,
+    user_id: int,
+    key: str,
+    now: datetime,
+    secret: str,
 ) -> bool:
     """Record ``share_link_opened`` for ``opened``; False for a retried delivery."""
-    tracked = is_tracked(engine, user_id)
-    return EventLog(engine, clock=lambda: now).record_event(
+    tracked = store.is_tracked(user_id)
+    return store.events.record_event(
         "share_link_opened",
         key=event_key(key, tracked=tracked, secret=secret),
         user_id=user_id,
@@ -125,6 +99,6 @@ def record_opened(
     )
 
 
-def record_reason(engine: Engine, *, user_id: int, item_id: int, reason: str) -> bool:
+def record_reason(store: SuggestionStore, *, user_id: int, item_id: int, reason: str) -> bool:
     """Attach ``reason`` to the person's dismissal of ``item_id``."""
-    return EventLog(engine).add_reason("dismissed", user_id=user_id, item_id=item_id, reason=reason)
+    return store.events.add_reason("dismissed", user_id=user_id, item_id=item_id, reason=reason)
