@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.suggestions.model import Suggestion
-from bot.suggestions.ranking import is_new_since
-from bot.suggestions.scoring import Person, add_feedback, make_suggestion, rank
+from bot.suggestions.ranking import done_and_penalties, is_new_since
+from bot.suggestions.scoring import Person, make_suggestion, rank
 from bot.suggestions.store import SuggestionSource, SuggestionStore, suggestion_store
 
 CHUNK = 500
@@ -144,12 +144,6 @@ def _people(
     store: SuggestionStore, user_ids: list[int]
 ) -> tuple[dict[int, Person], dict[int, tuple[set[int], dict[str, float]]]]:
     """The people with ``user_ids``, and per person the items they are done with and the
-    penalty per topic from their reasons (as ``ranking.done_and_penalties`` for one)."""
+    penalty per topic from their reasons (``ranking.done_and_penalties``, as for one)."""
     people, rows = store.people(user_ids)
-    feedback: dict[int, tuple[set[int], dict[str, float]]] = {}
-    for user_id, (item_id, reason, topics) in rows:
-        done, penalties = feedback.setdefault(user_id, (set(), {}))
-        if item_id is not None:
-            done.add(item_id)
-        add_feedback(penalties, reason, topics)
-    return people, feedback
+    return people, {user_id: done_and_penalties(some) for user_id, some in rows.items()}

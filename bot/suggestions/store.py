@@ -206,10 +206,10 @@ class SuggestionStore:
 
     def people(
         self, user_ids: Sequence[int]
-    ) -> tuple[dict[int, Person], list[tuple[int, FeedbackRow]]]:
-        """The people among ``user_ids`` who exist, and the feedback of each (by user id)."""
+    ) -> tuple[dict[int, Person], dict[int, list[FeedbackRow]]]:
+        """The people among ``user_ids`` who exist, and the feedback of each who has any."""
         people: dict[int, Person] = {}
-        feedback: list[tuple[int, FeedbackRow]] = []
+        feedback: dict[int, list[FeedbackRow]] = {}
         with self._engine.connect() as connection:
             rows = connection.execute(
                 sa_select(col(User.id), *_PERSON_COLUMNS).where(col(User.id).in_(user_ids))
@@ -220,7 +220,7 @@ class SuggestionStore:
             events = connection.execute(_feedback_query().where(col(Event.user_id).in_(user_ids)))
             for event_user, item_id, reason, topics in events:
                 if event_user is not None:  # excluded by the query: for the type checker
-                    feedback.append((event_user, (item_id, reason, topics)))
+                    feedback.setdefault(event_user, []).append((item_id, reason, topics))
         return people, feedback
 
     # Share links.
