@@ -22,8 +22,8 @@ from bot.suggestions.clicks import resolve_click
 from bot.suggestions.feature import SuggestionsFeature
 from bot.suggestions.links import is_preview_agent, tagged_url
 from bot.suggestions.model import DISMISS_REASONS, NETWORKS, Suggestion
+from bot.suggestions.offers import suggestions_reply
 from bot.suggestions.ranking import suggest
-from bot.suggestions.reply import suggestions_reply
 from bot.suggestions.store import SuggestionStore
 
 __all__ = [

@@ -11,10 +11,10 @@ from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.models import Choice, Choices, Fact, IncomingAction, Part, Reply, Text
 from bot.settings import Settings
-from bot.suggestions import responses
+from bot.suggestions import offers, responses
 from bot.suggestions.model import DISMISS_REASONS
 from bot.suggestions.ranking import suggest
-from bot.suggestions.reply import empty_parts, suggestion_parts, suggestions_reply
+from bot.suggestions.reply import empty_parts
 from bot.suggestions.store import SuggestionStore
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class SuggestionsFeature:
         found = await asyncio.to_thread(suggest, self.store, user_id=user_id, now=ctx.now)
         delivery = ctx.delivery_id or secrets.token_hex(8)
         return await asyncio.to_thread(
-            suggestions_reply,
+            offers.suggestions_reply,
             self.store,
             user_id=user_id,
             language=ctx.language,
@@ -73,10 +73,13 @@ class SuggestionsFeature:
             )
         name = action.action.partition(".")[2]
         if name == "opened":
-            opened = await asyncio.to_thread(responses.parse_opened, self.store, action.value)
+            opened = responses.parse_opened(action.value)
+            token = responses.opened_token(action.value) if opened is None else None
+            if token is not None:
+                opened = await asyncio.to_thread(self.store.opened_share, token)
             if opened is not None:
                 await asyncio.to_thread(
-                    responses.record_opened,
+                    offers.record_opened,
                     self.store,
                     opened,
                     user_id=ctx.user_id,
@@ -103,7 +106,7 @@ class SuggestionsFeature:
             return _reply(language, "suggestions.gone", Text(text=t(language, "suggest.gone")))
         kind = "marked_shared" if name == "shared" else "dismissed"
         await asyncio.to_thread(
-            responses.record_done,
+            offers.record_done,
             self.store,
             kind,
             user_id=ctx.user_id,
@@ -140,7 +143,7 @@ class SuggestionsFeature:
         language = ctx.language
         assert ctx.user_id is not None
         await asyncio.to_thread(
-            responses.record_reason,
+            offers.record_reason,
             self.store,
             user_id=ctx.user_id,
             item_id=item_id,
@@ -162,7 +165,7 @@ class SuggestionsFeature:
         if not found:
             return ()
         parts = await asyncio.to_thread(
-            suggestion_parts,
+            offers.suggestion_parts,
             self.store,
             user_id=ctx.user_id,
             language=ctx.language,
@@ -189,7 +192,7 @@ class SuggestionsFeature:
         if found:
             # Once a day per person counts as "suggested" on the home view.
             reply = await asyncio.to_thread(
-                suggestions_reply,
+                offers.suggestions_reply,
                 self.store,
                 user_id=user_id,
                 language=language,
