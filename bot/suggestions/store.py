@@ -61,8 +61,9 @@ class RankingInput:
 
     person: Person
     feedback: tuple[FeedbackRow, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    """Each eligible item's ranking columns (``scoring.CANDIDATE_COLUMNS``)."""
+    rows: tuple[Sequence[Any], ...]
+    """Each eligible item's ranking columns (``scoring.CANDIDATE_COLUMNS``): read-only
+    rows as fetched, not copied into tuples (a thousand copies per ranking show up)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,9 +171,7 @@ class SuggestionStore:
             if new_since is not None:
                 params["new_since"] = new_since
             rows = connection.execute(_candidates_query(new_since is not None), params).all()
-        return RankingInput(
-            person=_person(user_id, *row), feedback=feedback_rows, rows=tuple(map(tuple, rows))
-        )
+        return RankingInput(person=_person(user_id, *row), feedback=feedback_rows, rows=tuple(rows))
 
     def details(self, item_ids: Sequence[int]) -> dict[int, ItemDetails]:
         """What a suggestion shows of each of ``item_ids`` that still exists."""
