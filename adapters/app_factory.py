@@ -12,15 +12,15 @@ from datetime import datetime
 from bot.answering.answerer import Answerer
 from bot.answering.feedback_feature import AnswerFeedbackFeature
 from bot.answering.store import FeedbackStore
-from bot.content import ContentFeature, ContentQueue
+from bot.content import ContentFeature, ContentQueue, ContentStore
 from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.people import PeopleStore, PrivacyFeature, SettingsFeature
 from bot.settings import Settings
 from bot.storage import Store
-from bot.suggestions import SuggestionsFeature
-from bot.tracking.log import EventLog
+from bot.suggestions import SuggestionsFeature, SuggestionStore
+from bot.tracking import EventLog
 
 
 def features(
@@ -33,7 +33,7 @@ def features(
     """Every feature this installation has: sharing, the content queue, settings, privacy."""
     engine = store.engine
     queue = ContentQueue(
-        engine,
+        ContentStore.from_store(store),
         clock=clock,
         guidelines_provider=lambda: library.current,
         timezone=settings.timezone,
@@ -41,7 +41,7 @@ def features(
     return [
         AnswerFeedbackFeature(FeedbackStore(engine)),
         ContentFeature(queue),
-        SuggestionsFeature(engine, settings=settings),
+        SuggestionsFeature(SuggestionStore.from_store(store), settings=settings),
         SettingsFeature(PeopleStore(engine), events=EventLog(engine), settings=settings),
         PrivacyFeature(PeopleStore(engine)),
     ]
@@ -67,6 +67,6 @@ def build_bot(
         clock=clock,
         settings=settings,
         features=features(settings, store=store, library=library, clock=clock),
-        events=EventLog(store.engine, clock=clock),
+        events=EventLog.from_store(store, clock=clock),
         answerer=answerer or Answerer.from_settings(settings),
     )

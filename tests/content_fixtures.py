@@ -10,7 +10,7 @@ from pathlib import Path
 
 from samples import write_guidelines
 
-from bot.content import ContentQueue
+from bot.content import ContentQueue, ContentStore
 from bot.guidelines import GuidelinesLibrary
 from bot.guidelines.model import Guidelines
 from bot.storage import Store
@@ -48,7 +48,7 @@ def open_queue(url: str, folder: Path, clock: Clock) -> QueueSetup:
     library = GuidelinesLibrary.open(write_guidelines(folder))
     store = Store.open(url, clock=clock)
     queue = ContentQueue(
-        store.engine,
+        ContentStore.from_store(store),
         clock=clock,
         guidelines_provider=lambda: library.current,
         timezone="Europe/Amsterdam",

@@ -23,7 +23,7 @@ from bot.suggestions import (
     suggest_many,
     suggestions_reply,
 )
-from bot.tracking.log import EventLog, NewEvent
+from bot.tracking import EventLog, NewEvent
 
 SECRET = Settings(secret="batch-secret")
 VIA_WEB = Settings(secret="batch-secret", public_url="https://merk.example.com/")

@@ -8,11 +8,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
 from suggestions_fixtures import T0, add_item, add_user
 
 from bot.storage import Store
-from bot.storage.tables import Event
 from bot.suggestions import suggest
 from bot.tracking import EventLog
 
@@ -157,9 +155,9 @@ def test_an_unknown_person_gets_nothing(store: Store) -> None:
 def test_events_of_others_and_anonymous_events_do_not_count(store: Store) -> None:
     person = add_user(store)
     item = add_item(store.engine)
-    with Session(store.engine) as session:
-        session.add(Event(idempotency_key="anon", kind="dismissed", occurred_at=T0, item_id=item))
-        session.commit()
+    EventLog.from_store(store).record_event(
+        "dismissed", key="anon", user_id=None, item_id=item, occurred_at=T0
+    )
     assert ids(store, person) == [item]
 
 

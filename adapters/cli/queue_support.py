@@ -11,13 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.cli.common import cli_language, fail, open_library, open_store, out, redact
-from bot.content import (
-    ContentError,
-    ContentQueue,
-)
+from bot.content import ContentError, ContentQueue, ContentStore, StorageError
 from bot.guidelines.model import Guidelines
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
@@ -86,11 +82,12 @@ def _queue(database: str | None, guidelines: Path | None, language: str) -> Iter
             loaded.append(open_library(guidelines, language).current)
         return loaded[0]
 
+    content = ContentStore.from_store(store)
     try:
-        yield ContentQueue(store.engine, guidelines_provider=current, timezone=timezone)
-    except SQLAlchemyError as error:  # the database went away mid-command
+        yield ContentQueue(content, guidelines_provider=current, timezone=timezone)
+    except StorageError as error:  # the database went away mid-command
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(t(language, "cli.database_failed", url=redact(store.engine.url), reason=reason))
+        _fail(t(language, "cli.database_failed", url=redact(content.url), reason=reason))
     finally:
         store.close()
 

@@ -1,7 +1,8 @@
 """The comms team's content queue: items to share, their approval, imports and feeds.
 
-``ContentQueue`` stores and hands out ``Content`` values; ``import_file`` reads YAML and
-CSV files; ``Feeds`` follows newsroom feeds; ``ContentFeature`` is the queue in chat.
+``ContentQueue`` checks and hands out ``Content`` values, kept by a ``ContentStore`` (the
+area's only SQL); ``import_file`` reads YAML and CSV files; ``Feeds`` follows newsroom
+feeds; ``ContentFeature`` is the queue in chat.
 An item is shown to employees when ``live_condition(now)`` holds: approved, embargo
 (``not_before``) passed, not expired.
 """
@@ -9,11 +10,12 @@ An item is shown to employees when ``live_condition(now)`` holds: approved, emba
 from __future__ import annotations
 
 from bot.content.chat import ContentFeature
-from bot.content.feeds import FeedInfo, Feeds, FetchOutcome, describe
+from bot.content.feeds import Feeds, FetchOutcome, describe
 from bot.content.fields import input_from_values, parse_moment
 from bot.content.importer import ImportResult, Skipped, import_file
 from bot.content.model import (
     APPROVED_STATUSES,
+    LIST_FILTERS,
     CaptionFinding,
     Content,
     ContentError,
@@ -23,8 +25,9 @@ from bot.content.model import (
     ContentStatus,
     Saved,
 )
-from bot.content.queries import LIST_FILTERS, live_condition
 from bot.content.queue import MANAGER_ROLES, ContentQueue, Prepared
+from bot.content.records import FeedInfo
+from bot.content.store import ContentStore, StorageError, live_condition
 
 __all__ = [
     "APPROVED_STATUSES",
@@ -39,6 +42,7 @@ __all__ = [
     "ContentQueue",
     "ContentState",
     "ContentStatus",
+    "ContentStore",
     "FeedInfo",
     "Feeds",
     "FetchOutcome",
@@ -46,6 +50,7 @@ __all__ = [
     "Prepared",
     "Saved",
     "Skipped",
+    "StorageError",
     "describe",
     "import_file",
     "input_from_values",

@@ -13,13 +13,12 @@ import logging
 import re
 from dataclasses import replace
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.content.fields import input_from_values
 from bot.content.form import content_form, title_from_url
 from bot.content.model import ContentError, ContentInput, Saved
 from bot.content.queue import MANAGER_ROLES, ContentQueue
 from bot.content.replies import item_choices, item_parts, notice, problems_reply
+from bot.content.store import StorageError
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
@@ -83,7 +82,7 @@ class ContentFeature:
         """Queue the URL in ``understood.text`` as a draft, and offer approve/edit/retire."""
         try:
             return await self._on_message(ctx, understood)
-        except SQLAlchemyError:  # the database is away: say so, never a stack trace
+        except StorageError:  # the database is away: say so, never a stack trace
             log.exception("content queue unavailable")
             return notice("content.unavailable", language=ctx.language, kind="content.unavailable")
 
@@ -91,7 +90,7 @@ class ContentFeature:
         """Handle the queue's buttons and form; anyone without the role is refused."""
         try:
             return await self._on_action(ctx, action)
-        except SQLAlchemyError:
+        except StorageError:
             log.exception("content queue unavailable")
             return notice("content.unavailable", language=ctx.language, kind="content.unavailable")
 

@@ -10,51 +10,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 
 from bot.content.download import DownloadFailed, download, local_path
 from bot.content.entries import FeedEntry, parse_feed
 from bot.content.model import Content, ContentError, ContentInput, ContentProblem
 from bot.content.queue import ContentQueue
-from bot.content.records import join, split, to_content
+from bot.content.records import FeedInfo
 from bot.content.validate import TOPIC, slug, url_problem
 from bot.i18n import t
-from bot.storage.tables import ContentItem, Feed
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, kw_only=True)
-class FeedInfo:
-    """A feed as stored: where it is, its topics, and how the last fetch went."""
-
-    id: int
-    url: str
-    title: str
-    topics: tuple[str, ...]
-    added_by: str
-    created_at: datetime
-    last_fetched_at: datetime | None
-    last_error: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict of every field."""
-        fetched = self.last_fetched_at.isoformat() if self.last_fetched_at else None
-        return {
-            "id": self.id,
-            "url": self.url,
-            "title": self.title,
-            "topics": list(self.topics),
-            "added_by": self.added_by,
-            "created_at": self.created_at.isoformat(),
-            "last_fetched_at": fetched,
-            "last_error": self.last_error,
-        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,20 +36,6 @@ class FetchOutcome:
     not_modified: bool = False
     error: ContentProblem | None = None
     warning: ContentProblem | None = None
-
-
-def _info(row: Feed) -> FeedInfo:
-    assert row.id is not None  # read from the database
-    return FeedInfo(
-        id=row.id,
-        url=row.url,
-        title=row.title,
-        topics=split(row.topics),
-        added_by=row.added_by,
-        created_at=row.created_at,
-        last_fetched_at=row.last_fetched_at,
-        last_error=row.last_error,
-    )
 
 
 class Feeds:
@@ -125,35 +77,22 @@ class Feeds:
         )
         if problems:
             raise ContentError(problems)
-        with Session(self.queue.engine) as session:
-            existing = session.exec(select(Feed).where(col(Feed.url) == url)).first()
-            if existing is not None:
-                raise ContentError(
-                    [ContentProblem(key="feed_duplicate", values={"id": existing.id})]
-                )
-            row = Feed(
-                url=url, topics=join(clean_topics), added_by=by, created_at=self.queue.clock()
-            )
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:  # added by someone else just now
-                raise ContentError(
-                    [ContentProblem(key="feed_duplicate", values={"id": "?"})]
-                ) from None
-            session.refresh(row)
-            return _info(row)
+        store = self.queue.store
+        existing = store.feed_by_url(url)
+        if existing is not None:
+            raise ContentError([ContentProblem(key="feed_duplicate", values={"id": existing.id})])
+        added = store.add_feed(url, topics=clean_topics, added_by=by, created_at=self.queue.clock())
+        if added is None:  # added by someone else just now
+            raise ContentError([ContentProblem(key="feed_duplicate", values={"id": "?"})])
+        return added
 
     def get(self, feed_id: int) -> FeedInfo | None:
         """The feed with this id, or ``None``."""
-        with Session(self.queue.engine) as session:
-            row = session.get(Feed, feed_id)
-            return _info(row) if row is not None else None
+        return self.queue.store.feed(feed_id)
 
     def list(self) -> tuple[FeedInfo, ...]:
         """Every feed, oldest first."""
-        with Session(self.queue.engine) as session:
-            return tuple(_info(row) for row in session.exec(select(Feed).order_by(col(Feed.id))))
+        return self.queue.store.feeds()
 
     def fetch(self, feed_id: int | None = None) -> tuple[FetchOutcome, ...]:
         """Fetch one feed (or all), adding new entries as drafts; never raises for a bad feed.
@@ -169,31 +108,29 @@ class Feeds:
         return tuple(self._fetch_one(i) for i in ids)
 
     def _fetch_one(self, feed_id: int) -> FetchOutcome:
-        with Session(self.queue.engine) as session:
-            feed = session.get(Feed, feed_id)
-            assert feed is not None  # checked by the caller
-            try:
-                got = download(
-                    feed.url, etag=feed.etag, modified=feed.modified, timeout=self.timeout
-                )
-                parsed = None if got.not_modified else parse_feed(got.body, got.headers)
-            except DownloadFailed as failed:
-                error = ContentProblem(key=failed.key, values=failed.values)
-                feed.last_error = error.message("en")
-                feed.last_fetched_at = self.queue.clock()
-                session.commit()
-                session.refresh(feed)
-                # Info, not a warning: the caller reports the outcome to a person.
-                log.info("feed %s (%s): %s", feed_id, feed.url, feed.last_error)
-                return FetchOutcome(feed=_info(feed), error=error)
-            feed.etag, feed.modified = got.etag, got.modified
-            feed.last_error = None
-            feed.last_fetched_at = self.queue.clock()
-            if parsed is not None and parsed.title:
-                feed.title = parsed.title
-            session.commit()
-            session.refresh(feed)
-            info = _info(feed)
+        store = self.queue.store
+        source = store.feed_source(feed_id)
+        assert source is not None  # checked by the caller
+        try:
+            got = download(
+                source.url, etag=source.etag, modified=source.modified, timeout=self.timeout
+            )
+            parsed = None if got.not_modified else parse_feed(got.body, got.headers)
+        except DownloadFailed as failed:
+            error = ContentProblem(key=failed.key, values=failed.values)
+            failed_info = store.feed_failed(
+                feed_id, error=error.message("en"), at=self.queue.clock()
+            )
+            # Info, not a warning: the caller reports the outcome to a person.
+            log.info("feed %s (%s): %s", feed_id, failed_info.url, failed_info.last_error)
+            return FetchOutcome(feed=failed_info, error=error)
+        info = store.feed_fetched(
+            feed_id,
+            etag=got.etag,
+            modified=got.modified,
+            title=parsed.title if parsed is not None else None,
+            at=self.queue.clock(),
+        )
         if parsed is None:
             return FetchOutcome(feed=info, not_modified=True)
         added, known, skipped = self._store_entries(info, parsed.entries)
@@ -209,12 +146,7 @@ class Feeds:
     def _store_entries(
         self, feed: FeedInfo, entries: tuple[FeedEntry, ...]
     ) -> tuple[tuple[Content, ...], int, int]:
-        with Session(self.queue.engine) as session:
-            seen = set(
-                session.exec(
-                    select(col(ContentItem.guid)).where(col(ContentItem.feed_id) == feed.id)
-                )
-            )
+        seen = self.queue.store.feed_guids(feed.id)
         queued = self.queue.existing(e.url for e in entries)
         added: list[Content] = []
         known = skipped = 0
@@ -231,18 +163,14 @@ class Feeds:
                 reason = prepared.problems[0].message("en")
                 log.info("feed %s: entry %s skipped: %s", feed.id, entry.guid, reason)
                 continue
-            row = self.queue.new_row(
+            item = self.queue.new_item(
                 prepared, by=f"feed:{feed.id}", source="feed", feed_id=feed.id, guid=entry.guid
             )
-            with Session(self.queue.engine) as session:
-                session.add(row)
-                try:
-                    session.commit()
-                except IntegrityError:  # another fetch of this feed stored it just now
-                    known += 1
-                    continue
-                session.refresh(row)
-                added.append(to_content(row))
+            stored = self.queue.store.add_once(item)
+            if stored is None:  # another fetch of this feed stored it just now
+                known += 1
+                continue
+            added.append(stored)
             seen.add(entry.guid)
             queued[entry.url] = added[-1].id
         return tuple(added), known, skipped

@@ -1,7 +1,7 @@
 """Content items as the rest of the bot sees them: plain, typed and immutable.
 
-The database rows (``bot.storage.tables.ContentItem``) never leave this package; the
-queue hands out ``Content`` values and takes ``ContentInput`` values.
+The database rows (``bot.storage.tables.ContentItem``) never leave ``bot.content.store``;
+the queue hands out ``Content`` values and takes ``ContentInput`` values.
 
 Status and state
 ----------------
@@ -51,6 +51,17 @@ class ContentState(StrEnum):
 
 APPROVED_STATUSES = (ContentStatus.APPROVED.value, ContentStatus.LIVE.value)
 """Stored statuses that mean "approved"; shown when the moment is inside the window."""
+
+LIST_FILTERS = (
+    "draft",
+    "approved",
+    "scheduled",
+    "live",
+    "expired",
+    "retired",
+)
+"""What ``ContentQueue.list(status=...)`` accepts: ``approved`` covers scheduled, live
+and expired; the others are ``ContentState`` values."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,5 @@
-"""Between ``Content`` values and the ``content_item`` rows they are stored in.
+"""The values the content store takes and returns besides ``Content``, and how fields are
+written in a column.
 
 Lists are stored comma-separated and captions as JSON ``{lang: [variants]}``; a
 malformed JSON value (edited by hand) reads as no captions rather than an error.
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from bot.content.model import Content, ContentInput, ContentStatus
-from bot.storage.tables import ContentItem
+from bot.content.model import ContentInput, ContentStatus
 
 log = logging.getLogger(__name__)
 
@@ -59,45 +61,54 @@ def status_of(text: str) -> ContentStatus:
     return ContentStatus.APPROVED if status is ContentStatus.LIVE else status
 
 
-def to_content(row: ContentItem) -> Content:
-    """The neutral value for a stored row."""
-    assert row.id is not None  # rows handed out were read from the database
-    return Content(
-        id=row.id,
-        url=row.url,
-        title=row.title,
-        summary=row.summary,
-        captions=load_captions(row.captions, row.id),
-        topics=split(row.topics),
-        teams=split(row.audience_teams),
-        locations=split(row.audience_locations),
-        languages=split(row.audience_languages),
-        not_before=row.not_before,
-        expires=row.expires,
-        priority=row.priority,
-        status=status_of(row.status),
-        added_by=row.added_by,
-        approved_by=row.approved_by,
-        created_at=row.created_at,
-        approved_at=row.approved_at,
-        source=row.source,
-        feed_id=row.feed_id,
-        guid=row.guid,
-        check_verdict=row.check_verdict,
-        check_version=row.check_version,
-    )
+@dataclass(frozen=True, kw_only=True)
+class NewItem:
+    """An item to store as a draft: cleaned values and how its captions were checked."""
+
+    content: ContentInput
+    created_at: datetime
+    added_by: str
+    source: str
+    """``manual``, ``import`` or ``feed``."""
+    check_verdict: str
+    check_version: str
+    feed_id: int | None = None
+    guid: str | None = None
+    """The feed entry's id, so an entry is imported once."""
 
 
-def write_fields(row: ContentItem, content: ContentInput) -> None:
-    """Copy the editable fields of ``content`` (already cleaned) onto ``row``."""
-    row.url = content.url
-    row.title = content.title
-    row.summary = content.summary
-    row.captions = dump_captions(content.captions)
-    row.topics = join(content.topics)
-    row.audience_teams = join(content.teams)
-    row.audience_locations = join(content.locations)
-    row.audience_languages = join(content.languages)
-    row.not_before = content.not_before
-    row.expires = content.expires
-    row.priority = content.priority
+@dataclass(frozen=True, kw_only=True)
+class FeedInfo:
+    """A feed as stored: where it is, its topics, and how the last fetch went."""
+
+    id: int
+    url: str
+    title: str
+    topics: tuple[str, ...]
+    added_by: str
+    created_at: datetime
+    last_fetched_at: datetime | None
+    last_error: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict of every field."""
+        fetched = self.last_fetched_at.isoformat() if self.last_fetched_at else None
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "topics": list(self.topics),
+            "added_by": self.added_by,
+            "created_at": self.created_at.isoformat(),
+            "last_fetched_at": fetched,
+            "last_error": self.last_error,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedSource:
+    """Where to fetch a feed, and what the last fetch said to ask for next time."""
+
+    url: str
+    etag: str | None
+    modified: str | None

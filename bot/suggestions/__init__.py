@@ -1,15 +1,16 @@
 """Content suggestions: what a person could share now, with tracked share links.
 
-The public interface for the chat feature, digests and the web process::
+The public interface for the chat feature, digests and the web process, where
+``store`` is a ``SuggestionStore`` (the area's only SQL; an engine is taken too)::
 
-    suggest(engine, user_id=..., now=...)            -> list[Suggestion]
-    suggestions_reply(engine, user_id=..., ...)      -> Reply (records ``suggested``)
-    resolve_click(engine, token, now=..., user_agent=...) -> tagged URL or None
+    suggest(store, user_id=..., now=...)            -> list[Suggestion]
+    suggestions_reply(store, user_id=..., ...)      -> Reply (records ``suggested``)
+    resolve_click(store, token, now=..., user_agent=...) -> tagged URL or None
 
 and for everyone due a digest at once (the same results, in a few queries)::
 
-    suggest_many(engine, [(user_id, new_since), ...], now=..., shelf=load_shelf(...))
-    prepare_replies(engine, [ReplyRequest(...), ...], ...) -> PreparedReplies
+    suggest_many(store, [(user_id, new_since), ...], now=..., shelf=load_shelf(...))
+    prepare_replies(store, [ReplyRequest(...), ...], ...) -> PreparedReplies
     PreparedReplies.record(connection, user_ids)     (records ``suggested``)
 """
 
@@ -17,11 +18,13 @@ from __future__ import annotations
 
 from bot.suggestions.batch import Shelf, load_shelf, suggest_many
 from bot.suggestions.batch_reply import PreparedReplies, ReplyRequest, prepare_replies
+from bot.suggestions.clicks import resolve_click
 from bot.suggestions.feature import SuggestionsFeature
-from bot.suggestions.links import is_preview_agent, resolve_click, tagged_url
+from bot.suggestions.links import is_preview_agent, tagged_url
 from bot.suggestions.model import DISMISS_REASONS, NETWORKS, Suggestion
+from bot.suggestions.offers import suggestions_reply
 from bot.suggestions.ranking import suggest
-from bot.suggestions.reply import suggestions_reply
+from bot.suggestions.store import SuggestionStore
 
 __all__ = [
     "DISMISS_REASONS",
@@ -30,6 +33,7 @@ __all__ = [
     "ReplyRequest",
     "Shelf",
     "Suggestion",
+    "SuggestionStore",
     "SuggestionsFeature",
     "is_preview_agent",
     "load_shelf",

@@ -13,19 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlmodel import col
-
-from bot.storage.tables import Event, User
 from bot.suggestions.model import Suggestion
-from bot.suggestions.ranking import (
-    PERSON_COLUMNS,
-    candidates_query,
-    feedback_query,
-    is_new_since,
-    person_from,
-)
-from bot.suggestions.scoring import Person, add_feedback, make_suggestion, rank
+from bot.suggestions.ranking import done_and_penalties, is_new_since
+from bot.suggestions.scoring import Person, make_suggestion, rank
+from bot.suggestions.store import SuggestionSource, SuggestionStore, suggestion_store
 
 CHUNK = 500
 """People per IN list: far below SQLite's limit on bound parameters."""
@@ -74,12 +65,9 @@ class Shelf:
         return found
 
 
-def load_shelf(engine: Engine, *, now: datetime) -> Shelf:
+def load_shelf(source: SuggestionSource, *, now: datetime) -> Shelf:
     """The items eligible at ``now`` (status, embargo, expiry), with what suggestions show."""
-    with engine.connect() as connection:
-        result = connection.execute(
-            candidates_query(False, with_details=True), {"now": now, "now_age": now}
-        ).all()
+    result = suggestion_store(source).shelf_rows(now)
     rows: list[tuple[Any, ...]] = []
     items: dict[int, _Item] = {}
     for row in result:
@@ -100,7 +88,7 @@ def load_shelf(engine: Engine, *, now: datetime) -> Shelf:
 
 
 def suggest_many(
-    engine: Engine,
+    source: SuggestionSource,
     wanted: Sequence[tuple[int, datetime | None]],
     *,
     now: datetime,
@@ -109,19 +97,20 @@ def suggest_many(
 ) -> dict[int, list[Suggestion]]:
     """Per ``(user_id, new_since)`` in ``wanted``: what ``suggest()`` gives that person.
 
-    The same result as ``suggest(engine, user_id=..., now=now, limit=limit,
+    The same result as ``suggest(source, user_id=..., now=now, limit=limit,
     new_since=...)`` for each, in a few queries for everyone. ``shelf`` (read at the same
     ``now``) saves reading the items again for every chunk of people. An unknown person
     gets nothing; give each person once.
     """
+    store = suggestion_store(source)
     if shelf is None:
-        shelf = load_shelf(engine, now=now)
+        shelf = load_shelf(store, now=now)
     elif shelf.now != now:
         raise ValueError("the shelf was read for another moment")
     found: dict[int, list[Suggestion]] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        people, feedback = _people(engine, [user_id for user_id, _ in chunk])
+        people, feedback = _people(store, [user_id for user_id, _ in chunk])
         for user_id, since in chunk:
             person = people.get(user_id)
             if person is None or limit <= 0:
@@ -152,25 +141,9 @@ def _suggestion(person: Person, shelf: Shelf, score: float, item_id: int) -> Sug
 
 
 def _people(
-    engine: Engine, user_ids: list[int]
+    store: SuggestionStore, user_ids: list[int]
 ) -> tuple[dict[int, Person], dict[int, tuple[set[int], dict[str, float]]]]:
     """The people with ``user_ids``, and per person the items they are done with and the
-    penalty per topic from their reasons (as ``ranking._feedback`` reads for one)."""
-    people: dict[int, Person] = {}
-    feedback: dict[int, tuple[set[int], dict[str, float]]] = {}
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(col(User.id), *PERSON_COLUMNS).where(col(User.id).in_(user_ids))
-        )
-        for user_id, language, team, location, topics in rows:
-            if user_id is not None:  # a primary key: for the type checker
-                people[user_id] = person_from(user_id, language, team, location, topics)
-        events = connection.execute(feedback_query().where(col(Event.user_id).in_(user_ids)))
-        for event_user, item_id, reason, topics in events:
-            if event_user is None:  # excluded by the query: for the type checker
-                continue
-            done, penalties = feedback.setdefault(event_user, (set(), {}))
-            if item_id is not None:
-                done.add(item_id)
-            add_feedback(penalties, reason, topics)
-    return people, feedback
+    penalty per topic from their reasons (``ranking.done_and_penalties``, as for one)."""
+    people, rows = store.people(user_ids)
+    return people, {user_id: done_and_penalties(some) for user_id, some in rows.items()}

@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Connection, Engine
 
 from bot.models import Reply
 from bot.settings import Settings
 from bot.suggestions.links import new_token
-from bot.suggestions.model import NETWORKS, Suggestion
+from bot.suggestions.model import NETWORKS, NewShare, Suggestion
 from bot.suggestions.reply import empty_parts, opening_parts, render_parts, suggested_key
-from bot.suggestions.shares import event_key, existing_tokens, insert_shares, tracked_people
-from bot.tracking.log import EventLog, NewEvent
+from bot.suggestions.shares import event_key
+from bot.suggestions.store import (
+    SuggestionSource,
+    SuggestionStore,
+    Transaction,
+    suggestion_store,
+)
+from bot.tracking.store import NewEvent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,24 +46,28 @@ class PreparedReplies:
 
     replies: dict[int, Reply]
     """Per user id: what ``suggestions_reply`` would have returned."""
-    log: EventLog
+    store: SuggestionStore
     _events: dict[int, list[NewEvent]] = field(default_factory=dict)
-    _new_shares: list[tuple[dict[str, Any], set[int]]] = field(default_factory=list)
+    _new_shares: list[tuple[NewShare, set[int]]] = field(default_factory=list)
 
-    def record(self, connection: Connection, user_ids: Collection[int]) -> int:
+    def record(self, connection: Transaction, user_ids: Collection[int]) -> int:
         """Store the new share links and ``suggested`` events of ``user_ids``' replies.
 
         Runs in ``connection``'s transaction. Returns how many events were recorded now
         (a key recorded before is skipped, as ``suggestions_reply`` would).
         """
         wanted = set(user_ids)
-        insert_shares(connection, [row for row, users in self._new_shares if users & wanted])
+        shares = [share for share, users in self._new_shares if users & wanted]
         events = [e for user_id, some in self._events.items() if user_id in wanted for e in some]
-        return self.log.record_events(events, connection=connection)
+        return self.store.record_shares_and_events(connection, shares, events)
 
 
 def prepare_replies(
-    engine: Engine, requests: Sequence[ReplyRequest], *, now: datetime, settings: Settings
+    source: SuggestionSource,
+    requests: Sequence[ReplyRequest],
+    *,
+    now: datetime,
+    settings: Settings,
 ) -> PreparedReplies:
     """Every request's reply as ``suggestions_reply`` makes it, recording nothing yet.
 
@@ -68,15 +75,12 @@ def prepare_replies(
     existing ones, the shared anonymous ones if they opted out, new ones otherwise. Give
     each person once.
     """
+    store = suggestion_store(source)
     asking = [r for r in requests if r.suggestions]
-    with engine.connect() as connection:
-        tracked = tracked_people(connection, [r.user_id for r in asking])
-        tokens = existing_tokens(
-            connection,
-            owners={r.user_id if r.user_id in tracked else None for r in asking},
-            item_ids={s.item_id for r in asking for s in r.suggestions},
-        )
-    prepared = PreparedReplies(replies={}, log=EventLog(engine, clock=lambda: now))
+    tracked, tokens = store.tokens_for_many(
+        [r.user_id for r in asking], {s.item_id for r in asking for s in r.suggestions}
+    )
+    prepared = PreparedReplies(replies={}, store=store)
     new: dict[str, set[int]] = {}
     for request in requests:
         user_id, language = request.user_id, request.language
@@ -93,18 +97,14 @@ def prepare_replies(
                 if token is None:
                     token = tokens[(owner, suggestion.item_id, network)] = new_token()
                     new[token] = set()
-                    prepared._new_shares.append(
-                        (
-                            {
-                                "token": token,
-                                "item_id": suggestion.item_id,
-                                "user_id": owner,
-                                "network": network,
-                                "created_at": now,
-                            },
-                            new[token],
-                        )
+                    share = NewShare(
+                        token=token,
+                        item_id=suggestion.item_id,
+                        user_id=owner,
+                        network=network,
+                        created_at=now,
                     )
+                    prepared._new_shares.append((share, new[token]))
                 if token in new:
                     new[token].add(user_id)
                 mine[(suggestion.item_id, network)] = token

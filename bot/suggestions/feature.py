@@ -6,19 +6,16 @@ import asyncio
 import logging
 import secrets
 
-from sqlalchemy import Engine
-
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.models import Choice, Choices, Fact, IncomingAction, Part, Reply, Text
 from bot.settings import Settings
-from bot.suggestions import actions, responses
-from bot.suggestions.activity import month_activity
+from bot.suggestions import actions, offers, responses
 from bot.suggestions.model import DISMISS_REASONS
 from bot.suggestions.ranking import suggest
-from bot.suggestions.reply import empty_parts, suggestion_parts, suggestions_reply
-from bot.suggestions.shares import is_tracked
+from bot.suggestions.reply import empty_parts
+from bot.suggestions.store import SuggestionStore
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +32,8 @@ class SuggestionsFeature:
     intents = frozenset({Intent.SHARE})
     action_prefix = actions.PREFIX
 
-    def __init__(self, engine: Engine, *, settings: Settings | None = None) -> None:
-        self.engine = engine
+    def __init__(self, store: SuggestionStore, *, settings: Settings | None = None) -> None:
+        self.store = store
         self.settings = settings or Settings()
 
     def _key(self, ctx: Context, kind: str) -> str:
@@ -54,11 +51,11 @@ class SuggestionsFeature:
                 Text(text=t(ctx.language, "suggest.unavailable")),
             )
         user_id = ctx.user_id
-        found = await asyncio.to_thread(suggest, self.engine, user_id=user_id, now=ctx.now)
+        found = await asyncio.to_thread(suggest, self.store, user_id=user_id, now=ctx.now)
         delivery = ctx.delivery_id or secrets.token_hex(8)
         return await asyncio.to_thread(
-            suggestions_reply,
-            self.engine,
+            offers.suggestions_reply,
+            self.store,
             user_id=user_id,
             language=ctx.language,
             now=ctx.now,
@@ -76,11 +73,14 @@ class SuggestionsFeature:
             )
         name = action.action.partition(".")[2]
         if name == "opened":
-            opened = await asyncio.to_thread(responses.parse_opened, self.engine, action.value)
+            opened = responses.parse_opened(action.value)
+            token = responses.opened_token(action.value) if opened is None else None
+            if token is not None:
+                opened = await asyncio.to_thread(self.store.opened_share, token)
             if opened is not None:
                 await asyncio.to_thread(
-                    responses.record_opened,
-                    self.engine,
+                    offers.record_opened,
+                    self.store,
                     opened,
                     user_id=ctx.user_id,
                     key=self._key(ctx, "share_link_opened"),
@@ -101,17 +101,13 @@ class SuggestionsFeature:
     async def _done(self, ctx: Context, name: str, item_id: int | None) -> Reply:
         language = ctx.language
         assert ctx.user_id is not None
-        title = (
-            None
-            if item_id is None
-            else await asyncio.to_thread(responses.item_title, self.engine, item_id)
-        )
+        title = None if item_id is None else await asyncio.to_thread(self.store.item_title, item_id)
         if item_id is None or title is None:
             return _reply(language, "suggestions.gone", Text(text=t(language, "suggest.gone")))
         kind = "marked_shared" if name == "shared" else "dismissed"
         await asyncio.to_thread(
-            responses.record_done,
-            self.engine,
+            offers.record_done,
+            self.store,
             kind,
             user_id=ctx.user_id,
             item_id=item_id,
@@ -119,7 +115,7 @@ class SuggestionsFeature:
             now=ctx.now,
             secret=self.settings.secret,
         )
-        tracked = await asyncio.to_thread(is_tracked, self.engine, ctx.user_id)
+        tracked = await asyncio.to_thread(self.store.is_tracked, ctx.user_id)
         suffix = "" if tracked else "_untracked"
         parts: list[Part] = []
         if name == "shared":
@@ -147,8 +143,8 @@ class SuggestionsFeature:
         language = ctx.language
         assert ctx.user_id is not None
         await asyncio.to_thread(
-            responses.record_reason,
-            self.engine,
+            offers.record_reason,
+            self.store,
             user_id=ctx.user_id,
             item_id=item_id,
             reason=reason,
@@ -164,13 +160,13 @@ class SuggestionsFeature:
         # (without recording them as suggested again).
         assert ctx.user_id is not None
         found = await asyncio.to_thread(
-            suggest, self.engine, user_id=ctx.user_id, now=ctx.now, exclude=frozenset({handled})
+            suggest, self.store, user_id=ctx.user_id, now=ctx.now, exclude=frozenset({handled})
         )
         if not found:
             return ()
         parts = await asyncio.to_thread(
-            suggestion_parts,
-            self.engine,
+            offers.suggestion_parts,
+            self.store,
             user_id=ctx.user_id,
             language=ctx.language,
             now=ctx.now,
@@ -191,13 +187,13 @@ class SuggestionsFeature:
         user_id = ctx.user_id
         parts: list[Part] = [Text(text=t(language, "suggest.home.title"), style="heading")]
         found = await asyncio.to_thread(
-            suggest, self.engine, user_id=user_id, now=ctx.now, limit=HOME_LIMIT
+            suggest, self.store, user_id=user_id, now=ctx.now, limit=HOME_LIMIT
         )
         if found:
             # Once a day per person counts as "suggested" on the home view.
             reply = await asyncio.to_thread(
-                suggestions_reply,
-                self.engine,
+                offers.suggestions_reply,
+                self.store,
                 user_id=user_id,
                 language=language,
                 now=ctx.now,
@@ -209,9 +205,7 @@ class SuggestionsFeature:
             parts.extend(reply.parts)
         else:
             parts.extend(empty_parts(language))
-        activity = await asyncio.to_thread(
-            month_activity, self.engine, user_id=user_id, now=ctx.now
-        )
+        activity = await asyncio.to_thread(self.store.month_activity, user_id=user_id, now=ctx.now)
         if activity.tracked:
             parts.append(Fact(label=t(language, "suggest.home.shared"), value=str(activity.shared)))
             parts.append(Fact(label=t(language, "suggest.home.clicks"), value=str(activity.clicks)))

@@ -1,23 +1,16 @@
-"""Tracked share links: UTM-tagged target URLs, share URLs per network, and clicks on them.
+"""Tracked share links: tokens, UTM-tagged target URLs and share URLs per network.
 
-A share token is random (unguessable) and pseudonymous: it names a row in ``Share``,
-never the person. A click records that *a* click on that share happened — nothing about
-who clicked — so a person's reach is counted without following their followers.
+A share token is random (unguessable) and pseudonymous: it names a stored share, never
+the person. Clicks on the links are recorded by ``clicks.resolve_click``.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
 from urllib.parse import quote, unquote, unquote_plus, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Engine, select
-from sqlmodel import col
-
-from bot.storage.tables import ContentItem, Share
 from bot.suggestions.captions import fit_for_x
-from bot.tracking.log import EventLog
 
 UTM_MEDIUM = "employee_advocacy"
 _UTM_KEYS = frozenset({"utm_source", "utm_medium", "utm_campaign", "utm_content"})
@@ -119,50 +112,3 @@ def is_preview_agent(user_agent: str | None) -> bool:
         return False
     agent = user_agent.casefold()
     return any(name in agent for name in PREVIEW_AGENTS)
-
-
-def resolve_click(
-    engine: Engine,
-    token: str,
-    *,
-    now: datetime,
-    user_agent: str | None = None,
-    record: bool = True,
-) -> str | None:
-    """The tagged target URL for ``token``, recording one ``link_clicked``; None if unknown.
-
-    Every real click counts. Nothing is recorded for link-preview bots or when ``record``
-    is False (use that for HEAD requests), but the URL is still returned. Nothing about
-    the visitor is stored; the click counts for the share (and so for its sharer, unless
-    they opted out or were forgotten).
-    """
-    if not isinstance(token, str) or not TOKEN.fullmatch(token):
-        return None
-    statement = (
-        select(
-            col(Share.id),
-            col(Share.user_id),
-            col(Share.network),
-            col(Share.item_id),
-            col(ContentItem.url),
-        )
-        .join(ContentItem, col(ContentItem.id) == col(Share.item_id))
-        .where(col(Share.token) == token)
-    )
-    with engine.connect() as connection:
-        row = connection.execute(statement).first()
-    if row is None:
-        return None
-    share_id, user_id, network, item_id, url = row
-    target = tagged_url(url, network=network, item_id=item_id, token=token)
-    if record and not is_preview_agent(user_agent):
-        EventLog(engine, clock=lambda: now).record_event(
-            "link_clicked",
-            key=f"link_clicked:{share_id}:{secrets.token_hex(8)}",
-            user_id=user_id,
-            item_id=item_id,
-            share_id=share_id,
-            network=network,
-            occurred_at=now,
-        )
-    return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 NETWORKS: tuple[str, ...] = ("linkedin", "x", "email")
 """Where a suggestion can be shared; each gets its own tracked link."""
@@ -35,3 +36,35 @@ class Suggestion:
     caption: str
     topics: tuple[str, ...]
     score: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Opened:
+    """Which share link was opened."""
+
+    item_id: int
+    network: str
+    share_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClickTarget:
+    """What a share token leads to: the share, whose it is, and the item's own URL."""
+
+    share_id: int
+    user_id: int | None
+    network: str
+    item_id: int
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewShare:
+    """A share link to store: its token, the item, the network and whose it is."""
+
+    token: str
+    item_id: int
+    user_id: int | None
+    """None for the anonymous share of people who opted out."""
+    network: str
+    created_at: datetime

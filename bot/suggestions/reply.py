@@ -1,19 +1,18 @@
-"""The reply with suggestions: per item a heading, summary, caption, share links and buttons."""
+"""The reply with suggestions: per item a heading, summary, caption, share links and buttons.
+
+Built from plain values only (the suggestions and their share tokens); ``offers`` gets
+those from the store and records what was offered.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-
-from sqlalchemy import Engine
 
 from bot.i18n import t
-from bot.models import Choice, Choices, Divider, Link, Part, Reply, Text
+from bot.models import Choice, Choices, Divider, Link, Part, Text
 from bot.settings import Settings
 from bot.suggestions.links import redirect_url, share_url, tagged_url
 from bot.suggestions.model import NETWORKS, Suggestion
-from bot.suggestions.shares import event_key, is_tracked, share_tokens
-from bot.tracking.log import EventLog
 
 
 def empty_parts(language: str) -> tuple[Part, ...]:
@@ -21,28 +20,6 @@ def empty_parts(language: str) -> tuple[Part, ...]:
     return (
         Text(text=t(language, "suggest.empty")),
         Text(text=t(language, "suggest.empty_tip"), style="note"),
-    )
-
-
-def suggestion_parts(
-    engine: Engine,
-    *,
-    user_id: int,
-    language: str,
-    now: datetime,
-    suggestions: Sequence[Suggestion],
-    settings: Settings,
-) -> tuple[Part, ...]:
-    """The parts for ``suggestions`` (creating share tokens as needed), recording nothing."""
-    tracked = is_tracked(engine, user_id)
-    tokens = share_tokens(
-        engine,
-        user_id=user_id if tracked else None,
-        item_ids=[s.item_id for s in suggestions],
-        now=now,
-    )
-    return render_parts(
-        language=language, suggestions=suggestions, tokens=tokens, settings=settings
     )
 
 
@@ -111,47 +88,3 @@ def opening_parts(language: str, intro: str | None) -> tuple[Part, ...]:
     """The reply's first line: ``intro``, or the usual one; nothing for a blank ``intro``."""
     opening = t(language, "suggest.intro") if intro is None else intro
     return (Text(text=opening),) if opening.strip() else ()
-
-
-def suggestions_reply(
-    engine: Engine,
-    *,
-    user_id: int,
-    language: str,
-    now: datetime,
-    suggestions: Sequence[Suggestion],
-    settings: Settings,
-    delivery_key: str,
-    intro: str | None = None,
-) -> Reply:
-    """The reply offering ``suggestions``, with tracked share links; records ``suggested``.
-
-    One ``suggested`` event per item, under the key ``suggested:{delivery_key}:{item_id}``,
-    so delivering the same message twice records it once. Without suggestions, the
-    kind "nothing to share right now" reply (and nothing is recorded).
-    """
-    if not suggestions:
-        return Reply(parts=empty_parts(language), language=language, kind="suggestions.empty")
-    tracked = is_tracked(engine, user_id)
-    log = EventLog(engine, clock=lambda: now)
-    for suggestion in suggestions:
-        key = suggested_key(delivery_key, suggestion.item_id)
-        log.record_event(
-            "suggested",
-            key=event_key(key, tracked=tracked, secret=settings.secret),
-            user_id=user_id,
-            item_id=suggestion.item_id,
-            occurred_at=now,
-        )
-    parts = list(opening_parts(language, intro))
-    parts.extend(
-        suggestion_parts(
-            engine,
-            user_id=user_id,
-            language=language,
-            now=now,
-            suggestions=suggestions,
-            settings=settings,
-        )
-    )
-    return Reply(parts=tuple(parts), language=language, kind="suggestions")

@@ -1,4 +1,4 @@
-"""Age in days computed by the database, so ranking reads numbers instead of timestamps.
+"""Age in days computed by the database, so a ranking reads numbers instead of timestamps.
 
 Parsing a thousand timestamps per ranking costs more than the query itself on SQLite;
 ``age_days(now, column)`` lets the database subtract instead (``julianday`` on SQLite,
