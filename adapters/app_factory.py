@@ -31,7 +31,6 @@ def features(
     clock: Callable[[], datetime] = utc_now,
 ) -> list[Feature]:
     """Every feature this installation has: sharing, the content queue, settings, privacy."""
-    engine = store.engine
     queue = ContentQueue(
         ContentStore.from_store(store),
         clock=clock,
@@ -39,11 +38,13 @@ def features(
         timezone=settings.timezone,
     )
     return [
-        AnswerFeedbackFeature(FeedbackStore(engine)),
+        AnswerFeedbackFeature(FeedbackStore.from_store(store)),
         ContentFeature(queue),
         SuggestionsFeature(SuggestionStore.from_store(store), settings=settings),
-        SettingsFeature(PeopleStore(engine), events=EventLog(engine), settings=settings),
-        PrivacyFeature(PeopleStore(engine)),
+        SettingsFeature(
+            PeopleStore.from_store(store), events=EventLog.from_store(store), settings=settings
+        ),
+        PrivacyFeature(PeopleStore.from_store(store)),
     ]
 
 

@@ -82,13 +82,13 @@ def create_app(
         platforms = (SlackPlatform(slack), *platforms)
 
     async def redirect(request: web.Request) -> web.StreamResponse:
-        from bot.suggestions import resolve_click
+        from bot.suggestions import SuggestionStore, resolve_click
 
         token = request.match_info.get("token", "")
         try:
             url = await asyncio.to_thread(
                 resolve_click,
-                store.engine,
+                SuggestionStore.from_store(store),
                 token,
                 now=clock(),
                 user_agent=request.headers.get("User-Agent"),

@@ -66,18 +66,20 @@ def sql_imports(paths: Iterable[str], *, allowed: frozenset[str]) -> list[str]:
 
 
 AREAS = {
+    "answering": (("bot/answering",), frozenset({"bot/answering/store.py"})),
+    "checking": (("bot/checking",), frozenset()),
     "content": (("bot/content",), frozenset({"bot/content/store.py"})),
+    "digests": (("bot/digests",), frozenset({"bot/digests/store.py"})),
+    "guidelines": (("bot/guidelines",), frozenset()),
+    "people": (("bot/people",), frozenset({"bot/people/store.py"})),
+    "reports": (("bot/reports",), frozenset({"bot/reports/queries.py"})),
     "suggestions": (("bot/suggestions",), frozenset({"bot/suggestions/store.py"})),
     "tracking": (("bot/tracking",), frozenset({"bot/tracking/store.py"})),
-    "content and queue commands": (
-        (
-            "adapters/app_factory.py",
-            "adapters/cli/content.py",
-            "adapters/cli/feeds.py",
-            "adapters/cli/queue_support.py",
-        ),
+    "the conversation core": (
+        tuple(path.relative_to(ROOT).as_posix() for path in sorted((ROOT / "bot").glob("*.py"))),
         frozenset(),
     ),
+    "adapters": (("adapters",), frozenset()),
 }
 """Per area: where its code is, and its one module allowed to speak SQL."""
 

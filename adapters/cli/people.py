@@ -80,7 +80,7 @@ def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
 def _store(database: str | None, language: str) -> Iterator[PeopleStore]:
     store = open_store(database, language)
     try:
-        yield PeopleStore(store.engine)
+        yield PeopleStore.from_store(store)
     finally:
         store.close()
 
@@ -164,7 +164,7 @@ def _switch_tracking(
     try:
         # Someone who never talked to the bot yet can be opted out in advance.
         user_id = store.ensure_user(platform=platform, platform_user_id=user)
-        PeopleStore(store.engine).set_tracking(user_id, on=on)
+        PeopleStore.from_store(store).set_tracking(user_id, on=on)
     finally:
         store.close()
     key = "privacy.cli.opted_in" if on else "privacy.cli.opted_out"

@@ -180,7 +180,9 @@ def _read(
     store = open_existing_store(database, language, missing_key="proposals.no_database")
     with reading(store, language, failed_key="proposals.query_failed"):
         unanswered = store.unanswered_questions(since=start, until=end, limit=UNANSWERED_LIMIT)
-        return FeedbackStore(store.engine).proposals(since=start, until=end, unanswered=unanswered)
+        return FeedbackStore.from_store(store).proposals(
+            since=start, until=end, unanswered=unanswered
+        )
 
 
 def _to_data(

@@ -116,7 +116,7 @@ def report(
     store = open_existing_store(database, language, missing_key="report.no_database")
     with reading(store, language, failed_key="report.query_failed"):
         result = build_report(
-            ReportQueries(store.engine), period=period, leaderboard=not no_leaderboard
+            ReportQueries.from_store(store), period=period, leaderboard=not no_leaderboard
         )
     if output is None:
         if chosen == "table":

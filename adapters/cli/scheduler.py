@@ -74,7 +74,7 @@ class DigestRuntime:
     @property
     def digests(self) -> DigestStore:
         """The digests' rows in ``store``."""
-        return DigestStore(self.store.engine)
+        return DigestStore.from_store(self.store)
 
     async def compose(self) -> ComposeReport:
         """Write the digests that are due now to the outbox."""

@@ -22,7 +22,7 @@ from bot.answering.feedback import (
     RuleQuestions,
     UnansweredQuestion,
 )
-from bot.storage.store import _require_aware
+from bot.storage.store import Store, _require_aware
 from bot.storage.tables import Question
 
 _QUESTIONS: Table = Question.__table__  # type: ignore[attr-defined]
@@ -33,6 +33,11 @@ class FeedbackStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+
+    @classmethod
+    def from_store(cls, store: Store) -> FeedbackStore:
+        """Answer feedback in ``store``'s database."""
+        return cls(store.engine)
 
     def question(self, question_id: int, *, user_id: int | None) -> AskedQuestion | None:
         """The question with this id if ``user_id`` asked it (None otherwise)."""

@@ -62,7 +62,7 @@ def compose_together(
     """
     outcome = Outcome()
     found = suggest_many(
-        digests.engine,
+        digests.suggestions,
         [(c.user_id, c.last_digest_at) for c in chunk],
         now=now,
         limit=limit,
@@ -84,7 +84,7 @@ def compose_together(
                 intro=_intro(language, candidate, len(suggestions)),
             )
         )
-    prepared = prepare_replies(digests.engine, requests, now=now, settings=settings)
+    prepared = prepare_replies(digests.suggestions, requests, now=now, settings=settings)
     messages = [
         _digest(c, prepared.replies[c.user_id]) for c in chunk if c.user_id in prepared.replies
     ]
@@ -138,7 +138,7 @@ def _compose_one(
     limit: int,
 ) -> outbox.NewMessage | None:
     found = suggest(
-        digests.engine,
+        digests.suggestions,
         user_id=candidate.user_id,
         now=now,
         limit=limit,
@@ -148,7 +148,7 @@ def _compose_one(
         return None
     language = candidate.language or default_language
     reply = suggestions_reply(
-        digests.engine,
+        digests.suggestions,
         user_id=candidate.user_id,
         language=language,
         now=now,

@@ -112,7 +112,7 @@ def compose_due_digests(
         chunk = todo[start : start + CHUNK]
         try:
             if shelf is None:
-                shelf = load_shelf(digests.engine, now=now)
+                shelf = load_shelf(digests.suggestions, now=now)
             outcome = compose_together(
                 digests,
                 chunk,

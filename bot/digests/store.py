@@ -27,7 +27,9 @@ from bot.digests.outbox import (
 from bot.digests.schedule import FREQUENCIES, DigestPlan
 from bot.models import ConversationRef, Platform
 from bot.storage.bulk import insert_new
+from bot.storage.store import Store
 from bot.storage.tables import ConversationReference, OutboxMessage, User
+from bot.suggestions.store import SuggestionStore
 
 _OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 _REFS: Table = ConversationReference.__table__  # type: ignore[attr-defined]
@@ -56,10 +58,15 @@ class DigestStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @classmethod
+    def from_store(cls, store: Store) -> DigestStore:
+        """Digests and their outbox in ``store``'s database."""
+        return cls(store.engine)
+
     @property
-    def engine(self) -> Engine:
-        """The engine, for the suggestions, which rank and render through it."""
-        return self._engine
+    def suggestions(self) -> SuggestionStore:
+        """The suggestions' store on the same database, which ranks and renders the items."""
+        return SuggestionStore(self._engine)
 
     def subscribers(self, *, platforms: Collection[str] | None = None) -> list[Subscriber]:
         """Everyone opted in to digests (on ``platforms``, if given), by user id, in one query."""

@@ -31,6 +31,7 @@ from bot.lists import split_list
 from bot.people.forget import Forgotten
 from bot.people.profile import Profile
 from bot.people.roster import PersonRow
+from bot.storage.store import Store
 from bot.storage.tables import (
     ContentItem,
     ConversationReference,
@@ -75,6 +76,11 @@ class PeopleStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+
+    @classmethod
+    def from_store(cls, store: Store) -> PeopleStore:
+        """The people's records in ``store``'s database."""
+        return cls(store.engine)
 
     def export(self, user_id: int, *, now: datetime) -> dict[str, Any] | None:
         """The person's data as plain JSON values; None when there is no such person."""

@@ -292,6 +292,11 @@ class ReportQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @classmethod
+    def from_store(cls, store: Store) -> ReportQueries:
+        """The report's queries on ``store``'s database."""
+        return cls(store.engine)
+
     def read(
         self,
         period: ReportPeriod,
