@@ -37,7 +37,7 @@ from bot.answering.evaluation import (  # noqa: E402
 )
 from bot.answering.vector_cache import VectorCache  # noqa: E402
 from bot.guidelines import load_guidelines  # noqa: E402
-from bot.guidelines.model import Guidelines  # noqa: E402
+from bot.guidelines.rules import Guidelines  # noqa: E402
 
 TODAY = date(2026, 11, 22)
 """Outside the shipped quiet period, so labels do not depend on the day."""

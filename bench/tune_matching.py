@@ -44,7 +44,7 @@ from bot.answering.general import GENERAL_ID  # noqa: E402
 from bot.answering.text import content_words  # noqa: E402
 from bot.answering.vector_cache import VectorCache  # noqa: E402
 from bot.guidelines import load_guidelines  # noqa: E402
-from bot.guidelines.model import Guidelines  # noqa: E402
+from bot.guidelines.rules import Guidelines  # noqa: E402
 
 TODAY = date(2026, 11, 22)
 TUNING_ORGANISATIONS = (("municipality", "dev"), ("hospital", "heldout"), ("bank", "heldout2"))

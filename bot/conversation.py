@@ -20,13 +20,13 @@ from bot.answering.answerer import Answerer, default_answerer
 from bot.checking import CheckResult, check, prepare
 from bot.features import Context, EventSink, Feature
 from bot.guidelines.library import GuidelinesLibrary
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 from bot.home import home_view
 from bot.i18n import SUPPORTED
 from bot.i18n.detect import language_from_locale, language_of
 from bot.inputs import TextTooLong, clean_text
 from bot.intents import CommandCall, Intent, Understood, understand, understand_command
-from bot.models import (
+from bot.messages import (
     ConversationRef,
     IncomingAction,
     IncomingCommand,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 from bot.intents import Intent, Understood
-from bot.models import ConversationRef, IncomingAction, Part, Platform, Reply
+from bot.messages import ConversationRef, IncomingAction, Part, Platform, Reply
 
 
 @dataclass(frozen=True, kw_only=True)

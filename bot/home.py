@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.features import Context, Feature
 from bot.i18n import t
-from bot.models import Divider, Fact, Part, Reply, Text
+from bot.messages import Divider, Fact, Part, Reply, Text
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 import regex
 
 from bot.answering.text import fold
-from bot.models import Command
+from bot.messages import Command
 
 
 class Intent(StrEnum):

@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.answering.answer import Answer
 from bot.checking import CheckResult
 from bot.features import Context, EventSink
-from bot.models import ConversationRef, Platform
+from bot.messages import ConversationRef, Platform
 
 log = logging.getLogger(__name__)
 

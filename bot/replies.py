@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.answering import actions
 from bot.answering.answer import Answer
 from bot.checking import CheckResult
-from bot.guidelines.model import Contact, Guidelines, Rule
+from bot.guidelines.rules import Contact, Guidelines, Rule
 from bot.i18n import t
-from bot.models import Choice, Choices, Divider, Fact, Part, Reply, Text, Verdict
+from bot.messages import Choice, Choices, Divider, Fact, Part, Reply, Text, Verdict
 
 MAX_FINDINGS_SHOWN = 10
 QUOTE_CHARS = 120

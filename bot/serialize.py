@@ -11,7 +11,19 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, cast
 
-from bot.models import Choice, Choices, Divider, Fact, Field, Form, Link, Option, Part, Reply, Text
+from bot.messages import (
+    Choice,
+    Choices,
+    Divider,
+    Fact,
+    Field,
+    Form,
+    Link,
+    Option,
+    Part,
+    Reply,
+    Text,
+)
 
 FORMAT_VERSION = 1
 """Written into every payload; a reader refuses versions it does not know."""

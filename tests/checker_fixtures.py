@@ -6,7 +6,8 @@ import itertools
 from datetime import date
 
 from bot.checking import CheckResult, check
-from bot.guidelines.model import (
+from bot.guidelines.patterns import compile_pattern, compile_terms
+from bot.guidelines.rules import (
     ActiveWindow,
     Check,
     Contact,
@@ -16,8 +17,7 @@ from bot.guidelines.model import (
     Severity,
     Source,
 )
-from bot.guidelines.patterns import compile_pattern, compile_terms
-from bot.models import Verdict
+from bot.messages import Verdict
 
 TODAY = date(2026, 3, 1)
 SOURCE = Source(file="rules.yaml", line=1, column=1)

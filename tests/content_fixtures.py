@@ -12,7 +12,7 @@ from samples import write_guidelines
 
 from bot.content import ContentQueue, ContentStore
 from bot.guidelines import GuidelinesLibrary
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 from bot.storage import Store
 
 START = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)

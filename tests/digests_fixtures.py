@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.digests import current_delivery_key
-from bot.models import ConversationRef, Reply
+from bot.messages import ConversationRef, Reply
 from bot.storage.tables import ContentItem, ConversationReference, OutboxMessage, User
 
 CREATED = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)

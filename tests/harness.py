@@ -39,7 +39,7 @@ from adapters.app_factory import build_bot
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
 from bot.guidelines.library import GuidelinesLibrary
-from bot.models import (
+from bot.messages import (
     Choice,
     Choices,
     ConversationRef,

@@ -16,7 +16,7 @@ import pytest
 from harness import Chat, Person, open_chat
 from test_cli import run
 
-from bot.models import Platform
+from bot.messages import Platform
 
 UNSURE = "Mag ik vacatures van Voorbeeld Energie doorsturen?"
 """Two rules fit about equally (vacancies, saying where you work): the bot is unsure."""

@@ -10,7 +10,7 @@ from samples import write_guidelines
 
 from bot.answering.answer import answer_question
 from bot.guidelines import Guidelines, load_guidelines
-from bot.models import Verdict
+from bot.messages import Verdict
 
 TODAY = date(2026, 11, 22)
 

@@ -17,12 +17,12 @@ from checker_fixtures import (
 )
 
 from bot.checking import CheckResult
-from bot.guidelines.model import (
+from bot.guidelines.rules import (
     ActiveWindow,
     Detector,
     Severity,
 )
-from bot.models import CheckVerdict
+from bot.messages import CheckVerdict
 
 # Verdicts
 

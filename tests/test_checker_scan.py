@@ -24,14 +24,14 @@ from checker_fixtures import (
 
 import bot.checking
 from bot.checking import find_bsns, find_emails, find_ibans, find_phones
-from bot.guidelines.model import (
+from bot.guidelines.rules import (
     ActiveWindow,
     Check,
     Detector,
     Guidelines,
     Severity,
 )
-from bot.models import CheckVerdict
+from bot.messages import CheckVerdict
 
 # Detectors and patterns
 

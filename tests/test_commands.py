@@ -18,7 +18,7 @@ from bot.intents import (
     lacks_argument,
     understand_command,
 )
-from bot.models import Command, ConversationRef, IncomingCommand, IncomingMessage, Platform
+from bot.messages import Command, ConversationRef, IncomingCommand, IncomingMessage, Platform
 
 
 @pytest.mark.parametrize(

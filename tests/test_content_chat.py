@@ -10,7 +10,7 @@ from content_fixtures import START
 from harness import Chat, Person, Seen, open_chat
 
 from bot.content import ContentFeature
-from bot.models import Platform
+from bot.messages import Platform
 
 COMMS = "UCOMMS"
 EMPLOYEE = "UEMPLOYEE"

@@ -8,7 +8,7 @@ import pytest
 
 from bot.checking import find_bsns, find_emails, find_ibans, find_phones
 from bot.checking.detectors import bsn_checksum_ok, run_detectors
-from bot.guidelines.model import Detector
+from bot.guidelines.rules import Detector
 
 
 def make_iban(country: str, bban: str) -> str:

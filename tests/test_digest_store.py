@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from bot.digests import DigestPlan, DigestStore
 from bot.digests.outbox import NewMessage
-from bot.models import Platform
+from bot.messages import Platform
 from bot.storage import open_database
 
 

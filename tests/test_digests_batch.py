@@ -18,7 +18,7 @@ from bot.digests.candidates import due_candidates
 from bot.digests.chunks import compose_together
 from bot.digests.compose import CHUNK
 from bot.i18n import t
-from bot.models import Reply, Text
+from bot.messages import Reply, Text
 from bot.serialize import reply_to_json
 from bot.settings import Settings
 from bot.storage import Store

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.models import (
+from bot.messages import (
     Choice,
     Choices,
     Divider,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from harness import Chat, Seen, seen_text
 
-from bot.models import Choice, Choices, Divider, Fact, Field, Form, Link, Reply, Text
+from bot.messages import Choice, Choices, Divider, Fact, Field, Form, Link, Reply, Text
 
 
 def _choices(*labels: str, value: str = "") -> Choices:

@@ -10,7 +10,7 @@ import pytest
 from samples import RULES, write_guidelines
 
 from bot.guidelines import GuidelinesLibrary, GuidelinesUnavailable, Problem
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 
 
 def touch_later(path: Path, text: str) -> None:

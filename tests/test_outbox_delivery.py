@@ -20,7 +20,7 @@ from adapters.console.sender import ConsoleSender
 from bot.digests import DeliveryReport, DigestStore, backoff, deliver_outbox
 from bot.digests.outbox import NewMessage
 from bot.features import Unreachable
-from bot.models import ConversationRef, Platform, Reply, Text
+from bot.messages import ConversationRef, Platform, Reply, Text
 from bot.serialize import reply_to_json
 from bot.storage import open_database
 

@@ -11,7 +11,7 @@ from harness import cli, open_chat
 from sqlmodel import Session, select
 from suggestions_fixtures import T0, add_item
 
-from bot.models import ConversationRef, Platform
+from bot.messages import ConversationRef, Platform
 from bot.people import read_people_csv
 from bot.storage import Store
 from bot.storage.tables import ConversationReference, Role, User

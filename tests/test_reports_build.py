@@ -16,7 +16,7 @@ from bot.reports import (
     render_html,
     render_json,
 )
-from bot.reports.model import Participation, TeamParticipation
+from bot.reports.figures import Participation, TeamParticipation
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from bot.answering.answerer import Answerer
 from bot.answering.embedding import Embedder, EmbedderChoice, Kind, Vectors, load_embedder
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines import Guidelines, load_guidelines
-from bot.models import Verdict
+from bot.messages import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot.models import ConversationRef, Platform
+from bot.messages import ConversationRef, Platform
 from bot.storage import ConversationReference, Store, User
 from bot.storage.references import ConversationReferences
 

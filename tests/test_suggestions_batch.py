@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import col
 from suggestions_fixtures import T0, add_item, add_user, count, events, varied_world
 
-from bot.models import Link, Reply
+from bot.messages import Link, Reply
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.tables import Event, Share, User

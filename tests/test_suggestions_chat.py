@@ -11,7 +11,7 @@ from harness import Chat, Seen, open_chat
 from sqlmodel import Session, select
 from suggestions_fixtures import T0, add_item, add_user, events
 
-from bot.models import Choice
+from bot.messages import Choice
 from bot.storage.tables import Share
 
 

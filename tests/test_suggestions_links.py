@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 from suggestions_fixtures import T0, add_item, add_user, count, events
 
-from bot.models import Link, Reply
+from bot.messages import Link, Reply
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.tables import Share

@@ -10,9 +10,9 @@ from suggestions_fixtures import T0, add_item, add_user
 
 from bot.storage import Store
 from bot.suggestions import SuggestionStore
-from bot.suggestions.model import NETWORKS, ClickTarget, Opened
 from bot.suggestions.ranking import done_and_penalties
 from bot.suggestions.store import suggestion_store
+from bot.suggestions.suggestion import NETWORKS, ClickTarget, Opened
 
 
 @pytest.fixture

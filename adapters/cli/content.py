@@ -42,7 +42,7 @@ from bot.content.fields import format_moment
 from bot.content.form import title_from_url
 from bot.content.replies import finding_text, item_parts, state_text
 from bot.i18n import t
-from bot.models import Reply
+from bot.messages import Reply
 
 content_app = typer.Typer(help="Queue, approve and retire content to share.", no_args_is_help=True)
 

@@ -29,7 +29,7 @@ from bot.answering.feedback import Proposals, RuleQuestions
 from bot.answering.store import FeedbackStore
 from bot.guidelines.examples_editor import ExamplesAdded, ExamplesRefused, add_examples
 from bot.guidelines.loader import default_folder
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 from bot.i18n import t
 from bot.inputs import TextTooLong, clean_text
 from bot.reports.period import PeriodError, parse_moment, zone

@@ -14,7 +14,7 @@ import typer
 
 from adapters.cli.common import cli_language, fail, open_library, open_store, out, redact
 from bot.content import ContentError, ContentQueue, ContentStore, StorageError
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
 

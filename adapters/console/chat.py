@@ -17,7 +17,7 @@ from rich.console import Console
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
 from bot.i18n import t
-from bot.models import (
+from bot.messages import (
     Choice,
     Choices,
     ConversationRef,

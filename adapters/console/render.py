@@ -7,7 +7,7 @@ from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text as RichText
 
-from bot.models import Choices, Divider, Fact, Form, Link, Reply, Text
+from bot.messages import Choices, Divider, Fact, Form, Link, Reply, Text
 
 
 def to_renderable(reply: Reply, *, numbered: bool = False) -> RenderableType:

@@ -6,7 +6,7 @@ from rich.console import Console
 
 from adapters.console.render import to_renderable
 from bot.i18n import t
-from bot.models import ConversationRef, Reply
+from bot.messages import ConversationRef, Reply
 
 
 class ConsoleSender:

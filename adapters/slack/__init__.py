@@ -12,8 +12,8 @@ messages.
 from __future__ import annotations
 
 from adapters.slack.app import SlackAdapter
+from adapters.slack.credentials import SlackSettings, slack_settings_from_env
 from adapters.slack.sender import DeliveryFailed, SlackSender, sender_from_env
-from adapters.slack.settings import SlackSettings, slack_settings_from_env
 
 __all__ = [
     "DeliveryFailed",

@@ -18,11 +18,11 @@ import aiohttp
 from aiohttp import web
 
 from adapters.slack.client import Sleep, web_client
+from adapters.slack.credentials import SlackSettings
 from adapters.slack.http import EVENTS_PATH, events_handler
 from adapters.slack.ingress import SUBMIT_DEADLINE_SECONDS, Ack, Ingress
 from adapters.slack.jobs import Jobs
 from adapters.slack.profiles import Profiles
-from adapters.slack.settings import SlackSettings
 from adapters.slack.socket_mode import SocketMode
 from adapters.slack.surfaces import Surfaces
 from adapters.slack.work import WorkQueue

@@ -22,7 +22,7 @@ from adapters.slack.actions import (
     encode_form_source,
 )
 from bot.i18n import t
-from bot.models import Choices, Divider, Fact, Form, Link, Part, Reply, Text
+from bot.messages import Choices, Divider, Fact, Form, Link, Part, Reply, Text
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from bot.content.form import FORM_ACTION as QUEUE_FORM_ACTION
 from bot.conversation import Merkwerker
 from bot.i18n import t
 from bot.intents import Command, command_of, lacks_argument
-from bot.models import (
+from bot.messages import (
     ConversationRef,
     Form,
     IncomingAction,

@@ -20,7 +20,7 @@ from adapters.common.text import cut
 from adapters.slack import limits
 from adapters.slack.blocks import Block, part_blocks
 from bot.i18n import t
-from bot.models import Fact, Field, Form, Option, Part, Reply
+from bot.messages import Fact, Field, Form, Option, Part, Reply
 
 CALLBACK_ID = "merkwerker.form"
 """The ``callback_id`` of every modal the bot opens."""

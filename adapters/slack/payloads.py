@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.models import ConversationRef, IncomingMessage, Platform
+from bot.messages import ConversationRef, IncomingMessage, Platform
 
 Payload = Mapping[str, Any]
 

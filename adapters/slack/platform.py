@@ -14,9 +14,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.app import SlackAdapter
+from adapters.slack.credentials import SlackSettings, slack_settings_from_env
 from adapters.slack.sender import SlackSender
 from adapters.slack.sender import sender_from_env as slack_sender_from_env
-from adapters.slack.settings import SlackSettings, slack_settings_from_env
 from bot.i18n import t
 from bot.settings import SettingsError
 

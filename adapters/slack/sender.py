@@ -20,10 +20,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import message
 from adapters.slack.client import Sleep, web_client
-from adapters.slack.settings import api_url_from
+from adapters.slack.credentials import api_url_from
 from bot.features import Unreachable
 from bot.i18n import t
-from bot.models import ConversationRef, Platform, Reply
+from bot.messages import ConversationRef, Platform, Reply
 from bot.settings import SettingsError
 
 log = logging.getLogger(__name__)

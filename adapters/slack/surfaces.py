@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.actions import FormSource
 from adapters.slack.blocks import home_view, message
 from adapters.slack.modals import form_view
-from bot.models import Form, Reply
+from bot.messages import Form, Reply
 
 log = logging.getLogger(__name__)
 

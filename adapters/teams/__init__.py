@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from adapters.teams.settings import TeamsSettings, teams_settings_from_env
+from adapters.teams.credentials import TeamsSettings, teams_settings_from_env
 
 if TYPE_CHECKING:
     from adapters.teams.sender import TeamsSender

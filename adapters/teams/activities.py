@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.models import ConversationRef, IncomingAction, IncomingMessage, Platform
+from bot.messages import ConversationRef, IncomingAction, IncomingMessage, Platform
 
 ACTION_KEY = "merkwerker_action"
 """The key in an ``Action.Submit``'s data that names the core action."""

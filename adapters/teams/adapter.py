@@ -26,10 +26,10 @@ from botframework.connector.auth import AuthenticateRequestResult
 from adapters.teams import activities
 from adapters.teams.activities import TurnKind
 from adapters.teams.connector import ReusingAuthentication
+from adapters.teams.credentials import TeamsSettings
 from adapters.teams.handler import TeamsHandler
 from adapters.teams.outgoing import ConnectorReplier
 from adapters.teams.sender import TeamsSender
-from adapters.teams.settings import TeamsSettings
 from adapters.teams.transport import ConnectorTransport
 from bot.conversation import Merkwerker
 from bot.dedupe import RecentKeys

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from adapters.common.text import cut
 from adapters.teams.activities import ACTION_KEY, FIELD_PREFIX, VALUE_KEY
 from bot.i18n import t
-from bot.models import Choices, Divider, Fact, Field, Form, Link, Part, Reply, Text
+from bot.messages import Choices, Divider, Fact, Field, Form, Link, Part, Reply, Text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"

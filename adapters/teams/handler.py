@@ -15,7 +15,7 @@ from typing import Protocol
 from adapters.teams import activities
 from adapters.teams.activities import Activity, TurnKind
 from bot.conversation import Merkwerker
-from bot.models import ConversationRef, Reply
+from bot.messages import ConversationRef, Reply
 from bot.replies import help_reply, notice_reply
 
 log = logging.getLogger(__name__)

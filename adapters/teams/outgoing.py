@@ -16,7 +16,7 @@ from botframework.connector.aio import ConnectorClient
 from botframework.connector.models import ErrorResponseException
 
 from adapters.teams.cards import reply_to_activity
-from bot.models import Reply
+from bot.messages import Reply
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.teams.settings import is_guid
+from adapters.teams.credentials import is_guid
 from bot.i18n import t
 
 MANIFEST_FOLDER = Path(__file__).parent / "manifest"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from adapters.teams import sender_from_env as teams_sender_from_env
-from adapters.teams.settings import TeamsSettings, teams_settings_from_env
+from adapters.teams.credentials import TeamsSettings, teams_settings_from_env
 
 if TYPE_CHECKING:
     from aiohttp import web

@@ -27,7 +27,7 @@ from botbuilder.schema import (
 from adapters.teams.outgoing import to_outgoing
 from adapters.teams.transport import ConnectorTransport
 from bot.features import Unreachable
-from bot.models import ConversationRef, Platform, Reply
+from bot.messages import ConversationRef, Platform, Reply
 from bot.storage import Store
 from bot.storage.references import ConversationReferences
 

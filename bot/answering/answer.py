@@ -10,8 +10,8 @@ from bot.answering.answerer import Answerer, default_answerer
 from bot.answering.general import GENERAL_ID
 from bot.answering.matcher import MatchResult
 from bot.answering.text import content_words
-from bot.guidelines.model import Contact, Guidelines, Principle, Rule
-from bot.models import Verdict
+from bot.guidelines.rules import Contact, Guidelines, Principle, Rule
+from bot.messages import Verdict
 
 
 @dataclass(frozen=True, kw_only=True)

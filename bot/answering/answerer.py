@@ -37,7 +37,7 @@ from bot.answering.matcher import Candidate, MatchResult, RuleIndex
 from bot.answering.semantic import RuleText, SemanticIndex
 from bot.answering.text import words
 from bot.answering.vector_cache import VectorCache, default_cache_path
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from bot.answering.answer import Answer, answer_question
 from bot.answering.answerer import Answerer
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 
 
 @dataclass(frozen=True, kw_only=True)

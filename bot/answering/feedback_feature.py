@@ -16,10 +16,10 @@ from bot.answering.answer import Answer, fallback_contact
 from bot.answering.feedback import AskedQuestion, Feedback
 from bot.answering.store import FeedbackStore
 from bot.features import Context
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 from bot.i18n import t
 from bot.intents import Intent, Understood
-from bot.models import IncomingAction, Part, Reply, Text, Verdict
+from bot.messages import IncomingAction, Part, Reply, Text, Verdict
 from bot.replies import answer_reply, contact_text, notice_reply
 
 log = logging.getLogger(__name__)

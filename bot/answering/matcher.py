@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answering.general import GENERAL_EXAMPLES, GENERAL_ID, GENERAL_KEYWORDS
 from bot.answering.text import STOPWORDS, content_words, stems, words
-from bot.guidelines.model import Guidelines, Rule
+from bot.guidelines.rules import Guidelines, Rule
 
 MIN_COVERAGE = 0.4
 MIN_SCORE = 1.0

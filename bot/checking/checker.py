@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 from bot.checking.detectors import Span, run_detectors
-from bot.guidelines.model import Check, Detector, Guidelines, Rule, Severity
 from bot.guidelines.patterns import (
     MATCH_TIMEOUT,
     PatternProblem,
@@ -27,8 +26,9 @@ from bot.guidelines.patterns import (
     compile_terms,
     term_key,
 )
+from bot.guidelines.rules import Check, Detector, Guidelines, Rule, Severity
 from bot.i18n import t
-from bot.models import CheckVerdict
+from bot.messages import CheckVerdict
 
 logger = logging.getLogger(__name__)
 

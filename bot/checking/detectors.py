@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 import regex
 
-from bot.guidelines.model import Detector
+from bot.guidelines.rules import Detector
 
 Span = tuple[int, int, str]
 """Where a detector found something: start and end offsets and the text between."""

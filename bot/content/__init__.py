@@ -13,7 +13,7 @@ from bot.content.chat import ContentFeature
 from bot.content.feeds import Feeds, FetchOutcome, describe
 from bot.content.fields import input_from_values, parse_moment
 from bot.content.importer import ImportResult, Skipped, import_file
-from bot.content.model import (
+from bot.content.items import (
     APPROVED_STATUSES,
     LIST_FILTERS,
     CaptionFinding,

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot.checking import check
-from bot.content.model import CaptionFinding, ContentProblem
-from bot.guidelines.model import Guidelines
-from bot.models import CheckVerdict
+from bot.content.items import CaptionFinding, ContentProblem
+from bot.guidelines.rules import Guidelines
+from bot.messages import CheckVerdict
 
 _ORDER = {CheckVerdict.OK: 0, CheckVerdict.WARN: 1, CheckVerdict.BLOCK: 2}
 

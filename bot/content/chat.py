@@ -15,14 +15,14 @@ from dataclasses import replace
 
 from bot.content.fields import input_from_values
 from bot.content.form import content_form, title_from_url
-from bot.content.model import ContentError, ContentInput, Saved
+from bot.content.items import ContentError, ContentInput, Saved
 from bot.content.queue import MANAGER_ROLES, ContentQueue
 from bot.content.replies import item_choices, item_parts, notice, problems_reply
 from bot.content.store import StorageError
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
-from bot.models import IncomingAction, Part, Reply, Text
+from bot.messages import IncomingAction, Part, Reply, Text
 
 log = logging.getLogger(__name__)
 

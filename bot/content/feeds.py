@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.content.download import DownloadFailed, download, local_path
 from bot.content.entries import FeedEntry, parse_feed
-from bot.content.model import Content, ContentError, ContentInput, ContentProblem
+from bot.content.items import Content, ContentError, ContentInput, ContentProblem
 from bot.content.queue import ContentQueue
 from bot.content.records import FeedInfo
 from bot.content.validate import TOPIC, slug, url_problem

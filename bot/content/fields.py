@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.content.model import ContentInput, ContentProblem
+from bot.content.items import ContentInput, ContentProblem
 from bot.lists import split_list
 
 FIELDS = (

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.content.fields import format_moment
-from bot.content.model import Content
+from bot.content.items import Content
 from bot.content.validate import TITLE_MAX
 from bot.i18n import t
-from bot.models import Field, Form
+from bot.messages import Field, Form
 
 FORM_ACTION = "content.form"
 """The action that answers with this form (value: an item id, a URL to prefill, or nothing)."""

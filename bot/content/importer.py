@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.content.captions import blocking_problems
 from bot.content.fields import input_from_values
-from bot.content.model import CaptionFinding, Content, ContentError, ContentProblem
+from bot.content.items import CaptionFinding, Content, ContentError, ContentProblem
 from bot.content.queue import ContentQueue, Prepared
 from bot.content.rows import MAX_FILE_BYTES, Row, read_rows
 

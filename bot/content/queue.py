@@ -8,7 +8,7 @@ Rules kept here: a URL is queued once among items that are not retired; every ca
 is checked against the current guidelines when it is queued, edited and approved; a
 caption the guidelines block cannot be approved, nor edited into an approved item.
 Approval is the only manual step: an approved item shows from ``not_before`` until
-``expires`` by the clock (see ``bot.content.model``).
+``expires`` by the clock (see ``bot.content.items``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.content.captions import blocking_problems, check_captions
-from bot.content.model import (
+from bot.content.items import (
     CaptionFinding,
     Content,
     ContentError,
@@ -32,7 +32,7 @@ from bot.content.model import (
 from bot.content.records import NewItem
 from bot.content.store import ContentStore
 from bot.content.validate import clean
-from bot.guidelines.model import Guidelines
+from bot.guidelines.rules import Guidelines
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.content.model import ContentInput, ContentStatus
+from bot.content.items import ContentInput, ContentStatus
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def load_captions(text: str, item_id: int | None = None) -> dict[str, tuple[str,
 
 
 def status_of(text: str) -> ContentStatus:
-    """The stored status; ``live`` reads as approved (see ``bot.content.model``)."""
+    """The stored status; ``live`` reads as approved (see ``bot.content.items``)."""
     try:
         status = ContentStatus(text)
     except ValueError:

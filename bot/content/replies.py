@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.content.fields import format_moment
-from bot.content.model import (
+from bot.content.items import (
     CaptionFinding,
     Content,
     ContentError,
@@ -15,7 +15,7 @@ from bot.content.model import (
     ContentStatus,
 )
 from bot.i18n import t
-from bot.models import Choice, Choices, Fact, Link, Part, Reply, Text
+from bot.messages import Choice, Choices, Fact, Link, Part, Reply, Text
 
 
 def finding_text(finding: CaptionFinding, language: str) -> str:

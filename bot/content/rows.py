@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, NodeEvent
 
-from bot.content.model import ContentProblem
+from bot.content.items import ContentProblem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000

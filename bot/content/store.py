@@ -6,7 +6,7 @@ are synchronous, each in its own short transaction (the async core calls them th
 ``asyncio.to_thread``).
 
 ``live_condition(now)`` is the one definition of "employees may see this item now" in
-SQL; ``bot.content.model.Content.is_live`` is the same rule for a value in hand.
+SQL; ``bot.content.items.Content.is_live`` is the same rule for a value in hand.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Engine, and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.content.model import (
+from bot.content.items import (
     APPROVED_STATUSES,
     Content,
     ContentError,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.content.fields import format_moment, localize
-from bot.content.model import ContentInput, ContentProblem
+from bot.content.items import ContentInput, ContentProblem
 
 URL_MAX = 2000
 TITLE_MAX = 500

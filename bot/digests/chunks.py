@@ -22,7 +22,7 @@ from bot.digests import outbox
 from bot.digests.candidates import Candidate
 from bot.digests.store import DigestStore
 from bot.i18n import t
-from bot.models import Reply, Text
+from bot.messages import Reply, Text
 from bot.serialize import reply_to_json
 from bot.settings import Settings
 from bot.suggestions import (

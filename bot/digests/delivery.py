@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from bot.digests import outbox
 from bot.digests.store import DigestStore
 from bot.features import Sender, Unreachable
-from bot.models import ConversationRef
+from bot.messages import ConversationRef
 from bot.serialize import ReplyFormatError, reply_from_json
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from bot.digests.outbox import (
     NewMessage,
 )
 from bot.digests.schedule import FREQUENCIES, DigestPlan
-from bot.models import ConversationRef, Platform
+from bot.messages import ConversationRef, Platform
 from bot.storage.bulk import insert_new
 from bot.storage.store import Store
 from bot.storage.tables import ConversationReference, OutboxMessage, User

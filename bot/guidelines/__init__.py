@@ -2,7 +2,8 @@
 
 from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
 from bot.guidelines.loader import LoadResult, default_folder, load_guidelines
-from bot.guidelines.model import (
+from bot.guidelines.problems import Level, Problem
+from bot.guidelines.rules import (
     ActiveWindow,
     Check,
     Contact,
@@ -13,7 +14,6 @@ from bot.guidelines.model import (
     Severity,
     Source,
 )
-from bot.guidelines.problems import Level, Problem
 
 __all__ = [
     "ActiveWindow",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bot.guidelines.files import SUFFIXES
 from bot.guidelines.loader import LoadResult, load_guidelines
-from bot.guidelines.model import Guidelines
 from bot.guidelines.problems import Problem
+from bot.guidelines.rules import Guidelines
 
 log = logging.getLogger(__name__)
 

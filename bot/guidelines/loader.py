@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.guidelines.files import read_folder
-from bot.guidelines.model import Guidelines
 from bot.guidelines.problems import Problem, has_errors
+from bot.guidelines.rules import Guidelines
 from bot.guidelines.validate import build
 
 ENV_VAR = "MERKWERKER_GUIDELINES"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.guidelines.model import Localized, Source
 from bot.guidelines.problems import Level, Problem
+from bot.guidelines.rules import Localized, Source
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_TEXT = 4000

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bot.guidelines.files import Document
-from bot.guidelines.model import (
+from bot.guidelines.nodes import ID_RE, Node, Validator, kind_of, slug
+from bot.guidelines.problems import Level, Problem
+from bot.guidelines.rule_parts import parse_active, parse_check
+from bot.guidelines.rules import (
     RULE_VERDICTS,
     Check,
     Contact,
@@ -21,10 +24,7 @@ from bot.guidelines.model import (
     Rule,
     Severity,
 )
-from bot.guidelines.nodes import ID_RE, Node, Validator, kind_of, slug
-from bot.guidelines.problems import Level, Problem
-from bot.guidelines.rule_parts import parse_active, parse_check
-from bot.models import Verdict
+from bot.messages import Verdict
 
 TOP_KEYS = ("organisation", "languages", "contacts", "principles", "rules")
 CONTACT_KEYS = ("name", "where", "email")

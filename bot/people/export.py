@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from bot.i18n import t
-from bot.models import Fact, Part, Text
+from bot.messages import Fact, Part, Text
 
 RECENT_QUESTIONS = 5
 

@@ -9,7 +9,7 @@ import asyncio
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
-from bot.models import Choice, Choices, IncomingAction, Part, Reply, Text
+from bot.messages import Choice, Choices, IncomingAction, Part, Reply, Text
 from bot.people.export import summary_parts
 from bot.people.forget import Forgotten
 from bot.people.store import PeopleStore

@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from bot.models import Platform
+from bot.messages import Platform
 from bot.people.validation import MAX_LABEL, parse_label
 
 ROLES = ("comms", "admin")

@@ -10,7 +10,7 @@ from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.lists import folded_set
-from bot.models import Choice, Choices, IncomingAction, Part, Reply, Text
+from bot.messages import Choice, Choices, IncomingAction, Part, Reply, Text
 from bot.people.commands import read_command
 from bot.people.profile import Profile
 from bot.people.settings_reply import problem_parts, settings_form, summary_parts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import t
-from bot.models import Fact, Field, Form, Option, Part, Text
+from bot.messages import Fact, Field, Form, Option, Part, Text
 from bot.people.profile import Profile
 from bot.people.validation import DIGESTS, Problem
 

@@ -43,7 +43,7 @@ from bot.storage.tables import (
     Share,
     User,
 )
-from bot.suggestions.model import SHARE_STATUSES
+from bot.suggestions.suggestion import SHARE_STATUSES
 
 _USER_FIELDS = (
     "platform",

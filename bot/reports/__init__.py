@@ -9,7 +9,7 @@ beyond the names of people who opted in to the leaderboard.
 from __future__ import annotations
 
 from bot.reports.build import build_report
-from bot.reports.model import MIN_TEAM_SIZE, Report
+from bot.reports.figures import MIN_TEAM_SIZE, Report
 from bot.reports.period import PeriodError, ReportPeriod, WeekSpan, period_from_options
 from bot.reports.queries import ReportQueries
 from bot.reports.render_csv import render_csv

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from bot.reports import queries
-from bot.reports.model import (
+from bot.reports.figures import (
     MIN_TEAM_SIZE,
     Activity,
     Anonymous,

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.i18n import t
-from bot.reports.model import Activity, Participation, Report
+from bot.reports.figures import Activity, Participation, Report
 
 COLUMNS = (
     "section",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 
 from bot.i18n import t
+from bot.reports.figures import Report, RuleQuestions, TeamWeek
 from bot.reports.format import (
     EMPTY,
     decimal,
@@ -20,7 +21,6 @@ from bot.reports.format import (
     percent,
     team_name,
 )
-from bot.reports.model import Report, RuleQuestions, TeamWeek
 from bot.reports.svg import BLUE, GREEN, VERMILLION, Bar, Series, bar_chart, line_chart
 from bot.reports.wording import generated_line, notes, period_line, summary_lines, unreachable_line
 

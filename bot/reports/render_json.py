@@ -43,7 +43,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.reports.model import Participation, Report, RuleQuestions
+from bot.reports.figures import Participation, Report, RuleQuestions
 
 SCHEMA = "merkwerker.report/1"
 

@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.i18n import t
+from bot.reports.figures import Report, RuleQuestions
 from bot.reports.format import decimal, item_title, local_time, number, percent, team_name
-from bot.reports.model import Report, RuleQuestions
 from bot.reports.wording import generated_line, notes, period_line, summary_lines, unreachable_line
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.i18n import t
+from bot.reports.figures import Report
 from bot.reports.format import local_time, number, percent
-from bot.reports.model import Report
 
 
 def period_line(report: Report, language: str) -> str:

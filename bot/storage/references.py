@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import ConversationRef
+from bot.messages import ConversationRef
 from bot.storage.store import Store
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.answering.feedback import UnansweredQuestion
-from bot.models import CheckVerdict, ConversationRef, Verdict
+from bot.messages import CheckVerdict, ConversationRef, Verdict
 from bot.storage.database import open_database
 from bot.storage.tables import (
     QUESTION_TEXT_MAX,

@@ -21,10 +21,10 @@ from bot.suggestions.batch_reply import PreparedReplies, ReplyRequest, prepare_r
 from bot.suggestions.clicks import resolve_click
 from bot.suggestions.feature import SuggestionsFeature
 from bot.suggestions.links import is_preview_agent, tagged_url
-from bot.suggestions.model import DISMISS_REASONS, NETWORKS, Suggestion
 from bot.suggestions.offers import suggestions_reply
 from bot.suggestions.ranking import suggest
 from bot.suggestions.store import SuggestionStore
+from bot.suggestions.suggestion import DISMISS_REASONS, NETWORKS, Suggestion
 
 __all__ = [
     "DISMISS_REASONS",

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.suggestions.model import Suggestion
 from bot.suggestions.ranking import done_and_penalties, is_new_since
 from bot.suggestions.scoring import Person, make_suggestion, rank
 from bot.suggestions.store import SuggestionSource, SuggestionStore, suggestion_store
+from bot.suggestions.suggestion import Suggestion
 
 CHUNK = 500
 """People per IN list: far below SQLite's limit on bound parameters."""

@@ -14,10 +14,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.models import Reply
+from bot.messages import Reply
 from bot.settings import Settings
 from bot.suggestions.links import new_token
-from bot.suggestions.model import NETWORKS, NewShare, Suggestion
 from bot.suggestions.reply import empty_parts, opening_parts, render_parts, suggested_key
 from bot.suggestions.shares import event_key
 from bot.suggestions.store import (
@@ -26,6 +25,7 @@ from bot.suggestions.store import (
     Transaction,
     suggestion_store,
 )
+from bot.suggestions.suggestion import NETWORKS, NewShare, Suggestion
 from bot.tracking.store import NewEvent
 
 

@@ -9,13 +9,13 @@ import secrets
 from bot.features import Context
 from bot.i18n import t
 from bot.intents import Intent, Understood
-from bot.models import Choice, Choices, Fact, IncomingAction, Part, Reply, Text
+from bot.messages import Choice, Choices, Fact, IncomingAction, Part, Reply, Text
 from bot.settings import Settings
 from bot.suggestions import actions, offers, responses
-from bot.suggestions.model import DISMISS_REASONS
 from bot.suggestions.ranking import suggest
 from bot.suggestions.reply import empty_parts
 from bot.suggestions.store import SuggestionStore
+from bot.suggestions.suggestion import DISMISS_REASONS
 
 log = logging.getLogger(__name__)
 

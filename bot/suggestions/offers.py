@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.models import Part, Reply
+from bot.messages import Part, Reply
 from bot.settings import Settings
-from bot.suggestions.model import Opened, Suggestion
 from bot.suggestions.reply import empty_parts, opening_parts, render_parts, suggested_key
 from bot.suggestions.shares import event_key
 from bot.suggestions.store import SuggestionSource, SuggestionStore, suggestion_store
+from bot.suggestions.suggestion import Opened, Suggestion
 
 
 def suggestion_parts(

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.suggestions.model import Suggestion
 from bot.suggestions.scoring import add_feedback, make_suggestion, rank
 from bot.suggestions.store import FeedbackRow, SuggestionSource, suggestion_store
+from bot.suggestions.suggestion import Suggestion
 
 
 def is_new_since(

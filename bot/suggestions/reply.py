@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.i18n import t
-from bot.models import Choice, Choices, Divider, Link, Part, Text
+from bot.messages import Choice, Choices, Divider, Link, Part, Text
 from bot.settings import Settings
 from bot.suggestions.links import redirect_url, share_url, tagged_url
-from bot.suggestions.model import NETWORKS, Suggestion
+from bot.suggestions.suggestion import NETWORKS, Suggestion
 
 
 def empty_parts(language: str) -> tuple[Part, ...]:

@@ -6,7 +6,7 @@ Pure parsing of the values the buttons carry; ``offers`` records what they mean.
 from __future__ import annotations
 
 from bot.suggestions.links import TOKEN, token_in_share_url
-from bot.suggestions.model import DISMISS_REASONS, NETWORKS, Opened
+from bot.suggestions.suggestion import DISMISS_REASONS, NETWORKS, Opened
 
 
 def parse_item(value: str) -> int | None:

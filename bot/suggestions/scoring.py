@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.lists import folded_set, split_list
 from bot.suggestions.captions import caption_variants, pick_caption, stable_fraction
-from bot.suggestions.model import Suggestion
+from bot.suggestions.suggestion import Suggestion
 
 TOPIC_MATCH = 3.0
 """Per followed topic the item has (at most ``MAX_TOPIC_MATCHES`` count)."""

@@ -30,8 +30,8 @@ from bot.storage.sqltime import age_days
 from bot.storage.tables import ContentItem, Event, Share, User, UTCDateTime
 from bot.suggestions.activity import Activity, month_start
 from bot.suggestions.links import new_token
-from bot.suggestions.model import NETWORKS, SHARE_STATUSES, ClickTarget, NewShare, Opened
 from bot.suggestions.scoring import DONE_KINDS, Person
+from bot.suggestions.suggestion import NETWORKS, SHARE_STATUSES, ClickTarget, NewShare, Opened
 from bot.tracking.store import EventLog, NewEvent
 
 Transaction: TypeAlias = Connection

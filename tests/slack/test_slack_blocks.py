@@ -15,7 +15,7 @@ from adapters.slack.modals import (
     form_view,
     submission_response,
 )
-from bot.models import (
+from bot.messages import (
     Choice,
     Choices,
     Divider,

@@ -13,11 +13,11 @@ from adapters.slack.actions import (
     decode_form_source,
     encode_form_source,
 )
+from adapters.slack.credentials import SlackSettings, slack_settings_from_env
 from adapters.slack.jobs import USAGE
-from adapters.slack.settings import SlackSettings, slack_settings_from_env
 from adapters.slack.signature import is_valid_signature, sign
 from bot.intents import command_of, lacks_argument, understand, understand_command
-from bot.models import Platform
+from bot.messages import Platform
 from bot.settings import SettingsError
 
 BOT = "UBOT"

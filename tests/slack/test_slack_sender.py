@@ -8,7 +8,7 @@ from slack_fixtures import fake_api
 
 from adapters.slack import DeliveryFailed, SlackSender, sender_from_env
 from bot.features import Unreachable
-from bot.models import ConversationRef, Platform, Reply, Text
+from bot.messages import ConversationRef, Platform, Reply, Text
 from bot.settings import SettingsError
 
 __all__ = ["fake_api"]

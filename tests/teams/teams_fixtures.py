@@ -24,7 +24,7 @@ from bot.conversation import Merkwerker
 from bot.features import Context
 from bot.guidelines.library import GuidelinesLibrary
 from bot.intents import Intent, Understood
-from bot.models import (
+from bot.messages import (
     Choice,
     Choices,
     Field,

@@ -8,7 +8,7 @@ from teams_fixtures import BOT_ID, TENANT, USER_AAD, activity
 from adapters.teams import activities
 from adapters.teams.activities import delivery_key
 from bot.dedupe import RecentKeys
-from bot.models import Platform
+from bot.messages import Platform
 
 
 def test_personal_message() -> None:

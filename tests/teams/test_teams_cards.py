@@ -13,7 +13,7 @@ from adapters.teams.cards import MAX_MESSAGE_BYTES, reply_to_activity, reply_to_
 from bot.answering.answer import answer_question
 from bot.checking import check
 from bot.guidelines.library import GuidelinesLibrary
-from bot.models import Choice, Choices, Divider, Fact, Field, Form, Link, Option, Reply, Text
+from bot.messages import Choice, Choices, Divider, Fact, Field, Form, Link, Option, Reply, Text
 from bot.replies import answer_reply, check_reply, notice_reply
 
 TODAY = date(2026, 3, 2)

@@ -16,7 +16,7 @@ from msrest.universal_http import ClientRequest
 
 from adapters.teams.adapter import BotConfiguration
 from adapters.teams.connector import ReusingAuthentication, use_transport
-from adapters.teams.settings import TeamsSettings
+from adapters.teams.credentials import TeamsSettings
 from adapters.teams.transport import ConnectorTransport, retry_after
 
 

@@ -24,7 +24,7 @@ from teams_fixtures import (
     serve,
 )
 
-from bot.models import Platform
+from bot.messages import Platform
 from bot.storage import ConversationReference, Store, User
 
 

@@ -13,7 +13,7 @@ from adapters.teams.cards import reply_to_activity
 from adapters.teams.handler import TeamsHandler
 from bot.features import Context
 from bot.i18n import t
-from bot.models import IncomingAction, Reply
+from bot.messages import IncomingAction, Reply
 from bot.storage import ConversationReference, Store
 
 

@@ -14,7 +14,7 @@ from teams_fixtures import NOW, TENANT, USER_AAD, FakeConnector, activity, make_
 from adapters.teams import sender_from_env
 from adapters.teams.sender import UnreachableReference
 from adapters.teams.transport import ConnectorTransport
-from bot.models import ConversationRef, Platform, Reply, Text
+from bot.messages import ConversationRef, Platform, Reply, Text
 from bot.storage import ConversationReference, Store, User
 
 DIGEST = Reply(

@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.models import Verdict
+from bot.messages import Verdict
 
 
 class Severity(StrEnum):
