@@ -12,6 +12,8 @@ import hmac
 
 MAX_AGE_SECONDS = 60 * 5
 """Requests whose timestamp is further than this from now are stale."""
+MAX_TIMESTAMP_DIGITS = 12
+"""Seconds since 1970 fit in 10 digits until the year 2286; longer is not a timestamp."""
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -32,6 +34,6 @@ def is_valid_signature(
         return False
     if not timestamp.isascii() or not timestamp.isdigit():
         return False
-    if abs(now - int(timestamp)) > MAX_AGE_SECONDS:
+    if len(timestamp) > MAX_TIMESTAMP_DIGITS or abs(now - int(timestamp)) > MAX_AGE_SECONDS:
         return False
     return hmac.compare_digest(sign(secret, timestamp, body), signature)

@@ -91,6 +91,9 @@ async def test_a_missing_or_garbled_signature_is_refused(slack_server: SlackServ
     for headers in (
         {"X-Slack-Signature": ""},
         {"X-Slack-Request-Timestamp": "yesterday"},
+        {"X-Slack-Request-Timestamp": "9" * 400},
+        {"X-Slack-Request-Timestamp": "-1"},
+        {"X-Slack-Request-Timestamp": "１２３"},
         {"X-Slack-Signature": "v0=é"},
     ):
         status, _ = await slack_server.post(body, content_type="application/json", headers=headers)
