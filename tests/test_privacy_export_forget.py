@@ -270,3 +270,60 @@ def test_export_as_a_real_process(database_url: str, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["user"]["team"] == "Sales"
+
+
+def test_forget_me_removes_the_person_from_content_they_queued_and_approved(
+    chat: Chat,
+) -> None:
+    comms = chat.person("UCOMMS", roles={"comms"})
+    queued = comms.click("Approve", on=comms.say("queue https://example.com/news/a Our news"))
+    assert "Approved" in queued.text
+    feed = chat.cli("feeds", "add", "https://example.com/feed.xml", "--as", "slack:UCOMMS")
+    assert feed.returncode == 0, feed.stderr
+    granted = chat.cli("people", "grant", "--platform", "slack", "--user", "U2", "--role", "comms")
+    assert granted.returncode == 0, granted.stderr
+    (item,) = chat.queue()
+    assert (item["added_by"], item["approved_by"]) == ("slack:UCOMMS", "slack:UCOMMS")
+    comms.say("forget me")
+    assert "I've forgotten you" in comms.click("Yes, forget me")
+    shown = chat.cli("content", "show", str(item["id"]), "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert "UCOMMS" not in shown.stdout
+    assert json.loads(shown.stdout)["added_by"] == "forgotten"
+    feeds = chat.cli("feeds", "list", "--json")
+    assert feeds.returncode == 0, feeds.stderr
+    assert "UCOMMS" not in feeds.stdout
+
+
+PERSON_COLUMNS = {
+    ("user", "platform_user_id"): "deleted with the person",
+    ("user", "display_name"): "deleted with the person",
+    ("question", "user_id"): "deleted",
+    ("draft_check", "user_id"): "emptied",
+    ("event", "user_id"): "emptied",
+    ("share", "user_id"): "emptied",
+    ("conversation_reference", "user_id"): "deleted",
+    ("outbox", "user_id"): "deleted",
+    ("role", "platform_user_id"): "deleted",
+    ("role", "granted_by"): "replaced by 'forgotten'",
+    ("content_item", "added_by"): "replaced by 'forgotten'",
+    ("content_item", "approved_by"): "replaced by 'forgotten'",
+    ("feed", "added_by"): "replaced by 'forgotten'",
+}
+"""Every column that may hold who a person is, and what forgetting them does to it."""
+
+
+def test_every_column_that_may_hold_a_person_is_handled_by_forget() -> None:
+    from sqlmodel import SQLModel
+
+    import bot.storage.tables  # noqa: F401  (registers the tables)
+
+    found = {
+        (table.name, column.name)
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if column.name in ("user_id", "platform_user_id", "display_name", "user_name")
+        or column.name.endswith("_by")
+    }
+    # A new column naming a person must be added to PERSON_COLUMNS and to forget.
+    assert found == set(PERSON_COLUMNS)

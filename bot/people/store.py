@@ -37,6 +37,7 @@ from bot.storage.tables import (
     ConversationReference,
     DraftCheck,
     Event,
+    Feed,
     OutboxMessage,
     Question,
     Role,
@@ -69,6 +70,10 @@ _USER_FIELDS = (
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+FORGOTTEN_ACTOR = "forgotten"
+"""What stands where a forgotten person had added, approved or granted something."""
 
 
 class PeopleStore:
@@ -207,6 +212,8 @@ class PeopleStore:
             if user is None:
                 return None
             platform, platform_user_id = user.platform, user.platform_user_id
+            # How content, feeds and roles name who added, approved or granted them.
+            actor = f"{platform}:{platform_user_id}"
 
             def run(statement: Delete | Update) -> int:
                 # On the session's connection: an ORM-level execute of a bulk UPDATE does not
@@ -243,6 +250,30 @@ class PeopleStore:
                 ),
                 shares_anonymised=run(
                     update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
+                ),
+                credits_removed=sum(
+                    [
+                        run(
+                            update(ContentItem)
+                            .where(col(ContentItem.added_by) == actor)
+                            .values(added_by=FORGOTTEN_ACTOR)
+                        ),
+                        run(
+                            update(ContentItem)
+                            .where(col(ContentItem.approved_by) == actor)
+                            .values(approved_by=FORGOTTEN_ACTOR)
+                        ),
+                        run(
+                            update(Feed)
+                            .where(col(Feed.added_by) == actor)
+                            .values(added_by=FORGOTTEN_ACTOR)
+                        ),
+                        run(
+                            update(Role)
+                            .where(col(Role.granted_by) == actor)
+                            .values(granted_by=FORGOTTEN_ACTOR)
+                        ),
+                    ]
                 ),
             )
             session.execute(delete(User).where(col(User.id) == user_id))
