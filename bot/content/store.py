@@ -219,13 +219,29 @@ class ContentStore:
             return frozenset(session.exec(statement))
 
     def add(self, item: NewItem) -> Content:
-        """Store ``item`` as a draft and return it as stored."""
+        """Store ``item`` as a draft and return it as stored.
+
+        Raises ``ContentError`` (``duplicate_url``, naming the other item) when an item
+        that is not retired has the URL, also when it was queued a moment ago.
+        """
         with Session(self._engine) as session:
             row = _new_row(item)
             session.add(row)
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                raise self._url_taken([item.content.url]) from None
             session.refresh(row)
             return _content(row)
+
+    def _url_taken(self, urls: Iterable[str]) -> Exception:
+        """The problem to raise when storing an item hit the one-URL-per-item rule."""
+        taken = self.existing(urls)
+        if not taken:  # another unique key: nothing a person can fix by hand
+            return StorageError("an item could not be stored: a unique key is taken")
+        problems = [ContentProblem(key="duplicate_url", values={"id": i}) for i in taken.values()]
+        return ContentError(problems)
 
     def add_once(self, item: NewItem) -> Content | None:
         """Like ``add``, but ``None`` when a unique key (a feed entry's id) is taken."""
@@ -253,9 +269,13 @@ class ContentStore:
                     row.status = ContentStatus.APPROVED.value
                     row.approved_by, row.approved_at = approved_by, approved_at
             session.add_all(rows)
-            session.flush()
-            ids = [row.id for row in rows]
-            session.commit()
+            try:
+                session.flush()
+                ids = [row.id for row in rows]
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                raise self._url_taken(item.content.url for item in items) from None
             # One query reads them all back (a refresh per row would be one each).
             stored = session.exec(select(ContentItem).where(col(ContentItem.id).in_(ids)))
             by_id = {row.id: _content(row) for row in stored}
@@ -273,7 +293,11 @@ class ContentStore:
             _write_fields(row, content)
             row.check_verdict = check_verdict
             row.check_version = check_version
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                raise self._url_taken([content.url]) from None
             session.refresh(row)
             return _content(row)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Index, Text, UniqueConstraint
+from sqlalchemy import DateTime, Dialect, Index, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -154,6 +154,14 @@ class ContentItem(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("feed_id", "guid"),
         Index(None, "status", "not_before", "expires"),
+        # One item per URL among those not retired, even when two people queue it at once.
+        Index(
+            "uq_content_item_active_url",
+            "url",
+            unique=True,
+            sqlite_where=text("status != 'retired'"),
+            postgresql_where=text("status != 'retired'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -209,6 +217,11 @@ class Share(SQLModel, table=True):
     """A tracked share link: a pseudonymous token for one person, item and network."""
 
     __tablename__ = "share"
+    # One link per person, item and network, even when two replies make it at once.
+    # Anonymous links (no person) are not held to it: the database treats empty as distinct.
+    __table_args__ = (
+        Index("uq_share_item_user_network", "item_id", "user_id", "network", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     token: str = Field(max_length=64, unique=True)

@@ -21,6 +21,7 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Engine, Executable, Select, Table, bindparam, case, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.lists import folded_set
@@ -239,8 +240,17 @@ class SuggestionStore:
     ) -> dict[tuple[int, str], str]:
         """The token for every item and network: reused when it exists, created when not.
 
-        ``user_id`` None means anonymous shares (for people who opted out).
+        ``user_id`` None means anonymous shares (for people who opted out). When another
+        reply made one of the links at the same moment, that link is used.
         """
+        try:
+            return self._share_tokens(user_id=user_id, item_ids=item_ids, now=now)
+        except IntegrityError:
+            return self._share_tokens(user_id=user_id, item_ids=item_ids, now=now)
+
+    def _share_tokens(
+        self, *, user_id: int | None, item_ids: Sequence[int], now: datetime
+    ) -> dict[tuple[int, str], str]:
         if not item_ids:
             return {}
         owner = (
