@@ -17,6 +17,9 @@ from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.people import PeopleStore, PrivacyFeature, SettingsFeature
+from bot.reports import ReportQueries
+from bot.reports.feature import ReportFeature
+from bot.reports.links import signer_for
 from bot.settings import Settings
 from bot.storage import Store
 from bot.suggestions import SuggestionsFeature, SuggestionStore
@@ -30,7 +33,8 @@ def features(
     library: GuidelinesLibrary,
     clock: Callable[[], datetime] = utc_now,
 ) -> list[Feature]:
-    """Every feature this installation has: sharing, the content queue, settings, privacy."""
+    """Every feature this installation has: sharing, the content queue, settings, privacy,
+    and the report for the comms team."""
     engine = store.engine
     queue = ContentQueue(
         ContentStore.from_store(store),
@@ -44,6 +48,11 @@ def features(
         SuggestionsFeature(SuggestionStore.from_store(store), settings=settings),
         SettingsFeature(PeopleStore(engine), events=EventLog(engine), settings=settings),
         PrivacyFeature(PeopleStore(engine)),
+        ReportFeature(
+            ReportQueries(engine),
+            settings=settings,
+            signer=signer_for(settings.secret, clock=clock),
+        ),
     ]
 
 

@@ -13,7 +13,7 @@ MESSAGES: dict[str, str] = {
     "report.chat.trend_only_last": "Last week: {rate}.",
     "report.chat.trend_none": "Last week nobody got a suggestion, so there is nothing to compare with.",
     "report.chat.items": "Top items by clicks since {since}",
-    "report.chat.item_value": "{clicks_label}: {clicks} · {shares_label}: {shares}",
+    "report.chat.item_value": "{clicks_label} {clicks} · {shares_label} {shares}",
     "report.chat.items_none": "No shared link was clicked since {since}.",
     "report.chat.unanswered": "Unanswered questions since {since}",
     "report.chat.unanswered_many": "{count} or more",

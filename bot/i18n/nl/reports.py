@@ -13,7 +13,7 @@ MESSAGES: dict[str, str] = {
     "report.chat.trend_only_last": "Vorige week: {rate}.",
     "report.chat.trend_none": "Vorige week kreeg niemand een suggestie, dus er is niets om mee te vergelijken.",
     "report.chat.items": "Items met de meeste kliks sinds {since}",
-    "report.chat.item_value": "{clicks_label}: {clicks} · {shares_label}: {shares}",
+    "report.chat.item_value": "{clicks_label} {clicks} · {shares_label} {shares}",
     "report.chat.items_none": "Sinds {since} is er niet op een gedeelde link geklikt.",
     "report.chat.unanswered": "Onbeantwoorde vragen sinds {since}",
     "report.chat.unanswered_many": "{count} of meer",
