@@ -17,6 +17,9 @@ from bot.conversation import Merkwerker, utc_now
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.people import PeopleStore, PrivacyFeature, SettingsFeature
+from bot.reports import ReportQueries
+from bot.reports.feature import ReportFeature
+from bot.reports.links import signer_for
 from bot.settings import Settings
 from bot.storage import Store
 from bot.suggestions import SuggestionsFeature, SuggestionStore
@@ -30,7 +33,8 @@ def features(
     library: GuidelinesLibrary,
     clock: Callable[[], datetime] = utc_now,
 ) -> list[Feature]:
-    """Every feature this installation has: sharing, the content queue, settings, privacy."""
+    """Every feature this installation has: sharing, the content queue, settings, privacy,
+    and the report for the comms team."""
     queue = ContentQueue(
         ContentStore.from_store(store),
         clock=clock,
@@ -45,6 +49,11 @@ def features(
             PeopleStore.from_store(store), events=EventLog.from_store(store), settings=settings
         ),
         PrivacyFeature(PeopleStore.from_store(store)),
+        ReportFeature(
+            ReportQueries.from_store(store),
+            settings=settings,
+            signer=signer_for(settings.secret, clock=clock),
+        ),
     ]
 
 

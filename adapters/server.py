@@ -2,7 +2,8 @@
 
 One aiohttp application serves ``POST /slack/events`` (when Slack uses HTTP),
 ``POST /api/messages`` (when Teams is configured), ``GET /r/<token>`` (a share link:
-recorded, then redirected to the tagged URL) and ``GET /healthz``. Each platform runs
+recorded, then redirected to the tagged URL), ``GET /report`` (the full report behind a
+signed link from chat; 404 without ``MERKWERKER_SECRET``) and ``GET /healthz``. Each platform runs
 when its settings are present; ``run`` starts and stops everything in order.
 """
 
@@ -126,7 +127,43 @@ def create_app(
         }
         return web.json_response(body, status=200 if reachable else 503)
 
+    async def report(request: web.Request) -> web.Response:
+        from bot.reports import ReportQueries
+        from bot.reports.links import signer_for
+        from bot.reports.page import report_page
+
+        settings = bot.settings
+        signer = signer_for(settings.secret, clock=clock)
+        if signer is None:  # no key, no links: the route does not exist
+            return not_found_page(language_of_request(request))
+
+        def roles_of(platform: str, user_id: str) -> frozenset[str]:
+            granted = frozenset(store.roles_of(platform, user_id))
+            return settings.roles_for(platform, user_id) | granted
+
+        page = await asyncio.to_thread(
+            report_page,
+            dict(request.query),
+            signer=signer,
+            queries=ReportQueries.from_store(store),
+            roles_of=roles_of,
+            timezone=settings.timezone,
+            now=clock(),
+            fallback_language=language_of_request(request),
+        )
+        return web.Response(
+            status=page.status,
+            text=page.html,
+            content_type="text/html",
+            headers={
+                "Cache-Control": "no-store",
+                "Referrer-Policy": "no-referrer",
+                "X-Robots-Tag": "noindex",
+            },
+        )
+
     app.router.add_get("/r/{token}", redirect)
+    app.router.add_get("/report", report)
     app.router.add_get("/healthz", healthz)
     for platform in platforms:
         platform.add_routes(app)

@@ -36,6 +36,8 @@ class Intent(StrEnum):
     """"Forget me": delete the person's personal rows."""
     QUEUE = "queue"
     """Comms: queue a URL for sharing; ``text`` holds the URL and anything after it."""
+    REPORT = "report"
+    """Comms: the participation report's summary and a link to the full report."""
     COMMAND = "command"
     """A chat command or a stray button number ("clear", "quit", "3"): not a question,
     so it is never recorded as one."""
@@ -196,6 +198,17 @@ _PHRASES: dict[Intent, frozenset[str]] = {
             "vergeet me",
             "verwijder mijn gegevens",
             "wis mijn gegevens",
+        }
+    ),
+    Intent.REPORT: frozenset(
+        {
+            "report",
+            "rapport",
+            "rapportage",
+            "participation report",
+            "deelnamerapport",
+            "show the report",
+            "toon het rapport",
         }
     ),
 }

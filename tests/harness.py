@@ -361,8 +361,12 @@ class Chat:
         shipped_guidelines: bool = False,
         now: datetime = T0,
         timezone: str = "Europe/Amsterdam",
+        public_url: str | None = None,
+        secret: str = "",
     ) -> None:
         self.folder = folder
+        self.public_url = public_url
+        self.secret = secret
         self.clock = Clock(now)
         self.database_url = database_url or f"sqlite:///{folder / 'merkwerker.db'}"
         if guidelines is None:
@@ -396,6 +400,8 @@ class Chat:
             comms=comms,
             admins=admins,
             timezone=self.timezone,
+            public_url=self.public_url,
+            secret=self.secret,
             embedding_cache=os.environ.get("MERKWERKER_EMBEDDING_CACHE"),
         )
 

@@ -147,3 +147,26 @@ class World:
             since=since, until=until or since + timedelta(days=14), timezone="Europe/Amsterdam"
         )
         return build_report(ReportQueries(self.engine), period=period, now=MONDAY, **options)  # type: ignore[arg-type]
+
+
+def two_weeks(url: str) -> None:
+    """Two weeks of activity up to Monday 2 March 2026 (harness ``T0``): participation 25% last week, 50% this week (W10)."""
+    world = World(url)
+    try:
+        sales = world.team("Sales", 5)
+        launch, office, quiet = (world.item(t) for t in ("Launch", "New office", "Quiet one"))
+        for person in sales[:4]:
+            world.event("suggested", (MONDAY - timedelta(days=7)), person)
+        world.event("marked_shared", (MONDAY - timedelta(days=7)), sales[0], item=quiet)
+        for person in sales[:2]:
+            world.event("suggested", MONDAY, person)
+        world.event("marked_shared", MONDAY, sales[1], item=launch)
+        for minutes in range(3):
+            world.event("link_clicked", MONDAY + timedelta(minutes=minutes), sales[1], item=launch)
+        world.event("link_clicked", MONDAY, sales[0], item=office)
+        world.question("Mag ik over de fusie posten?", MONDAY)
+        world.question("Mag ik over de fusie posten?", MONDAY + timedelta(minutes=5))
+        world.question("Can I post my badge?", (MONDAY - timedelta(days=7)))
+        world.question("Answered one", MONDAY, answered=True)
+    finally:
+        world.close()

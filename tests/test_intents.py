@@ -70,3 +70,15 @@ def test_locale_wins_when_supported() -> None:
     assert language_from_locale("nl_NL", ("nl", "en")) == "nl"
     assert language_from_locale("de-DE", ("nl", "en")) is None
     assert language_from_locale(None, ("nl", "en")) is None
+
+
+@pytest.mark.parametrize("text", ["report", "Rapport", "rapport!", "Report?", "rapportage"])
+def test_report_and_rapport_ask_for_the_report(text: str) -> None:
+    assert understand(text).intent is Intent.REPORT
+
+
+@pytest.mark.parametrize(
+    "text", ["report this post to HR?", "Mag ik het jaarrapport delen op LinkedIn?"]
+)
+def test_a_question_mentioning_a_report_stays_a_question(text: str) -> None:
+    assert understand(text).intent is Intent.ASK

@@ -186,3 +186,33 @@ def test_a_real_process_exits_non_zero_without_a_traceback(database: str) -> Non
         "'2026-13-01' is geen datum. Schrijf hem als jaar-maand-dag, bijvoorbeeld 2026-03-01."
     )
     assert done.stdout == ""
+
+
+def test_without_since_the_report_starts_at_the_first_data(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    url = f"sqlite:///{tmp_path / 'recent.db'}"
+    world = World(url)
+    first = datetime.now(UTC) - timedelta(days=2)
+    person = world.person("Sales")
+    world.event("suggested", first, person)
+    world.event("suggested", first + timedelta(hours=1), person)
+    world.close()
+
+    result = report("--database", url, "-f", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    first_day = first.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    assert data["period"]["first_day"] == first_day.isoformat()
+    assert data["participation"]["reached"] == 1
+    assert len(data["trend"]) <= 2  # no rows of weeks before anything happened
+
+
+def test_without_since_and_without_recent_data_it_is_four_weeks(database: str) -> None:
+    # The fixture's data is from March 2026, long before today: four ISO weeks remain.
+    result = report("--database", database, "-f", "json")
+
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["trend"]) == 4

@@ -29,15 +29,48 @@ def test_date_times_with_and_without_offset() -> None:
     assert period.until == datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 
 
-def test_the_default_is_twelve_iso_weeks_up_to_today() -> None:
+def test_the_default_is_four_iso_weeks_up_to_today() -> None:
     period = period_from_options(None, None, timezone=AMSTERDAM, now=NOW)
     weeks = period.weeks()
 
     assert period.until == datetime(2026, 3, 4, 23, 0, tzinfo=UTC)  # tomorrow, 00:00 CET
-    assert len(weeks) == 12
-    assert weeks[0].monday == date(2025, 12, 15) and weeks[0].label == "2025-W51"
+    assert len(weeks) == 4
+    assert weeks[0].monday == date(2026, 2, 9) and weeks[0].label == "2026-W07"
     assert weeks[-1].label == "2026-W10"
     assert weeks[-1].end == period.until  # the current week is cut off at the period's end
+
+
+def test_the_default_starts_at_the_first_data_when_that_is_later() -> None:
+    first = datetime(2026, 2, 25, 14, 30, tzinfo=UTC)  # Wednesday of 2026-W09
+    period = period_from_options(None, None, timezone=AMSTERDAM, now=NOW, first_data=first)
+
+    assert period.since == datetime(2026, 2, 24, 23, 0, tzinfo=UTC)  # that day, 00:00 CET
+    assert [w.label for w in period.weeks()] == ["2026-W09", "2026-W10"]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        datetime(2025, 6, 1, tzinfo=UTC),  # long ago: four weeks back is later
+        datetime(2026, 3, 9, tzinfo=UTC),  # after the period: nothing to start at
+        None,  # nothing recorded yet
+    ],
+)
+def test_the_default_is_four_weeks_when_the_first_data_is_not_later(
+    first: datetime | None,
+) -> None:
+    period = period_from_options(None, None, timezone=AMSTERDAM, now=NOW, first_data=first)
+
+    assert period.weeks()[0].label == "2026-W07" and len(period.weeks()) == 4
+
+
+def test_an_explicit_since_wins_over_the_first_data() -> None:
+    first = datetime(2026, 2, 25, tzinfo=UTC)
+    period = period_from_options(
+        "2025-12-01", "2026-01-01", timezone=AMSTERDAM, now=NOW, first_data=first
+    )
+
+    assert period.local_dates() == (date(2025, 12, 1), date(2025, 12, 31))
 
 
 def test_weeks_are_cut_to_the_period_and_follow_daylight_saving() -> None:

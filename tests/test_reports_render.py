@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -17,6 +18,7 @@ from rich.console import Console
 
 from bot.reports import Report, render_csv, render_html, render_json, render_text
 from bot.reports.render_csv import COLUMNS
+from bot.reports.svg import BLUE, GREEN, VERMILLION
 
 EVIL_TITLE = '<script>alert("x")</script> & <b>"Launch"</b>'
 EVIL_QUESTION = "Mag ik <img src=x onerror=alert(1)> posten?"
@@ -86,7 +88,11 @@ def test_html_is_one_self_contained_page_with_accessible_svg_charts(report: Repo
     # Data tables with headers.
     headers = [attrs for tag, attrs in page.tags if tag == "th"]
     assert {"col", "row"} <= {attrs.get("scope") for attrs in headers}
-    assert tags.count("caption") >= 4
+    # Each table is named by the section heading above it, not by a caption repeating it.
+    tables = [attrs for tag, attrs in page.tags if tag == "table"]
+    heading_ids = {attrs.get("id") for tag, attrs in page.tags if tag == "h2"}
+    assert len(tables) >= 4
+    assert all(attrs.get("aria-labelledby") in heading_ids for attrs in tables)
     assert '<html lang="en">' in html
 
 
@@ -224,3 +230,113 @@ def test_table_prints_feed_titles_literally_not_as_markup(report: Report) -> Non
     assert "Participation per team" in text
     assert "Tiny" not in text
     assert "2026-W10" in text and "2026-W11" in text
+
+
+def _visible_headings(html: str) -> list[str]:
+    """The text of every h1, h2 and table caption, in order."""
+
+    class Headings(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside: str | None = None
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("h1", "h2", "caption"):
+                self.inside = tag
+                self.found.append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == self.inside:
+                self.inside = None
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.found[-1] += data
+
+    parser = Headings()
+    parser.feed(html)
+    return parser.found
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_heading_is_printed_twice(report: Report, language: str) -> None:
+    # The HTML page used to repeat each section heading as its table's caption.
+    headings = _visible_headings(render_html(report, language=language))
+    assert len(headings) > 8
+    assert len(headings) == len(set(headings)), headings
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=160, no_color=True).print(render_text(report, language=language))
+    lines = [line.strip() for line in buffer.getvalue().splitlines() if line.strip()]
+    titles = [line for line in lines if not any(ch in line for ch in "│┃━")]
+    repeated = {line for line in titles if titles.count(line) > 1 and len(line) < 60}
+    assert not repeated, repeated
+
+
+def _svg(html: str, chart_id: str) -> str:
+    start = html.index(f'aria-labelledby="{chart_id}-title')
+    return html[start : html.index("</svg>", start)]
+
+
+def test_the_current_week_is_labelled_on_the_trend_chart(tmp_path: Path) -> None:
+    world = World(f"sqlite:///{tmp_path / 'weeks.db'}")
+    try:
+        person = world.person("Sales")
+        world.event("suggested", MONDAY, person)
+        # Made in the second week of the two: that week is "this week".
+        report = dataclasses.replace(world.report(), generated_at=NEXT_MONDAY)
+    finally:
+        world.close()
+    assert report.current_week == 1
+    for language, words in (("en", "this week"), ("nl", "deze week")):
+        chart = _svg(render_html(report, language=language), "chart-trend")
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+        assert words in texts
+        label = re.search(r'<text[^>]*font-weight="bold"[^>]*>2026-W11</text>', chart)
+        assert label is not None, "the current week's own label is bold"
+    # A report of a past period has no current week and says none.
+    past = dataclasses.replace(report, generated_at=NEXT_MONDAY + timedelta(days=30))
+    assert past.current_week is None
+    assert "this week" not in render_html(past, language="en")
+
+
+def test_equal_series_stay_apart_with_their_own_markers(tmp_path: Path) -> None:
+    world = World(f"sqlite:///{tmp_path / 'equal.db'}")
+    try:
+        sales = world.team("Sales", 5)
+        item = world.item("Same")
+        for person in sales[:2]:
+            world.event("marked_shared", MONDAY, person, item=item)
+            world.event("link_clicked", MONDAY, person, item=item)
+        report = world.report()
+    finally:
+        world.close()
+    week = report.trend[0].activity
+    assert week.shares == week.clicks == 2  # the two lines have the very same values
+    chart = _svg(render_html(report, language="en"), "chart-trend")
+    lines = re.findall(r'<polyline points="([^"]+)" fill="none" stroke="(#[0-9A-F]+)"', chart)
+    by_colour = {colour: points for points, colour in lines}
+    assert len(by_colour) == 3
+    assert by_colour[VERMILLION] != by_colour[GREEN]  # drawn apart, not on top of each other
+    # Each series marks its points with a shape of its own: circles, squares, diamonds.
+    assert re.search(rf'<circle [^>]*fill="{BLUE}"', chart)
+    assert re.search(rf'<rect [^>]*fill="{VERMILLION}"', chart)
+    assert re.search(rf'<polygon [^>]*fill="{GREEN}"', chart)
+
+
+@pytest.mark.parametrize(
+    ("language", "opened", "clicks"),
+    [
+        ("en", "Links opened: how often someone pressed a share button", "Clicks: visits to"),
+        ("nl", "Links geopend: hoe vaak iemand in een suggestie", "Kliks: bezoeken aan"),
+    ],
+)
+def test_links_opened_and_clicks_are_explained(
+    report: Report, language: str, opened: str, clicks: str
+) -> None:
+    html = render_html(report, language=language)
+    buffer = io.StringIO()
+    Console(file=buffer, width=400, no_color=True).print(render_text(report, language=language))
+    for shown in (html, buffer.getvalue()):
+        assert opened in shown and clicks in shown

@@ -66,7 +66,10 @@ def _render(report: Report, output_format: str, language: str, to_file: bool) ->
 def report(
     since: Annotated[
         str | None,
-        typer.Option(help="First day, included (YYYY-MM-DD). Default: 12 weeks back."),
+        typer.Option(
+            help="First day, included (YYYY-MM-DD). "
+            "Default: 4 weeks back, or the first day with data if that is later."
+        ),
     ] = None,
     until: Annotated[
         str | None,
@@ -107,17 +110,23 @@ def report(
         settings = Settings.from_env()
     except SettingsError as error:
         fail(t(language, "report.bad_settings", reason=str(error)))
+    now = datetime.now(UTC)
     try:
-        period = period_from_options(
-            since, until, timezone=settings.timezone, now=datetime.now(UTC)
-        )
+        period = period_from_options(since, until, timezone=settings.timezone, now=now)
     except PeriodError as error:
         fail(t(language, error.key, **error.values))
     store = open_existing_store(database, language, missing_key="report.no_database")
     with reading(store, language, failed_key="report.query_failed"):
-        result = build_report(
-            ReportQueries.from_store(store), period=period, leaderboard=not no_leaderboard
-        )
+        queries = ReportQueries.from_store(store)
+        if since is None:  # start at the first data when that is later than the default
+            period = period_from_options(
+                None,
+                until,
+                timezone=settings.timezone,
+                now=now,
+                first_data=queries.first_recorded(),
+            )
+        result = build_report(queries, period=period, leaderboard=not no_leaderboard)
     if output is None:
         if chosen == "table":
             Console(highlight=False).print(render_text(result, language=language))

@@ -167,6 +167,14 @@ class Report:
         return self.period.local_dates()[1]
 
     @property
+    def current_week(self) -> int | None:
+        """The index of the week the report was made in; None when that is outside it."""
+        for week in self.trend:
+            if week.week.start <= self.generated_at < week.week.end:
+                return week.week.index
+        return None
+
+    @property
     def is_empty(self) -> bool:
         """True when nothing at all happened in the period."""
         return (

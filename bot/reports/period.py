@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_WEEKS = 12
-"""A report without ``--since`` covers this many ISO weeks, the current one included."""
+DEFAULT_WEEKS = 4
+"""A report without ``--since`` covers at most this many ISO weeks, the current one included.
+
+It starts later when the data does: at the first day anything was recorded.
+"""
 MAX_DAYS = 3660
 """The longest period a report may cover: ten years, far beyond any useful report."""
 
@@ -134,12 +137,19 @@ def parse_moment(text: str, tz: ZoneInfo) -> datetime:
 
 
 def period_from_options(
-    since: str | None, until: str | None, *, timezone: str, now: datetime
+    since: str | None,
+    until: str | None,
+    *,
+    timezone: str,
+    now: datetime,
+    first_data: datetime | None = None,
 ) -> ReportPeriod:
     """The period for ``--since``/``--until`` (either may be missing) at the moment ``now``.
 
-    Without ``--until`` the period ends at the end of today; without ``--since`` it
-    starts on the Monday ``DEFAULT_WEEKS`` ISO weeks back, the week of the end included.
+    Without ``--until`` the period ends at the end of today. Without ``--since`` it starts
+    on the Monday ``DEFAULT_WEEKS`` ISO weeks back (the week of the end included), or at
+    the start of the day of ``first_data`` (the first thing recorded) when that is later
+    and before the end: no rows of weeks in which nothing could have happened.
     Raises ``PeriodError`` for a text that is no date, or ``since`` not before ``until``.
     """
     tz = zone(timezone)
@@ -156,4 +166,8 @@ def period_from_options(
             start = local_midnight(monday_of(last_day) - timedelta(weeks=DEFAULT_WEEKS - 1), tz)
         except OverflowError:  # an --until in the first weeks of year 1
             raise PeriodError("report.bad_date", value=until) from None
+        if first_data is not None:
+            first_day = local_midnight(first_data.astimezone(tz).date(), tz)
+            if start < first_day < end:
+                start = first_day
     return ReportPeriod(since=start, until=end, timezone=timezone)

@@ -44,7 +44,7 @@ from bot.answering.feedback import Proposals, UnansweredQuestion
 from bot.answering.store import FeedbackStore
 from bot.reports.period import ReportPeriod, WeekSpan
 from bot.storage.store import Store
-from bot.storage.tables import ContentItem, Event, OutboxMessage, User, UTCDateTime
+from bot.storage.tables import ContentItem, Event, OutboxMessage, Question, User, UTCDateTime
 
 REACHED = "suggested"
 SHARED = "marked_shared"
@@ -350,6 +350,16 @@ class ReportQueries:
             unanswered=tuple(unanswered),
             proposals=proposals,
         )
+
+    def first_recorded(self) -> datetime | None:
+        """When the first event or question was recorded (UTC); None when nothing was."""
+        with self._reading() as connection:
+            moments = [
+                connection.execute(select(func.min(col(Event.occurred_at)))).scalar(),
+                connection.execute(select(func.min(col(Question.asked_at)))).scalar(),
+            ]
+        found = [moment for moment in moments if moment is not None]
+        return min(found) if found else None
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:

@@ -43,11 +43,18 @@ def _e(text: str) -> str:
 
 
 def _table(
-    caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, text_columns: int = 1
+    caption: str | None,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    text_columns: int = 1,
+    labelled_by: str = "",
 ) -> str:
     """A data table; the first cell of each row is its header. Cells are escaped.
 
     The first ``text_columns`` columns are text (left-aligned); the rest are numbers.
+    A table right under a heading that names it has no caption of its own (the words
+    would show twice): ``labelled_by`` points screen readers at that heading instead.
     """
     head = "".join(
         f'<th scope="col" style="{TH}{";" + NUM if i >= text_columns else ""}">{_e(h)}</th>'
@@ -65,15 +72,25 @@ def _table(
             f'<tr><th scope="row" style="{TD};text-align:left;font-weight:normal">'
             f"{_e(first)}</th>{cells}</tr>"
         )
+    return _wrap(head, body, caption=caption, labelled_by=labelled_by)
+
+
+def _wrap(head: str, body: list[str], *, caption: str | None, labelled_by: str) -> str:
+    label = f' aria-labelledby="{_e(labelled_by)}"' if labelled_by else ""
+    shown = f'<caption style="{CAPTION}">{_e(caption)}</caption>' if caption else ""
     return (
-        f'<div style="overflow-x:auto"><table style="{TABLE}">'
-        f'<caption style="{CAPTION}">{_e(caption)}</caption>'
+        f'<div style="overflow-x:auto"><table style="{TABLE}"{label}>{shown}'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
+def _heading_id(key: str) -> str:
+    """The id of the section heading of ``key`` (``report.section.items`` → ``items``)."""
+    return key.rsplit(".", 1)[-1]
+
+
 def _h2(language: str, key: str) -> str:
-    return f'<h2 style="{H2}">{_e(t(language, key))}</h2>'
+    return f'<h2 id="{_heading_id(key)}" style="{H2}">{_e(t(language, key))}</h2>'
 
 
 def _p(text: str, style: str = "") -> str:
@@ -111,7 +128,7 @@ def _teams(report: Report, language: str) -> str:
     ]
     keys = ("team", "people", "reached", "shared", "rate")
     return chart + _table(
-        t(language, "report.section.teams"), [t(language, f"report.col.{k}") for k in keys], rows
+        None, [t(language, f"report.col.{k}") for k in keys], rows, labelled_by="teams"
     )
 
 
@@ -127,12 +144,14 @@ def _trend(report: Report, language: str) -> str:
             name=t(language, "report.col.shares"),
             color=VERMILLION,
             dash="8 4",
+            marker="square",
             values=[w.activity.shares for w in report.trend],
         ),
         Series(
             name=t(language, "report.col.clicks"),
             color=GREEN,
             dash="2 3",
+            marker="diamond",
             values=[w.activity.clicks for w in report.trend],
         ),
     ]
@@ -143,6 +162,8 @@ def _trend(report: Report, language: str) -> str:
         description=t(language, "report.chart.trend_desc"),
         chart_id="chart-trend",
         tick_label=lambda v: number(v, language),
+        current=report.current_week,
+        current_label=t(language, "report.chart.this_week"),
     )
     rows = [
         (
@@ -164,7 +185,7 @@ def _trend(report: Report, language: str) -> str:
     ]
     keys = ("week", "suggested", "opened", "shares", "clicks", "questions", "checks", "rate")
     return chart + _table(
-        t(language, "report.section.trend"), [t(language, f"report.col.{k}") for k in keys], rows
+        None, [t(language, f"report.col.{k}") for k in keys], rows, labelled_by="trend"
     )
 
 
@@ -198,12 +219,7 @@ def _team_weeks(report: Report, language: str) -> str:
             )
             row.append(f'<td style="{TD};{NUM}">{text}</td>')
         body.append(f"<tr>{''.join(row)}</tr>")
-    caption = t(language, "report.section.team_weeks")
-    return (
-        f'<div style="overflow-x:auto"><table style="{TABLE}">'
-        f'<caption style="{CAPTION}">{_e(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+    return _wrap(head, body, caption=None, labelled_by="team_weeks")
 
 
 def _items(report: Report, language: str) -> str:
@@ -220,9 +236,7 @@ def _items(report: Report, language: str) -> str:
         for item in report.items
     ]
     keys = ("item", "opened", "shares", "clicks", "clicks_per_share")
-    return _table(
-        t(language, "report.section.items"), [t(language, f"report.col.{k}") for k in keys], rows
-    )
+    return _table(None, [t(language, f"report.col.{k}") for k in keys], rows, labelled_by="items")
 
 
 def _unanswered(report: Report, language: str) -> str:
@@ -238,9 +252,7 @@ def _unanswered(report: Report, language: str) -> str:
     ]
     keys = ("question", "times_asked", "last_asked")
     return _p(t(language, "report.unanswered.intro")) + _table(
-        t(language, "report.section.unanswered"),
-        [t(language, f"report.col.{k}") for k in keys],
-        rows,
+        None, [t(language, f"report.col.{k}") for k in keys], rows, labelled_by="unanswered"
     )
 
 
@@ -287,9 +299,10 @@ def _leaderboard(report: Report, language: str) -> str:
         _h2(language, "report.section.leaderboard")
         + _p(t(language, "report.leaderboard.intro"))
         + _table(
-            t(language, "report.section.leaderboard"),
+            None,
             [t(language, "report.col.name"), t(language, "report.col.shares")],
             rows,
+            labelled_by="leaderboard",
         )
     )
 

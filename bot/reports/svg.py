@@ -2,8 +2,10 @@
 
 No scripts, no external fonts or links: the charts render in a mailed HTML file. Each
 chart carries ``role="img"`` with a ``<title>`` and ``<desc>`` for screen readers, and
-the lines differ in dash pattern as well as colour (colour-blind safe Okabe-Ito hues).
-Every text is escaped.
+the lines differ in dash pattern, marker shape and colour (colour-blind safe Okabe-Ito
+hues). Lines with the same values stay apart: each series is drawn a little offset, with
+markers of its own shape and size, so equal lines show as parallel lines rather than
+one. Every text is escaped.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Series:
     values: Sequence[int]
     color: str
     dash: str = ""
+    marker: str = "circle"
+    """``circle``, ``square`` or ``diamond``: drawn at every point."""
 
 
 def _open(chart_id: str, width: int, height: int, title: str, description: str) -> list[str]:
@@ -106,6 +110,23 @@ def _nice_max(value: int) -> int:
     return 10 * magnitude
 
 
+def _marker(shape: str, x: float, y: float, size: float, color: str) -> str:
+    if shape == "square":
+        return (
+            f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size:.1f}" '
+            f'height="{2 * size:.1f}" fill="{color}"/>'
+        )
+    if shape == "diamond":
+        corners = ((x, y - size), (x + size, y), (x, y + size), (x - size, y))
+        points = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in corners)
+        return f'<polygon points="{points}" fill="{color}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{color}"/>'
+
+
+OFFSET = 2.5
+"""Pixels between series drawn at the same value, so none hides another."""
+
+
 def line_chart(
     labels: Sequence[str],
     series: Sequence[Series],
@@ -114,10 +135,16 @@ def line_chart(
     description: str,
     chart_id: str,
     tick_label: Callable[[int], str],
+    current: int | None = None,
+    current_label: str = "",
 ) -> str:
-    """One line per series over the ``labels`` (weeks), with a legend and a y axis."""
-    width, height = 720, 320
-    left, right, top, bottom = 64, 40, 48, 44  # room for the last week label
+    """One line per series over the ``labels`` (weeks), with a legend and a y axis.
+
+    ``current`` is the index of the current week: its label is always shown, with
+    ``current_label`` under it and a dashed guide line up the chart.
+    """
+    width, height = 720, 336
+    left, right, top, bottom = 64, 40, 48, 60  # room for the last week label
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max((v for s in series for v in s.values), default=0))
     count = len(labels)
@@ -141,33 +168,49 @@ def line_chart(
             f'text-anchor="end">{escape(tick_label(value))}</text>'
         )
     every = max(1, math.ceil(count / 8))
-    for index in range(0, count, every):
+    shown = set(range(0, count, every))
+    if current is not None and 0 <= current < count:
+        # The current week's label always shows; a neighbour that would overlap it yields.
+        shown = {i for i in shown if abs(i - current) >= every} | {current}
+        x = x_of(current)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
+            'stroke="#444" stroke-width="1" stroke-dasharray="3 3"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 34}" font-size="11" font-weight="bold" '
+            f'fill="#1a1a1a" text-anchor="middle">{escape(current_label)}</text>'
+        )
+    for index in sorted(shown):
+        weight = ' font-weight="bold"' if index == current else ""
         parts.append(
             f'<text x="{x_of(index):.1f}" y="{height - bottom + 18}" font-size="11" '
-            f'fill="#444" text-anchor="middle">{escape(labels[index])}</text>'
+            f'fill="#444" text-anchor="middle"{weight}>{escape(labels[index])}</text>'
         )
     legend_x = left
-    for line in series:
+    middle = (len(series) - 1) / 2
+    for position, line in enumerate(series):
         dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+        # Earlier series get larger markers, drawn first: a later one sits inside them.
+        size = 3.0 + 1.5 * (len(series) - 1 - position)
+        offset = (position - middle) * OFFSET
         parts.append(
             f'<line x1="{legend_x}" y1="20" x2="{legend_x + 28}" y2="20" '
             f'stroke="{line.color}" stroke-width="3"{dash}/>'
         )
+        parts.append(_marker(line.marker, legend_x + 14, 20, size, line.color))
         parts.append(
             f'<text x="{legend_x + 34}" y="24" font-size="12" fill="#1a1a1a">'
             f"{escape(line.name)}</text>"
         )
         legend_x += 46 + 8 * len(line.name)
-        points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(line.values))
-        if count == 1:
+        points = [(x_of(i), y_of(v) + offset) for i, v in enumerate(line.values)]
+        if count > 1:
+            joined = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(
-                f'<circle cx="{x_of(0):.1f}" cy="{y_of(line.values[0]):.1f}" r="4" '
-                f'fill="{line.color}"/>'
-            )
-        elif count:
-            parts.append(
-                f'<polyline points="{points}" fill="none" stroke="{line.color}" '
+                f'<polyline points="{joined}" fill="none" stroke="{line.color}" '
                 f'stroke-width="2.5" stroke-linejoin="round"{dash}/>'
             )
+        parts.extend(_marker(line.marker, x, y, size, line.color) for x, y in points)
     parts.append("</svg>")
     return "\n".join(parts)

@@ -65,7 +65,8 @@ def unreachable_line(report: Report, language: str) -> str:
 
 
 def notes(report: Report, language: str) -> list[str]:
-    """The footnotes: period boundaries, what participation means, and privacy."""
+    """The footnotes: period boundaries, what participation, links opened and clicks mean,
+    and privacy."""
     zone = report.period.zone
     anonymous = report.anonymous
     return [
@@ -77,6 +78,8 @@ def notes(report: Report, language: str) -> list[str]:
             timezone=report.period.timezone,
         ),
         t(language, "report.note.rate"),
+        t(language, "report.note.opened"),
+        t(language, "report.note.clicks"),
         t(
             language,
             "report.note.small_teams",
