@@ -14,6 +14,7 @@ import contextlib
 import gc
 import html
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -66,6 +67,14 @@ def not_found_page(language: str) -> web.Response:
     return web.Response(status=404, text=page, content_type="text/html")
 
 
+def client_address(request: web.Request) -> str:
+    """The visitor's address: the last one a proxy in front of us added to
+    ``X-Forwarded-For`` (load balancers append the address they saw), else the peer's."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    last = forwarded.rsplit(",", 1)[-1].strip()
+    return last[:100] or request.remote or ""
+
+
 def create_app(
     bot: Merkwerker,
     *,
@@ -81,6 +90,9 @@ def create_app(
     app = web.Application()
     if slack is not None:
         platforms = (SlackPlatform(slack), *platforms)
+    # Keys the daily hash that counts a visitor's clicks once (bot.suggestions.clicks).
+    # Without MERKWERKER_SECRET it lives as long as the process.
+    click_key = bot.settings.secret.encode() or secrets.token_bytes(32)
 
     async def redirect(request: web.Request) -> web.StreamResponse:
         from bot.suggestions import SuggestionStore, resolve_click
@@ -95,6 +107,8 @@ def create_app(
                 user_agent=request.headers.get("User-Agent"),
                 # A HEAD (link checkers, some previews) is no click.
                 record=request.method != "HEAD",
+                visitor=client_address(request),
+                key=click_key,
             )
         except Exception:  # a storage problem still gets a page, not a stack trace
             log.exception("resolving share link failed")

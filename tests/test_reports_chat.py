@@ -32,10 +32,13 @@ def test_a_comms_person_gets_this_week_against_last_week_and_a_signed_link(chat:
     assert seen.kind == "report.summary"
     assert "This week (2026-W10): 1 of the 2 people who got a suggestion shared (50%)." in seen
     assert "Last week: 25%, so this week is 25 percentage points up." in seen
-    assert "Top items by clicks since 2026-02-23" in seen.headings
+    assert "Top items by unique clicks since 2026-02-23" in seen.headings
     text = seen.text
     assert text.index("Launch") < text.index("New office")
-    assert "Launch: Clicks 3 · Shares 1" in seen and "New office: Clicks 1 · Shares 0" in seen
+    assert (
+        "Launch: Unique clicks 3 · Shares 1" in seen
+        and "New office: Unique clicks 1 · Shares 0" in seen
+    )
     assert "Quiet one" not in seen  # shared, never clicked
     assert "Unanswered questions since 2026-02-23: 2" in seen
     [(label, url)] = seen.links
@@ -58,8 +61,8 @@ def test_in_dutch_rapport_gives_the_summary_in_dutch(chat: Chat) -> None:
         in seen
     )
     assert "Vorige week: 25%, dus deze week is 25 procentpunt hoger." in seen
-    assert "Items met de meeste kliks sinds 2026-02-23" in seen.headings
-    assert "Launch: Kliks 3 · Gedeeld 1" in seen
+    assert "Items met de meeste unieke kliks sinds 2026-02-23" in seen.headings
+    assert "Launch: Unieke kliks 3 · Gedeeld 1" in seen
     assert "Onbeantwoorde vragen sinds 2026-02-23: 2" in seen
     [(label, url)] = seen.links
     assert label == "Volledig rapport (24 uur geldig, alleen voor jou)"

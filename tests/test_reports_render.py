@@ -328,8 +328,12 @@ def test_equal_series_stay_apart_with_their_own_markers(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("language", "opened", "clicks"),
     [
-        ("en", "Links opened: how often someone pressed a share button", "Clicks: visits to"),
-        ("nl", "Links geopend: hoe vaak iemand in een suggestie", "Kliks: bezoeken aan"),
+        (
+            "en",
+            "Links opened: how often someone pressed a share button",
+            "Unique clicks: visits to",
+        ),
+        ("nl", "Links geopend: hoe vaak iemand in een suggestie", "Unieke kliks: bezoeken aan"),
     ],
 )
 def test_links_opened_and_clicks_are_explained(

@@ -77,6 +77,28 @@ async def test_a_share_link_redirects_to_the_tagged_url_and_counts(
     assert _clicks(slack_server) == 1  # neither the HEAD nor the preview is a click
 
 
+async def test_a_visitor_counts_once_per_link_per_day(slack_server: SlackServer) -> None:
+    _share(slack_server)
+    url = f"{slack_server.url}/r/{TOKEN}"
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+    for _ in range(20):
+        async with slack_server.client.get(url, allow_redirects=False, headers=browser) as answer:
+            assert answer.status == 302
+    assert _clicks(slack_server) == 1
+    # Another visitor behind the same load balancer, and another browser, count too.
+    elsewhere = {**browser, "X-Forwarded-For": "198.51.100.7, 203.0.113.9"}
+    phone = {"User-Agent": "Mozilla/5.0 (iPhone) Safari/605.1"}
+    for headers in (elsewhere, elsewhere, phone):
+        async with slack_server.client.get(url, allow_redirects=False, headers=headers) as answer:
+            assert answer.status == 302
+    assert _clicks(slack_server) == 3
+    with slack_server.store.engine.connect() as connection:
+        keys = connection.execute(
+            text("SELECT idempotency_key FROM event WHERE kind = 'link_clicked'")
+        ).scalars()
+        assert not any("203.0.113.9" in key or "Firefox" in key for key in keys)
+
+
 @pytest.mark.parametrize("token", ["unknownToken123", "short", "%2E%2E%2Fetc", "x" * 300])
 async def test_an_unknown_or_tampered_link_gets_a_small_page(
     slack_server: SlackServer, token: str

@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "report.note.opened": "Links opened: how often someone pressed a share button in a suggestion, which opens the network's page to post it; it counts intentions to share, not posts.",
-    "report.note.clicks": "Clicks: visits to the tracked link in a shared post, by anyone who saw the post; every visit counts (not unique visitors), link-preview bots do not.",
+    "report.note.clicks": "Unique clicks: visits to the tracked link in a shared post, by anyone who saw the post; a visitor counts once per link per day (recognised by a daily keyed hash of their address and browser, never stored), link-preview bots do not count.",
     "report.chart.this_week": "this week",
     "report.chat.title": "Participation report",
     "report.chat.this_week": "This week ({week}): {shared} of the {reached} people who got a suggestion shared ({rate}).",
@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "report.chat.trend_same": "Last week: {rate}, the same as this week.",
     "report.chat.trend_only_last": "Last week: {rate}.",
     "report.chat.trend_none": "Last week nobody got a suggestion, so there is nothing to compare with.",
-    "report.chat.items": "Top items by clicks since {since}",
+    "report.chat.items": "Top items by unique clicks since {since}",
     "report.chat.item_value": "{clicks_label} {clicks} · {shares_label} {shares}",
     "report.chat.items_none": "No shared link was clicked since {since}.",
     "report.chat.unanswered": "Unanswered questions since {since}",

@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "report.note.opened": "Links geopend: hoe vaak iemand in een suggestie op een deelknop drukte, die de pagina van het netwerk opent om te posten; het telt voornemens om te delen, geen posts.",
-    "report.note.clicks": "Kliks: bezoeken aan de gevolgde link in een gedeelde post, door iedereen die de post zag; elk bezoek telt (geen unieke bezoekers), bots voor linkvoorbeelden niet.",
+    "report.note.clicks": "Unieke kliks: bezoeken aan de gevolgde link in een gedeelde post, door iedereen die de post zag; een bezoeker telt één keer per link per dag (herkend aan een dagelijkse sleutel-hash van adres en browser, die nooit wordt opgeslagen), bots voor linkvoorbeelden tellen niet.",
     "report.chart.this_week": "deze week",
     "report.chat.title": "Deelnamerapport",
     "report.chat.this_week": "Deze week ({week}): {shared} van de {reached} mensen die een suggestie kregen, deelden iets ({rate}).",
@@ -12,7 +12,7 @@ MESSAGES: dict[str, str] = {
     "report.chat.trend_same": "Vorige week: {rate}, hetzelfde als deze week.",
     "report.chat.trend_only_last": "Vorige week: {rate}.",
     "report.chat.trend_none": "Vorige week kreeg niemand een suggestie, dus er is niets om mee te vergelijken.",
-    "report.chat.items": "Items met de meeste kliks sinds {since}",
+    "report.chat.items": "Items met de meeste unieke kliks sinds {since}",
     "report.chat.item_value": "{clicks_label} {clicks} · {shares_label} {shares}",
     "report.chat.items_none": "Sinds {since} is er niet op een gedeelde link geklikt.",
     "report.chat.unanswered": "Onbeantwoorde vragen sinds {since}",
