@@ -208,11 +208,22 @@ class Field:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FormAction:
+    """An action, with its value, whose reply holds a form again (see ``Form.reopen``)."""
+
+    action: str
+    value: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Form:
     """A form the person fills in (a Slack modal, a Teams card, console prompts).
 
     Submitting it sends an ``IncomingAction`` with ``action`` and the fields' values
-    in ``IncomingAction.form``.
+    in ``IncomingAction.form``. ``reopen`` is how to get the form again later, as an
+    action its feature handles: a platform that can only open a form after a press
+    (Slack's modals) shows a button that sends it. None when the form cannot be asked
+    for again.
     """
 
     title: str
@@ -220,6 +231,7 @@ class Form:
     submit_label: str
     fields: tuple[Field, ...]
     value: str = ""
+    reopen: FormAction | None = None
 
 
 Part = Text | Fact | Link | Choices | Divider | Form

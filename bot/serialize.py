@@ -18,6 +18,7 @@ from bot.messages import (
     Fact,
     Field,
     Form,
+    FormAction,
     Link,
     Option,
     Part,
@@ -83,7 +84,7 @@ def _part_to_dict(part: Part) -> dict[str, Any]:
     if isinstance(part, Divider):
         return {"type": "divider"}
     if isinstance(part, Form):
-        return {
+        form: dict[str, Any] = {
             "type": "form",
             "title": part.title,
             "action": part.action,
@@ -91,6 +92,9 @@ def _part_to_dict(part: Part) -> dict[str, Any]:
             "value": part.value,
             "fields": [_field_to_dict(f) for f in part.fields],
         }
+        if part.reopen is not None:
+            form["reopen"] = {"action": part.reopen.action, "value": part.reopen.value}
+        return form
     raise TypeError(f"cannot serialise reply part {part!r}")
 
 
@@ -135,8 +139,16 @@ def _part_from_dict(data: Any) -> Part:
             submit_label=_str(data, "submit_label"),
             value=_str(data, "value"),
             fields=tuple(_field_from_dict(f) for f in _list(data, "fields")),
+            reopen=_reopen_from_dict(data.get("reopen")),
         )
     raise ReplyFormatError(f"unknown reply part type {kind!r}")
+
+
+def _reopen_from_dict(data: Any) -> FormAction | None:
+    # Optional: forms written before ``Form.reopen`` existed have none.
+    if data is None:
+        return None
+    return FormAction(action=_str(data, "action"), value=_str(data, "value"))
 
 
 def _field_from_dict(data: Any) -> Field:

@@ -20,6 +20,7 @@ from adapters.slack.actions import (
     FormSource,
     choice_action_id,
     encode_form_source,
+    reopen_button,
 )
 from bot.i18n import t
 from bot.messages import Choices, Divider, Fact, Form, Link, Part, Reply, Text
@@ -147,30 +148,38 @@ class _Builder:
             )
 
     def _add_form(self, form: Form) -> None:
-        value = None
-        if self.form_source is not None:
-            value = encode_form_source(
-                FormSource(
-                    home=self.form_source.home, text=self.form_source.text, action=form.action
-                )
-            )
-        if value is None:
+        button = self._form_button(form) if self.form_source is not None else None
+        if button is None:
             # No way to open the modal later: show what the form is about instead.
             self.section(f"*{escape(form.title)}*")
             return
-        self.buttons += 1
+        action_id, value = button
         label = t(self.language, "slack.form.open", title=form.title)
-        self._add_buttons(
-            [
-                {
-                    "type": "button",
-                    "action_id": f"{FORM}#{self.buttons}",
-                    "text": _plain(label, limits.BUTTON_TEXT),
-                    "value": value,
-                    "style": "primary",
-                }
-            ]
-        )
+        element: Block = {
+            "type": "button",
+            "action_id": action_id,
+            "text": _plain(label, limits.BUTTON_TEXT),
+            "style": "primary",
+        }
+        if value:  # optional; left out when empty, as for a choice (a press reads "")
+            element["value"] = value
+        self._add_buttons([element])
+
+    def _form_button(self, form: Form) -> tuple[str, str] | None:
+        """The ``action_id`` and ``value`` of the button that opens ``form``, if it fits."""
+        assert self.form_source is not None
+        index = self.buttons + 1
+        if form.reopen is not None:
+            button = reopen_button(form.reopen, index)
+        else:  # a form its feature cannot give again by an action: replay where it came from
+            source = FormSource(
+                home=self.form_source.home, text=self.form_source.text, action=form.action
+            )
+            value = encode_form_source(source)
+            button = None if value is None else (f"{FORM}#{index}", value)
+        if button is not None:
+            self.buttons = index
+        return button
 
     def finish(self, max_blocks: int) -> list[Block]:
         blocks = self.blocks
@@ -194,8 +203,9 @@ def part_blocks(
 ) -> list[Block]:
     """Block Kit blocks for ``parts``: at most ``max_blocks``, every text within its limit.
 
-    A ``Form`` becomes a button that opens it as a modal when ``form_source`` says how to
-    get it back, else its title. When anything was cut, the last block says so.
+    A ``Form`` becomes a button that opens it as a modal when ``form_source`` says where
+    the reply was made (the button sends the form's ``reopen`` action), else its title.
+    When anything was cut, the last block says so.
     """
     builder = _Builder(language, form_source)
     for part in parts:

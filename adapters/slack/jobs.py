@@ -15,7 +15,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from adapters.slack import payloads as p
-from adapters.slack.actions import FORM, LINK, FormSource, action_of, decode_form_source
+from adapters.slack.actions import (
+    FORM,
+    LINK,
+    FormSource,
+    action_of,
+    decode_form_source,
+    reopen_of,
+)
 from adapters.slack.profiles import Profile, Profiles
 from adapters.slack.surfaces import Surfaces
 from bot.content.form import FORM_ACTION as QUEUE_FORM_ACTION
@@ -25,6 +32,7 @@ from bot.intents import Command, command_of, lacks_argument
 from bot.messages import (
     ConversationRef,
     Form,
+    FormAction,
     IncomingAction,
     IncomingCommand,
     IncomingMessage,
@@ -49,9 +57,12 @@ def _notice(language: str, key: str) -> Reply:
     return Reply(parts=(Text(text=t(language, key)),), language=language, kind="notice")
 
 
-def _form_of(reply: Reply, action: str = "") -> Form | None:
+def _form_of(reply: Reply, action: str = "", reopen: FormAction | None = None) -> Form | None:
+    """The form that ``reopen`` asks for again (or whose own action is ``action``), else
+    the reply's first form; None when it holds none."""
     forms = [part for part in reply.parts if isinstance(part, Form)]
-    return next((f for f in forms if f.action == action), forms[0] if forms else None)
+    wanted = (f for f in forms if (f.reopen == reopen if reopen else f.action == action))
+    return next(wanted, forms[0] if forms else None)
 
 
 def _where(body: Payload, user: str) -> ConversationRef:
@@ -186,10 +197,11 @@ class Jobs:
         channel: str | None,
         tell: Callable[[Reply], Awaitable[None]],
         form_action: str = "",
+        reopen: FormAction | None = None,
         tell_rest: bool = True,
     ) -> None:
         """Open the reply's form as a modal (if any and possible), and tell the rest."""
-        form = _form_of(reply, form_action)
+        form = _form_of(reply, form_action, reopen)
         if form is not None and trigger_id:
             opened = await self.surfaces.open_form(
                 form, trigger_id=trigger_id, language=reply.language, channel=channel or None
@@ -229,6 +241,10 @@ class Jobs:
                 await self.surfaces.post(reply, channel=user)
 
         async def work() -> None:
+            reopen = reopen_of(action_id, value)
+            if reopen is not None:
+                await self._reopen_form(body, reopen, user=user, profile=profile, tell=tell)
+                return
             if action_id.startswith(FORM):
                 await self._open_form_button(
                     body, value=value, user=user, profile=profile, tell=tell
@@ -274,6 +290,34 @@ class Jobs:
         except Exception:
             log.exception("recording a link open failed")
 
+    async def _reopen_form(
+        self,
+        body: Payload,
+        reopen: FormAction,
+        *,
+        user: str,
+        profile: Profile,
+        tell: Callable[[Reply], Awaitable[None]],
+    ) -> None:
+        """Open a form from its button: ask the core for it again with its ``reopen``."""
+        action = p.actions_of(body)[0]
+        trigger_id = str(body.get("trigger_id") or "")
+        reply = await self.bot.handle_action(
+            IncomingAction(
+                platform=Platform.SLACK,
+                user_id=user,
+                conversation=_where(body, user),
+                action=reopen.action,
+                value=reopen.value,
+                locale=profile.locale,
+                action_id=f"{user}/{action.get('action_ts') or trigger_id}",
+                user_name=profile.name,
+            )
+        )
+        await self._open_found_form(
+            body, reply, language=self._language(profile), tell=tell, reopen=reopen
+        )
+
     async def _open_form_button(
         self,
         body: Payload,
@@ -283,6 +327,9 @@ class Jobs:
         profile: Profile,
         tell: Callable[[Reply], Awaitable[None]],
     ) -> None:
+        """Open a form from a button posted before forms carried ``reopen`` (or from a form
+        without one): its value holds where the form came from, the home view or the
+        message that made it, which is asked again to get the form back."""
         source = decode_form_source(value)
         channel = p.channel_of(body)
         team = p.team_of(body)
@@ -309,15 +356,31 @@ class Jobs:
                     user_name=profile.name,
                 )
             )
-        if _form_of(reply, source.action) is None:
-            await tell(_notice(reply.language, "action.unknown"))
+        await self._open_found_form(
+            body, reply, language=reply.language, tell=tell, form_action=source.action
+        )
+
+    async def _open_found_form(
+        self,
+        body: Payload,
+        reply: Reply | None,
+        *,
+        language: str,
+        tell: Callable[[Reply], Awaitable[None]],
+        form_action: str = "",
+        reopen: FormAction | None = None,
+    ) -> None:
+        """Open the form a form button asked for as a modal; a notice when there is none."""
+        if reply is None or _form_of(reply, form_action, reopen) is None:
+            await tell(_notice(reply.language if reply else language, "action.unknown"))
             return
         await self._show(
             reply,
             trigger_id=str(body.get("trigger_id") or ""),
-            channel=channel,
+            channel=p.channel_of(body),
             tell=tell,
-            form_action=source.action,
+            form_action=form_action,
+            reopen=reopen,
             # The message with the button stays as it is, so the form can be opened again.
             tell_rest=False,
         )

@@ -16,7 +16,7 @@ from bot.content.fields import format_moment
 from bot.content.items import Content
 from bot.content.validate import TITLE_MAX
 from bot.i18n import t
-from bot.messages import Field, Form
+from bot.messages import Field, Form, FormAction
 
 FORM_ACTION = "content.form"
 """The action that answers with this form (value: an item id, a URL to prefill, or nothing)."""
@@ -56,7 +56,9 @@ def content_form(
     """The form to queue a new item (for ``url``, if given) or to edit ``item``.
 
     ``values`` (what was just submitted) take precedence, so a form shown again after a
-    problem keeps what the person typed. ``languages`` get one caption field each.
+    problem keeps what the person typed. ``languages`` get one caption field each. The
+    form's ``reopen`` asks ``FORM_ACTION`` for it again, for the item or URL as it is
+    then (what was typed into it is not kept).
     """
     given = dict(values or {})
     url = item.url if item is not None else url
@@ -120,4 +122,5 @@ def content_form(
         submit_label=t(language, "content.form.submit"),
         fields=tuple(fields),
         value=str(item.id) if item is not None else "",
+        reopen=FormAction(action=FORM_ACTION, value=str(item.id) if item is not None else url),
     )

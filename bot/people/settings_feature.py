@@ -13,7 +13,13 @@ from bot.lists import folded_set
 from bot.messages import Choice, Choices, IncomingAction, Part, Reply, Text
 from bot.people.commands import read_command
 from bot.people.profile import Profile
-from bot.people.settings_reply import problem_parts, settings_form, summary_parts
+from bot.people.settings_reply import (
+    OPEN_ACTION,
+    SAVE_ACTION,
+    problem_parts,
+    settings_form,
+    summary_parts,
+)
 from bot.people.store import PeopleStore
 from bot.people.validation import DEFAULT_DIGEST, validate_settings
 from bot.settings import Settings
@@ -72,9 +78,9 @@ class SettingsFeature:
         profile = await self._profile(ctx)
         if profile is None:
             return _notice(ctx.language, "settings.unavailable")
-        if action.action == "settings.save":
+        if action.action == SAVE_ACTION:
             return await self._save(ctx, profile, action.form)
-        if action.action == "settings.open":
+        if action.action == OPEN_ACTION:
             return await self._show(ctx, profile)
         return _notice(ctx.language, "action.unknown")
 
@@ -147,7 +153,5 @@ class SettingsFeature:
         return (
             Text(text=t(language, "settings.title"), style="heading"),
             *summary_parts(profile, language),
-            Choices(
-                choices=(Choice(label=t(language, "settings.change"), action="settings.open"),)
-            ),
+            Choices(choices=(Choice(label=t(language, "settings.change"), action=OPEN_ACTION),)),
         )

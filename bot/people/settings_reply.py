@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import t
-from bot.messages import Fact, Field, Form, Option, Part, Text
+from bot.messages import Fact, Field, Form, FormAction, Option, Part, Text
 from bot.people.profile import Profile
 from bot.people.validation import DIGESTS, Problem
 
 WEEKDAYS = range(7)
+OPEN_ACTION = "settings.open"
+"""The action that answers with the settings and their form (no value)."""
+SAVE_ACTION = "settings.save"
+"""The action of the submitted settings form."""
 
 
 def digest_text(profile: Profile, language: str) -> str:
@@ -74,8 +78,9 @@ def settings_form(profile: Profile, language: str, topics: Sequence[str]) -> For
     time_hint = t(language, "settings.time_placeholder")
     return Form(
         title=t(language, "settings.form_title"),
-        action="settings.save",
+        action=SAVE_ACTION,
         submit_label=t(language, "settings.save"),
+        reopen=FormAction(action=OPEN_ACTION),
         fields=(
             topic_field,
             Field(

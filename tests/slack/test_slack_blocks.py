@@ -22,6 +22,7 @@ from bot.messages import (
     Fact,
     Field,
     Form,
+    FormAction,
     Link,
     Option,
     Part,
@@ -192,6 +193,47 @@ def test_a_form_in_a_message_becomes_a_button_that_brings_it_back() -> None:
         home=False, text="settings", action="settings.save"
     )
     assert message_blocks(_reply(form))[0]["type"] == "section"  # no way back: the title
+
+
+def test_a_form_that_can_be_asked_for_again_becomes_a_button_with_that_action() -> None:
+    from adapters.slack.actions import FormSource, reopen_of
+
+    form = Form(
+        title="Edit",
+        action="content.save",
+        submit_label="Save",
+        fields=(),
+        reopen=FormAction(action="content.form", value="7"),
+    )
+    source = FormSource(home=False, text="please edit item seven")
+    [button] = message_blocks(_reply(Text(text="Hi"), form), form_source=source)[1]["elements"]
+    assert button["action_id"] == "@form:content.form#1"
+    assert button["value"] == "7"
+    assert reopen_of(button["action_id"], button["value"]) == form.reopen
+    assert "seven" not in json.dumps(button)  # the message is not kept to replay
+    [plain] = message_blocks(
+        _reply(
+            Form(
+                title="S",
+                action="a",
+                submit_label="s",
+                fields=(),
+                reopen=FormAction(action="settings.open"),
+            )
+        ),
+        form_source=source,
+    )[0]["elements"]
+    assert "value" not in plain
+    too_long = Form(
+        title="New",
+        action="content.save",
+        submit_label="Save",
+        fields=(),
+        reopen=FormAction(action="content.form", value="https://x.test/" + "a" * 2000),
+    )
+    blocks = message_blocks(_reply(too_long), form_source=source)
+    assert [b["type"] for b in blocks] == ["section"]  # no button: the title
+    assert message_blocks(_reply(form))[0]["type"] == "section"  # no source: the title
 
 
 def test_the_fallback_text_is_plain_and_bounded() -> None:

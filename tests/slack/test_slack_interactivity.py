@@ -261,7 +261,7 @@ async def test_a_form_in_a_direct_message_opens_from_its_button(slack_server: Sl
         for b in post.json_arg("blocks")
         if b["type"] == "actions"
         for e in b["elements"]
-        if e["action_id"].startswith("@form#")
+        if e["action_id"].startswith("@form")
     ]
     press = payload("block_actions_message", slack_server.fake)
     press["actions"] = [{**button, "type": "button", "action_ts": "1700000720.000720"}]
@@ -270,3 +270,68 @@ async def test_a_form_in_a_direct_message_opens_from_its_button(slack_server: Sl
     assert json.loads(opened.json_arg("view")["private_metadata"])["a"] == "settings.save"
     await slack_server.settle()
     assert slack_server.fake.of("response_url") == []  # the message with the button stays
+
+
+async def _form_button_in_reply_to(server: SlackServer, text: str) -> dict[str, Any]:
+    message = payload("event_message_im")
+    message["event"]["text"] = text
+    await server.event(message)
+    [post] = await server.fake.wait_for("chat.postMessage")
+    buttons = [
+        e
+        for b in post.json_arg("blocks")
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith("@form")
+    ]
+    assert len(buttons) == 1
+    return buttons[0]
+
+
+async def _press(server: SlackServer, button: dict[str, Any]) -> None:
+    press = payload("block_actions_message", server.fake)
+    press["actions"] = [{**button, "type": "button", "action_ts": "1700000720.000720"}]
+    status, _ = await server.interaction(press)
+    assert status == 200
+
+
+async def test_a_form_button_asks_for_the_form_by_its_action_not_the_message(
+    slack_server: SlackServer,
+) -> None:
+    slack_server.fake.locales["U0PERSON"] = "nl-NL"
+    button = await _form_button_in_reply_to(slack_server, "instellingen")
+    # The button carries the settings feature's own action, not the message to replay.
+    assert button["action_id"].startswith("@form:settings.open#")
+    assert "instellingen" not in button["action_id"] + button.get("value", "")
+    await _press(slack_server, button)
+    [opened] = await slack_server.fake.wait_for("views.open")
+    view = opened.json_arg("view")
+    assert json.loads(view["private_metadata"])["a"] == "settings.save"
+    assert view["title"]["text"] == "Je instellingen"
+    await slack_server.settle()
+    assert slack_server.fake.of("response_url") == []  # the message with the button stays
+
+
+async def test_a_form_button_posted_before_typed_actions_still_opens_the_form(
+    slack_server: SlackServer,
+) -> None:
+    slack_server.fake.locales["U0PERSON"] = "en-US"
+    old_button = {
+        "action_id": "@form#3",
+        "text": {"type": "plain_text", "text": "Open: Settings", "emoji": True},
+        "value": '["text","settings","settings.save"]',
+    }
+    await _press(slack_server, old_button)
+    [opened] = await slack_server.fake.wait_for("views.open")
+    assert json.loads(opened.json_arg("view")["private_metadata"])["a"] == "settings.save"
+    await slack_server.settle()
+    assert slack_server.fake.of("response_url") == []
+
+
+async def test_an_old_form_button_whose_form_is_gone_says_so(slack_server: SlackServer) -> None:
+    slack_server.fake.locales["U0PERSON"] = "en-US"
+    old_button = {"action_id": "@form#1", "value": '["home","","settings.save"]'}
+    await _press(slack_server, old_button)
+    [notice] = await slack_server.fake.wait_for("response_url")
+    assert "That button no longer works here" in _shown(notice)
+    assert slack_server.fake.of("views.open") == []

@@ -12,12 +12,14 @@ from adapters.slack.actions import (
     choice_action_id,
     decode_form_source,
     encode_form_source,
+    reopen_button,
+    reopen_of,
 )
 from adapters.slack.credentials import SlackSettings, slack_settings_from_env
 from adapters.slack.jobs import USAGE
 from adapters.slack.signature import is_valid_signature, sign
 from bot.intents import command_of, lacks_argument, understand, understand_command
-from bot.messages import Platform
+from bot.messages import FormAction, Platform
 from bot.settings import SettingsError
 
 BOT = "UBOT"
@@ -151,6 +153,19 @@ def test_form_sources_round_trip_and_refuse_junk() -> None:
     assert encode_form_source(FormSource(home=False, text="x" * 3000)) is None
     for junk in ("", "nope", "[1,2,3]", '["other","",""]'):
         assert decode_form_source(junk) is None
+
+
+def test_form_buttons_carry_the_action_that_gives_the_form_again() -> None:
+    reopen = FormAction(action="content.form", value="12")
+    button = reopen_button(reopen, 3)
+    assert button == ("@form:content.form#3", "12")
+    assert reopen_of(*button) == reopen
+    assert reopen_of("@form:settings.open#1", "") == FormAction(action="settings.open")
+    assert reopen_button(FormAction(action="x" * 300), 1) is None
+    assert reopen_button(FormAction(action="content.form", value="v" * 2001), 1) is None
+    # Other buttons, and form buttons posted before forms carried ``reopen``, are not.
+    for action_id in ("@form#2", "@form:#2", "@link#1", "settings.open#1"):
+        assert reopen_of(action_id, '["text","settings","settings.save"]') is None
 
 
 def test_signatures_as_slack_computes_them() -> None:
