@@ -20,6 +20,7 @@ import typer
 from adapters.cli.common import cli_language, err, fail, open_library, open_store, out
 from adapters.cli.content import content_app
 from adapters.cli.feeds import feeds_app
+from adapters.cli.help_text import readable_help
 from adapters.cli.people import people_app, privacy_app
 from adapters.cli.proposals import proposals
 from adapters.cli.report import report
@@ -280,6 +281,10 @@ def validate(
             )
         out.print(t(language, "matching.mode", mode=matching.description), markup=False)
     raise typer.Exit(0 if result.ok else 1)
+
+
+# Last, after every command is registered: help as paragraphs, however wide the terminal.
+readable_help(app)
 
 
 def run() -> None:
