@@ -207,7 +207,7 @@ def chat(
         settings = Settings.from_env(guidelines=library.folder, database_url=database)
     except SettingsError as error:
         store.close()
-        fail(str(error))
+        fail(error.message(cli_lang))
     person = user or local_user()
     if comms:
         settings = replace(settings, comms=settings.comms | {f"console:{person}"})

@@ -73,6 +73,8 @@ MESSAGES: dict[str, str] = {
     "cli.not_utf8": "The input is not valid UTF-8 (at byte {position}). Save or send it as UTF-8.",
     "cli.not_utf8_arg": "The text holds bytes that are not valid UTF-8. Pass it as UTF-8, or pipe it in with -.",
     "cli.empty_text": "The text is empty. Give a question or a draft to check.",
+    "cli.setting.bad_public_url": "MERKWERKER_PUBLIC_URL is {value}; it must be a full http(s) URL such as https://merkwerker.example.com",
+    "cli.setting.bad_timezone": "MERKWERKER_TIMEZONE is {value}, which is not a known time zone; use a name such as Europe/Amsterdam",
     "cli.bad_lang": "--lang {lang} is not one of the guidelines' languages ({languages}).",
     "cli.database_failed": "Cannot open the database {url}: {reason}",
     "cli.valid": "Valid: {files} file(s), {rules} rules, {principles} principles, {contacts} contacts, version {version}, {warnings} warning(s).",

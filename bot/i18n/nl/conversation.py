@@ -73,6 +73,8 @@ MESSAGES: dict[str, str] = {
     "cli.not_utf8": "De invoer is geen geldige UTF-8 (bij byte {position}). Sla hem op of stuur hem als UTF-8.",
     "cli.not_utf8_arg": "De tekst bevat bytes die geen geldige UTF-8 zijn. Geef hem als UTF-8, of stuur hem in met -.",
     "cli.empty_text": "De tekst is leeg. Geef een vraag of een concept om te controleren.",
+    "cli.setting.bad_public_url": "MERKWERKER_PUBLIC_URL is {value}; dat moet een volledige http(s)-URL zijn, zoals https://merkwerker.example.com",
+    "cli.setting.bad_timezone": "MERKWERKER_TIMEZONE is {value}; die tijdzone ken ik niet. Gebruik een naam zoals Europe/Amsterdam",
     "cli.bad_lang": "--lang {lang} is geen van de talen van de richtlijnen ({languages}).",
     "cli.database_failed": "Kan de database {url} niet openen: {reason}",
     "cli.valid": "Geldig: {files} bestand(en), {rules} regels, {principles} principes, {contacts} contacten, versie {version}, {warnings} waarschuwing(en).",
