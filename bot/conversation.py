@@ -204,7 +204,7 @@ class Merkwerker:
         guidelines = ctx.guidelines
         language = ctx.language
         if understood.intent is Intent.HELP:
-            return help_reply(guidelines, language=language)
+            return help_reply(guidelines, language=language, roles=ctx.roles)
         if understood.intent is Intent.COMMAND:
             return notice_reply("input.not_a_question", language=language)
         if understood.intent is Intent.CHECK:
@@ -276,6 +276,29 @@ class Merkwerker:
             user_name=user_name,
         )
         return await home_view(ctx, self.features)
+
+    async def help_for(
+        self,
+        *,
+        platform: Platform,
+        platform_user_id: str,
+        conversation: ConversationRef,
+        locale: str | None = None,
+        user_name: str | None = None,
+    ) -> Reply:
+        """What this person can type, by their roles (a welcome before they have written)."""
+        await self._refresh()
+        language = self.language_for("", locale)
+        if locale is None:
+            language = await self.recorder.language(platform, platform_user_id) or language
+        ctx = await self.context(
+            platform=platform,
+            platform_user_id=platform_user_id,
+            conversation=conversation,
+            language=language,
+            user_name=user_name,
+        )
+        return help_reply(ctx.guidelines, language=ctx.language, roles=ctx.roles)
 
     async def remember_conversation(self, ref: ConversationRef, *, user_id: int | None) -> None:
         """Store where to reach this person later (for digests), if there is storage."""

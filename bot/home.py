@@ -1,4 +1,5 @@
-"""The person's home view (Slack's App Home): the principles, then each feature's part."""
+"""The person's home view (Slack's App Home): the principles, what they can type (the
+same list as help, by role), then each feature's part."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.features import Context, Feature
+from bot.help import help_parts
 from bot.i18n import t
 from bot.messages import Divider, Fact, Part, Reply, Text
 
@@ -27,6 +29,8 @@ async def home_view(ctx: Context, features: Sequence[Feature]) -> Reply:
         Fact(label=guidelines.text(p.title, language), value=guidelines.text(p.text, language))
         for p in guidelines.principles
     )
+    parts.append(Divider())
+    parts.extend(help_parts(guidelines, language=language, roles=ctx.roles))
     for feature in features:
         try:
             extra = await feature.home(ctx)

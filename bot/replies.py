@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from bot.answering import actions
 from bot.answering.answer import Answer
 from bot.checking import CheckResult
 from bot.guidelines.rules import Contact, Guidelines, Rule
+from bot.help import help_parts
 from bot.i18n import t
 from bot.messages import Choice, Choices, Divider, Fact, Part, Reply, Text, Verdict
 
@@ -189,35 +192,17 @@ def check_reply(result: CheckResult, guidelines: Guidelines, *, language: str) -
     return Reply(parts=tuple(parts), language=lang, kind=f"check.{result.verdict.value}")
 
 
-def help_reply(guidelines: Guidelines, *, language: str) -> Reply:
-    """What the bot can do, with an example question from the guidelines themselves."""
+def help_reply(guidelines: Guidelines, *, language: str, roles: Set[str] = frozenset()) -> Reply:
+    """What this person can do, by role: what to type and what it does."""
     lang = language
-    example = (
-        "Mag ik zeggen voor welke klant ik werk?"
-        if lang == "nl"
-        else "Can I name the client I work for?"
-    )
-    for rule in guidelines.rules:
-        localized = [e for e in rule.examples if _looks_like(e, lang)]
-        if localized:
-            example = localized[0]
-            break
-    parts: tuple[Part, ...] = (
+    parts: list[Part] = [
         Text(text=t(lang, "help.intro", organisation=guidelines.organisation)),
-        Text(text=t(lang, "help.ask", example=example)),
-        Text(text=t(lang, "help.check")),
-        Text(text=t(lang, "help.general")),
+        *help_parts(guidelines, language=lang, roles=roles),
         Text(text=t(lang, "help.language"), style="note"),
-    )
-    return Reply(parts=parts, language=lang, kind="help")
+    ]
+    return Reply(parts=tuple(parts), language=lang, kind="help")
 
 
 def notice_reply(key: str, *, language: str, **values: object) -> Reply:
     """A one-sentence reply from the catalogue (input problems and the like)."""
     return Reply(parts=(Text(text=t(language, key, **values)),), language=language, kind=key)
-
-
-def _looks_like(text: str, language: str) -> bool:
-    from bot.i18n.detect import language_of
-
-    return language_of(text, fallback="") == language

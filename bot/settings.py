@@ -12,11 +12,32 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import t
 from bot.lists import split_list
 
 
 class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names it and says what to do."""
+    """A setting is missing or malformed; the message names it and says what to do.
+
+    Raised with a catalogue ``key`` (and its values), the message can be given in any
+    language (``message``); ``str()`` is the English one.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> SettingsError:
+        """The error the catalogue's ``key`` describes, with ``values`` filled in."""
+        return cls(t("en", key, **values), key=key, **values)
+
+    def message(self, language: str) -> str:
+        """The message in ``language`` (as given, when it came without a catalogue key)."""
+        if self.key is None:
+            return str(self)
+        return t(language, self.key, **self.values)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,19 +79,13 @@ class Settings:
         if public_url is not None:
             parts = urlsplit(public_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise SettingsError(
-                    f"MERKWERKER_PUBLIC_URL is {public_url!r}; it must be a full http(s) URL "
-                    "such as https://merkwerker.example.com"
-                )
+                raise SettingsError.of("cli.setting.bad_public_url", value=repr(public_url))
             public_url = public_url.rstrip("/")
         timezone = env.get("MERKWERKER_TIMEZONE", "").strip() or "Europe/Amsterdam"
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(
-                f"MERKWERKER_TIMEZONE is {timezone!r}, which is not a known time zone; "
-                "use a name such as Europe/Amsterdam"
-            ) from None
+            raise SettingsError.of("cli.setting.bad_timezone", value=repr(timezone)) from None
         folder = guidelines or Path(env.get("MERKWERKER_GUIDELINES", "").strip() or "guidelines")
         url = database_url or env.get("DATABASE_URL", "").strip() or "sqlite:///merkwerker.db"
         return cls(

@@ -38,7 +38,7 @@ from bot.content import (
     import_file,
     input_from_values,
 )
-from bot.content.fields import format_moment
+from bot.content.fields import caption_option, format_moment
 from bot.content.form import title_from_url
 from bot.content.replies import finding_text, item_parts, state_text
 from bot.i18n import t
@@ -50,10 +50,12 @@ content_app = typer.Typer(help="Queue, approve and retire content to share.", no
 def _captions(values: list[str], language: str) -> dict[str, list[str]]:
     captions: dict[str, list[str]] = {}
     for value in values:
-        lang, separator, text = value.partition(":")
-        lang = lang.strip().lower()
-        if not separator or len(lang) != 2 or not lang.isalpha():
+        parsed = caption_option(value)
+        if parsed is None:
             _fail(t(language, "content.cli.caption_format", value=value[:60]), 2)
+        lang, text = parsed
+        if not text:
+            _fail(t(language, "content.cli.caption_empty", value=value[:60]), 2)
         captions.setdefault(lang, []).append(text)
     return captions
 

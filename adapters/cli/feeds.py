@@ -48,7 +48,7 @@ def feeds_add(
     guidelines: GuidelinesOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Follow a feed; run ``merkwerker feeds fetch`` to read its entries."""
+    """Follow a feed; run "merkwerker feeds fetch" to read its entries."""
     cli_lang = _language(lang)
     topics = tuple(part for value in topic or [] for part in value.split(","))
     with _queue(database, guidelines, cli_lang) as queue:

@@ -20,6 +20,7 @@ import typer
 from adapters.cli.common import cli_language, err, fail, open_library, open_store, out
 from adapters.cli.content import content_app
 from adapters.cli.feeds import feeds_app
+from adapters.cli.help_text import readable_help
 from adapters.cli.people import people_app, privacy_app
 from adapters.cli.proposals import proposals
 from adapters.cli.report import report
@@ -206,7 +207,7 @@ def chat(
         settings = Settings.from_env(guidelines=library.folder, database_url=database)
     except SettingsError as error:
         store.close()
-        fail(str(error))
+        fail(error.message(cli_lang))
     person = user or local_user()
     if comms:
         settings = replace(settings, comms=settings.comms | {f"console:{person}"})
@@ -280,6 +281,10 @@ def validate(
             )
         out.print(t(language, "matching.mode", mode=matching.description), markup=False)
     raise typer.Exit(0 if result.ok else 1)
+
+
+# Last, after every command is registered: help as paragraphs, however wide the terminal.
+readable_help(app)
 
 
 def run() -> None:

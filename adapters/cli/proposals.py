@@ -162,7 +162,7 @@ def _period(
     try:
         settings = Settings.from_env()
     except SettingsError as error:
-        fail(t(language, "report.bad_settings", reason=str(error)))
+        fail(t(language, "report.bad_settings", reason=error.message(language)))
     try:
         tz = zone(settings.timezone)
         start = parse_moment(since, tz) if since is not None else None

@@ -73,7 +73,7 @@ def _queue(database: str | None, guidelines: Path | None, language: str) -> Iter
     try:
         timezone = Settings.from_env().timezone
     except SettingsError as error:
-        _fail(str(error))
+        _fail(error.message(language))
     store = open_store(database, language)
     loaded: list[Guidelines] = []
 

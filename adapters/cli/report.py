@@ -109,7 +109,7 @@ def report(
     try:
         settings = Settings.from_env()
     except SettingsError as error:
-        fail(t(language, "report.bad_settings", reason=str(error)))
+        fail(t(language, "report.bad_settings", reason=error.message(language)))
     now = datetime.now(UTC)
     try:
         period = period_from_options(since, until, timezone=settings.timezone, now=now)

@@ -324,7 +324,7 @@ def scheduler(
         settings = Settings.from_env(guidelines=guidelines, database_url=database)
     except SettingsError as error:
         store.close()
-        fail(str(error))
+        fail(error.message(language))
     out = Console(highlight=False, soft_wrap=True)
     notices = Console(stderr=True, highlight=False, soft_wrap=True)
     logging.basicConfig(

@@ -126,6 +126,6 @@ def serve(
         port = port_from(os.environ.get("PORT"), language=language)
         asyncio.run(_serve(settings, platforms, host=host, port=port, language=language))
     except SettingsError as error:
-        _fail(str(error))
+        _fail(error.message(language))
     except KeyboardInterrupt:
         err.print(t(language, "serve.stopped"), markup=False)

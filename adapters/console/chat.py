@@ -72,7 +72,7 @@ class ConsoleChat:
         language = self.bot.language_for("", self.locale)
         try:
             if self._interactive:
-                self._show(_welcome(self.bot, language))
+                self._show(await self._welcome())
             while True:
                 line = await self._read("» ")
                 if line is None or line.strip().casefold() in QUIT_WORDS:
@@ -143,15 +143,18 @@ class ConsoleChat:
             action_id=uuid.uuid4().hex,
         )
 
+    async def _welcome(self) -> Reply:
+        """What this person can type, by role, as the chat opens."""
+        reply = await self.bot.help_for(
+            platform=Platform.CONSOLE,
+            platform_user_id=self.user_id,
+            conversation=self.conversation,
+            locale=self.locale,
+        )
+        return Reply(parts=reply.parts, language=reply.language, kind="welcome")
+
     async def _read(self, prompt: str) -> str | None:
         return await asyncio.to_thread(_read_line, prompt if self._interactive else "")
-
-
-def _welcome(bot: Merkwerker, language: str) -> Reply:
-    from bot.replies import help_reply
-
-    reply = help_reply(bot.guidelines, language=language)
-    return Reply(parts=(*reply.parts,), language=language, kind="welcome")
 
 
 def _read_line(prompt: str) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text as RichText
@@ -22,7 +22,7 @@ def to_renderable(reply: Reply, *, numbered: bool = False) -> RenderableType:
             if part.style == "heading":
                 items.append(RichText(part.text, style="bold"))
             elif part.style == "quote":
-                items.append(Padding(RichText(part.text, style="italic cyan"), (0, 0, 0, 2)))
+                items.append(_Indented(RichText(part.text, style="italic cyan")))
             elif part.style == "note":
                 items.append(RichText(part.text, style="dim"))
             else:
@@ -48,3 +48,23 @@ def to_renderable(reply: Reply, *, numbered: bool = False) -> RenderableType:
         elif isinstance(part, Divider):
             items.append(Rule(style="dim"))
     return Group(*items)
+
+
+class _Indented:
+    """``text`` two columns in: wrapped inside the indent on a terminal; whole lines when
+    the console does not wrap (output to a pipe or file), where a padding would crop
+    the text at the console's width."""
+
+    def __init__(self, text: RichText) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.no_wrap:
+            indented = RichText("  ")
+            for number, line in enumerate(self.text.split("\n", allow_blank=True)):
+                if number:
+                    indented.append("\n  ")
+                indented.append_text(line)
+            yield indented
+        else:
+            yield Padding(self.text, (0, 0, 0, 2))

@@ -16,7 +16,7 @@ from adapters.teams import activities
 from adapters.teams.activities import Activity, TurnKind
 from bot.conversation import Merkwerker
 from bot.messages import ConversationRef, Reply
-from bot.replies import help_reply, notice_reply
+from bot.replies import notice_reply
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +80,16 @@ class TeamsHandler:
     async def _installed(self, activity: Activity, replier: Replier, *, welcome: bool) -> None:
         if not activities.bot_was_added(activity):
             return
-        await self._remember(activities.conversation_ref(activity))
+        ref = activities.conversation_ref(activity)
+        await self._remember(ref)
         if welcome and activities.conversation_type(activity) == activities.PERSONAL:
-            language = self.bot.language_for("", activities.locale(activity))
-            await replier.send(help_reply(self.bot.guidelines, language=language))
+            reply = await self.bot.help_for(
+                platform=ref.platform,
+                platform_user_id=ref.user_id,
+                conversation=ref,
+                locale=activities.locale(activity),
+            )
+            await replier.send(reply)
 
     async def _remember(self, ref: ConversationRef) -> None:
         """Store ``ref`` for digests (never raises: not being able to write this down must

@@ -49,6 +49,30 @@ def split_variants(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part for part in out if part))
 
 
+_QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "„": "”", "‘": "’", "«": "»"}
+
+
+def caption_option(value: str) -> tuple[str, str] | None:
+    """The language and text of ``LANG:text`` (``--caption nl:"Trots!"``), or None when
+    it does not start with a two-letter language.
+
+    One pair of matching quotes around the text goes: a shell that passes them on (the
+    option in single quotes) must not put quote marks in the caption colleagues post.
+    """
+    lang, separator, text = value.partition(":")
+    lang = lang.strip().lower()
+    if not separator or len(lang) != 2 or not lang.isascii() or not lang.isalpha():
+        return None
+    return lang, unquote(text.strip())
+
+
+def unquote(text: str) -> str:
+    """``text`` without one pair of matching quotes around all of it."""
+    if len(text) >= 2 and _QUOTE_PAIRS.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
+
+
 def localize(value: datetime, timezone: ZoneInfo) -> datetime:
     """``value`` as an aware datetime; a naive one is read as wall-clock time in ``timezone``."""
     if value.tzinfo is None or value.utcoffset() is None:

@@ -225,7 +225,7 @@ async def test_install_in_personal_scope_stores_the_reference_and_welcomes(
         assert response.status == 200
         (welcome,) = await connector.wait_for(1)
     assert welcome.kind == "send"  # a conversationUpdate has nothing to reply to
-    assert "Merkwerker" in welcome.body["text"] or welcome.body.get("attachments")
+    assert "Merkwerker" in texts(card_of(welcome.body))
     with Session(store.engine) as session:
         user = session.exec(select(User).where(User.platform_user_id == USER_AAD)).one()
         row = session.exec(
