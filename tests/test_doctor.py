@@ -18,11 +18,15 @@ from bot.storage import Store, create_database_engine
 from bot.storage.database import alembic_config
 
 sys.path.append(str(Path(__file__).resolve().parent / "slack"))
+sys.path.append(str(Path(__file__).resolve().parent / "teams"))
+from fake_login import FakeLogin
 from fake_slack_api import FakeSlackApi, error
 
 MERKWERKER = str(Path(sys.executable).with_name("merkwerker"))
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAMS_APP_ID = "2f1c0a3e-1111-4222-8333-944455556666"
+TEAMS_TENANT = "9a8b7c6d-1111-4222-8333-944455556666"
+TEAMS_SECRET = "the-client-secret"
 
 
 @pytest.fixture
@@ -300,6 +304,64 @@ async def test_a_partial_teams_configuration_is_named(tmp_path: Path, database: 
     assert code == 1
     [failed] = _failed(output)
     assert failed.startswith("✗ Teams: ") and "MicrosoftAppPassword" in failed
+
+
+@pytest.fixture
+async def fake_login(tmp_path: Path) -> AsyncIterator[FakeLogin]:
+    login = FakeLogin(app_id=TEAMS_APP_ID, secret=TEAMS_SECRET)
+    await login.start(tmp_path)
+    yield login
+    await login.close()
+
+
+@pytest.mark.parametrize("app_type", ["MultiTenant", "SingleTenant"])
+async def test_a_teams_token_is_fetched_as_the_adapter_fetches_it(
+    tmp_path: Path, database: str, fake_login: FakeLogin, app_type: str
+) -> None:
+    env = _env(
+        tmp_path,
+        database,
+        **fake_login.env(),
+        MicrosoftAppId=TEAMS_APP_ID,
+        MicrosoftAppPassword=TEAMS_SECRET,
+        MicrosoftAppType=app_type,
+        MERKWERKER_EMBEDDER="off",
+    )
+    if app_type == "SingleTenant":
+        env["MicrosoftAppTenantId"] = TEAMS_TENANT
+    code, output = await _doctor(env)
+    assert code == 0, output
+    assert (
+        f"✓ Teams: Microsoft's login service issued a token for MicrosoftAppId {TEAMS_APP_ID}."
+    ) in output
+    [request] = fake_login.token_requests
+    assert request["grant_type"] == "client_credentials"
+    assert request["client_id"] == TEAMS_APP_ID
+    assert request["scope"] == "https://api.botframework.com/.default"
+    assert request["tenant"] == (TEAMS_TENANT if app_type == "SingleTenant" else "botframework.com")
+    assert fake_login.refused_hosts == []
+
+
+async def test_a_refused_teams_secret_fails_with_microsofts_reason(
+    tmp_path: Path, database: str, fake_login: FakeLogin
+) -> None:
+    env = _env(
+        tmp_path,
+        database,
+        **fake_login.env(),
+        MicrosoftAppId=TEAMS_APP_ID,
+        MicrosoftAppPassword="an-old-secret",
+        MERKWERKER_EMBEDDER="off",
+    )
+    code, output = await _doctor(env)
+    assert code == 1
+    assert _failed(output) == [
+        f"✗ Teams: no token from Microsoft's login service for MicrosoftAppId {TEAMS_APP_ID} "
+        "(Failed to get access token with error: invalid_client, error_description: "
+        "AADSTS7000215: Invalid client secret provided.). Check MicrosoftAppPassword, "
+        "MicrosoftAppType and MicrosoftAppTenantId against the Azure Bot's Configuration page."
+    ]
+    assert "an-old-secret" not in output
 
 
 async def test_a_teams_token_that_cannot_be_fetched_fails(tmp_path: Path, database: str) -> None:
