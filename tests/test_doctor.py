@@ -167,7 +167,7 @@ async def test_a_database_behind_on_migrations_fails_and_is_left_alone(
     assert code == 1 and "at migration 0002" in output
 
 
-@pytest.mark.parametrize("kind", ["not a database", "closed port"])
+@pytest.mark.parametrize("kind", ["not a database", "closed port", "no driver", "no URL"])
 async def test_an_unreachable_database_fails_with_one_sentence(
     tmp_path: Path, fake_api: FakeSlackApi, kind: str
 ) -> None:
@@ -175,13 +175,17 @@ async def test_an_unreachable_database_fails_with_one_sentence(
         garbage = tmp_path / "garbage.db"
         garbage.write_bytes(b"this is no SQLite file" * 100)
         url, reason = f"sqlite:///{garbage}", "(file is not a database)."
-    else:
+    elif kind == "closed port":
         import socket
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         url, reason = f"postgresql://bot:s3cret@127.0.0.1:{port}/merk", "Connection refused"
+    elif kind == "no driver":
+        url, reason = "mysql://bot:s3cret@127.0.0.1/merk", "(No module named 'MySQLdb')."
+    else:
+        url, reason = "merkwerker.db", "(Could not parse SQLAlchemy URL"
     env = _env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
     code, output = await _doctor(env)
     assert code == 1
@@ -225,6 +229,21 @@ async def test_an_unreachable_slack_api_fails_naming_the_url(
     assert code == 1
     [failed] = _failed(output)
     assert failed.startswith(f"✗ Cannot reach Slack's Web API at {url} (")
+
+
+async def test_something_else_than_slack_at_the_api_url_is_named(
+    tmp_path: Path, database: str, fake_api: FakeSlackApi
+) -> None:
+    elsewhere = f"{fake_api.url}/elsewhere/"
+    env = _env(
+        tmp_path,
+        database,
+        **{**_slack(fake_api), "SLACK_API_URL": elsewhere},
+        MERKWERKER_EMBEDDER="off",
+    )
+    code, output = await _doctor(env)
+    assert code == 1
+    assert _failed(output) == [f"✗ Cannot reach Slack's Web API at {elsewhere} (HTTP 404)."]
 
 
 async def test_a_partial_slack_configuration_is_named_and_not_tried(

@@ -30,6 +30,7 @@ from adapters.cli.doctor_checks import (
     check_slack_token,
     check_teams_token,
 )
+from bot.guidelines.loader import default_folder
 from bot.i18n import t
 
 _STYLES = {Mark.OK: "green", Mark.FAILED: "red", Mark.NOTE: "dim"}
@@ -92,7 +93,7 @@ def doctor(
     states, platform_lines = check_platforms(env, language=language)
     lines += platform_lines
     lines.append(check_database(database_url(database), language=language))
-    folder = settings.guidelines if settings is not None else guidelines or Path("guidelines")
+    folder = settings.guidelines if settings is not None else guidelines or default_folder()
     lines.append(check_guidelines(folder, language=language))
     spec = settings.embedder if settings is not None else env.get("MERKWERKER_EMBEDDER", "")
     lines.append(check_matching(spec, language=language))

@@ -112,12 +112,15 @@ async def check_bot_token(client: AsyncWebClient, *, api_url: str, language: str
     try:
         response = await client.auth_test()
     except SlackApiError as error:
-        reason = str(error.response.get("error") or error)
-        raise SettingsError(t(language, "serve.slack_refused", reason=reason)) from None
+        body = error.response.data  # text, not JSON, when something else answered
+        code = body.get("error") if isinstance(body, dict) else None
+        if code:
+            raise SettingsError(t(language, "serve.slack_refused", reason=code)) from None
+        # No Slack error code: something other than Slack's Web API answered at api_url.
+        reason = f"HTTP {error.response.status_code}"
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
         reason = str(error) or type(error).__name__
-        raise SettingsError(
-            t(language, "serve.slack_unreachable", url=api_url, reason=reason)
-        ) from None
-    data = response.data
-    return dict(data) if isinstance(data, dict) else {}
+    else:
+        data = response.data
+        return dict(data) if isinstance(data, dict) else {}
+    raise SettingsError(t(language, "serve.slack_unreachable", url=api_url, reason=reason))
