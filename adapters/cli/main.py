@@ -19,6 +19,7 @@ import typer
 
 from adapters.cli.common import cli_language, err, fail, open_library, open_store, out
 from adapters.cli.content import content_app
+from adapters.cli.doctor import doctor
 from adapters.cli.feeds import feeds_app
 from adapters.cli.help_text import readable_help
 from adapters.cli.people import people_app, privacy_app
@@ -55,6 +56,7 @@ app.add_typer(teams_app, name="teams")
 app.command("report")(report)
 app.command("scheduler")(scheduler)
 app.command("serve")(serve)
+app.command("doctor")(doctor)
 
 
 GuidelinesOption = Annotated[

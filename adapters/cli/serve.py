@@ -1,9 +1,10 @@
 """``merkwerker serve``: the web process for Slack and Teams (the Procfile's ``web:`` line).
 
-Runs each platform whose settings are present, in one aiohttp server on ``$PORT``
-(3000 by default). With ``--socket-mode`` (or ``SLACK_APP_TOKEN`` set) Slack's events
-arrive over Socket Mode instead of ``/slack/events``; share links and the health check
-are still served. A missing or malformed setting ends start-up with one sentence.
+Runs each platform whose settings are present, in one aiohttp server on ``--port``, else
+``$PORT`` (as the Procfile's platforms set it), else 3000. With ``--socket-mode`` (or
+``SLACK_APP_TOKEN`` set) Slack's events arrive over Socket Mode instead of
+``/slack/events``; share links and the health check are still served. A missing or
+malformed setting ends start-up with one sentence.
 """
 
 from __future__ import annotations
@@ -28,18 +29,27 @@ if TYPE_CHECKING:
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def port_from(value: str | None, *, language: str) -> int:
-    """The port from ``$PORT`` (3000 when unset); ``SettingsError`` when it is no port."""
+def port_from(value: str | None, *, language: str, option: str | None = None) -> int:
+    """The port: ``option`` (``--port``) when given, else ``value`` (``$PORT``), else 3000.
+
+    ``SettingsError`` naming ``--port`` or ``PORT`` when the one used is no port.
+    """
     from adapters.server import DEFAULT_PORT
 
+    if option is not None:
+        return _port(option, key="serve.bad_port_option", language=language)
     if value is None or not value.strip():
         return DEFAULT_PORT
+    return _port(value, key="serve.bad_port", language=language)
+
+
+def _port(value: str, *, key: str, language: str) -> int:
     try:
         port = int(value.strip())
     except ValueError:
         port = -1
     if not 1 <= port <= 65535:
-        raise SettingsError(t(language, "serve.bad_port", value=value))
+        raise SettingsError(t(language, key, value=value))
     return port
 
 
@@ -109,6 +119,15 @@ def serve(
     database: Annotated[
         str | None, typer.Option("--database", help="Database URL (default: $DATABASE_URL).")
     ] = None,
+    port: Annotated[
+        str | None,
+        typer.Option(
+            "--port",
+            "-p",
+            help="Port to listen on, 1 to 65535. Wins over $PORT; without either: 3000.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the web process: Slack and/or Teams (whichever is configured), share links, /healthz."""
     from adapters.cli.common import cli_language
@@ -121,10 +140,10 @@ def serve(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
+        bound = port_from(os.environ.get("PORT"), language=language, option=port)
         settings = Settings.from_env(guidelines=guidelines, database_url=database)
         platforms = platforms_from_env(socket_mode=socket_mode, language=language)
-        port = port_from(os.environ.get("PORT"), language=language)
-        asyncio.run(_serve(settings, platforms, host=host, port=port, language=language))
+        asyncio.run(_serve(settings, platforms, host=host, port=bound, language=language))
     except SettingsError as error:
         _fail(error.message(language))
     except KeyboardInterrupt:

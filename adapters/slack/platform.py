@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
 from adapters.slack.credentials import SlackSettings, slack_settings_from_env
@@ -102,13 +103,24 @@ class SlackPlatform:
 
 async def check_slack(slack: SlackAdapter, *, language: str) -> None:
     """Ask Slack whether the bot token works; ``SettingsError`` with the reason when not."""
+    await check_bot_token(slack.client, api_url=slack.settings.api_url, language=language)
+
+
+async def check_bot_token(client: AsyncWebClient, *, api_url: str, language: str) -> dict[str, Any]:
+    """Slack's ``auth.test`` answer for ``client``'s token (workspace and bot user);
+    ``SettingsError`` with Slack's reason, or why Slack could not be reached, when not."""
     try:
-        await slack.client.auth_test()
+        response = await client.auth_test()
     except SlackApiError as error:
-        reason = str(error.response.get("error") or error)
-        raise SettingsError(t(language, "serve.slack_refused", reason=reason)) from None
+        body = error.response.data  # text, not JSON, when something else answered
+        code = body.get("error") if isinstance(body, dict) else None
+        if code:
+            raise SettingsError(t(language, "serve.slack_refused", reason=code)) from None
+        # No Slack error code: something other than Slack's Web API answered at api_url.
+        reason = f"HTTP {error.response.status_code}"
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
         reason = str(error) or type(error).__name__
-        raise SettingsError(
-            t(language, "serve.slack_unreachable", url=slack.settings.api_url, reason=reason)
-        ) from None
+    else:
+        data = response.data
+        return dict(data) if isinstance(data, dict) else {}
+    raise SettingsError(t(language, "serve.slack_unreachable", url=api_url, reason=reason))

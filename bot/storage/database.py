@@ -7,14 +7,17 @@ way ``open_database`` returns an engine whose schema is at the newest migration.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """The Alembic script folder (``env.py`` and ``versions/``)."""
@@ -161,3 +164,55 @@ def open_database(url: str) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+@dataclass(frozen=True, kw_only=True)
+class SchemaState:
+    """Where a database's schema stands against this version's migrations."""
+
+    exists: bool
+    """False for a SQLite file that is not there yet (it is created when first opened)."""
+    current: str | None
+    """The migration the database is at; None when it has none (new or empty)."""
+    head: str
+    """The newest migration of this version."""
+    known: bool
+    """Whether ``current`` is one of this version's migrations (False: a newer version's)."""
+
+    @property
+    def up_to_date(self) -> bool:
+        """True when the schema is at the newest migration."""
+        return self.current == self.head
+
+
+def _migrations() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    return ScriptDirectory.from_config(config)
+
+
+def schema_state(url: str) -> SchemaState:
+    """Read which migration the database at ``url`` is at, changing nothing.
+
+    Unlike ``open_database`` this runs no migration and creates no SQLite file or folder.
+    Raises ``DatabaseError`` when the database cannot be reached or read.
+    """
+    url = normalize_database_url(url)
+    scripts = _migrations()
+    head = scripts.get_current_head() or ""
+    path = sqlite_file(url)
+    # A URI filename ("file:...") is left to SQLite, which says what is wrong with it.
+    if path is not None and not path.startswith("file:") and not Path(path).exists():
+        return SchemaState(exists=False, current=None, head=head, known=True)
+    options: dict[str, Any] = {"poolclass": NullPool}
+    if make_url(url).get_backend_name() != "sqlite":
+        options["connect_args"] = {"connect_timeout": 10}
+    engine = create_engine(url, **options)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    known = current is None or current in {script.revision for script in scripts.walk_revisions()}
+    return SchemaState(exists=True, current=current, head=head, known=known)

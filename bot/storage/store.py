@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from bot.answering.feedback import UnansweredQuestion
 from bot.messages import CheckVerdict, ConversationRef, Verdict
-from bot.storage.database import open_database
+from bot.storage.database import SchemaState, open_database, schema_state
 from bot.storage.tables import (
     QUESTION_TEXT_MAX,
     ConversationReference,
@@ -90,6 +90,14 @@ class Store:
     def open(cls, url: str, *, clock: Callable[[], datetime] = _utc_now) -> Store:
         """Open (creating or migrating as needed) the database at ``url``."""
         return cls(open_database(url), clock=clock)
+
+    @staticmethod
+    def schema_state(url: str) -> SchemaState:
+        """Which migration the database at ``url`` is at and which is newest; changes nothing.
+
+        Raises ``DatabaseError`` when the database cannot be reached or read.
+        """
+        return schema_state(url)
 
     @property
     def engine(self) -> Engine:

@@ -4,6 +4,7 @@ from bot.i18n.en import (
     answers,
     content,
     conversation,
+    doctor,
     guidelines,
     operations,
     people,
@@ -11,7 +12,17 @@ from bot.i18n.en import (
     reports,
 )
 
-_AREAS = (conversation, answers, guidelines, content, people, operations, platforms, reports)
+_AREAS = (
+    conversation,
+    answers,
+    guidelines,
+    content,
+    people,
+    operations,
+    platforms,
+    reports,
+    doctor,
+)
 
 MESSAGES: dict[str, str] = {}
 for _area in _AREAS:
