@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "teams.settings.bad_app_id": "MicrosoftAppId is {value!r}, which is not an app id; copy the Microsoft App ID (a GUID such as 1b2c3d4e-…) from the Azure Bot's Configuration page.",
     "teams.settings.bad_tenant": "MicrosoftAppTenantId is {value!r}, which is not a tenant id; use the Directory (tenant) ID GUID from Microsoft Entra ID.",
     "teams.settings.no_password": "MicrosoftAppPassword is not set; a {type} bot needs the client secret of its app registration.",
+    "teams.settings.msi_password": "MicrosoftAppPassword is set, but a UserAssignedMSI bot signs in with its managed identity and has no client secret; remove MicrosoftAppPassword, or set MicrosoftAppType to SingleTenant if the bot has a secret.",
     "teams.settings.no_tenant": "MicrosoftAppTenantId is not set; a {type} bot needs the Directory (tenant) ID of its app registration.",
     "teams.cli.bad_app_id": "--app-id {value!r} is not an app id; copy the Microsoft App ID (a GUID such as 1b2c3d4e-…) from the Azure Bot's Configuration page.",
     "teams.cli.bad_name": "--name must be 1 to 30 characters (Teams shows at most 30), not {length}.",

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "teams.settings.bad_app_id": "MicrosoftAppId is {value!r}, en dat is geen app-id; kopieer de Microsoft App ID (een GUID zoals 1b2c3d4e-…) van de Configuration-pagina van de Azure Bot.",
     "teams.settings.bad_tenant": "MicrosoftAppTenantId is {value!r}, en dat is geen tenant-id; gebruik de GUID van de Directory (tenant) ID uit Microsoft Entra ID.",
     "teams.settings.no_password": "MicrosoftAppPassword is niet gezet; een {type}-bot heeft het clientgeheim van zijn app-registratie nodig.",
+    "teams.settings.msi_password": "MicrosoftAppPassword is gezet, maar een UserAssignedMSI-bot meldt zich aan met zijn beheerde identiteit en heeft geen clientgeheim; haal MicrosoftAppPassword weg, of zet MicrosoftAppType op SingleTenant als de bot een geheim heeft.",
     "teams.settings.no_tenant": "MicrosoftAppTenantId is niet gezet; een {type}-bot heeft de Directory (tenant) ID van zijn app-registratie nodig.",
     "teams.cli.bad_app_id": "--app-id {value!r} is geen app-id; kopieer de Microsoft App ID (een GUID zoals 1b2c3d4e-…) van de Configuration-pagina van de Azure Bot.",
     "teams.cli.bad_name": "--name moet 1 tot 30 tekens lang zijn (Teams toont er hooguit 30), niet {length}.",
