@@ -2,7 +2,8 @@
 
 One aiohttp application serves ``POST /slack/events`` (when Slack uses HTTP),
 ``POST /api/messages`` (when Teams is configured), ``GET /r/<token>`` (a share link:
-recorded, then redirected to the tagged URL) and ``GET /healthz``. Each platform runs
+recorded, then redirected to the tagged URL), ``GET /privacy`` and ``GET /terms`` (the
+pages the Teams app links to, from ``bot.legal``) and ``GET /healthz``. Each platform runs
 when its settings are present; ``run`` starts and stops everything in order.
 """
 
@@ -13,7 +14,7 @@ import contextlib
 import gc
 import html
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from aiohttp import web
@@ -25,6 +26,7 @@ from bot.answering.answer import answer_question
 from bot.checking import check
 from bot.conversation import Merkwerker, utc_now
 from bot.i18n import t
+from bot.legal import PAGES, LegalPages, PageKind, document, page_language
 from bot.storage import Store
 
 __all__ = [
@@ -126,6 +128,29 @@ def create_app(
         }
         return web.json_response(body, status=200 if reachable else 503)
 
+    legal = LegalPages(bot.library.folder)
+
+    def legal_route(kind: PageKind) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def show(request: web.Request) -> web.Response:
+            language = page_language(
+                request.query.get("lang"), request.headers.get("Accept-Language")
+            )
+            page = await asyncio.to_thread(legal.page, kind, language)
+            return web.Response(
+                text=document(page),
+                content_type="text/html",
+                headers={
+                    "Content-Language": page.language,
+                    "Vary": "Accept-Language",
+                    "Cache-Control": "no-cache",
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
+
+        return show
+
+    for kind in PAGES:
+        app.router.add_get(f"/{kind}", legal_route(kind))
     app.router.add_get("/r/{token}", redirect)
     app.router.add_get("/healthz", healthz)
     for platform in platforms:

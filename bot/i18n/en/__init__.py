@@ -1,8 +1,17 @@
 """English wording, one module per area; ``MESSAGES`` holds them all."""
 
-from bot.i18n.en import answers, content, conversation, guidelines, operations, people, platforms
+from bot.i18n.en import (
+    answers,
+    content,
+    conversation,
+    guidelines,
+    legal,
+    operations,
+    people,
+    platforms,
+)
 
-_AREAS = (conversation, answers, guidelines, content, people, operations, platforms)
+_AREAS = (conversation, answers, guidelines, content, people, operations, platforms, legal)
 
 MESSAGES: dict[str, str] = {}
 for _area in _AREAS:
