@@ -171,10 +171,13 @@ def test_an_empty_or_oversized_file_falls_back(
 ) -> None:
     (tmp_path / "privacy.en.md").write_text("  \n", encoding="utf-8")
     (tmp_path / "terms.en.md").write_text("x" * (300 * 1024), encoding="utf-8")
+    (tmp_path / "terms.nl.md").mkdir()  # cannot be read as a file
     pages = LegalPages(tmp_path)
     assert pages.page("privacy", "en").source == "default"
     assert pages.page("terms", "en").source == "default"
+    assert pages.page("terms", "nl").source == "default"
     assert "is empty" in caplog.text and "is larger than 256 KB" in caplog.text
+    assert "terms.nl.md cannot be read (" in caplog.text
 
 
 @pytest.mark.parametrize("kind", ["privacy", "terms"])

@@ -40,6 +40,14 @@ def package(
             "(default: $MERKWERKER_PUBLIC_URL, or https:// and --domain).",
         ),
     ] = None,
+    version: Annotated[
+        str,
+        typer.Option(
+            "--version",
+            help="The app's version (such as 1.0.1); raise it for each new package that "
+            "replaces one already uploaded.",
+        ),
+    ] = "1.0.0",
     lang: Annotated[
         str | None, typer.Option("--lang", "-l", help="Language of messages (nl or en).")
     ] = None,
@@ -64,6 +72,7 @@ def package(
             domain=domain,
             website=website,
             public_url=os.environ.get("MERKWERKER_PUBLIC_URL"),
+            version=version,
         )
     except PackageError as error:
         fail(t(language, error.key, **error.values))

@@ -25,6 +25,8 @@ DEFAULT_NAME = "Merkwerker"
 MAX_SHORT_NAME = 30
 COMMANDS = ("help", "check", "share", "settings", "mydata")
 LOCALIZATION_SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.Localization.schema.json"
+DEFAULT_VERSION = "1.0.0"
+_VERSION = re.compile(r"^(0|[1-9][0-9]{0,4})\.(0|[1-9][0-9]{0,4})\.(0|[1-9][0-9]{0,4})$")
 _HOST = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-zA-Z0-9-]{1,63}\.)+[a-zA-Z]{2,63}$")
 # A zip entry's date is fixed so the same input always gives the same package.
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)
@@ -95,6 +97,7 @@ def build_manifest(
     domain: str | None = None,
     website: str | None = None,
     public_url: str | None = None,
+    version: str = DEFAULT_VERSION,
 ) -> dict[str, Any]:
     """The manifest for the bot ``app_id``; raises ``PackageError`` on a malformed option.
 
@@ -106,10 +109,13 @@ def build_manifest(
     name = name.strip()
     if not 1 <= len(name) <= MAX_SHORT_NAME:
         raise PackageError("teams.cli.bad_name", length=len(name))
+    if not _VERSION.match(version.strip()):
+        raise PackageError("teams.cli.bad_version", value=version)
     site, host = site_and_host(domain=domain, website=website, public_url=public_url)
     template = json.loads((MANIFEST_FOLDER / "manifest.json").read_text(encoding="utf-8"))
     manifest: dict[str, Any] = copy.deepcopy(template)
     manifest["id"] = app_id
+    manifest["version"] = version.strip()
     manifest["bots"][0]["botId"] = app_id
     manifest["name"] = {"short": name, "full": name}
     manifest["developer"].update(
@@ -143,10 +149,11 @@ def build_package(
     domain: str | None = None,
     website: str | None = None,
     public_url: str | None = None,
+    version: str = DEFAULT_VERSION,
 ) -> bytes:
     """The zip to upload to Teams: manifest, Dutch localisation and icons at its root."""
     manifest = build_manifest(
-        app_id, name=name, domain=domain, website=website, public_url=public_url
+        app_id, name=name, domain=domain, website=website, public_url=public_url, version=version
     )
     files: dict[str, bytes] = {"manifest.json": _json(manifest)}
     for extra in manifest.get("localizationInfo", {}).get("additionalLanguages", []):

@@ -59,6 +59,7 @@ def test_package_holds_a_manifest_for_the_bot_and_both_icons(tmp_path: Path) -> 
         assert png_size(archive.read("color.png")) == (192, 192)
         assert png_size(archive.read("outline.png")) == (32, 32)
     assert manifest["manifestVersion"] == "1.17"
+    assert manifest["version"] == "1.0.0"
     assert manifest["id"] == manifest["bots"][0]["botId"] == APP_ID.lower()
     assert manifest["name"]["short"] == "Merk"
     assert manifest["validDomains"] == ["merkwerker.example.com"]
@@ -101,12 +102,14 @@ def test_the_public_url_gives_the_privacy_and_terms_links(tmp_path: Path) -> Non
     assert manifest["validDomains"] == ["bot.example.com"]
 
 
-def test_domain_wins_over_the_public_url(tmp_path: Path) -> None:
+def test_domain_wins_over_the_public_url_and_version_is_set(tmp_path: Path) -> None:
     done = run(
         "--app-id",
         APP_ID,
         "--domain",
         "teams.example.com",
+        "--version",
+        "1.0.3",
         cwd=tmp_path,
         MERKWERKER_PUBLIC_URL="https://bot.example.com",
     )
@@ -115,6 +118,7 @@ def test_domain_wins_over_the_public_url(tmp_path: Path) -> None:
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["developer"]["privacyUrl"] == "https://teams.example.com/privacy"
     assert manifest["validDomains"] == ["teams.example.com"]
+    assert manifest["version"] == "1.0.3"
 
 
 @pytest.mark.parametrize(
@@ -161,6 +165,8 @@ def test_a_bad_app_id_ends_in_one_sentence(tmp_path: Path) -> None:
         ),
         (("--app-id", APP_ID, "--name", "  "), "1 to 30 characters"),
         (("--app-id", APP_ID, "--domain", "not a host"), "is not a host name"),
+        (("--app-id", APP_ID, "--domain", "b.example.com", "--version", "2"), "is not a version"),
+        (("--app-id", APP_ID, "--domain", "b.example.com", "--version", "1.0.0-beta"), "1.0.1"),
         (("--app-id", APP_ID, "--website", "http://plain.example.com"), "is not an https address"),
         (
             ("--app-id", APP_ID, "--domain", "bot.example.com", "--output", "/nonexistent/app.zip"),

@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "teams.cli.bad_website": "--website {value!r} is not an https address; give one such as https://merkwerker.example.com.",
     "teams.cli.no_address": "The Teams app needs the bot's public address for its privacy and terms links; set MERKWERKER_PUBLIC_URL (such as https://merkwerker.example.com, as for merkwerker serve) or pass --domain merkwerker.example.com.",
     "teams.cli.bad_public_url": "MERKWERKER_PUBLIC_URL is {value!r}, but the Teams app needs an https address such as https://merkwerker.example.com; fix it or pass --domain.",
+    "teams.cli.bad_version": "--version {value!r} is not a version; give three numbers such as 1.0.1, higher than the package uploaded before.",
     "teams.cli.cannot_write": "Cannot write {path}: {reason}",
     "teams.cli.written": "Wrote {path}. Upload it in the Teams admin center (Teams apps > Manage apps > Upload new app) or in Teams (Apps > Manage your apps > Upload an app).",
     "teams.manifest.short": "Post about your work with confidence.",

@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "teams.cli.bad_website": "--website {value!r} is geen https-adres; geef er een zoals https://merkwerker.example.com.",
     "teams.cli.no_address": "De Teams-app heeft het openbare adres van de bot nodig voor zijn privacy- en voorwaardenlinks; zet MERKWERKER_PUBLIC_URL (zoals https://merkwerker.example.com, net als voor merkwerker serve) of geef --domain merkwerker.example.com.",
     "teams.cli.bad_public_url": "MERKWERKER_PUBLIC_URL is {value!r}, maar de Teams-app heeft een https-adres nodig zoals https://merkwerker.example.com; pas het aan of geef --domain.",
+    "teams.cli.bad_version": "--version {value!r} is geen versie; geef drie getallen zoals 1.0.1, hoger dan het pakket dat je eerder uploadde.",
     "teams.cli.cannot_write": "Kan {path} niet schrijven: {reason}",
     "teams.cli.written": "{path} is geschreven. Upload het in het Teams-beheercentrum (Teams-apps > Apps beheren > Nieuwe app uploaden) of in Teams (Apps > Je apps beheren > Een app uploaden).",
     "teams.manifest.short": "Post met vertrouwen over je werk.",
