@@ -224,3 +224,28 @@ async def test_serve_refuses_an_impossible_combination_in_one_sentence(
     assert process.returncode == 2
     assert words in message
     assert "\n" not in message and "Traceback" not in message
+
+
+async def test_the_scheduler_reads_the_same_settings_and_names_a_bad_one(tmp_path: Path) -> None:
+    env = _env(
+        tmp_path,
+        MicrosoftAppId=APP_ID,
+        MicrosoftAppType="UserAssignedMSI",
+        MicrosoftAppTenantId=TENANT,
+        MicrosoftAppPassword="s",
+    )
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("merkwerker")),
+        "scheduler",
+        "--once",
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert (
+        "Not sending to teams: MicrosoftAppPassword is set, but a UserAssignedMSI bot signs in"
+        in stderr.decode()
+    )
+    assert "Traceback" not in stderr.decode()
