@@ -3,8 +3,10 @@
 One aiohttp application serves ``POST /slack/events`` (when Slack uses HTTP),
 ``POST /api/messages`` (when Teams is configured), ``GET /r/<token>`` (a share link:
 recorded, then redirected to the tagged URL), ``GET /report`` (the full report behind a
-signed link from chat; 404 without ``MERKWERKER_SECRET``) and ``GET /healthz``. Each platform runs
-when its settings are present; ``run`` starts and stops everything in order.
+signed link from chat; 404 without ``MERKWERKER_SECRET``), ``GET /privacy`` and
+``GET /terms`` (the pages the Teams app links to, from ``bot.legal``) and ``GET /healthz``.
+Each platform runs when its settings are present; ``run`` starts and stops everything in
+order.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import gc
 import html
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from aiohttp import web
@@ -27,6 +29,7 @@ from bot.answering.answer import answer_question
 from bot.checking import check
 from bot.conversation import Merkwerker, utc_now
 from bot.i18n import t
+from bot.legal import PAGES, LegalPages, PageKind, document, page_language
 from bot.storage import Store
 
 __all__ = [
@@ -176,6 +179,29 @@ def create_app(
             },
         )
 
+    legal = LegalPages(bot.library.folder)
+
+    def legal_route(kind: PageKind) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def show(request: web.Request) -> web.Response:
+            language = page_language(
+                request.query.get("lang"), request.headers.get("Accept-Language")
+            )
+            page = await asyncio.to_thread(legal.page, kind, language)
+            return web.Response(
+                text=document(page),
+                content_type="text/html",
+                headers={
+                    "Content-Language": page.language,
+                    "Vary": "Accept-Language",
+                    "Cache-Control": "no-cache",
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
+
+        return show
+
+    for kind in PAGES:
+        app.router.add_get(f"/{kind}", legal_route(kind))
     app.router.add_get("/r/{token}", redirect)
     app.router.add_get("/report", report)
     app.router.add_get("/healthz", healthz)

@@ -5,6 +5,20 @@ Teams is switched on by ``MERKWERKER_TEAMS=1`` or by setting any Microsoft app v
 ``MicrosoftAppTenantId``, in any of the usual spellings such as ``MICROSOFT_APP_ID``);
 ``MERKWERKER_TEAMS=0`` switches it off whatever else is set. Without an app id the bot
 does not check who calls it, which is only allowed with ``MERKWERKER_ENV=development``.
+
+The three kinds of Azure Bot (``MicrosoftAppType``):
+
+- ``SingleTenant`` (what Azure creates today): app id, client secret and tenant id; the
+  bot's token comes from ``login.microsoftonline.com/<tenant id>``.
+- ``UserAssignedMSI``: the managed identity's client id and tenant id, no secret; the token
+  comes from the managed-identity endpoint of the Azure host (``IDENTITY_ENDPOINT`` and
+  ``IDENTITY_HEADER`` on App Service, else the VM's instance metadata service).
+- ``MultiTenant`` (Azure creates no new ones since 31 July 2025; existing bots keep
+  working): app id and client secret; the token comes from
+  ``login.microsoftonline.com/botframework.com``.
+
+Without ``MicrosoftAppType`` a bot with a tenant id is single tenant, and one without is
+multi tenant, as it was before the type existed.
 """
 
 from __future__ import annotations
@@ -104,7 +118,7 @@ def teams_settings_from_env(env: Mapping[str, str]) -> TeamsSettings | None:
     app_id = values.get("MicrosoftAppId", "")
     password = values.get("MicrosoftAppPassword", "")
     tenant = values.get("MicrosoftAppTenantId", "")
-    raw_type = values.get("MicrosoftAppType", "MultiTenant")
+    raw_type = values.get("MicrosoftAppType", "SingleTenant" if tenant else "MultiTenant")
     app_type = APP_TYPES.get(raw_type.replace("_", "").replace("-", "").lower())
     if app_type is None:
         raise SettingsError(t(language, "teams.settings.bad_type", value=raw_type))
@@ -119,6 +133,8 @@ def teams_settings_from_env(env: Mapping[str, str]) -> TeamsSettings | None:
         raise SettingsError(t(language, "teams.settings.bad_app_id", value=app_id))
     if tenant and not (is_guid(tenant) or _DOMAIN.match(tenant)):
         raise SettingsError(t(language, "teams.settings.bad_tenant", value=tenant))
+    if app_type == "UserAssignedMSI" and password:
+        raise SettingsError(t(language, "teams.settings.msi_password"))
     if app_type != "UserAssignedMSI" and not password:
         raise SettingsError(t(language, "teams.settings.no_password", type=app_type))
     if app_type != "MultiTenant" and not tenant:

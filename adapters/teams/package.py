@@ -25,6 +25,8 @@ DEFAULT_NAME = "Merkwerker"
 MAX_SHORT_NAME = 30
 COMMANDS = ("help", "check", "share", "settings", "mydata")
 LOCALIZATION_SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.Localization.schema.json"
+DEFAULT_VERSION = "1.0.0"
+_VERSION = re.compile(r"^(0|[1-9][0-9]{0,4})\.(0|[1-9][0-9]{0,4})\.(0|[1-9][0-9]{0,4})$")
 _HOST = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-zA-Z0-9-]{1,63}\.)+[a-zA-Z]{2,63}$")
 # A zip entry's date is fixed so the same input always gives the same package.
 _ZIP_DATE = (2024, 1, 1, 0, 0, 0)
@@ -61,24 +63,59 @@ def _texts(language: str) -> dict[str, str]:
     }
 
 
+def site_and_host(
+    *, domain: str | None, website: str | None, public_url: str | None
+) -> tuple[str, str]:
+    """The website (privacy and terms links under it) and the host for ``validDomains``.
+
+    ``domain`` (``--domain``) wins over ``public_url`` (``MERKWERKER_PUBLIC_URL``);
+    ``website`` only moves the links. Raises ``PackageError`` when neither ``domain`` nor
+    ``public_url`` is given: there is no address to link to, and no made-up one is used.
+    """
+    if website is not None:
+        parts = urlsplit(website.strip())
+        if parts.scheme != "https" or not parts.hostname:
+            raise PackageError("teams.cli.bad_website", value=website)
+    if domain:
+        host = host_of(domain)
+        site = f"https://{host}"
+    elif public_url and public_url.strip():
+        parts = urlsplit(public_url.strip())
+        if parts.scheme != "https" or not parts.hostname:
+            raise PackageError("teams.cli.bad_public_url", value=public_url)
+        host = host_of(parts.hostname)
+        site = public_url.strip()
+    else:
+        raise PackageError("teams.cli.no_address")
+    return (website.strip() if website else site).rstrip("/"), host
+
+
 def build_manifest(
-    app_id: str, *, name: str = DEFAULT_NAME, domain: str | None = None, website: str | None = None
+    app_id: str,
+    *,
+    name: str = DEFAULT_NAME,
+    domain: str | None = None,
+    website: str | None = None,
+    public_url: str | None = None,
+    version: str = DEFAULT_VERSION,
 ) -> dict[str, Any]:
-    """The manifest for the bot ``app_id``; raises ``PackageError`` on a malformed option."""
+    """The manifest for the bot ``app_id``; raises ``PackageError`` on a malformed option.
+
+    The address comes from ``domain`` or ``public_url`` (see ``site_and_host``).
+    """
     if not is_guid(app_id.strip()):
         raise PackageError("teams.cli.bad_app_id", value=app_id)
     app_id = app_id.strip().lower()
     name = name.strip()
     if not 1 <= len(name) <= MAX_SHORT_NAME:
         raise PackageError("teams.cli.bad_name", length=len(name))
-    host = host_of(domain) if domain else None
-    site = (website or (f"https://{host}" if host else "https://www.example.com")).rstrip("/")
-    parts = urlsplit(site)
-    if parts.scheme != "https" or not parts.hostname:
-        raise PackageError("teams.cli.bad_website", value=website)
+    if not _VERSION.match(version.strip()):
+        raise PackageError("teams.cli.bad_version", value=version)
+    site, host = site_and_host(domain=domain, website=website, public_url=public_url)
     template = json.loads((MANIFEST_FOLDER / "manifest.json").read_text(encoding="utf-8"))
     manifest: dict[str, Any] = copy.deepcopy(template)
     manifest["id"] = app_id
+    manifest["version"] = version.strip()
     manifest["bots"][0]["botId"] = app_id
     manifest["name"] = {"short": name, "full": name}
     manifest["developer"].update(
@@ -91,7 +128,7 @@ def build_manifest(
     }
     for i, command in enumerate(manifest["bots"][0]["commandLists"][0]["commands"]):
         command["description"] = texts[f"bots[0].commandLists[0].commands[{i}].description"]
-    manifest["validDomains"] = [host] if host else []
+    manifest["validDomains"] = [host]
     return manifest
 
 
@@ -106,10 +143,18 @@ def localization(language: str, name: str = DEFAULT_NAME) -> dict[str, Any]:
 
 
 def build_package(
-    app_id: str, *, name: str = DEFAULT_NAME, domain: str | None = None, website: str | None = None
+    app_id: str,
+    *,
+    name: str = DEFAULT_NAME,
+    domain: str | None = None,
+    website: str | None = None,
+    public_url: str | None = None,
+    version: str = DEFAULT_VERSION,
 ) -> bytes:
     """The zip to upload to Teams: manifest, Dutch localisation and icons at its root."""
-    manifest = build_manifest(app_id, name=name, domain=domain, website=website)
+    manifest = build_manifest(
+        app_id, name=name, domain=domain, website=website, public_url=public_url, version=version
+    )
     files: dict[str, bytes] = {"manifest.json": _json(manifest)}
     for extra in manifest.get("localizationInfo", {}).get("additionalLanguages", []):
         language = extra["languageTag"].split("-")[0]

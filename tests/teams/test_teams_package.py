@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 APP_ID = "5F2D3C1B-8A9E-4B7C-A6D5-0E1F2A3B4C5D"
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "LANG"))}
     env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
+    env.update(extra)
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", "teams", "package", *args],
@@ -58,6 +59,7 @@ def test_package_holds_a_manifest_for_the_bot_and_both_icons(tmp_path: Path) -> 
         assert png_size(archive.read("color.png")) == (192, 192)
         assert png_size(archive.read("outline.png")) == (32, 32)
     assert manifest["manifestVersion"] == "1.17"
+    assert manifest["version"] == "1.0.0"
     assert manifest["id"] == manifest["bots"][0]["botId"] == APP_ID.lower()
     assert manifest["name"]["short"] == "Merk"
     assert manifest["validDomains"] == ["merkwerker.example.com"]
@@ -79,12 +81,70 @@ def test_output_option_and_website(tmp_path: Path) -> None:
         "--website",
         "https://intranet.example.com/merk",
         cwd=tmp_path,
+        MERKWERKER_PUBLIC_URL="https://bot.example.com",
     )
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(target) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["developer"]["termsOfUseUrl"] == "https://intranet.example.com/merk/terms"
-    assert manifest["validDomains"] == []
+    assert manifest["validDomains"] == ["bot.example.com"]
+
+
+def test_the_public_url_gives_the_privacy_and_terms_links(tmp_path: Path) -> None:
+    done = run("--app-id", APP_ID, cwd=tmp_path, MERKWERKER_PUBLIC_URL="https://Bot.Example.com/")
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "merkwerker-teams.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    developer = manifest["developer"]
+    assert developer["websiteUrl"] == "https://Bot.Example.com"
+    assert developer["privacyUrl"] == "https://Bot.Example.com/privacy"
+    assert developer["termsOfUseUrl"] == "https://Bot.Example.com/terms"
+    assert manifest["validDomains"] == ["bot.example.com"]
+
+
+def test_domain_wins_over_the_public_url_and_version_is_set(tmp_path: Path) -> None:
+    done = run(
+        "--app-id",
+        APP_ID,
+        "--domain",
+        "teams.example.com",
+        "--version",
+        "1.0.3",
+        cwd=tmp_path,
+        MERKWERKER_PUBLIC_URL="https://bot.example.com",
+    )
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "merkwerker-teams.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["developer"]["privacyUrl"] == "https://teams.example.com/privacy"
+    assert manifest["validDomains"] == ["teams.example.com"]
+    assert manifest["version"] == "1.0.3"
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({}, "set MERKWERKER_PUBLIC_URL (such as https://merkwerker.example.com"),
+        ({"MERKWERKER_PUBLIC_URL": "  "}, "or pass --domain merkwerker.example.com."),
+        (
+            {"MERKWERKER_PUBLIC_URL": "http://bot.example.com"},
+            "MERKWERKER_PUBLIC_URL is 'http://bot.example.com', but the Teams app needs an https",
+        ),
+        ({"MERKWERKER_LANGUAGE": "nl"}, "zet MERKWERKER_PUBLIC_URL"),
+    ],
+)
+def test_without_a_public_address_nothing_is_written_and_no_example_address_is_made_up(
+    tmp_path: Path, extra: dict[str, str], words: str
+) -> None:
+    done = run(
+        "--app-id", APP_ID, "--website", "https://intranet.example.com", cwd=tmp_path, **extra
+    )
+    assert done.returncode == 2
+    assert words in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    assert "example.com" not in done.stdout
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_bad_app_id_ends_in_one_sentence(tmp_path: Path) -> None:
@@ -105,8 +165,13 @@ def test_a_bad_app_id_ends_in_one_sentence(tmp_path: Path) -> None:
         ),
         (("--app-id", APP_ID, "--name", "  "), "1 to 30 characters"),
         (("--app-id", APP_ID, "--domain", "not a host"), "is not a host name"),
+        (("--app-id", APP_ID, "--domain", "b.example.com", "--version", "2"), "is not a version"),
+        (("--app-id", APP_ID, "--domain", "b.example.com", "--version", "1.0.0-beta"), "1.0.1"),
         (("--app-id", APP_ID, "--website", "http://plain.example.com"), "is not an https address"),
-        (("--app-id", APP_ID, "--output", "/nonexistent-folder/app.zip"), "Cannot write"),
+        (
+            ("--app-id", APP_ID, "--domain", "bot.example.com", "--output", "/nonexistent/app.zip"),
+            "Cannot write",
+        ),
     ],
 )
 def test_bad_options_end_in_one_sentence(

@@ -6,6 +6,7 @@ from bot.i18n.en import (
     conversation,
     doctor,
     guidelines,
+    legal,
     operations,
     people,
     platforms,
@@ -22,6 +23,7 @@ _AREAS = (
     platforms,
     reports,
     doctor,
+    legal,
 )
 
 MESSAGES: dict[str, str] = {}
