@@ -4,6 +4,7 @@ several kinds of mistake, and the exact sentences they read in English and Dutch
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,28 @@ def test_paths_are_printed_as_given(tmp_path: Path) -> None:
     assert "is already used at ../g/rules.yaml:2." in parent
     assert f"\n{tmp_path}/g/tab.yaml:3:1: error: a tab" in "\n" + absolute
     assert one_file.startswith("g/tab.yaml:3:1: error: a tab")
+
+
+def test_the_examples_in_the_editors_manual_are_what_validate_prints(tmp_path: Path) -> None:
+    manual = (ROOT / "guidelines" / "README.md").read_text(encoding="utf-8")
+    shown = [
+        line.strip()
+        for line in manual.splitlines()
+        if line.strip().startswith(("guidelines/hr.yaml:", "guidelines/comms.yaml:"))
+    ]
+    assert len(shown) == 4  # two in the Dutch part, two in the English part
+    folder = Path(shutil.copytree(ROOT / "guidelines", tmp_path / "guidelines"))
+    hr = (folder / "hr.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert hr[144] == "    verdict: allowed\n"  # the vacancies rule, the fifth in hr.yaml
+    hr[144] = "    verdict: ask-first\n"
+    (folder / "hr.yaml").write_text("".join(hr), encoding="utf-8")
+    comms = (folder / "comms.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    comms[11] = "\t" + comms[11].lstrip(" ")
+    (folder / "comms.yaml").write_text("".join(comms), encoding="utf-8")
+
+    printed = (
+        validate("guidelines", cwd=tmp_path).stdout.splitlines()
+        + validate("guidelines", "--lang", "nl", cwd=tmp_path).stdout.splitlines()
+    )
+
+    assert [line for line in shown if line not in printed] == []
