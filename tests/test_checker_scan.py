@@ -157,8 +157,8 @@ def test_a_100000_character_draft_is_checked_in_reasonable_time() -> None:
 
 def test_public_api() -> None:
     assert sorted(bot.checking.__all__) == [
-        "CheckResult", "Finding", "Span", "check", "find_bsns", "find_emails",
-        "find_ibans", "find_phones", "prepare",
+        "CheckResult", "Finding", "SharedItem", "Span", "check", "find_bsns", "find_emails",
+        "find_ibans", "find_phones", "needs_own_words", "prepare",
     ]  # fmt: skip
 
 
