@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from samples import write_guidelines
-from test_validate_cli import ROOT
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def check(text: str, folder: Path, *more: str) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,8 @@
 
 An invalid edit never takes the bot down: the library keeps serving the last good
 version, logs every problem and tells whoever listens (later: a chat message to the
-rule owners) once per broken version.
+rule owners) once per broken version, and logs one line when the guidelines are valid
+again.
 """
 
 from __future__ import annotations
