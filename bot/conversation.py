@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from bot.answering.answer import Answer, answer_question
 from bot.answering.answerer import Answerer, default_answerer
-from bot.checking import CheckResult, check, prepare
+from bot.checking import CheckResult, SharedItem, check, prepare
 from bot.features import Context, EventSink, Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.rules import Guidelines
@@ -354,11 +354,26 @@ class Merkwerker:
         """Check ``draft`` against the active rules and record the outcome (not the text)."""
         guidelines = self.library.current
         now = self.clock()
-        result = check(draft, guidelines, language=language, today=now.date())
+        shared = await self._shared_items(now)
+        result = check(draft, guidelines, language=language, today=now.date(), shared=shared)
         await self.recorder.check(result, language=language, user_id=user_id, now=now)
         if ctx is not None:
             await self.recorder.event("draft_checked", ctx, detail=result.verdict.value)
         return result
+
+    async def _shared_items(self, now: datetime) -> list[SharedItem]:
+        """The company content a draft may be sharing, from the features that hold it
+        (those with a ``shared_items(now)`` method), to tell pasted text from own words."""
+        items: list[SharedItem] = []
+        for feature in self.features:
+            provide = getattr(feature, "shared_items", None)
+            if provide is None:
+                continue
+            try:
+                items.extend(await provide(now))
+            except Exception:  # without them the draft is still checked
+                log.exception("shared items of %s failed", type(feature).__name__)
+        return items
 
     async def _refresh(self) -> None:
         now = time.monotonic()

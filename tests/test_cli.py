@@ -118,7 +118,9 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
     assert done.returncode == 1
     assert (
         "g/rules.yaml:" in out
-        and "verdict is 'maybe'; use allowed, not_allowed or ask_first." in out
+        and "verdict of rule 'office-photos' (rules[2]) is 'maybe'; "
+        "use allowed, not_allowed or ask_first."
+        in out
     )
     assert "Did you mean 'hr'?" in out
     assert "g/bomb.yaml:1:4: error:" in out

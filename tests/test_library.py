@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from pathlib import Path
 
@@ -72,3 +73,72 @@ async def test_watch_reloads_on_a_real_file_change(tmp_path: Path) -> None:
     stop.set()
     await asyncio.wait_for(task, timeout=5)
     assert library.current.version != first
+
+
+def guideline_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.guidelines.library"]
+    caplog.clear()
+    return lines
+
+
+async def test_the_log_tells_each_broken_version_once_and_when_it_is_valid_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.guidelines.library")
+    folder = write_guidelines(tmp_path / "g")
+    library = GuidelinesLibrary.open(folder)
+    good = library.current.version
+    caplog.clear()
+    bad_verdict = RULES.replace("verdict: allowed", "verdict: maybe", 1)
+
+    touch_later(folder / "rules.yaml", bad_verdict)
+    assert await library.refresh()
+    broken = guideline_lines(caplog)
+    assert [line for line in broken if "verdict of rule 'office-photos'" in line] == [
+        f"guidelines: {folder}/rules.yaml:19:14: error: verdict of rule 'office-photos' "
+        "(rules[2]) is 'maybe'; use allowed, not_allowed or ask_first."
+    ]
+    assert broken[-1] == f"guidelines edit is invalid; still serving version {good}"
+
+    # Saved again unchanged, and polled again: nothing new to say.
+    touch_later(folder / "rules.yaml", bad_verdict)
+    assert await library.refresh()
+    assert not await library.refresh()
+    assert guideline_lines(caplog) == []
+
+    # Another broken version is told once too.
+    touch_later(folder / "rules.yaml", bad_verdict.replace("owner: hr", "owner: hrr"))
+    await asyncio.gather(library.refresh(), library.refresh())
+    again = guideline_lines(caplog)
+    assert len([line for line in again if "'hrr'" in line]) == 1
+    assert len([line for line in again if "still serving" in line]) == 1
+
+    # Fixed: one line saying so, and no more on later polls.
+    touch_later(folder / "rules.yaml", RULES.replace("Go ahead", "Sure"))
+    assert await library.refresh()
+    fixed = library.current.version
+    lines = guideline_lines(caplog)
+    assert lines.count(f"guidelines valid again: 4 rules, version {fixed}") == 1
+    touch_later(folder / "rules.yaml", RULES.replace("Go ahead", "Sure"))
+    assert await library.refresh()
+    assert not any("valid again" in line for line in guideline_lines(caplog))
+
+    # Broken and fixed back to the very same version: still confirmed.
+    touch_later(folder / "rules.yaml", "rules:\n  - id: x\n\ttitle: T\n")
+    await library.refresh()
+    assert any("a tab is used for indentation on line 3" in x for x in guideline_lines(caplog))
+    touch_later(folder / "rules.yaml", RULES.replace("Go ahead", "Sure"))
+    await library.refresh()
+    assert guideline_lines(caplog) == [f"guidelines valid again: 4 rules, version {fixed}"]
+
+
+def test_a_folder_that_never_was_valid_is_not_logged_twice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Whoever opens the library shows the problems (the CLI prints them); the log
+    repeating them made every problem appear twice in the console."""
+    folder = write_guidelines(tmp_path / "g", rules=RULES.replace("owner: hr", "owner: nobody"))
+    with pytest.raises(GuidelinesUnavailable) as raised:
+        GuidelinesLibrary.open(folder)
+    assert raised.value.problems
+    assert guideline_lines(caplog) == []

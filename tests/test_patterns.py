@@ -46,7 +46,35 @@ def test_a_phrase_matches_across_any_whitespace() -> None:
         "Voorbeeld\n  ENERGIE"
     ]
     assert found(["Voorbeeld   Energie"], "voorbeeld\u00a0energie") == ["voorbeeld\u00a0energie"]
-    assert found(["Voorbeeld Energie"], "VoorbeeldEnergie") == []
+    assert found(["Voorbeeld Energie"], "Voorbeeld, Energie") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ProjectFalcon", "Project-Falcon", "#ProjectFalcon", "project_falcon", "PROJECT\u2011FALCON"],
+)
+def test_a_phrase_also_matches_written_as_one_word_hyphenated_or_as_a_hashtag(text: str) -> None:
+    hashtag = text.startswith("#")
+    assert found(["Project Falcon"], f"Live: {text}!") == [text[1:] if hashtag else text]
+    assert TermIndex(["Project Falcon"]).scan(f"Live: {text}!") == [
+        (6 + hashtag, 6 + len(text), "project falcon")
+    ]
+
+
+def test_a_hyphenated_term_matches_the_same_ways() -> None:
+    assert found(["Project-Falcon"], "ProjectFalcon, Project Falcon, project_falcon") == [
+        "ProjectFalcon",
+        "Project Falcon",
+        "project_falcon",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Falconry", "SuperFalcon", "ProjectFalconry", "myProjectFalcon", "my_project_falcon"]
+)
+def test_joined_forms_are_never_found_inside_other_words(text: str) -> None:
+    assert found(["Falcon", "Project Falcon"], text) == []
+    assert TermIndex(["Falcon", "Project Falcon"]).scan(text) == []
 
 
 @pytest.mark.parametrize(
@@ -106,6 +134,18 @@ def test_term_index_declines_when_one_scan_cannot_tell_terms_apart() -> None:
     # "I" matches both "i" and the Turkish dotless "ı"; the caller then goes term by term.
     assert TermIndex(["izmir", "ızmir"]).scan("IZMIR") is None
     assert TermIndex(["izmir", "café"]).scan("IZMIR") == [(0, 5, "izmir")]
+
+
+def test_term_index_declines_when_joined_terms_read_alike() -> None:
+    # "Acme Bank" written as one word is "Acmebank", another term: matched term by term.
+    assert TermIndex(["ab c", "abc d"]).scan("abc d") is None
+
+
+def test_term_index_tells_apart_terms_that_differ_only_in_word_breaks() -> None:
+    index = TermIndex(["burn out", "burnout", "burn"])
+    assert index.scan("burnout") == [(0, 7, "burn out"), (0, 7, "burnout")]
+    assert index.scan("burn-out") == [(0, 8, "burn out"), (0, 4, "burn")]
+    assert TermIndex(["Acme", "Acme Bank"]).scan("AcmeBank") == [(0, 8, "acme bank")]
 
 
 def test_term_index_agrees_with_compile_terms_on_word_boundaries() -> None:

@@ -4,6 +4,7 @@ rule's own file, as a real process on a copy of the shipped guidelines."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -15,8 +16,9 @@ __all__ = ["folder"]
 
 
 def apply(folder: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``merkwerker guidelines proposals -g FOLDER ARGS...`` in ``cwd``."""
-    return run("guidelines", "proposals", "-g", str(folder), *args, cwd=cwd)
+    """``merkwerker guidelines proposals -g FOLDER ARGS...`` in ``cwd``, the folder typed
+    relative to ``cwd`` as a person would (messages name files as the folder was given)."""
+    return run("guidelines", "proposals", "-g", os.path.relpath(folder, cwd), *args, cwd=cwd)
 
 
 def test_apply_adds_the_question_to_the_rule_in_its_own_file(folder: Path, tmp_path: Path) -> None:
@@ -85,7 +87,7 @@ def test_an_unknown_rule_id_is_one_line_listing_the_ids(folder: Path, tmp_path: 
     assert done.returncode == 1
     message = done.stderr.strip()
     assert "\n" not in message and "Traceback" not in done.stderr
-    assert message.startswith(f"There is no rule client-name in {folder}. Rule ids: ")
+    assert message.startswith("There is no rule client-name in guidelines. Rule ids: ")
     assert "client-names" in message and "financial-results" in message
     assert done.stdout == ""
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -90,7 +90,7 @@ def database(tmp_path: Path) -> str:
 def test_listing_shows_questions_per_rule_with_counts(
     folder: Path, database: str, tmp_path: Path
 ) -> None:
-    done = run("guidelines", "proposals", "-g", str(folder), "--database", database, cwd=tmp_path)
+    done = run("guidelines", "proposals", "-g", "guidelines", "--database", database, cwd=tmp_path)
 
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -116,7 +116,7 @@ def test_json_has_the_same_lists_as_data(folder: Path, database: str, tmp_path: 
         "--lang",
         "nl",
         "-g",
-        str(folder),
+        "guidelines",
         "--database",
         database,
         cwd=tmp_path,

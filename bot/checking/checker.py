@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from bot.checking.detectors import Span, run_detectors
+from bot.checking.own_words import SharedItem, needs_own_words
 from bot.guidelines.patterns import (
     MATCH_TIMEOUT,
     PatternProblem,
@@ -64,6 +65,9 @@ class CheckResult:
     verdict: CheckVerdict
     findings: tuple[Finding, ...]
     guidelines_version: str
+    add_own_view: bool = False
+    """The draft shares something (a link, a company item's caption) but adds no words
+    of the author's own: the reply reminds them of *Voeg toe* (Add)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -295,13 +299,22 @@ class _Run:
                 self.add(entry, [(start, end) for start, end, _ in found], message)
 
 
-def check(text: str, guidelines: Guidelines, *, language: str, today: date) -> CheckResult:
+def check(
+    text: str,
+    guidelines: Guidelines,
+    *,
+    language: str,
+    today: date,
+    shared: Iterable[SharedItem] = (),
+) -> CheckResult:
     """Check a draft post against every rule active on ``today``.
 
     Findings come in text order (start, end, rule id), at most one per rule and span,
     with messages in ``language`` (falling back as ``Guidelines.text`` does). The
     verdict is BLOCK if any finding blocks, WARN if any warns, else OK. A pattern check
     that runs out of time on this draft is skipped and logged; checking never hangs.
+    ``add_own_view`` says whether the draft shares a link or one of the ``shared``
+    company items without words of the author's own.
     """
     version = guidelines.version
     if not text:
@@ -340,4 +353,9 @@ def check(text: str, guidelines: Guidelines, *, language: str, today: date) -> C
         verdict = CheckVerdict.WARN
     else:
         verdict = CheckVerdict.OK
-    return CheckResult(verdict=verdict, findings=findings, guidelines_version=version)
+    return CheckResult(
+        verdict=verdict,
+        findings=findings,
+        guidelines_version=version,
+        add_own_view=needs_own_words(text, shared),
+    )

@@ -12,7 +12,9 @@ import asyncio
 import logging
 import re
 from dataclasses import replace
+from datetime import datetime
 
+from bot.checking import SharedItem
 from bot.content.fields import input_from_values
 from bot.content.form import content_form, title_from_url
 from bot.content.items import ContentError, ContentInput, Saved
@@ -57,6 +59,22 @@ class ContentFeature:
 
     def __init__(self, queue: ContentQueue) -> None:
         self.queue = queue
+
+    async def shared_items(self, now: datetime) -> list[SharedItem]:
+        """The live items as the draft checker compares them: link, title, summary and
+        every caption, so a pasted caption is not taken for the author's own words."""
+        live = await asyncio.to_thread(self.queue.live, now=now)
+        return [
+            SharedItem(
+                url=item.url,
+                texts=(
+                    item.title,
+                    item.summary,
+                    *(caption for captions in item.captions.values() for caption in captions),
+                ),
+            )
+            for item in live
+        ]
 
     async def _may_manage(self, ctx: Context) -> bool:
         if ctx.roles & MANAGER_ROLES:

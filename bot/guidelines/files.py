@@ -17,8 +17,10 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from bot.guidelines.problems import Level, Problem
+from bot.guidelines.yaml_errors import explain, line_of
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 200
@@ -51,11 +53,9 @@ def guideline_files(folder: Path) -> list[Path]:
 
 
 def display_name(path: Path, folder: Path) -> str:
-    """How a file is named in messages: relative to the folder's parent when possible."""
-    try:
-        return str(path.relative_to(folder.parent))
-    except ValueError:
-        return str(path)
+    """How a file is named in messages: in the folder as the person gave it, so a
+    relative folder stays relative and an absolute one absolute (never resolved)."""
+    return str(folder / path.name)
 
 
 def read_folder(folder: Path) -> ReadResult:
@@ -166,10 +166,25 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
         constructor = yaml.constructor
         documents = [constructor.construct_document(node) for node in nodes]
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-        detail = (error.problem or error.context or "").strip()
-        problems.append(_problem(name, "yaml_syntax", line=line, column=column, detail=detail))
+        said = explain(error, text)
+        problems.append(
+            Problem(
+                file=name,
+                line=said.line,
+                column=said.column,
+                path="",
+                key=said.key,
+                values=said.values,
+            )
+        )
+        return None
+    except ReaderError as error:
+        # A control character (often pasted in from another program) the reader refuses.
+        char = error.character
+        number = ord(char) if isinstance(char, str) and len(char) == 1 else char
+        code = f"U+{number:04X}" if isinstance(number, int) else "?"
+        line = line_of(text, error.position)
+        problems.append(_problem(name, "yaml_control_char", line=line, column=1, code=code))
         return None
     except (YAMLError, ValueError, RecursionError) as error:
         problems.append(_problem(name, "yaml_syntax", detail=str(error).splitlines()[0]))

@@ -2,7 +2,8 @@
 
 An invalid edit never takes the bot down: the library keeps serving the last good
 version, logs every problem and tells whoever listens (later: a chat message to the
-rule owners) once per broken version.
+rule owners) once per broken version, and logs one line when the guidelines are valid
+again.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -40,6 +42,8 @@ class GuidelinesLibrary:
         self._last_result: LoadResult | None = None
         self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
         self._reported_version: str | None = None
+        self._broken_version: str | None = None
+        self._reload_lock = threading.Lock()
         self._listeners: list[ProblemListener] = []
         self._loaded: list[Callable[[Guidelines], None]] = []
 
@@ -79,51 +83,78 @@ class GuidelinesLibrary:
             hook(self._current)
 
     def reload(self) -> LoadResult:
-        """Load the folder again; switch to it only when it is valid."""
+        """Load the folder again; switch to it only when it is valid.
+
+        The log says what happened once per version: each problem of a broken version
+        once (not again on every poll), and one line when the guidelines are valid
+        again after a broken edit. Before any version was valid nothing is logged: the
+        caller gets the problems (``open`` raises them) and shows them itself.
+        """
+        with self._reload_lock:
+            return self._reload()
+
+    def _reload(self) -> LoadResult:
         self._fingerprint = self._stat_fingerprint()
         result = load_guidelines(self.folder)
         self._last_result = result
         if result.ok and result.guidelines is not None:
-            if self._current is None or self._current.version != result.guidelines.version:
-                log.info(
-                    "guidelines version %s loaded from %s (%d rules)",
-                    result.guidelines.version,
-                    self.folder,
-                    len(result.guidelines.rules),
-                )
-            changed = self._current is None or self._current.version != result.guidelines.version
-            if changed:
-                # Prepare (search index, embeddings) before switching, so questions in
-                # the meantime get the previous version at full speed.
-                for hook in self._loaded:
-                    try:
-                        hook(result.guidelines)
-                    except Exception:  # a failed warm-up only costs the first answer time
-                        log.exception(
-                            "preparing guidelines version %s failed", result.guidelines.version
-                        )
-            self._current = result.guidelines
-            self._reported_version = None
-            for problem in result.problems:
-                log.warning("guidelines: %s", problem.render())
-        else:
+            self._use(result, result.guidelines)
+        elif self._current is not None and result.version != self._broken_version:
+            self._broken_version = result.version
             for problem in result.problems:
                 log.error("guidelines: %s", problem.render())
-            if self._current is not None:
-                log.error(
-                    "guidelines edit is invalid; still serving version %s", self._current.version
-                )
+            log.error("guidelines edit is invalid; still serving version %s", self._current.version)
         return result
 
+    def _use(self, result: LoadResult, guidelines: Guidelines) -> None:
+        changed = self._current is None or self._current.version != guidelines.version
+        if changed:
+            log.info(
+                "guidelines version %s loaded from %s (%d rules)",
+                guidelines.version,
+                self.folder,
+                len(guidelines.rules),
+            )
+            for problem in result.problems:
+                log.warning("guidelines: %s", problem.render())
+            # Prepare (search index, embeddings) before switching, so questions in
+            # the meantime get the previous version at full speed.
+            for hook in self._loaded:
+                try:
+                    hook(guidelines)
+                except Exception:  # a failed warm-up only costs the first answer time
+                    log.exception("preparing guidelines version %s failed", guidelines.version)
+        if self._broken_version is not None:
+            log.info(
+                "guidelines valid again: %d rules, version %s",
+                len(guidelines.rules),
+                guidelines.version,
+            )
+        self._current = guidelines
+        self._broken_version = None
+        self._reported_version = None
+
     async def refresh(self) -> bool:
-        """Reload when the files changed since the last load; True when a reload happened."""
+        """Reload when the files changed since the last load; True when a reload happened.
+
+        Safe to call from several places at once (the file watcher and each incoming
+        message): a change is loaded, logged and reported once.
+        """
         if self._stat_fingerprint() == self._fingerprint:
             return False
-        result = await asyncio.to_thread(self.reload)
+        result = await asyncio.to_thread(self._reload_if_changed)
+        if result is None:
+            return False
         if not result.ok and result.version != self._reported_version:
             self._reported_version = result.version
             await self._notify(result.problems)
         return True
+
+    def _reload_if_changed(self) -> LoadResult | None:
+        with self._reload_lock:
+            if self._stat_fingerprint() == self._fingerprint:
+                return None  # another caller loaded this change meanwhile
+            return self._reload()
 
     async def watch(self, *, stop: asyncio.Event | None = None, poll_seconds: float = 2.0) -> None:
         """Reload on every change until ``stop`` is set.

@@ -49,4 +49,16 @@ def load_guidelines(folder: Path | str) -> LoadResult:
     if has_errors(problems):
         guidelines = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))
-    return LoadResult(guidelines=guidelines, problems=tuple(problems), version=read.version)
+    return LoadResult(guidelines=guidelines, problems=_once(problems), version=read.version)
+
+
+def _once(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Each problem once, even if two passes over the same place found it."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[Problem] = []
+    for p in problems:
+        key = (p.file, p.line, p.column, p.path, p.key, p.level, repr(sorted(p.values.items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(p)
+    return tuple(kept)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.guidelines.problems import Level, Problem
+from bot.guidelines.problems import SUBJECT_KINDS, SUBJECT_PATH, Level, Problem
 from bot.guidelines.rules import Localized, Source
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -51,6 +51,17 @@ class Validator:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self._subjects: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def name_subject(self, node: Node) -> None:
+        """Remember the id of the rule or principle at ``node``, so every problem inside
+        it names it: ``rule 'vacancies' (rules[5])``. Only a well-formed id is used."""
+        found = SUBJECT_PATH.match(node.path)
+        ident = node.value.get("id") if isinstance(node.value, dict) else None
+        if found is None or not isinstance(ident, str) or not ID_RE.match(ident.strip()):
+            return
+        kind = SUBJECT_KINDS[found.group(1)]
+        self._subjects[(node.file, found.group(0))] = (kind, ident.strip())
 
     # Reporting ---------------------------------------------------------------
 
@@ -58,6 +69,8 @@ class Validator:
         self, node: Node, code: str, level: Level = Level.ERROR, /, **values: object
     ) -> None:
         """Record the problem ``code`` (a catalogue key under ``guidelines.``) at ``node``."""
+        found = SUBJECT_PATH.match(node.path)
+        subject = self._subjects.get((node.file, found.group(0))) if found else None
         self.problems.append(
             Problem(
                 file=node.file,
@@ -67,6 +80,7 @@ class Validator:
                 key=code,
                 values=values,
                 level=level,
+                subject=subject,
             )
         )
 
@@ -161,9 +175,12 @@ class Validator:
             text = self.text(item)
             if text:
                 result[lang] = text
-        for lang in languages:
-            if lang not in node.value:
-                self.report(node, "missing_language", language=lang)
+        missing = [lang for lang in languages if lang not in node.value]
+        if len(missing) == 1:
+            self.report(node, "missing_language", language=missing[0])
+        elif missing:
+            # One problem for the text, not one per language.
+            self.report(node, "missing_languages", languages=", ".join(missing), first=missing[0])
         return result if all(lang in result for lang in languages) else None
 
     def identifier(self, node: Node) -> str | None:

@@ -48,13 +48,40 @@ class PatternProblem(Exception):
         self.kind: ProblemKind = kind
 
 
-def term_key(text: str) -> str:
-    """The form two spellings of a term share: whitespace runs collapsed, case folded.
+SEPARATORS = "\\-_\u2010\u2011"
+"""Characters that join the words of a term like a space does: ``Project-Falcon``,
+``project_falcon`` (hyphen, underscore, Unicode hyphen and non-breaking hyphen), as
+the inside of a regular-expression character class."""
 
-    Folding is per character and only where it gives one character, as matching
-    does: "Falcon" and "FALCON" share a key, "Straße" and "STRASSE" do not.
+_SEPARATOR_RUN = regex.compile(f"[\\s{SEPARATORS}]+")
+
+WORD_JOIN = f"(?:\\s+|[{SEPARATORS}]|)"
+"""Between two words of a term: a space, a hyphen or underscore, or nothing, so
+"Project Falcon" also finds ``ProjectFalcon``, ``Project-Falcon`` and ``#ProjectFalcon``."""
+
+_FLAT_JOIN = f"[ {SEPARATORS}]?"
+"""``WORD_JOIN`` on text whose whitespace runs are already one space."""
+
+
+def term_words(text: str) -> list[str]:
+    """The words of a term: split at whitespace, hyphens and underscores."""
+    return [word for word in _SEPARATOR_RUN.split(text) if word]
+
+
+def term_key(text: str) -> str:
+    """The form two spellings of a term share: words joined by one space, case folded.
+
+    "Project Falcon", "project-falcon" and "PROJECT_FALCON" share a key (they find the
+    same texts). Folding is per character and only where it gives one character, as
+    matching does: "Falcon" and "FALCON" share a key, "Straße" and "STRASSE" do not.
     """
-    return "".join(_fold(char) for char in " ".join(text.split()))
+    return "".join(_fold(char) for char in " ".join(term_words(text)))
+
+
+def loose_key(key: str) -> str:
+    """A ``term_key`` without its word breaks: what the key's words written as one word
+    fold to, so ``ProjectFalcon`` found in a text leads back to "project falcon"."""
+    return key.replace(" ", "")
 
 
 def _fold(char: str) -> str:
@@ -67,10 +94,10 @@ def _is_word_char(char: str) -> bool:
 
 
 def _term_source(term: str) -> str | None:
-    words = term.split()
+    words = term_words(term)
     if not words:
         return None
-    body = r"\s+".join(regex.escape(word) for word in words)
+    body = WORD_JOIN.join(regex.escape(word) for word in words)
     # A boundary only makes sense next to a word character: "#medewerker" and "C++"
     # would otherwise never match, since "#" and "+" are not word characters.
     if _is_word_char(words[0][0]):
@@ -83,8 +110,11 @@ def _term_source(term: str) -> str | None:
 def compile_terms(terms: Sequence[str]) -> regex.Pattern[str]:
     """Compile terms into one pattern that finds each as a whole word or phrase.
 
-    Matching ignores case, any whitespace run in a phrase matches any whitespace run,
-    and a term is never found inside a longer word ("Falcon" not in "Falconry").
+    Matching ignores case, and the words of a phrase may be written apart (any
+    whitespace), with a hyphen or underscore, or as one word: "Project Falcon" finds
+    "project  falcon", "Project-Falcon", "project_falcon", "ProjectFalcon" and
+    "#ProjectFalcon". A term is never found inside a longer word ("Falcon" not in
+    "Falconry", "Project Falcon" not in "ProjectFalconry").
     Longer terms are tried first, so the longest term at a position wins. Empty terms
     are ignored; with none left the pattern never matches.
     """
@@ -129,8 +159,9 @@ def _render(node: _Node, last: str) -> str:
 
 
 def _escape(char: str) -> str:
-    # The scanner runs on text whose whitespace runs are collapsed to one space.
-    return " " if char == " " else regex.escape(char)
+    # The scanner runs on text whose whitespace runs are collapsed to one space; a space
+    # in a key is a break between words, which may also be a hyphen, underscore or none.
+    return _FLAT_JOIN if char == " " else regex.escape(char)
 
 
 @functools.cache
@@ -212,6 +243,20 @@ class TermIndex:
         self.keys = frozenset(spelling)
         # An ambiguous tree may report one term where two match; then scan() declines.
         self._scanner, self._ambiguous = _compile_scanner(spelling)
+        # A term found written as one word ("ProjectFalcon") is known by its loose key.
+        # Terms that differ only in word breaks ("burn out", "burnout") share one; each
+        # of them is then confirmed with its own pattern.
+        self._by_loose: dict[str, tuple[str, ...]] = {}
+        for key in spelling:
+            loose = loose_key(key)
+            self._by_loose[loose] = (*self._by_loose.get(loose, ()), key)
+        self._ambiguous = self._ambiguous or _joins_ambiguous(spelling, self._by_loose)
+        self._alike: dict[str, regex.Pattern[str]] = {
+            key: compile_terms([spelling[key]])
+            for keys in self._by_loose.values()
+            if len(keys) > 1
+            for key in keys
+        }
         # The scanner reports the longest term at each position; a shorter term that
         # also matches there has a key that is a prefix of the longer one's.
         self._shorter: dict[str, tuple[tuple[str, regex.Pattern[str]], ...]] = {}
@@ -236,16 +281,45 @@ class TermIndex:
         flat, to_original = _collapse_whitespace(text)
         hits: list[TermHit] = []
         for match in self._scanner.finditer(flat, overlapped=True):
-            key = term_key(match.group())
-            if key not in self.keys:
+            keys = self._by_loose.get(loose_key(term_key(match.group())))
+            if keys is None:
                 return None
-            start = match.start()
-            hits.append((to_original(start), to_original(match.end()), key))
-            for shorter, pattern in self._shorter.get(key, ()):
-                found = pattern.match(flat, start)
-                if found is not None:
-                    hits.append((to_original(start), to_original(found.end()), shorter))
+            start, end = match.span()
+            if len(keys) > 1:
+                keys = tuple(key for key in keys if _matches_to(self._alike[key], flat, start, end))
+            shorter_seen: set[str] = set()
+            for key in keys:
+                hits.append((to_original(start), to_original(end), key))
+                for shorter, pattern in self._shorter.get(key, ()):
+                    if shorter in shorter_seen:
+                        continue
+                    shorter_seen.add(shorter)
+                    found = pattern.match(flat, start)
+                    if found is not None:
+                        hits.append((to_original(start), to_original(found.end()), shorter))
         return hits
+
+
+def _matches_to(pattern: regex.Pattern[str], text: str, start: int, end: int) -> bool:
+    found = pattern.match(text, start)
+    return found is not None and found.end() == end
+
+
+def _joins_ambiguous(keys: Iterable[str], by_loose: dict[str, tuple[str, ...]]) -> bool:
+    """Whether one scan could mistake one term for another once word breaks may vanish.
+
+    The scan relies on every term that matches at a position being a prefix of the
+    longest one there, or reading just like it ("burn out", "burnout"). Without word
+    breaks that can fail: "ab c" and "abc d" read the same up to a point. Such lists
+    are rare; they are matched term by term instead.
+    """
+    for key in keys:
+        loose = loose_key(key)
+        for cut in range(1, len(loose)):
+            for shorter in by_loose.get(loose[:cut], ()):
+                if not key.startswith(shorter):
+                    return True
+    return False
 
 
 _WHITESPACE = regex.compile(r"\s{2,}|[^\S ]")

@@ -6,10 +6,16 @@ message describes it, so it can be shown in Dutch or English.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.i18n import t
+
+SUBJECT_PATH = re.compile(r"^(rules|principles)\[\d+\]")
+"""The start of a key path inside one rule or principle, such as ``rules[5]``."""
+
+SUBJECT_KINDS = {"rules": "rule", "principles": "principle"}
 
 
 class Level(StrEnum):
@@ -30,6 +36,8 @@ class Problem:
     key: str
     values: dict[str, object] = field(default_factory=dict)
     level: Level = Level.ERROR
+    subject: tuple[str, str] | None = None
+    """The rule or principle the problem is in, as (``"rule"`` or ``"principle"``, id)."""
 
     def message(self, language: str = "en") -> str:
         """The sentence that says what is wrong and what to write instead."""
@@ -37,8 +45,25 @@ class Problem:
             name: _or_list(value, language) if isinstance(value, tuple) else value
             for name, value in self.values.items()
         }
-        values.setdefault("path", self.path)
+        values.setdefault("path", self.named_path(language))
+        values.setdefault("line", self.line)
         return t(language, "guidelines." + self.key, **values)
+
+    def named_path(self, language: str = "en") -> str:
+        """The key path, with the rule or principle it is in named by its id:
+        ``verdict of rule 'vacancies' (rules[5])`` rather than ``rules[5].verdict``."""
+        found = SUBJECT_PATH.match(self.path)
+        if self.subject is None or found is None:
+            return self.path
+        kind, ident = self.subject
+        at = found.group(0)
+        rest = self.path[len(at) :].lstrip(".")
+        if rest == "id":
+            return self.path  # the problem is the id itself: name it by its place only
+        subject = t(language, f"guidelines.subject.{kind}", id=ident, at=at)
+        if not rest:
+            return subject
+        return t(language, "guidelines.subject.part", part=rest, subject=subject)
 
     def location(self) -> str:
         """``file:line:column``, or just the file when the line is unknown."""

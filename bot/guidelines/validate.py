@@ -71,11 +71,13 @@ def build(documents: tuple[Document, ...], version: str) -> tuple[Guidelines | N
             _contacts(v, v.child(root, "contacts"), contacts)
         if "principles" in root.value:
             for item in v.items(v.child(root, "principles")):
+                v.name_subject(item)
                 principle = _principle(v, item, languages, seen_ids)
                 if principle:
                     principles.append(principle)
         if "rules" in root.value:
             for item in v.items(v.child(root, "rules")):
+                v.name_subject(item)
                 rule = _rule(v, item, languages, seen_ids, pending_owners)
                 if rule:
                     rules.append(rule)

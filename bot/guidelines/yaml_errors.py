@@ -1,0 +1,106 @@
+"""What the YAML reader's complaints mean for someone editing a guidelines file.
+
+The reader says things like "found character '\\t' that cannot start any token" or
+"mapping values are not allowed here". Each known complaint becomes a catalogue key
+(``guidelines.yaml_...``) with a plain sentence that says what to do, placed on the line
+that needs the fix. A complaint we don't know keeps the generic ``yaml_syntax``
+sentence, with the reader's own words added for whoever helps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ruamel.yaml.error import MarkedYAMLError
+
+_FOUND_CHARACTER = re.compile(r"found character '(.+?)' that cannot start any token")
+_DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)"')
+_UNCLOSED_FLOW = re.compile(r"expected ',' or '([\]}])'")
+_UNDEFINED_ALIAS = "found undefined alias"
+_OPENERS = {"]": "[", "}": "{"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyntaxComplaint:
+    """Where a YAML complaint should be shown and which catalogue sentence explains it."""
+
+    key: str
+    line: int
+    column: int
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def explain(error: MarkedYAMLError, text: str) -> SyntaxComplaint:
+    """The plain explanation of ``error``, raised while reading ``text``."""
+    problem = (error.problem or "").strip()
+    context = (error.context or "").strip()
+    at = _mark(error.problem_mark) or _mark(error.context_mark) or (0, 0)
+    started = _mark(error.context_mark) or at
+
+    found = _FOUND_CHARACTER.search(problem)
+    if found is not None:
+        char = found.group(1)
+        if char == "\\t":
+            line_text = _line(text, at[0])
+            if line_text[: at[1] - 1].strip() == "":
+                return SyntaxComplaint(key="yaml_tab_indent", line=at[0], column=at[1])
+            return SyntaxComplaint(key="yaml_tab", line=at[0], column=at[1])
+        return _special(at, char)
+    if problem.startswith(_UNDEFINED_ALIAS) or context.startswith("while scanning an anchor"):
+        return _special(started, _char_at(text, *started) or "*")
+    if problem == "mapping keys are not allowed here":
+        return _special(at, "?")
+    if problem == "mapping values are not allowed here":
+        return SyntaxComplaint(key="yaml_colon_in_text", line=at[0], column=at[1])
+    if problem == "could not find expected ':'":
+        return SyntaxComplaint(key="yaml_missing_colon", line=started[0], column=started[1])
+    if "quoted scalar" in context:
+        return SyntaxComplaint(key="yaml_unclosed_quote", line=started[0], column=started[1])
+    flow = _UNCLOSED_FLOW.search(problem)
+    if flow is not None:
+        close = flow.group(1)
+        return SyntaxComplaint(
+            key="yaml_unclosed_flow",
+            line=started[0],
+            column=started[1],
+            values={"open": _OPENERS[close], "close": close},
+        )
+    duplicate = _DUPLICATE_KEY.search(problem)
+    if duplicate is not None:
+        return SyntaxComplaint(
+            key="yaml_duplicate_key", line=at[0], column=at[1], values={"name": duplicate.group(1)}
+        )
+    if problem.startswith("expected <block end>, but found '<scalar>'"):
+        return SyntaxComplaint(key="yaml_text_after_quote", line=at[0], column=at[1])
+    if problem.startswith(("expected <block end>", "did not find expected")):
+        return SyntaxComplaint(key="yaml_indentation", line=at[0], column=at[1])
+    detail = problem or context
+    return SyntaxComplaint(key="yaml_syntax", line=at[0], column=at[1], values={"detail": detail})
+
+
+def line_of(text: str, position: int) -> int:
+    """The 1-based line number of a character offset in ``text``."""
+    return text.count("\n", 0, max(position, 0)) + 1
+
+
+def _special(at: tuple[int, int], char: str) -> SyntaxComplaint:
+    return SyntaxComplaint(
+        key="yaml_special_start", line=at[0], column=at[1], values={"char": char}
+    )
+
+
+def _mark(mark: object) -> tuple[int, int] | None:
+    if mark is None:
+        return None
+    return int(getattr(mark, "line", 0)) + 1, int(getattr(mark, "column", 0)) + 1
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    found = _line(text, line)[column - 1 : column]
+    return found if found in ("*", "&") else ""

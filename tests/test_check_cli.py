@@ -1,0 +1,62 @@
+"""``merkwerker check`` as a person runs it: joined and hashtag spellings of a term are
+found, other words are not, and the *Voeg toe* reminder comes only with a bare share."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from samples import write_guidelines
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check(text: str, folder: Path, *more: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
+    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
+    env["PYTHONPATH"] = str(ROOT)
+    env["COLUMNS"] = "200"
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", "check", text, "-g", str(folder), *more],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+        text=True,
+    )
+
+
+def test_joined_hyphenated_and_hashtag_spellings_are_found(tmp_path: Path) -> None:
+    folder = write_guidelines(tmp_path / "g")
+    done = check(
+        "Live met #ProjectFalcon, Project-Falcon en project_falcon! Ook falconry.",
+        folder,
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["verdict"] == "block"
+    assert [f["match"] for f in data["findings"]] == [
+        "ProjectFalcon",
+        "Project-Falcon",
+        "project_falcon",
+    ]
+
+
+def test_the_add_reminder_comes_only_with_a_bare_share(tmp_path: Path) -> None:
+    folder = write_guidelines(tmp_path / "g")
+    bare = check("https://example.com/news/wind-farm #proud", folder, "--lang", "en")
+    own = check(
+        "https://example.com/news/wind-farm Two years of work, so proud of the team.",
+        folder,
+        "--lang",
+        "en",
+    )
+    nothing_shared = check("Great day at the office.", folder, "--lang", "en")
+    assert "Voeg toe (Add)" in bare.stdout
+    assert "Voeg toe (Add)" not in own.stdout
+    assert "Voeg toe (Add)" not in nothing_shared.stdout

@@ -1,0 +1,133 @@
+"""``merkwerker guidelines validate`` as an editor runs it: a real process, a folder with
+several kinds of mistake, and the exact sentences they read in English and Dutch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from samples import RULES, write_guidelines
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def validate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
+    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
+    env["PYTHONPATH"] = str(ROOT)
+    env["COLUMNS"] = "300"
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", "guidelines", "validate", *args],
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+        check=False,
+        text=True,
+    )
+
+
+def broken_folder(base: Path) -> Path:
+    """A tab, a missing colon, an unknown key, a duplicate id and a bad verdict."""
+    rules = RULES.replace("verdict: allowed", "verdict: maybe", 1).replace(
+        "    keywords: [vacature", "    keyword: [vacature"
+    )
+    folder = write_guidelines(base / "g", rules=rules)
+    (folder / "tab.yaml").write_text("rules:\n  - id: tabbed\n\ttitle: {nl: T, en: T}\n")
+    (folder / "colon.yaml").write_text(
+        "rules:\n  - id: no-colon\n    owner hr\n    verdict: allowed\n"
+    )
+    (folder / "z-copy.yaml").write_text(RULES.split("  - id: office-photos")[0])
+    return folder
+
+
+EXPECTED_EN = [
+    "g/colon.yaml:3:5: error: line 3 has no colon after its key. Write it as key: value, "
+    "for example owner: hr. If the line continues a text from the line above, indent it "
+    "further than that text's key.",
+    "g/rules.yaml:19:14: error: verdict of rule 'office-photos' (rules[2]) is 'maybe'; "
+    "use allowed, not_allowed or ask_first.",
+    "g/rules.yaml:36:5: error: keyword of rule 'vacancies' (rules[3]) is not a known key. "
+    "Did you mean 'keywords'?",
+    "g/tab.yaml:3:1: error: a tab is used for indentation on line 3; use spaces, as many as "
+    "on the lines around it.",
+    "g/z-copy.yaml:2:9: error: rules[1].id 'client-names' is already used at g/rules.yaml:2. "
+    "Every rule and principle needs its own id.",
+    "Not valid: 5 error(s), 0 warning(s). A running bot keeps serving the last valid version "
+    "until these are fixed.",
+]
+
+EXPECTED_NL = [
+    "g/colon.yaml:3:5: fout: op regel 3 staat geen dubbele punt na de sleutel. Schrijf het "
+    "als sleutel: waarde, bijvoorbeeld owner: hr. Loopt de tekst van de regel erboven door? "
+    "Laat de regel dan verder inspringen dan de sleutel van die tekst.",
+    "g/rules.yaml:19:14: fout: verdict van regel 'office-photos' (rules[2]) is 'maybe'; "
+    "gebruik allowed, not_allowed of ask_first.",
+    "g/rules.yaml:36:5: fout: keyword van regel 'vacancies' (rules[3]) is geen bekende "
+    "sleutel. Bedoel je 'keywords'?",
+    "g/tab.yaml:3:1: fout: op regel 3 wordt met een tab ingesprongen; gebruik spaties, "
+    "evenveel als op de regels eromheen.",
+    "g/z-copy.yaml:2:9: fout: rules[1].id 'client-names' wordt al gebruikt in "
+    "g/rules.yaml:2. Elke regel en elk principe heeft een eigen id nodig.",
+    "Niet geldig: 5 fout(en), 0 waarschuwing(en). Een draaiende bot blijft de laatste "
+    "geldige versie gebruiken tot deze zijn opgelost.",
+]
+
+
+def test_every_mistake_once_in_plain_english_and_dutch(tmp_path: Path) -> None:
+    broken_folder(tmp_path)
+
+    english = validate("g", cwd=tmp_path)
+    dutch = validate("g", "--lang", "nl", cwd=tmp_path)
+
+    assert english.returncode == dutch.returncode == 1
+    # Each problem exactly once, in file order, with the relative path as it was typed.
+    assert english.stdout.splitlines()[:-1] == EXPECTED_EN
+    assert dutch.stdout.splitlines()[:-1] == EXPECTED_NL
+    for output in (english.stdout, dutch.stdout):
+        assert "cannot start any token" not in output and "could not find expected" not in output
+        assert str(tmp_path) not in output  # never made absolute
+
+
+def test_paths_are_printed_as_given(tmp_path: Path) -> None:
+    broken_folder(tmp_path)
+    (tmp_path / "sub").mkdir()
+
+    dotted = validate("./g/", cwd=tmp_path).stdout
+    parent = validate("../g", cwd=tmp_path / "sub").stdout
+    absolute = validate(str(tmp_path / "g"), cwd=tmp_path / "sub").stdout
+    one_file = validate("g/tab.yaml", cwd=tmp_path).stdout
+
+    assert "\ng/tab.yaml:3:1: error: a tab" in "\n" + dotted
+    assert "\n../g/tab.yaml:3:1: error: a tab" in "\n" + parent
+    assert "is already used at ../g/rules.yaml:2." in parent
+    assert f"\n{tmp_path}/g/tab.yaml:3:1: error: a tab" in "\n" + absolute
+    assert one_file.startswith("g/tab.yaml:3:1: error: a tab")
+
+
+def test_the_examples_in_the_editors_manual_are_what_validate_prints(tmp_path: Path) -> None:
+    manual = (ROOT / "guidelines" / "README.md").read_text(encoding="utf-8")
+    shown = [
+        line.strip()
+        for line in manual.splitlines()
+        if line.strip().startswith(("guidelines/hr.yaml:", "guidelines/comms.yaml:"))
+    ]
+    assert len(shown) == 4  # two in the Dutch part, two in the English part
+    folder = Path(shutil.copytree(ROOT / "guidelines", tmp_path / "guidelines"))
+    hr = (folder / "hr.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert hr[144] == "    verdict: allowed\n"  # the vacancies rule, the fifth in hr.yaml
+    hr[144] = "    verdict: ask-first\n"
+    (folder / "hr.yaml").write_text("".join(hr), encoding="utf-8")
+    comms = (folder / "comms.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    comms[11] = "\t" + comms[11].lstrip(" ")
+    (folder / "comms.yaml").write_text("".join(comms), encoding="utf-8")
+
+    printed = (
+        validate("guidelines", cwd=tmp_path).stdout.splitlines()
+        + validate("guidelines", "--lang", "nl", cwd=tmp_path).stdout.splitlines()
+    )
+
+    assert [line for line in shown if line not in printed] == []
