@@ -7,7 +7,7 @@ import asyncio
 import os
 import re
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from bot.storage.database import alembic_config
 
 sys.path.append(str(Path(__file__).resolve().parent / "slack"))
 sys.path.append(str(Path(__file__).resolve().parent / "teams"))
-from fake_login import FakeLogin
+from fake_identity import FakeIdentity
 from fake_slack_api import FakeSlackApi, error
 
 MERKWERKER = str(Path(sys.executable).with_name("merkwerker"))
@@ -331,16 +331,15 @@ async def test_a_partial_teams_configuration_is_named(tmp_path: Path, database: 
 
 
 @pytest.fixture
-async def fake_login(tmp_path: Path) -> AsyncIterator[FakeLogin]:
-    login = FakeLogin(app_id=TEAMS_APP_ID, secret=TEAMS_SECRET)
-    await login.start(tmp_path)
+def fake_login(tmp_path: Path) -> Iterator[FakeIdentity]:
+    login = FakeIdentity(tmp_path, secret=TEAMS_SECRET).start()
     yield login
-    await login.close()
+    login.stop()
 
 
 @pytest.mark.parametrize("app_type", ["MultiTenant", "SingleTenant"])
 async def test_a_teams_token_is_fetched_as_the_adapter_fetches_it(
-    tmp_path: Path, database: str, fake_login: FakeLogin, app_type: str
+    tmp_path: Path, database: str, fake_login: FakeIdentity, app_type: str
 ) -> None:
     env = _env(
         tmp_path,
@@ -363,11 +362,11 @@ async def test_a_teams_token_is_fetched_as_the_adapter_fetches_it(
     assert request["client_id"] == TEAMS_APP_ID
     assert request["scope"] == "https://api.botframework.com/.default"
     assert request["tenant"] == (TEAMS_TENANT if app_type == "SingleTenant" else "botframework.com")
-    assert fake_login.refused_hosts == []
+    assert fake_login.refused == []
 
 
 async def test_a_refused_teams_secret_fails_with_microsofts_reason(
-    tmp_path: Path, database: str, fake_login: FakeLogin
+    tmp_path: Path, database: str, fake_login: FakeIdentity
 ) -> None:
     env = _env(
         tmp_path,

@@ -189,6 +189,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     "token_endpoint": f"{base}/oauth2/v2.0/token",
                 }
             )
+        elif self.host_name == ENTRA and seen.path == "/common/discovery/instance":
+            # MSAL asks for the host's aliases when a token request fails.
+            self._answer(
+                {
+                    "tenant_discovery_endpoint": (
+                        f"https://{ENTRA}/common/v2.0/.well-known/openid-configuration"
+                    ),
+                    "api-version": "1.1",
+                    "metadata": [
+                        {
+                            "preferred_network": ENTRA,
+                            "preferred_cache": "login.windows.net",
+                            "aliases": [ENTRA, "login.windows.net", "login.microsoft.com"],
+                        }
+                    ],
+                }
+            )
         elif self.host_name == BOT_FRAMEWORK and seen.path == "/v1/.well-known/openidconfiguration":
             self._answer(
                 {
@@ -225,6 +242,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if form.get("grant_type") != ["client_credentials"] or not form.get("client_secret"):
                 self._answer({"error": "invalid_request"}, 400)
                 return
+            if self.server.secret is not None and form["client_secret"] != [self.server.secret]:
+                self._answer(
+                    {
+                        "error": "invalid_client",
+                        "error_description": "AADSTS7000215: Invalid client secret provided.",
+                    },
+                    401,
+                )
+                return
             self._answer(
                 {
                     "access_token": f"entra-token-for-{segments[0]}",
@@ -242,14 +268,17 @@ class _Server(http.server.ThreadingHTTPServer):
     signing_key: rsa.RSAPrivateKey
     seen: list[Seen]
     refused: list[str]
+    secret: str | None
 
 
 class FakeIdentity:
     """Start with ``FakeIdentity(folder).start()``; ``env()`` points a process at it."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, secret: str | None = None) -> None:
+        """``secret``: the only client secret Entra ID accepts (any, when None)."""
         self.bundle, cert_file, key_file = _certificates(folder)
         self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.secret = secret
         self._server.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._server.tls.load_cert_chain(cert_file, key_file)
         self._server.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -264,6 +293,18 @@ class FakeIdentity:
     def seen(self) -> list[Seen]:
         """Every request answered, in order."""
         return self._server.seen
+
+    @property
+    def token_requests(self) -> list[dict[str, str]]:
+        """Every token request to Entra ID: its form, and the tenant in its path."""
+        return [
+            {
+                **{k: v[0] for k, v in seen.form.items()},
+                "tenant": seen.path.strip("/").split("/")[0],
+            }
+            for seen in self.seen
+            if seen.host == ENTRA and seen.method == "POST" and seen.path.endswith("/token")
+        ]
 
     @property
     def refused(self) -> list[str]:
