@@ -6,7 +6,8 @@ recorded, then redirected to the tagged URL), ``GET /report`` (the full report b
 signed link from chat; 404 without ``MERKWERKER_SECRET``), ``GET /privacy`` and
 ``GET /terms`` (the pages the Teams app links to, from ``bot.legal``) and ``GET /healthz``.
 Each platform runs when its settings are present; ``run`` starts and stops everything in
-order.
+order, and the guidelines folder is watched meanwhile, so an edit goes live without a
+restart.
 """
 
 from __future__ import annotations
@@ -208,12 +209,23 @@ def create_app(
     for platform in platforms:
         platform.add_routes(app)
 
+    watching = asyncio.Event()
+    watcher: list[asyncio.Task[None]] = []
+
     async def start(_: web.Application) -> None:
         warm_up(bot)
         for platform in platforms:
             await platform.start()
+        # An edit of the guidelines goes live within seconds, without waiting for a
+        # message; a broken edit is logged once and the last valid version kept serving.
+        watcher.append(asyncio.create_task(bot.library.watch(stop=watching)))
 
     async def stop(_: web.Application) -> None:
+        watching.set()
+        for task in watcher:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         for platform in platforms:
             await platform.stop()
 
