@@ -12,8 +12,10 @@ implement, are answered by botbuilder's own ``TeamsActivityHandler``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 from aiohttp import web
@@ -38,6 +40,9 @@ log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 MAX_BODY_BYTES = 1024 * 1024
+AUTH_TIMEOUT_SECONDS = 10.0
+"""How long a token check may wait for the Bot Framework's signing keys; then 503."""
+AUTH_THREADS = 4
 DELIVERY_TTL_SECONDS = 15 * 60.0
 """How long a delivered activity id is remembered: the Bot Framework retries within minutes."""
 MAX_DELIVERIES = 50_000
@@ -124,6 +129,14 @@ class TeamsAdapter:
         self._deliveries = deliveries or RecentKeys(
             ttl=DELIVERY_TTL_SECONDS, max_entries=MAX_DELIVERIES
         )
+        # botbuilder fetches Microsoft's signing keys with a blocking request and no time
+        # limit when they are not cached (at start and about daily): token checks run on
+        # their own threads, so /healthz and Slack in this process never wait for them.
+        self._auth_threads = (
+            ThreadPoolExecutor(max_workers=AUTH_THREADS, thread_name_prefix="teams-token")
+            if settings.app_id
+            else None
+        )
 
     def add_routes(self, app: web.Application) -> None:
         """Add ``POST /api/messages`` to ``app``, and close the connector when ``app`` stops."""
@@ -167,11 +180,14 @@ class TeamsAdapter:
     ) -> AuthenticateRequestResult | web.Response:
         """botbuilder's check of the token, or the HTTP answer refusing the request."""
         try:
-            result: AuthenticateRequestResult = (
-                await self.cloud.bot_framework_authentication.authenticate_request(
-                    activity, header or ""
-                )
+            result = await self._check_token(activity, header or "")
+        except TimeoutError:  # (an OSError too, hence first)
+            log.error(
+                "the Bot Framework's signing keys did not arrive within %.0f s; "
+                "the Bot Framework will send the activity again",
+                AUTH_TIMEOUT_SECONDS,
             )
+            return web.Response(status=503)
         except PermissionError as error:  # (an OSError too, hence first)
             log.info("refused an unauthenticated activity: %s", error)
             return web.Response(status=401)
@@ -182,6 +198,17 @@ class TeamsAdapter:
             log.info("refused an unauthenticated activity: %s", error)
             return web.Response(status=401)
         return result
+
+    async def _check_token(self, activity: Activity, header: str) -> AuthenticateRequestResult:
+        check = self.cloud.bot_framework_authentication.authenticate_request
+        if self._auth_threads is None:  # no app id: nothing is fetched
+            result: AuthenticateRequestResult = await check(activity, header)
+            return result
+        loop = asyncio.get_running_loop()
+        checked = loop.run_in_executor(
+            self._auth_threads, lambda: asyncio.run(check(activity, header))
+        )
+        return await asyncio.wait_for(checked, AUTH_TIMEOUT_SECONDS)
 
     async def _turn(
         self,
@@ -217,4 +244,6 @@ class TeamsAdapter:
 
     async def close(self) -> None:
         """Close the connections to the Bot Connector."""
+        if self._auth_threads is not None:
+            self._auth_threads.shutdown(wait=False, cancel_futures=True)
         await self.transport.close()

@@ -214,6 +214,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 }
             )
         elif self.host_name == BOT_FRAMEWORK and seen.path == "/v1/.well-known/keys":
+            time.sleep(self.server.keys_delay)  # a slow key endpoint, when a test asks
             key = json.loads(RSAAlgorithm.to_jwk(self.server.signing_key.public_key()))
             key.update(kid=KEY_ID, use="sig", endorsements=["msteams"])
             self._answer({"keys": [key]})
@@ -269,6 +270,7 @@ class _Server(http.server.ThreadingHTTPServer):
     seen: list[Seen]
     refused: list[str]
     secret: str | None
+    keys_delay: float
 
 
 class FakeIdentity:
@@ -279,6 +281,7 @@ class FakeIdentity:
         self.bundle, cert_file, key_file = _certificates(folder)
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.secret = secret
+        self._server.keys_delay = 0.0
         self._server.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._server.tls.load_cert_chain(cert_file, key_file)
         self._server.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -293,6 +296,10 @@ class FakeIdentity:
     def seen(self) -> list[Seen]:
         """Every request answered, in order."""
         return self._server.seen
+
+    def slow_keys(self, seconds: float) -> None:
+        """Answer the Bot Framework's key requests only after ``seconds``."""
+        self._server.keys_delay = seconds
 
     @property
     def token_requests(self) -> list[dict[str, str]]:

@@ -249,3 +249,49 @@ async def test_the_scheduler_reads_the_same_settings_and_names_a_bad_one(tmp_pat
         in stderr.decode()
     )
     assert "Traceback" not in stderr.decode()
+
+
+async def test_a_slow_key_endpoint_never_stalls_the_rest_of_the_process(
+    tmp_path: Path, identity: FakeIdentity, http: aiohttp.ClientSession
+) -> None:
+    """While botbuilder waits for the Bot Framework's signing keys (not cached yet at
+    start-up), ``/healthz`` in the same process answers at once."""
+    identity.slow_keys(3.0)
+    port = _free_port()
+    settings = {
+        "MicrosoftAppId": APP_ID,
+        "MicrosoftAppPassword": "the-client-secret",
+        "MicrosoftAppType": "SingleTenant",
+        "MicrosoftAppTenantId": TENANT,
+    }
+    env = _env(tmp_path, PORT=str(port), **identity.env(), **settings)
+    async with FakeConnector() as connector:
+        process = await _serve(env)
+        try:
+            await _healthy(http, port, process)
+            body = activity("personal_message", connector.url)
+            token = identity.channel_token(app_id=APP_ID, service_url=connector.url)
+
+            async def send() -> int:
+                async with http.post(
+                    f"http://127.0.0.1:{port}/api/messages",
+                    json=body,
+                    headers={"Authorization": f"Bearer {token}"},
+                ) as response:
+                    return response.status
+
+            message = asyncio.create_task(send())
+            await asyncio.sleep(0.5)  # the token check is now waiting for the keys
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200
+            assert loop.time() - started < 1.0
+            assert not message.done()
+            assert await message == 200
+            await connector.wait_for(1, timeout=30)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert identity.refused == []
