@@ -264,15 +264,11 @@ class Merkwerker:
         user_name: str | None = None,
     ) -> Reply:
         """The person's home view: the principles, then what each feature shows there."""
-        await self._refresh()
-        language = self.language_for("", locale)
-        if locale is None:
-            language = await self.recorder.language(platform, platform_user_id) or language
-        ctx = await self.context(
+        ctx = await self._unprompted(
             platform=platform,
             platform_user_id=platform_user_id,
             conversation=conversation,
-            language=language,
+            locale=locale,
             user_name=user_name,
         )
         return await home_view(ctx, self.features)
@@ -287,18 +283,37 @@ class Merkwerker:
         user_name: str | None = None,
     ) -> Reply:
         """What this person can type, by their roles (a welcome before they have written)."""
+        ctx = await self._unprompted(
+            platform=platform,
+            platform_user_id=platform_user_id,
+            conversation=conversation,
+            locale=locale,
+            user_name=user_name,
+        )
+        return help_reply(ctx.guidelines, language=ctx.language, roles=ctx.roles)
+
+    async def _unprompted(
+        self,
+        *,
+        platform: Platform,
+        platform_user_id: str,
+        conversation: ConversationRef,
+        locale: str | None,
+        user_name: str | None,
+    ) -> Context:
+        """The context for showing something the person did not write for (home view,
+        welcome): in the platform's locale, else the language they last used."""
         await self._refresh()
         language = self.language_for("", locale)
         if locale is None:
             language = await self.recorder.language(platform, platform_user_id) or language
-        ctx = await self.context(
+        return await self.context(
             platform=platform,
             platform_user_id=platform_user_id,
             conversation=conversation,
             language=language,
             user_name=user_name,
         )
-        return help_reply(ctx.guidelines, language=ctx.language, roles=ctx.roles)
 
     async def remember_conversation(self, ref: ConversationRef, *, user_id: int | None) -> None:
         """Store where to reach this person later (for digests), if there is storage."""

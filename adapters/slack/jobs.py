@@ -70,6 +70,28 @@ def _where(body: Payload, user: str) -> ConversationRef:
     return p.to_conversation(channel=p.channel_of(body) or user, user=user, team=p.team_of(body))
 
 
+def _pressed(
+    body: Payload, *, user: str, profile: Profile, action: str, value: str
+) -> IncomingAction:
+    """The core's ``action`` with ``value``, pressed by ``user`` (a button or a shortcut).
+
+    Its delivery id is Slack's ``action_ts`` (of the button, else of the shortcut), else the
+    trigger id, so a press Slack delivers again is recognised.
+    """
+    buttons = p.actions_of(body)
+    stamp = (buttons[0].get("action_ts") if buttons else None) or body.get("action_ts")
+    return IncomingAction(
+        platform=Platform.SLACK,
+        user_id=user,
+        conversation=_where(body, user),
+        action=action,
+        value=value,
+        locale=profile.locale,
+        action_id=f"{user}/{stamp or body.get('trigger_id') or ''}",
+        user_name=profile.name,
+    )
+
+
 def _without_forms(reply: Reply) -> Reply | None:
     parts = tuple(part for part in reply.parts if not isinstance(part, Form))
     return Reply(parts=parts, language=reply.language, kind=reply.kind) if parts else None
@@ -250,17 +272,9 @@ class Jobs:
                     body, value=value, user=user, profile=profile, tell=tell
                 )
                 return
-            incoming = IncomingAction(
-                platform=Platform.SLACK,
-                user_id=user,
-                conversation=_where(body, user),
-                action=action_of(action_id),
-                value=value,
-                locale=profile.locale,
-                action_id=f"{user}/{action.get('action_ts') or trigger_id}",
-                user_name=profile.name,
+            reply = await self.bot.handle_action(
+                _pressed(body, user=user, profile=profile, action=action_of(action_id), value=value)
             )
-            reply = await self.bot.handle_action(incoming)
             if reply is not None:
                 await self._show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
             if container == "home":
@@ -274,16 +288,8 @@ class Jobs:
         # Only worth recording when sharing is installed; the message stays as it is.
         if not self.bot.handles_action(suggestion_actions.OPENED):
             return
-        action = p.actions_of(body)[0]
-        incoming = IncomingAction(
-            platform=Platform.SLACK,
-            user_id=user,
-            conversation=_where(body, user),
-            action=suggestion_actions.OPENED,
-            value=value,
-            locale=profile.locale,
-            action_id=f"{user}/{action.get('action_ts') or body.get('trigger_id') or ''}",
-            user_name=profile.name,
+        incoming = _pressed(
+            body, user=user, profile=profile, action=suggestion_actions.OPENED, value=value
         )
         try:
             await self.bot.handle_action(incoming)
@@ -300,19 +306,8 @@ class Jobs:
         tell: Callable[[Reply], Awaitable[None]],
     ) -> None:
         """Open a form from its button: ask the core for it again with its ``reopen``."""
-        action = p.actions_of(body)[0]
-        trigger_id = str(body.get("trigger_id") or "")
         reply = await self.bot.handle_action(
-            IncomingAction(
-                platform=Platform.SLACK,
-                user_id=user,
-                conversation=_where(body, user),
-                action=reopen.action,
-                value=reopen.value,
-                locale=profile.locale,
-                action_id=f"{user}/{action.get('action_ts') or trigger_id}",
-                user_name=profile.name,
-            )
+            _pressed(body, user=user, profile=profile, action=reopen.action, value=reopen.value)
         )
         await self._open_found_form(
             body, reply, language=self._language(profile), tell=tell, reopen=reopen
@@ -403,17 +398,9 @@ class Jobs:
             if url is None:
                 await tell(_notice(language, "slack.shortcut.no_link"))
                 return
-            incoming = IncomingAction(
-                platform=Platform.SLACK,
-                user_id=user,
-                conversation=_where(body, user),
-                action=QUEUE_FORM_ACTION,
-                value=url,
-                locale=profile.locale,
-                action_id=f"{user}/{body.get('action_ts') or body.get('trigger_id') or ''}",
-                user_name=profile.name,
+            reply = await self.bot.handle_action(
+                _pressed(body, user=user, profile=profile, action=QUEUE_FORM_ACTION, value=url)
             )
-            reply = await self.bot.handle_action(incoming)
             if reply is not None:
                 await self._show(
                     reply, trigger_id=str(body.get("trigger_id") or ""), channel=channel, tell=tell
