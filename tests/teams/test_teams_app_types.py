@@ -9,6 +9,7 @@ on loopback too. A test fails if the process tries to reach any other host.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -93,31 +94,51 @@ async def _healthy(
     pytest.fail(f"merkwerker serve did not come up: {stderr.decode()}")
 
 
-async def _message_and_reply(
+@contextlib.asynccontextmanager
+async def _serving(
     tmp_path: Path, identity: FakeIdentity, http: aiohttp.ClientSession, **settings: str
-) -> dict[str, str]:
-    """Start serve with ``settings``, send it a signed personal message; the reply's headers."""
+) -> AsyncIterator[tuple[int, FakeConnector]]:
+    """``merkwerker serve`` with ``settings`` and a fake connector; its port and the fake.
+
+    On the way out the process is stopped, and must have ended cleanly without reaching
+    any host but loopback.
+    """
     port = _free_port()
     env = _env(tmp_path, PORT=str(port), **identity.env(), **settings)
     async with FakeConnector() as connector:
         process = await _serve(env)
         try:
             await _healthy(http, port, process)
-            body = activity("personal_message", connector.url)
-            token = identity.channel_token(app_id=APP_ID, service_url=connector.url)
-            async with http.post(
-                f"http://127.0.0.1:{port}/api/messages",
-                json=body,
-                headers={"Authorization": f"Bearer {token}"},
-            ) as response:
-                assert response.status == 200, await response.text()
-            (reply,) = await connector.wait_for(1, timeout=30)
+            yield port, connector
         finally:
             process.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
     assert "Traceback" not in stderr.decode()
     assert identity.refused == []  # nothing went anywhere but loopback
+
+
+async def _post_message(
+    http: aiohttp.ClientSession, identity: FakeIdentity, port: int, connector: FakeConnector
+) -> int:
+    """Send a signed personal message; the HTTP status."""
+    body = activity("personal_message", connector.url)
+    token = identity.channel_token(app_id=APP_ID, service_url=connector.url)
+    async with http.post(
+        f"http://127.0.0.1:{port}/api/messages",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    ) as response:
+        return response.status
+
+
+async def _message_and_reply(
+    tmp_path: Path, identity: FakeIdentity, http: aiohttp.ClientSession, **settings: str
+) -> dict[str, str]:
+    """Start serve with ``settings``, send it a signed personal message; the reply's headers."""
+    async with _serving(tmp_path, identity, http, **settings) as (port, connector):
+        assert await _post_message(http, identity, port, connector) == 200
+        (reply,) = await connector.wait_for(1, timeout=30)
     return reply.headers
 
 
@@ -257,41 +278,20 @@ async def test_a_slow_key_endpoint_never_stalls_the_rest_of_the_process(
     """While botbuilder waits for the Bot Framework's signing keys (not cached yet at
     start-up), ``/healthz`` in the same process answers at once."""
     identity.slow_keys(3.0)
-    port = _free_port()
     settings = {
         "MicrosoftAppId": APP_ID,
         "MicrosoftAppPassword": "the-client-secret",
         "MicrosoftAppType": "SingleTenant",
         "MicrosoftAppTenantId": TENANT,
     }
-    env = _env(tmp_path, PORT=str(port), **identity.env(), **settings)
-    async with FakeConnector() as connector:
-        process = await _serve(env)
-        try:
-            await _healthy(http, port, process)
-            body = activity("personal_message", connector.url)
-            token = identity.channel_token(app_id=APP_ID, service_url=connector.url)
-
-            async def send() -> int:
-                async with http.post(
-                    f"http://127.0.0.1:{port}/api/messages",
-                    json=body,
-                    headers={"Authorization": f"Bearer {token}"},
-                ) as response:
-                    return response.status
-
-            message = asyncio.create_task(send())
-            await asyncio.sleep(0.5)  # the token check is now waiting for the keys
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                assert response.status == 200
-            assert loop.time() - started < 1.0
-            assert not message.done()
-            assert await message == 200
-            await connector.wait_for(1, timeout=30)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, stderr.decode()
-    assert identity.refused == []
+    async with _serving(tmp_path, identity, http, **settings) as (port, connector):
+        message = asyncio.create_task(_post_message(http, identity, port, connector))
+        await asyncio.sleep(0.5)  # the token check is now waiting for the keys
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 200
+        assert loop.time() - started < 1.0
+        assert not message.done()
+        assert await message == 200
+        await connector.wait_for(1, timeout=30)
