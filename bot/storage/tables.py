@@ -314,3 +314,50 @@ class Role(SQLModel, table=True):
     role: str
     granted_by: str = ""
     granted_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class InboxItem(SQLModel, table=True):
+    """Something a platform delivered, written before it is acknowledged.
+
+    ``key`` is the platform's delivery id (Slack's ``event_id``, a Teams activity id, a
+    digest of a slash command or button press): the insert fails for a repeat, in any
+    process and after a restart, so each delivery is handled once. Workers claim
+    ``pending`` rows (and ``working`` rows whose lease ran out: their process died) and
+    mark them ``done``; old rows are deleted once no retry can arrive any more.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index(None, "status", "lease_until"), Index(None, "received_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    platform: str
+    kind: str
+    payload: str = Field(sa_type=Text)
+    """JSON: what the platform delivered, as the worker needs it."""
+    status: str = "pending"
+    """``pending``, ``working`` (claimed, with a lease), ``done`` or ``failed``."""
+    attempts: int = 0
+    lease_until: datetime = Field(sa_type=UTCDateTime)
+    """When a pending row is due, or when a claimed row's lease runs out."""
+    holder: str | None = None
+    """Which process claimed the row (for the logs)."""
+    last_error: str | None = None
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SchedulerLock(SQLModel, table=True):
+    """Which ``merkwerker scheduler`` is active: one row per lock, kept alive by heartbeats.
+
+    On SQLite the active scheduler holds the row and renews ``heartbeat_at``; a standby
+    takes the row over once the heartbeat is older than the lock's lifetime. PostgreSQL
+    uses an advisory lock instead and writes the row for the record only.
+    """
+
+    __tablename__ = "scheduler_lock"
+
+    name: str = Field(primary_key=True, max_length=100)
+    holder: str
+    acquired_at: datetime = Field(sa_type=UTCDateTime)
+    heartbeat_at: datetime = Field(sa_type=UTCDateTime)
