@@ -25,7 +25,7 @@ from digests_fixtures import add_item, add_person
 from samples import write_guidelines
 from sqlalchemy import Engine, inspect, text
 
-from bot.scheduling import DEFAULT_HEARTBEAT, DEFAULT_TAKEOVER
+from bot.scheduling import DEFAULT_HEARTBEAT, DEFAULT_TAKEOVER, scheduler_lock
 from bot.storage import Store
 
 sys.path.append(str(Path(__file__).resolve().parent / "slack"))
@@ -203,6 +203,8 @@ async def test_two_schedulers_started_together_on_a_fresh_database(
         assert f"the scheduler {active.holder()} is active" in line
         await active.wait_for("Scheduler running:")
         assert "Scheduler running:" not in standby.output
+        # An operator can see which one is active.
+        assert f"– Scheduler: {active.holder()} is active (last heartbeat " in await _doctor(env)
 
         # A clean stop gives the lock up: the standby takes over at its next try.
         assert await active.stop() == 0
@@ -320,6 +322,39 @@ async def test_timings_that_would_lose_the_lock_are_refused_in_one_sentence(
         "MERKWERKER_SCHEDULER_TAKEOVER (10 s) must be at least three times "
         "MERKWERKER_SCHEDULER_HEARTBEAT (5 s)."
     )
+
+
+async def _doctor(env: dict[str, str]) -> str:
+    process = await asyncio.create_subprocess_exec(
+        MERKWERKER,
+        "doctor",
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+    return stdout.decode() + stderr.decode()
+
+
+async def test_doctor_says_when_the_last_active_scheduler_went_silent(
+    tmp_path: Path, fake_api: FakeSlackApi
+) -> None:
+    database = f"sqlite:///{tmp_path / 'm.db'}"
+    store = Store.open(database)
+    try:
+        long_ago = datetime.now(UTC) - timedelta(minutes=10)
+        lock = scheduler_lock(store)
+        assert lock.try_acquire(holder="gone:7", now=long_ago, stale_after=timedelta(0))
+    finally:
+        store.close()
+    output = await _doctor(_env(tmp_path, database, fake_api))
+    assert re.search(
+        r"^– Scheduler: none seems to be running; the last active one, gone:7, sent its last "
+        r"heartbeat 6\d\d s ago\. Digests wait until merkwerker scheduler runs\.$",
+        output,
+        re.MULTILINE,
+    ), output
 
 
 def test_the_readme_and_help_give_the_default_timings() -> None:

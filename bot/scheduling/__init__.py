@@ -23,7 +23,7 @@ from bot.scheduling.lock import (
     StandingBy,
     run_while_active,
 )
-from bot.scheduling.store import SchedulerLockStore, create_missing, scheduler_lock
+from bot.scheduling.store import SchedulerLockStore, create_missing, lock_holder, scheduler_lock
 
 __all__ = [
     "DEFAULT_HEARTBEAT",
@@ -45,6 +45,7 @@ __all__ = [
     "StandingBy",
     "Won",
     "create_missing",
+    "lock_holder",
     "run_while_active",
     "scheduler_lock",
     "this_process",

@@ -226,6 +226,15 @@ def scheduler_lock(store: Store, *, name: str = LOCK_NAME) -> SchedulerLockStore
     return RowLock(store.engine, name=name)
 
 
+def lock_holder(store: Store, *, name: str = LOCK_NAME) -> Holder | None:
+    """Who holds (or last held) the scheduler lock of ``store``'s database, as its row says.
+
+    Takes no lock and writes nothing; None when no scheduler has held it (or the last one
+    stopped cleanly).
+    """
+    return _read_holder(store.engine, name)
+
+
 def create_missing(engine: Engine, table: Table) -> None:
     """Create ``table`` unless it exists, also when another process creates it at once.
 
