@@ -7,12 +7,15 @@ races are between threads, and the loop runs against a scripted lock.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from adapters.cli.scheduler_jobs import news_line
 from bot.scheduling import (
     BecameActive,
     Claim,
@@ -207,3 +210,38 @@ def test_bad_timings_name_the_setting(env: dict[str, str], message: str) -> None
 def test_the_default_timings() -> None:
     timings = LockTimings.from_env({})
     assert (timings.heartbeat, timings.takeover, timings.margin) == (5.0, 30.0, 25.0)
+
+
+class UnreachableLock(ScriptedLock):
+    """A lock in a database that is down."""
+
+    def try_acquire(self, *, holder: str, now: datetime, stale_after: timedelta) -> Won | None:
+        self.beats += 1
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+
+async def test_a_database_that_is_down_is_said_once_and_tried_again() -> None:
+    lock = UnreachableLock([], lose_at=0)
+    told: list[LockNews] = []
+    stop = asyncio.Event()
+    runner = asyncio.create_task(
+        run_while_active(
+            lock,
+            RecordedWork([]),
+            holder="me:1",
+            timings=LockTimings(heartbeat=0.01, takeover=0.05),
+            stop=stop,
+            tell=told.append,
+            clock=lambda: T0,
+        )
+    )
+    while lock.beats < 5:
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(runner, timeout=10)
+    [news] = told
+    assert news_line(news, language="en", retry=5) == (
+        logging.WARNING,
+        "Cannot reach the scheduler lock ((builtins.ConnectionRefusedError) connection refused); "
+        "trying again every 5 s.",
+    )

@@ -2,7 +2,7 @@
 
 Real processes, real ``kill -9`` and ``SIGSTOP``, SQLite and PostgreSQL, digests sent to
 the fake Slack Web API on loopback. The heartbeat and the take-over limit are set to a
-second and four seconds (``MERKWERKER_SCHEDULER_HEARTBEAT`` / ``..._TAKEOVER``) to keep
+second and six seconds (``MERKWERKER_SCHEDULER_HEARTBEAT`` / ``..._TAKEOVER``) to keep
 the tests short; the defaults are tested against the README and ``--help``.
 """
 
@@ -32,7 +32,7 @@ sys.path.append(str(Path(__file__).resolve().parent / "slack"))
 from fake_slack_api import FakeSlackApi
 
 MERKWERKER = str(Path(sys.executable).with_name("merkwerker"))
-HEARTBEAT, TAKEOVER = "1", "4"
+HEARTBEAT, TAKEOVER = "1", "6"
 ACTIVE = "Active: this scheduler ("
 STANDBY = "Standing by: "
 TOOK_OVER = "Took over from "

@@ -165,8 +165,10 @@ async def run_while_active(
             )
             active = await asyncio.to_thread(lock.current) if won is None else None
         except StorageError as error:
-            tell(LockUnreachable(_first_line(error)))
-            told = None
+            reason = _first_line(error)
+            if told != ("unreachable", reason):
+                tell(LockUnreachable(reason))
+                told = ("unreachable", reason)
             await _pause(stop, timings.heartbeat)
             continue
         if won is None:

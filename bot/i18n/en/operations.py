@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     "scheduler.lock.lost.taken_over": "Lost the scheduler lock: {holder} took it over. Jobs stopped; standing by.",
     "scheduler.lock.lost.connection": "Lost the scheduler lock: the database connection that held it failed ({reason}). Jobs stopped; standing by.",
     "scheduler.lock.lost.no_heartbeat": "Lost the scheduler lock: no heartbeat could be written for {seconds} s ({reason}). Jobs stopped; standing by.",
-    "scheduler.lock.unreachable": "Cannot reach the scheduler lock ({reason}); trying again in {retry} s.",
+    "scheduler.lock.unreachable": "Cannot reach the scheduler lock ({reason}); trying again every {retry} s.",
     "scheduler.lock.someone": "another scheduler",
     "scheduler.settings.bad_seconds": "{name} must be a number of seconds above 0, not {value!r}.",
     "scheduler.settings.takeover_too_short": "{takeover_name} ({takeover} s) must be at least three times {heartbeat_name} ({heartbeat} s).",

@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     "scheduler.lock.lost.taken_over": "Het plannerslot is kwijt: {holder} heeft het overgenomen. Taken gestopt; stand-by.",
     "scheduler.lock.lost.connection": "Het plannerslot is kwijt: de databaseverbinding die het vasthield is weggevallen ({reason}). Taken gestopt; stand-by.",
     "scheduler.lock.lost.no_heartbeat": "Het plannerslot is kwijt: {seconds} s lang kon er geen hartslag worden geschreven ({reason}). Taken gestopt; stand-by.",
-    "scheduler.lock.unreachable": "Het plannerslot is niet bereikbaar ({reason}); nieuwe poging over {retry} s.",
+    "scheduler.lock.unreachable": "Het plannerslot is niet bereikbaar ({reason}); elke {retry} s een nieuwe poging.",
     "scheduler.lock.someone": "een andere planner",
     "scheduler.settings.bad_seconds": "{name} moet een aantal seconden boven 0 zijn, niet {value!r}.",
     "scheduler.settings.takeover_too_short": "{takeover_name} ({takeover} s) moet minstens drie keer {heartbeat_name} ({heartbeat} s) zijn.",
