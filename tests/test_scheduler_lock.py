@@ -27,6 +27,7 @@ from bot.scheduling import (
     LostHow,
     StandingBy,
     Won,
+    create_missing,
     run_while_active,
     scheduler_lock,
 )
@@ -245,3 +246,33 @@ async def test_a_database_that_is_down_is_said_once_and_tried_again() -> None:
         "Cannot reach the scheduler lock ((builtins.ConnectionRefusedError) connection refused); "
         "trying again every 5 s.",
     )
+
+
+def test_a_table_created_by_several_at_once_is_created_without_an_error(
+    database_url: str,
+) -> None:
+    from sqlalchemy import Column, Integer, MetaData, Table, inspect
+
+    store = Store.open(database_url)
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def create() -> None:
+        # Each its own table object, as each process has its own job store.
+        table = Table("apscheduler_jobs", MetaData(), Column("id", Integer, primary_key=True))
+        start.wait()
+        try:
+            create_missing(store.engine, table)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert "apscheduler_jobs" in inspect(store.engine).get_table_names()
+    finally:
+        store.close()
