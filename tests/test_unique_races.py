@@ -191,3 +191,30 @@ def test_the_migration_keeps_doubled_rows_working(tmp_path: Path) -> None:
     engine.dispose()
     assert items == [(1, "live"), (2, "retired")]
     assert shares == [("old", 1), ("new", None)]
+
+
+def test_processes_opening_a_new_sqlite_file_at_once_all_find_it_migrated(
+    tmp_path: Path,
+) -> None:
+    # Python's sqlite3 runs DDL outside a transaction, so without the file's write lock
+    # two of them would both create the first table ("table ... already exists").
+    opening = (
+        "import sys; from bot.storage import Store; "
+        "Store.open(sys.argv[1]).close(); "
+        "print(Store.schema_state(sys.argv[1]).up_to_date)"
+    )
+    for attempt in range(3):
+        database = f"sqlite:///{tmp_path / f'new-{attempt}.db'}"
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-c", opening, database],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err
+            assert out.strip() == "True"

@@ -26,6 +26,7 @@ from adapters.cli.doctor_checks import (
     check_guidelines,
     check_matching,
     check_platforms,
+    check_scheduler,
     check_settings,
     check_slack_token,
     check_teams_token,
@@ -92,7 +93,10 @@ def doctor(
     )
     states, platform_lines = check_platforms(env, language=language)
     lines += platform_lines
-    lines.append(check_database(database_url(database), language=language))
+    database_line = check_database(database_url(database), language=language)
+    lines.append(database_line)
+    if database_line.mark is Mark.OK:
+        lines.append(check_scheduler(database_url(database), env, language=language))
     folder = settings.guidelines if settings is not None else guidelines or default_folder()
     lines.append(check_guidelines(folder, language=language))
     spec = settings.embedder if settings is not None else env.get("MERKWERKER_EMBEDDER", "")

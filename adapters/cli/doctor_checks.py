@@ -147,6 +147,38 @@ def check_database(url: str, *, language: str) -> Line:
     return Line(Mark.OK, t(language, "doctor.database.ok", url=shown, revision=state.head))
 
 
+def check_scheduler(url: str, env: Mapping[str, str], *, language: str) -> Line:
+    """Which ``merkwerker scheduler`` is active, from the lock's row (a note, not a check).
+
+    Read only from a database that is up to date; nothing is locked or written.
+    """
+    from datetime import UTC, datetime
+
+    from bot.scheduling import LockTimings, lock_holder
+    from bot.storage import Store, create_database_engine
+
+    try:
+        limit = LockTimings.from_env(env).takeover
+    except SettingsError:
+        limit = LockTimings().takeover
+    store = Store(create_database_engine(url))
+    try:
+        holder = lock_holder(store)
+    except Exception as error:  # the line above this one says what is wrong with the database
+        return Line(Mark.NOTE, t(language, "doctor.scheduler.unknown", reason=reason_of(error)))
+    finally:
+        store.close()
+    if holder is None:
+        return Line(Mark.NOTE, t(language, "doctor.scheduler.none"))
+    age = max((datetime.now(UTC) - holder.heartbeat_at).total_seconds(), 0.0)
+    shown = f"{age:.0f}"
+    if age > limit:
+        return Line(
+            Mark.NOTE, t(language, "doctor.scheduler.silent", holder=holder.name, age=shown)
+        )
+    return Line(Mark.NOTE, t(language, "doctor.scheduler.active", holder=holder.name, age=shown))
+
+
 def check_guidelines(folder: Path, *, language: str) -> Line:
     """Valid, with the number of rules; or the first errors, each with file and line."""
     from bot.guidelines.loader import load_guidelines

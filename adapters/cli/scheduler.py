@@ -1,15 +1,15 @@
-"""``merkwerker scheduler``: the one process that composes digests and delivers the outbox.
+"""``merkwerker scheduler``: the process that composes digests and delivers the outbox.
 
-Run exactly one scheduler per database (the Procfile's ``scheduler:`` line). Web
-processes never run a scheduler: APScheduler keeps its jobs in the database
-(``SQLAlchemyJobStore``, table ``apscheduler_jobs``), and a job store must not be shared
-between schedulers, or every job would run once per process. Several schedulers would
-still not send a digest twice (outbox keys are unique and claims are leased), but they
-would do all the work twice.
+Run it in one process per database (the Procfile's ``scheduler:`` line), or in two for a
+standby: one is active and runs the jobs, the other stands by (``bot.scheduling``).
+Web processes never run a scheduler: APScheduler keeps its jobs in the database
+(``SQLAlchemyJobStore``, table ``apscheduler_jobs``), and a job store must not be run by
+two schedulers at once, or every job would run once per process.
 
 Two jobs run every minute: "compose due digests" (writes outbox rows) and "deliver the
-outbox" (sends them). ``--once`` runs one compose and one delivery pass and exits, for
-tests and cron-style deployments; the hidden ``--now`` fixes the clock for that pass.
+outbox" (sends them); both run as soon as a scheduler becomes active. ``--once`` runs one
+compose and one delivery pass and exits, for tests and cron-style deployments (it takes
+no lock); the hidden ``--now`` fixes the clock for that pass.
 """
 
 from __future__ import annotations
@@ -41,16 +41,11 @@ from bot.digests import (
 )
 from bot.features import Sender
 from bot.i18n import t
+from bot.scheduling import LockNews, LockTimings, run_while_active, scheduler_lock, this_process
 from bot.settings import Settings, SettingsError
 from bot.storage import Store
 
 log = logging.getLogger("merkwerker.scheduler")
-
-JOB_INTERVAL_MINUTES = 1
-MISFIRE_GRACE_SECONDS = 30
-"""A run that starts later than this (the process was busy or down) is skipped."""
-DRAIN_SECONDS = 30.0
-"""On stop, how long running jobs get to finish before they are cancelled."""
 
 _runtime: ContextVar[DigestRuntime | None] = ContextVar("digest_runtime", default=None)
 """The running scheduler's state. Jobs in the job store are plain references to functions
@@ -224,6 +219,7 @@ async def _run(
     out: Console,
     notices: Console,
     language: str,
+    timings: LockTimings,
 ) -> None:
     # Built inside the event loop: adapters may open connections bound to it.
     senders = build_senders(os.environ, store, out, notices, language)
@@ -240,53 +236,52 @@ async def _run(
             composed, delivered = await _run_once(runtime)
             notices.print(_summary(language, composed, delivered), markup=False)
         else:
-            await _run_forever(runtime, notices, language)
+            await _run_forever(runtime, notices, language, timings)
     finally:
         _runtime.reset(token)
         await _close_senders(senders)
 
 
-async def _run_forever(runtime: DigestRuntime, notices: Console, language: str) -> None:
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+async def _run_forever(
+    runtime: DigestRuntime, notices: Console, language: str, timings: LockTimings
+) -> None:
+    from adapters.cli.scheduler_jobs import DigestJobs, news_line
 
-    scheduler = AsyncIOScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=runtime.store.engine)}, timezone=UTC
+    lock = scheduler_lock(runtime.store)
+    jobs = DigestJobs(
+        lock=lock,
+        store=runtime.store,
+        jobs=(("digests.compose", compose_job), ("digests.deliver", deliver_job)),
+        running=runtime.running,
+        started_line=t(
+            language,
+            "digests.scheduler.started",
+            platforms=", ".join(sorted(runtime.senders)),
+        ),
+        notices=notices,
     )
-    for job_id, function in (
-        ("digests.compose", compose_job),
-        ("digests.deliver", deliver_job),
-    ):
-        scheduler.add_job(
-            f"{__name__}:{function.__name__}",
-            "interval",
-            minutes=JOB_INTERVAL_MINUTES,
-            id=job_id,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-            next_run_time=datetime.now(UTC),
-        )
+
+    def tell(news: LockNews) -> None:
+        level, line = news_line(news, language=language, retry=timings.heartbeat)
+        log.log(level, "%s", line)
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    scheduler.start()
-    notices.print(
-        t(language, "digests.scheduler.started", platforms=", ".join(sorted(runtime.senders))),
-        markup=False,
-    )
     try:
-        await stop.wait()
+        await run_while_active(
+            lock,
+            jobs,
+            holder=this_process(),
+            timings=timings,
+            stop=stop,
+            tell=tell,
+            clock=lambda: datetime.now(UTC),
+        )
     finally:
-        scheduler.pause()
-        # Let a delivery pass finish marking what it sent rather than leave it to the lease.
-        if runtime.running:
-            await asyncio.wait(set(runtime.running), timeout=DRAIN_SECONDS)
-        scheduler.shutdown(wait=False)
-        await asyncio.sleep(0)  # the shutdown is scheduled on the loop
+        await asyncio.to_thread(lock.close)
         notices.print(t(language, "digests.scheduler.stopped"), markup=False)
 
 
@@ -311,7 +306,18 @@ def scheduler(
     ] = False,
     now: Annotated[str | None, typer.Option("--now", hidden=True)] = None,
 ) -> None:
-    """Send digests and other proactive messages: run this in exactly one process."""
+    """Send digests and other proactive messages, every minute.
+
+    Run it in one process, or in two for a standby: one scheduler is active and runs
+    the jobs, any other is standing by. The active one holds the scheduler lock in the
+    database (PostgreSQL: an advisory lock; SQLite: a row whose heartbeat it renews
+    every 5 s). A standby tries again every 5 s and takes over when the active one
+    stops: after a clean stop at its next try; after it dies within 5 s on PostgreSQL
+    and within 35 s on SQLite (its heartbeat older than 30 s); after it hangs, within
+    35 s on both (PostgreSQL 14 or newer). The new active one runs both jobs at once.
+    An active scheduler that loses the lock stops its jobs and stands by. Timings:
+    MERKWERKER_SCHEDULER_HEARTBEAT (5 s) and MERKWERKER_SCHEDULER_TAKEOVER (30 s).
+    """
     from adapters.cli.common import cli_language, fail, open_library, open_store
 
     language = cli_language()
@@ -322,6 +328,7 @@ def scheduler(
     store = open_store(database, language)
     try:
         settings = Settings.from_env(guidelines=guidelines, database_url=database)
+        timings = LockTimings.from_env(os.environ)
     except SettingsError as error:
         store.close()
         fail(error.message(language))
@@ -347,6 +354,7 @@ def scheduler(
                 out=out,
                 notices=notices,
                 language=language,
+                timings=timings,
             )
         )
     except Exception as error:  # the database went away, say; one sentence, not a traceback

@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -23,6 +23,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """The Alembic script folder (``env.py`` and ``versions/``)."""
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_MIGRATION_WAIT_MS = 120_000
+"""How long a process waits for another that is migrating the same SQLite file."""
 
 DatabaseError = SQLAlchemyError
 """What a failing database operation raises, whatever the driver (its ``orig`` is the
@@ -142,14 +144,55 @@ def upgrade_database(engine: Engine) -> None:
     that start at the same moment take turns instead of racing to create tables.
     """
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
-            )
-        # env.py runs the migrations on this connection, inside this transaction.
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrating = _exclusive_sqlite_engine(engine)
+    try:
+        with (migrating or engine).begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                )
+            # env.py runs the migrations on this connection, inside this transaction.
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if migrating is not None:
+            migrating.dispose()
+
+
+def _exclusive_sqlite_engine(engine: Engine) -> Engine | None:
+    """For a SQLite file: an engine whose transactions start with ``BEGIN IMMEDIATE``.
+
+    Python's sqlite3 opens no transaction before DDL, so two processes migrating a new
+    file at once would both see no tables and both create them ("table ... already
+    exists"). ``BEGIN IMMEDIATE`` takes the file's write lock first: the second process
+    waits, then finds the schema up to date. None for other databases (PostgreSQL takes
+    an advisory lock instead) and for an in-memory database, which no other process sees.
+    """
+    url = engine.url
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if url.get_backend_name() != "sqlite" or in_memory or "mode=memory" in database:
+        return None
+    migrating = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
+    event.listen(migrating, "connect", _configure_for_migration)
+    event.listen(migrating, "begin", _begin_immediate)
+    return migrating
+
+
+def _configure_for_migration(dbapi_connection: Any, connection_record: Any) -> None:
+    _configure_sqlite_connection(dbapi_connection, connection_record)
+    # The driver's own transaction handling off, so that ours (below) is the only one;
+    # a migration of a big file may hold the lock for a while, so wait longer for it.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_MIGRATION_WAIT_MS}")
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def open_database(url: str) -> Engine:
