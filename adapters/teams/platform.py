@@ -82,7 +82,9 @@ class TeamsPlatform:
         del language
 
     async def start(self) -> None:
-        """Nothing to open: connections are made on the first message."""
+        """Fetch Microsoft's signing keys (a few seconds at most); connections to the Bot
+        Connector are made on the first message."""
+        await self.adapter.fetch_signing_keys()
 
     async def stop(self) -> None:
         """Close the connections to the Bot Connector."""
