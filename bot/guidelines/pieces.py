@@ -26,6 +26,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bot.guidelines.problems import Problem
 
 TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Characters Python's ``splitlines`` ends a line at, besides newline and carriage return."""
 SPLIT_KEY = "rules"
 MIN_LINES = 200
 """Shorter files are read whole: cutting them saves nothing worth the bookkeeping."""
@@ -45,6 +47,8 @@ class _Uncertain(Exception):
 def read_in_pieces(text: str, name: str, read: Reader) -> dict[str, Any] | None:
     """The file's top-level mapping, read piece by piece with ``read``; None when the
     whole file must be read instead (its shape is unusual, or a piece has a problem)."""
+    if _OTHER_BREAKS.search(text):
+        return None  # lines Python and YAML would count differently
     lines = text.splitlines(keepends=True)
     if len(lines) < MIN_LINES:
         return None
