@@ -161,12 +161,32 @@ def _piece(lines: list[str], start: int, end: int, name: str, read: Reader) -> A
     data = read(text, name, problems)
     if problems or data is None:
         raise _Uncertain  # the whole read words the problem with the right line
-    data = _shifted(data, start)
+    _move(data, start)  # read just now, not shared yet: its line numbers are moved in place
     with _CACHE_LOCK:
         _CACHE[key] = (start, data)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return data
+
+
+def _move(value: Any, by: int) -> None:
+    """Move the line numbers of freshly read ``value`` ``by`` lines down, in place."""
+    if by == 0:
+        return
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CommentedMap):
+            for key, (kl, kc, vl, vc) in list(item.lc.data.items()):
+                item.lc.data[key] = [kl + by, kc, vl + by, vc]
+            stack.extend(item.values())
+        elif isinstance(item, CommentedSeq):
+            for index, (line, column) in list(item.lc.data.items()):
+                item.lc.data[index] = [line + by, column]
+            stack.extend(item)
+        else:
+            continue
+        item.lc.line = (item.lc.line or 0) + by
 
 
 def _shifted(value: Any, by: int) -> Any:
