@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.conversation import Merkwerker
+    from bot.features import Sender
+    from bot.guidelines.rules import NotifyTarget
+    from bot.messages import ConversationRef
 
 
 class ChatPlatform(Protocol):
@@ -48,6 +51,12 @@ class ChatPlatform(Protocol):
 
     def notices(self, *, language: str) -> list[str]:
         """Sentences to print once the server listens, such as "Slack over Socket Mode"."""
+        ...
+
+    async def reach(self, target: NotifyTarget) -> tuple[Sender, ConversationRef] | None:
+        """How to post to a guidelines contact's ``notify`` target: the sender and the
+        conversation; None when the target is on another platform. Raises ``LookupError``
+        saying why when it is on this platform but cannot be reached."""
         ...
 
 

@@ -29,8 +29,12 @@ from adapters.slack.platform import SlackPlatform, check_slack
 from bot.answering.answer import answer_question
 from bot.checking import check
 from bot.conversation import Merkwerker, utc_now
+from bot.features import Sender
+from bot.guidelines.owner_notices import OwnerNotices
+from bot.guidelines.rules import NotifyTarget
 from bot.i18n import t
 from bot.legal import PAGES, LegalPages, PageKind, document, page_language
+from bot.messages import ConversationRef
 from bot.storage import Store
 
 __all__ = [
@@ -209,6 +213,17 @@ def create_app(
     for platform in platforms:
         platform.add_routes(app)
 
+    async def reach(target: NotifyTarget) -> tuple[Sender, ConversationRef]:
+        for platform in platforms:
+            found = await platform.reach(target)
+            if found is not None:
+                return found
+        raise LookupError(f"this process does not serve {target.platform}")
+
+    # A broken edit is posted to the contacts' notify: targets (once per version), and
+    # so is the fix.
+    OwnerNotices(reach).listen_to(bot.library)
+
     watching = asyncio.Event()
     watcher: list[asyncio.Task[None]] = []
 
@@ -217,7 +232,8 @@ def create_app(
         for platform in platforms:
             await platform.start()
         # An edit of the guidelines goes live within seconds, without waiting for a
-        # message; a broken edit is logged once and the last valid version kept serving.
+        # message; a broken edit is logged and posted to the contacts' notify: targets
+        # once, and the last valid version kept serving.
         watcher.append(asyncio.create_task(bot.library.watch(stop=watching)))
 
     async def stop(_: web.Application) -> None:

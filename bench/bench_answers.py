@@ -15,8 +15,8 @@ itself to one CPU (``os.sched_setaffinity``) and sets ``OMP_NUM_THREADS=1``; the
 - ``build, warm cache``: the same in a fresh Answerer and VectorCache on the cache file,
   as a restarted process would (vectors read from the file);
 - ``edit -> live``: one example of one rule changed in its YAML file (all 500 rules in
-  one file, and the same rules over ten files, where only the edited file is parsed
-  again), then
+  one file, and the same rules over ten files; either way only the edited rule's piece
+  of its file is parsed again, see bot/guidelines/pieces.py), then
   ``GuidelinesLibrary.reload()`` with ``answerer.prepare`` as on_loaded hook, until the
   new version is current (< 1 s); ``texts embedded`` counts the embedder's inputs for
   it (only the changed example's two forms, topic words and as written: 2), and

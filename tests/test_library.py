@@ -27,6 +27,8 @@ async def test_invalid_edit_keeps_serving_last_good_version(tmp_path: Path) -> N
     good = library.current.version
     heard: list[tuple[tuple[Problem, ...], Guidelines | None]] = []
     library.on_problems(lambda problems, serving: heard.append((problems, serving)))
+    valid_again: list[str] = []
+    library.on_valid_again(lambda guidelines: valid_again.append(guidelines.version))
 
     touch_later(folder / "rules.yaml", RULES.replace("verdict: allowed", "verdict: maybe", 1))
     assert await library.refresh()
@@ -40,10 +42,15 @@ async def test_invalid_edit_keeps_serving_last_good_version(tmp_path: Path) -> N
     await library.refresh()
     assert len(heard) == 1
 
+    assert valid_again == []
+
     touch_later(folder / "rules.yaml", RULES.replace("Go ahead", "Sure"))
     assert await library.refresh()
     assert library.current.version != good
     assert library.current.rule("office-photos") is not None
+    assert valid_again == [library.current.version]  # told once that it is fixed
+    await library.refresh()
+    assert valid_again == [library.current.version]
 
 
 async def test_unchanged_folder_is_not_reloaded(tmp_path: Path) -> None:

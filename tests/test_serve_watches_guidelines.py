@@ -8,6 +8,8 @@ with file and line, while the last valid version keeps serving; the fix is logge
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +17,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 from test_serve_port import _env, _free_port, _healthy, _serve, _stop
+
+sys.path.append(str(Path(__file__).resolve().parent / "slack"))
+from fake_slack_api import Call, FakeSlackApi
 
 WAIT_SECONDS = 20.0
 
@@ -66,3 +71,78 @@ async def test_serve_takes_an_edit_live_and_keeps_serving_through_a_broken_one(
     assert len(tab_problems) == 1, log
     assert f"{rules.name}:" in tab_problems[0]
     assert log.count("guidelines valid again") == 1, log
+
+
+async def test_serve_tells_the_notify_channel_once_per_broken_version_and_once_when_fixed(
+    tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    """A contact with ``notify: slack:<channel>`` hears in that channel about a broken
+    edit (each problem with file and line, and that the last valid version serves on),
+    not again when the same broken file is saved again, and once when it is fixed."""
+    slack = FakeSlackApi()
+    await slack.start()
+    env = _env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="signing-secret",
+        SLACK_API_URL=slack.base_url,
+    )
+    folder = Path(env["MERKWERKER_GUIDELINES"])
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(
+        organisation.read_text()
+        .replace(
+            '  hr: {name: HR Desk, where: "#ask-hr"}',
+            '  hr: {name: HR Desk, where: "#ask-hr", notify: "slack:C0HRDESK"}',
+        )
+        .replace(
+            "email: security@test.nl}",
+            'email: security@test.nl, notify: "teams:19:nowhere@thread.tacv2"}',
+        )
+    )
+    rules = folder / "rules.yaml"
+    original = rules.read_text()
+    broken = original.replace("rules:\n", "rules:\n\t- id: broken\n", 1)
+    port = _free_port()
+    process = await _serve(env, "--port", str(port))
+    try:
+        await _healthy(http, port)
+        first = await _version(http, port)
+
+        rules.write_text(broken)
+        (post,) = await slack.wait_for("chat.postMessage", 1, timeout=WAIT_SECONDS)
+        assert post.args["channel"] == "C0HRDESK"
+        text = _all_text(post)
+        line = broken.splitlines().index("\t- id: broken") + 1
+        assert f"{rules}:{line}:" in text  # the file and the line
+        # In the organisation's first language (Dutch here), in the validator's words.
+        assert f"op regel {line} wordt met een tab ingesprongen" in text
+        assert f"laatste geldige versie ({first})" in text
+
+        rules.write_text(broken)  # saved again, the same broken content
+        await asyncio.sleep(4)  # two polls: long enough for the watcher to have seen it
+        assert len(slack.of("chat.postMessage")) == 1
+        assert await _version(http, port) == first
+
+        rules.write_text(original)
+        posts = await slack.wait_for("chat.postMessage", 2, timeout=WAIT_SECONDS)
+        assert posts[1].args["channel"] == "C0HRDESK"
+        assert "opgelost, de nieuwe versie is live" in _all_text(posts[1])
+        await asyncio.sleep(3)
+        assert len(slack.of("chat.postMessage")) == 2
+    finally:
+        log = await _stop(process)
+        await slack.close()
+    assert "told slack:C0HRDESK about the guidelines" in log
+    # A Teams chat the bot never heard from has no address yet: the log says so.
+    assert (
+        "could not tell teams:19:nowhere@thread.tacv2 about the guidelines: the bot has no "
+        "conversation reference for it yet"
+    ) in log
+
+
+def _all_text(call: Call) -> str:
+    """The fallback text and every block's text of a chat.postMessage call."""
+    parts = [str(call.args.get("text", ""))]
+    parts.extend(json.dumps(block) for block in call.json_arg("blocks") or [])
+    return "\n".join(parts).replace("\\n", "\n").replace("\\t", "\t")

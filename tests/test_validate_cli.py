@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from samples import RULES, write_guidelines
+from samples import ORGANISATION, RULES, write_guidelines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,3 +131,32 @@ def test_the_examples_in_the_editors_manual_are_what_validate_prints(tmp_path: P
     )
 
     assert [line for line in shown if line not in printed] == []
+
+
+def test_a_contacts_notify_target_is_accepted_and_a_wrong_one_named_with_its_line(
+    tmp_path: Path,
+) -> None:
+    good = ORGANISATION.replace(
+        '  hr: {name: HR Desk, where: "#ask-hr"}',
+        '  hr: {name: HR Desk, where: "#ask-hr", notify: "slack:C0123ABC"}\n'
+        '  comms: {name: Comms, notify: "teams:19:abc@thread.tacv2"}',
+    )
+    write_guidelines(tmp_path / "g", organisation=good)
+    accepted = validate("g", cwd=tmp_path)
+    assert accepted.returncode == 0, accepted.stdout
+
+    wrong = good.replace('"slack:C0123ABC"', '"whatsapp:+316123"').replace(
+        '"teams:19:abc@thread.tacv2"', '"teams: "'
+    )
+    write_guidelines(tmp_path / "g", organisation=wrong)
+    refused = validate("g", cwd=tmp_path)
+
+    assert refused.returncode == 1
+    assert [line for line in refused.stdout.splitlines() if line.startswith("g/")] == [
+        "g/organisation.yaml:5:49: error: contacts.hr.notify is 'whatsapp:+316123'. Write "
+        "where to tell this contact as slack or teams, a colon and the channel or chat, "
+        "such as slack:C0123ABC.",
+        "g/organisation.yaml:6:32: error: contacts.comms.notify is 'teams:', but the channel "
+        "or chat after 'teams:' is missing or has a space in it. Write its id right after "
+        "the colon, such as slack:C0123ABC.",
+    ]

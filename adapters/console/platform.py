@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.conversation import Merkwerker
+    from bot.features import Sender
+    from bot.guidelines.rules import NotifyTarget
+    from bot.messages import ConversationRef
 
 LABEL = "Console"
 
@@ -64,3 +67,8 @@ class ConsolePlatform:
         """None."""
         del language
         return []
+
+    async def reach(self, target: NotifyTarget) -> tuple[Sender, ConversationRef] | None:
+        """None: the console posts nowhere but this terminal."""
+        del target
+        return None

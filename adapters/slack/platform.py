@@ -19,12 +19,14 @@ from adapters.slack.credentials import SlackSettings, slack_settings_from_env
 from adapters.slack.sender import SlackSender
 from adapters.slack.sender import sender_from_env as slack_sender_from_env
 from bot.i18n import t
+from bot.messages import ConversationRef, Platform
 from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.conversation import Merkwerker
+    from bot.guidelines.rules import NotifyTarget
     from bot.storage import Store
 
 LABEL = "Slack"
@@ -99,6 +101,15 @@ class SlackPlatform:
     def notices(self, *, language: str) -> list[str]:
         """The Socket Mode notice, when events arrive that way."""
         return [t(language, "serve.socket_mode")] if self.socket_mode else []
+
+    async def reach(self, target: NotifyTarget) -> tuple[SlackSender, ConversationRef] | None:
+        """A ``slack:`` target is a channel id: posted to with chat.postMessage."""
+        if target.platform != Platform.SLACK.value:
+            return None
+        channel = ConversationRef(
+            platform=Platform.SLACK, conversation_id=target.conversation_id, user_id=""
+        )
+        return SlackSender(self.adapter.client), channel
 
 
 async def check_slack(slack: SlackAdapter, *, language: str) -> None:

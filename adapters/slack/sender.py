@@ -3,8 +3,10 @@
 The scheduler hands a reply and a stored conversation reference to ``SlackSender``;
 it posts to the person's direct message with the bot, opening it first when the
 reference is not a direct message (a person who only ever mentioned the bot in a
-channel gets their digest privately, not in that channel). Whatever still fails after
-waiting out rate limits raises, so the digest stays in the outbox for a later try.
+channel gets their digest privately, not in that channel). A reference without a person
+is a channel (a guidelines contact's ``notify:``) and is posted to as it is. Whatever
+still fails after waiting out rate limits raises, so the digest stays in the outbox for
+a later try.
 """
 
 from __future__ import annotations
@@ -65,20 +67,20 @@ class SlackSender:
             channel = await self._direct_channel(to)
             await self.client.chat_postMessage(channel=channel, **message(reply))
         except SlackApiError as error:
+            who = to.user_id or to.conversation_id
             if error.response.get("error") in GONE:
                 raise PersonGone(
-                    f"Slack says {to.user_id} cannot be reached: {error.response.get('error')}"
+                    f"Slack says {who} cannot be reached: {error.response.get('error')}"
                 ) from error
-            raise DeliveryFailed(
-                f"Slack did not take the message for {to.user_id}: {error}"
-            ) from error
+            raise DeliveryFailed(f"Slack did not take the message for {who}: {error}") from error
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise DeliveryFailed(
-                f"Slack did not take the message for {to.user_id}: {error}"
-            ) from error
+            who = to.user_id or to.conversation_id
+            raise DeliveryFailed(f"Slack did not take the message for {who}: {error}") from error
 
     async def _direct_channel(self, to: ConversationRef) -> str:
-        if to.conversation_id.startswith("D"):
+        if not to.user_id or to.conversation_id.startswith("D"):
+            # A direct message, or a reference without a person: a channel (where a
+            # guidelines notice goes), posted to as it is.
             return to.conversation_id
         response = await self.client.conversations_open(users=to.user_id)
         channel = response.get("channel")

@@ -32,6 +32,7 @@ from adapters.teams.credentials import TeamsSettings
 from adapters.teams.handler import TeamsHandler
 from adapters.teams.outgoing import ConnectorReplier
 from adapters.teams.sender import TeamsSender
+from adapters.teams.signing_keys import fetch_channel_keys
 from adapters.teams.transport import ConnectorTransport
 from bot.conversation import Merkwerker
 from bot.dedupe import RecentKeys
@@ -40,8 +41,9 @@ log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 MAX_BODY_BYTES = 1024 * 1024
-AUTH_TIMEOUT_SECONDS = 10.0
-"""How long a token check may wait for the Bot Framework's signing keys; then 503."""
+STARTUP_KEYS_SECONDS = 3.0
+"""How long ``serve``'s start-up waits at most for the signing keys (less when the token
+check's limit is shorter); then it serves anyway and the first message fetches them."""
 AUTH_THREADS = 4
 DELIVERY_TTL_SECONDS = 15 * 60.0
 """How long a delivered activity id is remembered: the Bot Framework retries within minutes."""
@@ -183,9 +185,9 @@ class TeamsAdapter:
             result = await self._check_token(activity, header or "")
         except TimeoutError:  # (an OSError too, hence first)
             log.error(
-                "the Bot Framework's signing keys did not arrive within %.0f s; "
+                "the Bot Framework's signing keys did not arrive within %g s; "
                 "the Bot Framework will send the activity again",
-                AUTH_TIMEOUT_SECONDS,
+                self.settings.keys_timeout,
             )
             return web.Response(status=503)
         except PermissionError as error:  # (an OSError too, hence first)
@@ -208,7 +210,33 @@ class TeamsAdapter:
         checked = loop.run_in_executor(
             self._auth_threads, lambda: asyncio.run(check(activity, header))
         )
-        return await asyncio.wait_for(checked, AUTH_TIMEOUT_SECONDS)
+        return await asyncio.wait_for(checked, self.settings.keys_timeout)
+
+    async def fetch_signing_keys(self) -> None:
+        """Fetch Microsoft's signing keys now (at start-up), so the first message does not
+        wait for them: on a token-check thread, waiting at most ``STARTUP_KEYS_SECONDS``.
+        When they do not come, one log line says so and the first message tries again."""
+        if self._auth_threads is None:  # no app id: tokens are not checked
+            return
+        wait = min(STARTUP_KEYS_SECONDS, self.settings.keys_timeout)
+        loop = asyncio.get_running_loop()
+        fetching = loop.run_in_executor(self._auth_threads, fetch_channel_keys)
+        try:
+            await asyncio.wait_for(fetching, wait)
+        except TimeoutError:
+            log.warning(
+                "the Bot Framework's signing keys did not arrive within %g s at start-up; "
+                "serving anyway, the first Teams message will wait for them",
+                wait,
+            )
+        except Exception as error:  # unreachable, refused, not JSON...
+            log.warning(
+                "could not fetch the Bot Framework's signing keys at start-up (%s); "
+                "serving anyway, the first Teams message will try again",
+                error,
+            )
+        else:
+            log.info("fetched the Bot Framework's signing keys")
 
     async def _turn(
         self,

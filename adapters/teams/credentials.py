@@ -60,6 +60,9 @@ class TeamsSettings:
     app_password: str = field(default="", repr=False)
     app_type: AppType = "MultiTenant"
     tenant_id: str = ""
+    keys_timeout: float = 10.0
+    """How long a token check may wait for Microsoft's signing keys before answering 503
+    (``MERKWERKER_TEAMS_KEYS_TIMEOUT``, seconds)."""
 
     @property
     def authentication(self) -> bool:
@@ -128,7 +131,7 @@ def teams_settings_from_env(env: Mapping[str, str]) -> TeamsSettings | None:
             raise SettingsError(t(language, "teams.settings.no_app_id", name=given))
         if env.get("MERKWERKER_ENV", "").strip() != "development":
             raise SettingsError(t(language, "teams.settings.auth_off"))
-        return TeamsSettings()
+        return TeamsSettings(keys_timeout=_keys_timeout(env, language))
     if not is_guid(app_id):
         raise SettingsError(t(language, "teams.settings.bad_app_id", value=app_id))
     if tenant and not (is_guid(tenant) or _DOMAIN.match(tenant)):
@@ -139,4 +142,24 @@ def teams_settings_from_env(env: Mapping[str, str]) -> TeamsSettings | None:
         raise SettingsError(t(language, "teams.settings.no_password", type=app_type))
     if app_type != "MultiTenant" and not tenant:
         raise SettingsError(t(language, "teams.settings.no_tenant", type=app_type))
-    return TeamsSettings(app_id=app_id, app_password=password, app_type=app_type, tenant_id=tenant)
+    return TeamsSettings(
+        app_id=app_id,
+        app_password=password,
+        app_type=app_type,
+        tenant_id=tenant,
+        keys_timeout=_keys_timeout(env, language),
+    )
+
+
+def _keys_timeout(env: Mapping[str, str], language: str) -> float:
+    """``MERKWERKER_TEAMS_KEYS_TIMEOUT`` in seconds (0.1 to 60), 10 when not set."""
+    raw = env.get("MERKWERKER_TEAMS_KEYS_TIMEOUT", "").strip()
+    if not raw:
+        return 10.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 60:  # also refuses nan
+        raise SettingsError(t(language, "teams.settings.bad_keys_timeout", value=raw))
+    return seconds

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from adapters.teams import sender_from_env as teams_sender_from_env
 from adapters.teams.credentials import TeamsSettings, teams_settings_from_env
+from bot.messages import Platform
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from adapters.teams.adapter import TeamsAdapter
     from adapters.teams.sender import TeamsSender
     from bot.conversation import Merkwerker
+    from bot.guidelines.rules import NotifyTarget
+    from bot.messages import ConversationRef
     from bot.storage import Store
 
 LABEL = "Teams"
@@ -79,7 +82,9 @@ class TeamsPlatform:
         del language
 
     async def start(self) -> None:
-        """Nothing to open: connections are made on the first message."""
+        """Fetch Microsoft's signing keys (a few seconds at most); connections to the Bot
+        Connector are made on the first message."""
+        await self.adapter.fetch_signing_keys()
 
     async def stop(self) -> None:
         """Close the connections to the Bot Connector."""
@@ -89,3 +94,17 @@ class TeamsPlatform:
         """None."""
         del language
         return []
+
+    async def reach(self, target: NotifyTarget) -> tuple[TeamsSender, ConversationRef] | None:
+        """A ``teams:`` target is a conversation id; posting there needs the Bot
+        Connector's service URL for it, taken from the conversation reference the bot
+        stored when someone wrote to it there. ``LookupError`` when there is none."""
+        if target.platform != Platform.TEAMS.value:
+            return None
+        found = await self.adapter.sender.conversation(target.conversation_id)
+        if found is None:
+            raise LookupError(
+                "the bot has no conversation reference for it yet: someone must first "
+                "write to the bot in that chat or channel"
+            )
+        return self.adapter.sender, found

@@ -87,6 +87,25 @@ class TeamsSender:
         self._transport = transport
         self._clock = clock
 
+    async def conversation(self, conversation_id: str) -> ConversationRef | None:
+        """The stored reference to a chat or channel by its id, pointed at the
+        conversation itself (a channel thread's reference becomes the channel's): a
+        message sent to it is posted there. None when no reference is stored."""
+        if self._references is None:
+            return None
+        found = await asyncio.to_thread(
+            self._references.of_conversation, Platform.TEAMS, conversation_id
+        )
+        if found is None:
+            return None
+        data = dict(found.data)
+        conversation = data.get("conversation")
+        if isinstance(conversation, Mapping):
+            data["conversation"] = {**conversation, "id": conversation_id}
+        return ConversationRef(
+            platform=Platform.TEAMS, conversation_id=conversation_id, user_id="", data=data
+        )
+
     async def close(self) -> None:
         """Close the connections this sender opened."""
         if self._transport is not None:
@@ -125,7 +144,9 @@ class TeamsSender:
         reference: ConversationReference,
         deliver: Callable[[TurnContext], Awaitable[None]],
     ) -> None:
-        if _is_personal(reference):
+        if _is_personal(reference) or not to.user_id:
+            # A reference without a person is the conversation itself (a channel or
+            # group chat a guidelines notice goes to): post there.
             await self._cloud.continue_conversation(reference, deliver, bot_app_id=self._app_id)
             return
         opened: list[str] = []

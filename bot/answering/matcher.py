@@ -127,7 +127,10 @@ class RuleIndex:
 
         self._rules = windows
         self._rule_ids = rule_ids
-        self._doc_owner = np.array([rule_ids.index(o) for o in owners], dtype=np.int32)
+        position: dict[str, int] = {}
+        for index, rule_id in enumerate(rule_ids):
+            position.setdefault(rule_id, index)
+        self._doc_owner = np.array([position[o] for o in owners], dtype=np.int32)
         # Stems each rule uses anywhere, for the coverage measure.
         self._rule_stems: list[set[str]] = [set() for _ in rule_ids]
         doc_freq: Counter[str] = Counter()

@@ -5,7 +5,7 @@ they are questions), its title in every language, its keywords and its answer in
 every language (embedded as passages). Because the model is multilingual, an English
 question finds a rule whose examples are only Dutch, and the reverse.
 
-A rule whose texts are near everything (see ``_hubness``) has that much taken off its
+A rule whose texts are near everything (see ``bot.answering.hubness``) has that much taken off its
 similarity to questions, so that one generic rule does not become the nearest rule to
 questions about other things.
 """
@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answering.embedding import Embedder, Kind, Vectors
+from bot.answering.hubness import hubness
 from bot.answering.text import content_words
 from bot.answering.vector_cache import VectorCache
 
@@ -155,7 +156,7 @@ class SemanticIndex:
         norms = np.linalg.norm(centroids, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         self._centroids = (centroids / norms).astype(np.float32)
-        self._hub = _hubness(blocks["topic"], owners["topic"], rule_count)
+        self._hub = hubness(blocks["topic"], owners["topic"], rule_count)
         self._off_topic: Vectors | None = (
             cache.embed(embedder, list(off_topic), kind="query") if off_topic else None
         )
@@ -207,37 +208,5 @@ class SemanticIndex:
         )
 
 
-HUB_NEIGHBOURS = 10
 HUB_DISCOUNT = 0.5
 """How much of a rule's hubness is taken off its similarity to the examples."""
-
-
-def _hubness(block: Vectors, owners: npt.NDArray[np.int64], rule_count: int) -> Scores:
-    """How close each rule comes to the other rules' texts, above the typical rule.
-
-    A rule whose texts are near everything (a "hub": a generic rule such as "accounts
-    in the company's name") is otherwise the nearest rule to many questions it is not
-    about. Its hubness is the mean similarity of its nearest ``HUB_NEIGHBOURS`` texts of
-    other rules, centred on the median rule.
-    """
-    if len(block) == 0 or rule_count < 3:
-        return np.zeros(rule_count)
-    order = np.argsort(owners, kind="stable")
-    sorted_owners = owners[order]
-    rules, starts = np.unique(sorted_owners, return_index=True)
-    per_rule = np.full((rule_count, len(block)), -1.0, dtype=np.float32)
-    ordered = block[order]
-    for first in range(0, len(block), _HUB_CHUNK):
-        columns = slice(first, first + _HUB_CHUNK)
-        sims = ordered @ block[columns].T
-        per_rule[rules, columns] = np.maximum.reduceat(sims, starts, axis=0)
-    per_rule[owners[None, :] == np.arange(rule_count)[:, None]] = -1.0
-    k = min(HUB_NEIGHBOURS, len(block) - 1)
-    nearest = -np.partition(-per_rule, k - 1, axis=1)[:, :k]
-    hub = nearest.mean(axis=1, dtype=np.float64)
-    centred: Scores = hub - float(np.median(hub[rules]))
-    centred[np.setdiff1d(np.arange(rule_count), rules)] = 0.0
-    return centred
-
-
-_HUB_CHUNK = 2048

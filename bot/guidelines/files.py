@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+from bot.guidelines.pieces import read_in_pieces
 from bot.guidelines.problems import Level, Problem
 from bot.guidelines.yaml_errors import explain, line_of
 
@@ -152,6 +153,23 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
     if not text.strip():
         problems.append(_problem(name, "file_empty", level=Level.WARNING))
         return None
+    # A long file is read piece by piece (an edit re-reads only the edited piece);
+    # when that is not certain to give the same, or a piece has a problem, it is read
+    # whole, which words every problem with its line.
+    pieces = read_in_pieces(text, name, _read_yaml)
+    if pieces is not None:
+        return pieces
+    data = _read_yaml(text, name, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.append(_problem(name, "not_a_mapping", line=1, column=1))
+        return None
+    return data
+
+
+def _read_yaml(text: str, name: str, problems: list[Problem]) -> Any:
+    """The one document in ``text`` (any YAML value), or None after recording why not."""
     yaml = YAML(typ="rt", pure=True)
     try:
         # One pass: compose the node graph (an alias is a shared node there, never a
@@ -196,11 +214,7 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
     if not documents:
         problems.append(_problem(name, "file_empty", level=Level.WARNING))
         return None
-    data = documents[0]
-    if not isinstance(data, dict):
-        problems.append(_problem(name, "not_a_mapping", line=1, column=1))
-        return None
-    return data
+    return documents[0]
 
 
 def _first_anchor(root: Node) -> Node | None:

@@ -1,9 +1,9 @@
 """The guidelines a running bot serves: the last good version, reloaded on change.
 
 An invalid edit never takes the bot down: the library keeps serving the last good
-version, logs every problem and tells whoever listens (later: a chat message to the
-rule owners) once per broken version, and logs one line when the guidelines are valid
-again.
+version, logs every problem and tells whoever listens (``merkwerker serve``: a chat
+message to the contacts with a ``notify:`` target) once per broken version, and once
+more when the guidelines are valid again.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bot.guidelines.rules import Guidelines
 log = logging.getLogger(__name__)
 
 ProblemListener = Callable[[tuple[Problem, ...], Guidelines | None], Awaitable[None] | None]
+RecoveryListener = Callable[[Guidelines], Awaitable[None] | None]
 
 
 class GuidelinesUnavailable(Exception):
@@ -45,6 +46,7 @@ class GuidelinesLibrary:
         self._broken_version: str | None = None
         self._reload_lock = threading.Lock()
         self._listeners: list[ProblemListener] = []
+        self._recovery_listeners: list[RecoveryListener] = []
         self._loaded: list[Callable[[Guidelines], None]] = []
 
     @classmethod
@@ -72,6 +74,11 @@ class GuidelinesLibrary:
     def on_problems(self, listener: ProblemListener) -> None:
         """Call ``listener(problems, serving)`` when an edit is invalid."""
         self._listeners.append(listener)
+
+    def on_valid_again(self, listener: RecoveryListener) -> None:
+        """Call ``listener(guidelines)`` once when a valid version follows a broken one
+        that ``on_problems`` listeners were told about."""
+        self._recovery_listeners.append(listener)
 
     def on_loaded(self, hook: Callable[[Guidelines], None]) -> None:
         """Call ``hook(guidelines)`` (in the loading thread) whenever a new version is in use.
@@ -132,7 +139,6 @@ class GuidelinesLibrary:
             )
         self._current = guidelines
         self._broken_version = None
-        self._reported_version = None
 
     async def refresh(self) -> bool:
         """Reload when the files changed since the last load; True when a reload happened.
@@ -140,15 +146,26 @@ class GuidelinesLibrary:
         Safe to call from several places at once (the file watcher and each incoming
         message): a change is loaded, logged and reported once.
         """
-        if self._stat_fingerprint() == self._fingerprint:
-            return False
-        result = await asyncio.to_thread(self._reload_if_changed)
-        if result is None:
-            return False
-        if not result.ok and result.version != self._reported_version:
-            self._reported_version = result.version
-            await self._notify(result.problems)
-        return True
+        reloaded = False
+        if self._stat_fingerprint() != self._fingerprint:
+            reloaded = await asyncio.to_thread(self._reload_if_changed) is not None
+        await self._tell()
+        return reloaded
+
+    async def _tell(self) -> None:
+        """Tell the listeners about the latest load, unless they heard about it already:
+        each broken version once, and the first valid version after one of those.
+        (What was told is noted before the first await, so two callers never both tell.)"""
+        result = self._last_result
+        if result is None or self._current is None:
+            return
+        if not result.ok:
+            if result.version != self._reported_version:
+                self._reported_version = result.version
+                await self._notify(result.problems)
+        elif self._reported_version is not None:
+            self._reported_version = None
+            await self._notify_valid_again(self._current)
 
     def _reload_if_changed(self) -> LoadResult | None:
         with self._reload_lock:
@@ -190,6 +207,15 @@ class GuidelinesLibrary:
                     await outcome
             except Exception:  # a broken listener must not stop reloading
                 log.exception("guidelines problem listener failed")
+
+    async def _notify_valid_again(self, guidelines: Guidelines) -> None:
+        for listener in self._recovery_listeners:
+            try:
+                outcome = listener(guidelines)
+                if outcome is not None:
+                    await outcome
+            except Exception:  # a broken listener must not stop reloading
+                log.exception("guidelines recovery listener failed")
 
     def _stat_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         try:

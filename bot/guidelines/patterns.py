@@ -118,6 +118,13 @@ def compile_terms(terms: Sequence[str]) -> regex.Pattern[str]:
     Longer terms are tried first, so the longest term at a position wins. Empty terms
     are ignored; with none left the pattern never matches.
     """
+    return _compiled_terms(tuple(terms))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled_terms(terms: tuple[str, ...]) -> regex.Pattern[str]:
+    # Remembered: a reload after an edit compiles only the changed rules' terms (the
+    # regex module's own cache holds 500 patterns, fewer than a long file's rules).
     unique: dict[str, str] = {}
     for term in terms:
         key = term_key(term)
@@ -395,6 +402,26 @@ def compile_pattern(source: str) -> regex.Pattern[str]:
     so large that compiling them could hang. Takes a few milliseconds for an ordinary
     pattern and about ``PROBE_TIMEOUT`` more for a slow one.
     """
+    found = _checked_pattern(source)
+    if isinstance(found, tuple):
+        raise PatternProblem(*found)
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked_pattern(source: str) -> regex.Pattern[str] | tuple[str, ProblemKind]:
+    """``compile_pattern``'s outcome, remembered, so a reload compiles and probes only
+    the patterns that changed: the pattern, or the problem's reason and kind. "Too
+    slow" is raised instead, not remembered: a busy machine may have caused it."""
+    try:
+        return _compile_pattern(source)
+    except PatternProblem as problem:
+        if problem.kind == "too_slow":
+            raise
+        return problem.reason, problem.kind
+
+
+def _compile_pattern(source: str) -> regex.Pattern[str]:
     product = _repeat_product(source)
     if product > MAX_REPEAT_PRODUCT:
         raise PatternProblem(

@@ -45,6 +45,22 @@ class Source:
     column: int
 
 
+NOTIFY_PLATFORMS = ("slack", "teams")
+"""The chat platforms a contact's ``notify:`` may name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotifyTarget:
+    """Where the bot tells a contact that an edit broke the guidelines: a conversation
+    on a chat platform (``slack:C0123ABC``, ``teams:<conversation id>``)."""
+
+    platform: str
+    conversation_id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.conversation_id}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Contact:
     """Who owns rules and where to reach them."""
@@ -53,6 +69,7 @@ class Contact:
     name: str
     where: str | None = None
     email: str | None = None
+    notify: NotifyTarget | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

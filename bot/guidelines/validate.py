@@ -12,14 +12,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bot.guidelines.files import Document
-from bot.guidelines.nodes import ID_RE, Node, Validator, kind_of, slug
+from bot.guidelines.nodes import ID_RE, Node, Validator, kind_of, or_list, slug
 from bot.guidelines.problems import Level, Problem
 from bot.guidelines.rule_parts import parse_active, parse_check
 from bot.guidelines.rules import (
+    NOTIFY_PLATFORMS,
     RULE_VERDICTS,
     Check,
     Contact,
     Guidelines,
+    NotifyTarget,
     Principle,
     Rule,
     Severity,
@@ -27,7 +29,7 @@ from bot.guidelines.rules import (
 from bot.messages import Verdict
 
 TOP_KEYS = ("organisation", "languages", "contacts", "principles", "rules")
-CONTACT_KEYS = ("name", "where", "email")
+CONTACT_KEYS = ("name", "where", "email", "notify")
 PRINCIPLE_KEYS = ("id", "title", "text")
 RULE_KEYS = (
     "id",
@@ -165,8 +167,27 @@ def _contacts(v: Validator, node: Node, contacts: dict[str, Contact]) -> None:
         if email and not EMAIL_RE.match(email):
             v.report(v.child(item, "email"), "bad_email", value=email)
             email = None
+        notify = _notify(v, v.child(item, "notify")) if "notify" in item.value else None
         if name:
-            contacts[ident] = Contact(key=ident, name=name, where=where, email=email)
+            contacts[ident] = Contact(key=ident, name=name, where=where, email=email, notify=notify)
+
+
+def _notify(v: Validator, node: Node) -> NotifyTarget | None:
+    """``slack:C0123ABC`` or ``teams:<conversation id>``: where to tell a contact that an
+    edit broke the guidelines."""
+    text = v.text(node, limit=500)
+    if text is None:
+        return None
+    platform, colon, conversation = text.partition(":")
+    platform = platform.strip().lower()
+    if not colon or platform not in NOTIFY_PLATFORMS:
+        v.report(node, "notify_platform", value=text, platforms=or_list(NOTIFY_PLATFORMS))
+        return None
+    conversation = conversation.strip()
+    if not conversation or any(char.isspace() for char in conversation):
+        v.report(node, "notify_id", value=text, platform=platform)
+        return None
+    return NotifyTarget(platform=platform, conversation_id=conversation)
 
 
 def _principle(

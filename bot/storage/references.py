@@ -2,7 +2,8 @@
 
 The typed way for an adapter to write down a conversation it opened or was added to,
 without knowing tables or sessions: it hands over a ``ConversationRef`` and gets the
-person's row id back. Reading references back is the outbox's business (``bot.digests``).
+person's row id back. Reading references back is the outbox's business (``bot.digests``),
+except finding one by its conversation (a guidelines contact's ``notify:`` target).
 Synchronous like ``Store``; call it through ``asyncio.to_thread``.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.messages import ConversationRef
+from bot.messages import ConversationRef, Platform
 from bot.storage.store import Store
 
 
@@ -30,3 +31,9 @@ class ConversationReferences:
         user_id = self._store.ensure_user(platform=ref.platform.value, platform_user_id=ref.user_id)
         self._store.save_conversation(user_id=user_id, ref=ref, now=now)
         return user_id
+
+    def of_conversation(self, platform: Platform, conversation_id: str) -> ConversationRef | None:
+        """The newest stored reference to the conversation ``conversation_id`` (or to a
+        thread in it) as a reference to the conversation itself (no person); None when
+        the bot has none."""
+        return self._store.conversation(platform=platform.value, conversation_id=conversation_id)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.answering.feedback import UnansweredQuestion
-from bot.messages import CheckVerdict, ConversationRef, Verdict
+from bot.messages import CheckVerdict, ConversationRef, Platform, Verdict
 from bot.storage.database import SchemaState, open_database, schema_state
 from bot.storage.tables import (
     QUESTION_TEXT_MAX,
@@ -221,6 +221,38 @@ class Store:
                 assert row_id is not None  # assigned by the flush
                 return row_id
         raise RuntimeError("could not save the conversation reference")
+
+    def conversation(self, *, platform: str, conversation_id: str) -> ConversationRef | None:
+        """The newest stored reference to the conversation ``conversation_id`` on
+        ``platform``, or to a thread in it (stored as ``<id>;...``), as a reference to the
+        conversation itself: ``user_id`` empty, ``data`` the platform's own reference.
+        None when the bot has no reference to it."""
+        statement = (
+            select(ConversationReference)
+            .where(
+                col(ConversationReference.platform) == platform,
+                (col(ConversationReference.conversation_id) == conversation_id)
+                | col(ConversationReference.conversation_id).startswith(
+                    conversation_id + ";", autoescape=True
+                ),
+            )
+            .order_by(col(ConversationReference.updated_at).desc())
+            .limit(1)
+        )
+        with Session(self._engine) as session:
+            row = session.exec(statement).first()
+        if row is None:
+            return None
+        try:
+            data = json.loads(row.data or "{}")
+        except ValueError:
+            return None
+        return ConversationRef(
+            platform=Platform(platform),
+            conversation_id=conversation_id,
+            user_id="",
+            data=data if isinstance(data, dict) else {},
+        )
 
     def user_language(self, platform: str, platform_user_id: str) -> str | None:
         """The language last used by this person, or None when unknown."""

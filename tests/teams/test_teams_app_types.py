@@ -96,12 +96,16 @@ async def _healthy(
 
 @contextlib.asynccontextmanager
 async def _serving(
-    tmp_path: Path, identity: FakeIdentity, http: aiohttp.ClientSession, **settings: str
+    tmp_path: Path,
+    identity: FakeIdentity,
+    http: aiohttp.ClientSession,
+    log_to: list[str] | None = None,
+    **settings: str,
 ) -> AsyncIterator[tuple[int, FakeConnector]]:
     """``merkwerker serve`` with ``settings`` and a fake connector; its port and the fake.
 
     On the way out the process is stopped, and must have ended cleanly without reaching
-    any host but loopback.
+    any host but loopback; its log goes to ``log_to``.
     """
     port = _free_port()
     env = _env(tmp_path, PORT=str(port), **identity.env(), **settings)
@@ -113,6 +117,8 @@ async def _serving(
         finally:
             process.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    if log_to is not None:
+        log_to.append(stderr.decode())
     assert process.returncode == 0, stderr.decode()
     assert "Traceback" not in stderr.decode()
     assert identity.refused == []  # nothing went anywhere but loopback
@@ -272,26 +278,44 @@ async def test_the_scheduler_reads_the_same_settings_and_names_a_bad_one(tmp_pat
     assert "Traceback" not in stderr.decode()
 
 
-async def test_a_slow_key_endpoint_never_stalls_the_rest_of_the_process(
+SINGLE_TENANT = {
+    "MicrosoftAppId": APP_ID,
+    "MicrosoftAppPassword": "the-client-secret",
+    "MicrosoftAppType": "SingleTenant",
+    "MicrosoftAppTenantId": TENANT,
+}
+
+
+def _key_fetches(identity: FakeIdentity) -> int:
+    return sum(1 for seen in identity.seen if seen.path == "/v1/.well-known/keys")
+
+
+async def test_serve_fetches_the_signing_keys_at_start_up_not_on_the_first_message(
     tmp_path: Path, identity: FakeIdentity, http: aiohttp.ClientSession
 ) -> None:
-    """While botbuilder waits for the Bot Framework's signing keys (not cached yet at
-    start-up), ``/healthz`` in the same process answers at once."""
-    identity.slow_keys(3.0)
-    settings = {
-        "MicrosoftAppId": APP_ID,
-        "MicrosoftAppPassword": "the-client-secret",
-        "MicrosoftAppType": "SingleTenant",
-        "MicrosoftAppTenantId": TENANT,
-    }
-    async with _serving(tmp_path, identity, http, **settings) as (port, connector):
+    async with _serving(tmp_path, identity, http, **SINGLE_TENANT) as (port, connector):
+        assert _key_fetches(identity) == 1  # before anything was asked of it
+        assert await _post_message(http, identity, port, connector) == 200
+        await connector.wait_for(1, timeout=30)
+        assert _key_fetches(identity) == 1  # the message found them in the cache
+
+
+async def test_a_key_endpoint_slower_than_the_limit_gets_503_and_healthz_answers_meanwhile(
+    tmp_path: Path, identity: FakeIdentity, http: aiohttp.ClientSession
+) -> None:
+    """Start-up waits for the keys no longer than the limit and serves anyway; a token
+    check past the limit answers 503 (the Bot Framework sends the activity again), and
+    ``/healthz`` in the same process answers while the check waits."""
+    identity.slow_keys(6.0)
+    settings = {**SINGLE_TENANT, "MERKWERKER_TEAMS_KEYS_TIMEOUT": "1.5"}
+    log: list[str] = []
+    async with _serving(tmp_path, identity, http, log, **settings) as (port, connector):
         message = asyncio.create_task(_post_message(http, identity, port, connector))
-        await asyncio.sleep(0.5)  # the token check is now waiting for the keys
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        await asyncio.sleep(0.2)  # the token check is now waiting for the keys
         async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
             assert response.status == 200
-        assert loop.time() - started < 1.0
-        assert not message.done()
-        assert await message == 200
-        await connector.wait_for(1, timeout=30)
+        assert not message.done()  # healthz answered while the check still waited
+        assert await message == 503
+        assert connector.delivered == []
+    assert "signing keys did not arrive within 1.5 s at start-up; serving anyway" in log[0]
+    assert "signing keys did not arrive within 1.5 s; the Bot Framework will send" in log[0]

@@ -12,8 +12,10 @@ from sqlmodel import Session, select
 from teams_fixtures import NOW, TENANT, USER_AAD, FakeConnector, activity, make_bot, serve
 
 from adapters.teams import sender_from_env
+from adapters.teams.platform import TeamsPlatform
 from adapters.teams.sender import UnreachableReference
 from adapters.teams.transport import ConnectorTransport
+from bot.guidelines.rules import NotifyTarget
 from bot.messages import ConversationRef, Platform, Reply, Text
 from bot.storage import ConversationReference, Store, User
 
@@ -169,3 +171,27 @@ async def test_a_person_who_removed_the_app_is_reported_unreachable(
         with pytest.raises(UnreachableReference, match="403"):
             await served.adapter.sender.send(to=stored_reference(store, USER_AAD), reply=DIGEST)
     assert [r.status for r in connector.requests if r.kind == "send"] == [403]  # not retried
+
+
+async def test_a_guidelines_notice_goes_to_the_channel_the_bot_was_mentioned_in(
+    tmp_path: Path, store: Store
+) -> None:
+    """``notify: teams:<channel id>`` posts a new message in that channel, through the
+    reference stored when someone mentioned the bot there (in a thread of it)."""
+    bot = make_bot(tmp_path, store=store)
+    channel = "19:f3a8c2d1e4b54c6f8a9b0c1d2e3f4a5b@thread.tacv2"
+    async with FakeConnector() as connector, serve(bot) as served:
+        platform = TeamsPlatform(served.adapter)
+        target = NotifyTarget(platform="teams", conversation_id=channel)
+        with pytest.raises(LookupError, match="no conversation reference"):
+            await platform.reach(target)
+        await served.post(activity("channel_mention", connector.url))
+        answered = len(await connector.wait_for(1))
+        found = await platform.reach(target)
+        assert found is not None
+        sender, conversation = found
+        await sender.send(to=conversation, reply=DIGEST)
+        notice = (await connector.wait_for(answered + 1))[-1]
+    assert notice.kind == "send"
+    assert notice.conversation_id == channel  # a new post in the channel, not a reply
+    assert [r.kind for r in connector.requests].count("create") == 0  # no personal chat

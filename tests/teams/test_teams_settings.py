@@ -107,6 +107,22 @@ def test_teams_switched_off_explicitly() -> None:
             },
             "not a tenant id",
         ),
+        (
+            {
+                "MicrosoftAppId": APP_ID,
+                "MicrosoftAppPassword": "s",
+                "MERKWERKER_TEAMS_KEYS_TIMEOUT": "0",
+            },
+            "MERKWERKER_TEAMS_KEYS_TIMEOUT is '0'; it must be a number of seconds from 0.1 to 60.",
+        ),
+        (
+            {
+                "MicrosoftAppId": APP_ID,
+                "MicrosoftAppPassword": "s",
+                "MERKWERKER_TEAMS_KEYS_TIMEOUT": "ten",
+            },
+            "MERKWERKER_TEAMS_KEYS_TIMEOUT is 'ten'",
+        ),
     ],
 )
 def test_partial_or_malformed_settings_say_what_to_do(env: dict[str, str], words: str) -> None:
@@ -125,3 +141,11 @@ def test_production_refuses_to_run_without_authentication_even_with_only_a_type(
 def test_messages_follow_the_operators_language() -> None:
     with pytest.raises(SettingsError, match="zet MicrosoftAppId"):
         teams_settings_from_env({"MERKWERKER_TEAMS": "1", "MERKWERKER_LANGUAGE": "nl"})
+
+
+def test_the_key_limit_is_ten_seconds_unless_set() -> None:
+    env = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "s"}
+    default = teams_settings_from_env(env)
+    chosen = teams_settings_from_env({**env, "MERKWERKER_TEAMS_KEYS_TIMEOUT": "2.5"})
+    assert default is not None and default.keys_timeout == 10.0
+    assert chosen is not None and chosen.keys_timeout == 2.5

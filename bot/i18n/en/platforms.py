@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "teams.settings.no_app_id": "{name} is set but MicrosoftAppId is not; set MicrosoftAppId to the Azure Bot's Microsoft App ID.",
     "teams.settings.auth_off": "Teams is switched on without MicrosoftAppId, which would let anyone post to /api/messages; set MicrosoftAppId and MicrosoftAppPassword, or MERKWERKER_ENV=development to try the bot locally without authentication.",
     "teams.settings.bad_app_id": "MicrosoftAppId is {value!r}, which is not an app id; copy the Microsoft App ID (a GUID such as 1b2c3d4e-…) from the Azure Bot's Configuration page.",
+    "teams.settings.bad_keys_timeout": "MERKWERKER_TEAMS_KEYS_TIMEOUT is {value!r}; it must be a number of seconds from 0.1 to 60.",
     "teams.settings.bad_tenant": "MicrosoftAppTenantId is {value!r}, which is not a tenant id; use the Directory (tenant) ID GUID from Microsoft Entra ID.",
     "teams.settings.no_password": "MicrosoftAppPassword is not set; a {type} bot needs the client secret of its app registration.",
     "teams.settings.msi_password": "MicrosoftAppPassword is set, but a UserAssignedMSI bot signs in with its managed identity and has no client secret; remove MicrosoftAppPassword, or set MicrosoftAppType to SingleTenant if the bot has a secret.",

@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "teams.settings.no_app_id": "{name} is gezet maar MicrosoftAppId niet; zet MicrosoftAppId op de Microsoft App ID van de Azure Bot.",
     "teams.settings.auth_off": "Teams staat aan zonder MicrosoftAppId, waardoor iedereen naar /api/messages kan posten; zet MicrosoftAppId en MicrosoftAppPassword, of MERKWERKER_ENV=development om de bot lokaal zonder authenticatie te proberen.",
     "teams.settings.bad_app_id": "MicrosoftAppId is {value!r}, en dat is geen app-id; kopieer de Microsoft App ID (een GUID zoals 1b2c3d4e-…) van de Configuration-pagina van de Azure Bot.",
+    "teams.settings.bad_keys_timeout": "MERKWERKER_TEAMS_KEYS_TIMEOUT is {value!r}; het moet een aantal seconden van 0.1 tot 60 zijn.",
     "teams.settings.bad_tenant": "MicrosoftAppTenantId is {value!r}, en dat is geen tenant-id; gebruik de GUID van de Directory (tenant) ID uit Microsoft Entra ID.",
     "teams.settings.no_password": "MicrosoftAppPassword is niet gezet; een {type}-bot heeft het clientgeheim van zijn app-registratie nodig.",
     "teams.settings.msi_password": "MicrosoftAppPassword is gezet, maar een UserAssignedMSI-bot meldt zich aan met zijn beheerde identiteit en heeft geen clientgeheim; haal MicrosoftAppPassword weg, of zet MicrosoftAppType op SingleTenant als de bot een geheim heeft.",
