@@ -111,6 +111,11 @@ class InboxWorker:
         except Exception:
             log.exception("could not release %s from the inbox", delivery.key)
 
+    async def finish(self, delivery: Delivery) -> None:
+        """Mark a delivery answered outside ``run`` (by the request that brought it)."""
+        self._held.pop(delivery.key, None)
+        await self._mark(self.inbox.mark_done, delivery)
+
     async def run(self, delivery: Delivery, job: Job) -> None:
         """Run ``job`` for ``delivery`` and mark the row: done, or failed to be tried again."""
         self._held[delivery.key] = delivery.attempts
