@@ -84,6 +84,7 @@ class FakeSlackApi:
         """Socket Mode acknowledgements received (``envelope_id`` and any ``payload``)."""
         self._envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._envelope_ids = itertools.count(1)
+        self._holds: dict[str, asyncio.Event] = {}
 
     @property
     def base_url(self) -> str:
@@ -97,6 +98,12 @@ class FakeSlackApi:
     def script(self, method: str, *answers: Answer) -> None:
         """Answer the next calls of ``method`` with ``answers``, in order."""
         self._scripts[method].extend(answers)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Keep the next call of ``method`` waiting (recorded, unanswered) until the
+        returned event is set: a slow Slack, or a process killed mid-request."""
+        self._holds[method] = asyncio.Event()
+        return self._holds[method]
 
     def of(self, method: str) -> list[Call]:
         """The calls of ``method`` so far."""
@@ -153,6 +160,9 @@ class FakeSlackApi:
         authorization = request.headers.get("Authorization", "")
         token = authorization.removeprefix("Bearer ") or args.get("token")
         self.calls.append(Call(method=method, args=args, token=token))
+        held = self._holds.pop(method, None)
+        if held is not None:
+            await held.wait()
         if self._scripts[method]:
             answer = self._scripts[method].popleft()
             return web.json_response(answer.body, status=answer.status, headers=answer.headers)
