@@ -128,7 +128,9 @@ class Ingress:
     async def _job(self, delivery: Delivery) -> None:
         body, kind = delivery.payload, delivery.kind
         if kind == MESSAGE:
-            await self.jobs.answer_message(body)
+            await self.jobs.answer_message(
+                body, delivery_key=delivery.key, reclaimed=delivery.reclaimed
+            )
         elif kind == HOME:
             await self.jobs.publish_home(body)
         elif kind == COMMAND:

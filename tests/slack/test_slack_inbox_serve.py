@@ -148,3 +148,29 @@ async def test_a_message_acknowledged_by_a_killed_process_is_answered_once_by_an
         assert len(fake.of("chat.postMessage")) == 1
     finally:
         await _stop(survivor)
+
+
+async def test_an_answer_posted_just_before_the_process_died_is_not_posted_again(
+    tmp_path: Path, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    processes, ports = await _two_processes(tmp_path, fake, http)
+    survivor = processes[1]
+    try:
+        # Slack takes the answer, but its "ok" never reaches the first process: it dies
+        # before it could mark the inbox row done.
+        fake.delays["chat.postMessage"] = 300.0
+        body, headers = _event_body()
+        assert await _post(http, ports[0], body, headers) == 200
+        await fake.wait_for("chat.postMessage", 1, timeout=30)
+        processes[0].kill()
+        await processes[0].wait()
+        fake.delays.clear()
+        assert len(fake.messages_in("D0PERSON")) == 1
+        # The other process takes the row over, reads the direct message's history, finds
+        # the answer by the inbox key in its metadata, and leaves it at that.
+        await fake.wait_for("conversations.history", 1, timeout=RECLAIM_SECONDS)
+        await asyncio.sleep(SETTLE_SECONDS)
+        assert len(fake.of("chat.postMessage")) == 1
+        assert len(fake.messages_in("D0PERSON")) == 1
+    finally:
+        await _stop(survivor)
