@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.inbox import DONE, FAILED, MAX_ATTEMPTS, PENDING, WORKING, InboxStore
+from bot.inbox import DONE, FAILED, MAX_ATTEMPTS, PENDING, WORKING, InboxStore, NewDelivery
 from bot.storage import open_database
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -53,6 +53,21 @@ def test_the_insert_refuses_a_key_seen_before_in_any_process(
         other_engine.dispose()
     assert first.status_of("slack:event:Ev1") == (WORKING, 1)
     assert first.status_of("slack:event:Ev2") == (PENDING, 0)
+
+
+def test_a_burst_is_written_at_once_and_each_key_taken_once(engine: Engine) -> None:
+    inbox = InboxStore(engine)
+    inbox.add("seen", "slack", "message", {})
+    items = [
+        NewDelivery("a", "message", {"n": 1}),
+        NewDelivery("seen", "message", {}),
+        NewDelivery("b", "command", {}),
+        NewDelivery("a", "message", {"n": 2}),
+    ]
+    assert inbox.add_many("slack", items, holder="p1", lease=LEASE) == {"a", "b"}
+    assert inbox.status_of("a") == (WORKING, 1)
+    assert inbox.add_many("slack", items, holder="p2", lease=LEASE) == set()
+    assert inbox.add_many("slack", [], holder="p2", lease=LEASE) == set()
 
 
 def test_a_key_longer_than_the_column_is_stored_as_its_digest(engine: Engine) -> None:

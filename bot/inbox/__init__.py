@@ -17,6 +17,7 @@ from bot.inbox.delivery import (
     WORKING,
     Delivery,
     Inbox,
+    NewDelivery,
     digest_key,
 )
 from bot.inbox.memory import MemoryInbox
@@ -35,5 +36,6 @@ __all__ = [
     "InboxStore",
     "InboxWorker",
     "MemoryInbox",
+    "NewDelivery",
     "digest_key",
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -31,6 +31,15 @@ KEEP = timedelta(hours=2)
 minutes; after that no repeat can arrive, and the finished row is deleted."""
 KEY_MAX = 200
 """The width of the ``key`` column; longer keys are stored as their digest."""
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """A delivery to write: its key, its kind and what arrived."""
+
+    key: str
+    kind: str
+    payload: Mapping[str, Any]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +94,18 @@ class Inbox(Protocol):
         With ``holder`` the row is taken right away (``working``, attempt 1, for
         ``lease``); without, it is ``pending`` for any worker to claim.
         """
+        ...
+
+    def add_many(
+        self,
+        platform: str,
+        items: Sequence[NewDelivery],
+        *,
+        holder: str,
+        lease: timedelta,
+    ) -> set[str]:
+        """Write deliveries taken by ``holder`` in one transaction; the keys that were new
+        (the first of each key in ``items``, when it was not in the inbox already)."""
         ...
 
     def claim(

@@ -8,12 +8,12 @@ and uses ``InboxStore``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.dedupe import RecentKeys
-from bot.inbox.delivery import KEEP, Delivery
+from bot.inbox.delivery import KEEP, Delivery, NewDelivery
 
 MAX_KEYS = 100_000
 
@@ -37,6 +37,17 @@ class MemoryInbox:
     ) -> bool:
         """True the first time ``key`` is offered in this process within ``KEEP``."""
         return self._seen.first_time(key)
+
+    def add_many(
+        self,
+        platform: str,
+        items: Sequence[NewDelivery],
+        *,
+        holder: str,
+        lease: timedelta,
+    ) -> set[str]:
+        """The keys of ``items`` offered for the first time in this process within ``KEEP``."""
+        return {item.key for item in items if self._seen.first_time(item.key)}
 
     def claim(
         self, *, limit: int, lease: timedelta, holder: str, platforms: Collection[str]

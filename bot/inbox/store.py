@@ -7,7 +7,7 @@ adapters work on those. The life of a row is described in ``bot.inbox.delivery``
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,8 +22,10 @@ from bot.inbox.delivery import (
     PENDING,
     WORKING,
     Delivery,
+    NewDelivery,
     fit_key,
 )
+from bot.storage.bulk import insert_new
 from bot.storage.store import Store
 from bot.storage.tables import InboxItem
 
@@ -84,6 +86,44 @@ class InboxStore:
         except IntegrityError:
             return False
         return True
+
+    def add_many(
+        self,
+        platform: str,
+        items: Sequence[NewDelivery],
+        *,
+        holder: str,
+        lease: timedelta,
+    ) -> set[str]:
+        """Insert deliveries taken by ``holder``, in one statement and one commit; the keys
+        that were new. A key in the inbox already, or earlier in ``items``, is left out.
+
+        One commit for all the deliveries that arrived together keeps the acknowledgements
+        fast when many arrive at once.
+        """
+        now = self._clock()
+        rows: dict[str, dict[str, object]] = {}
+        for item in items:
+            rows.setdefault(
+                fit_key(item.key),
+                {
+                    "key": fit_key(item.key),
+                    "platform": platform,
+                    "kind": item.kind,
+                    "payload": json.dumps(item.payload, separators=(",", ":")),
+                    "received_at": now,
+                    "status": WORKING,
+                    "attempts": 1,
+                    "lease_until": now + lease,
+                    "holder": holder,
+                },
+            )
+        if not rows:
+            return set()
+        with self._engine.begin() as connection:
+            statement = insert_new(connection, _INBOX, "key").returning(_INBOX.c.key)
+            added = set(connection.execute(statement, list(rows.values())).scalars())
+        return {item.key for item in items if fit_key(item.key) in added}
 
     def claim(
         self, *, limit: int, lease: timedelta, holder: str, platforms: Collection[str]

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.inbox.delivery import KEEP, Delivery, Inbox
+from bot.inbox.delivery import KEEP, Delivery, Inbox, NewDelivery
 
 log = logging.getLogger(__name__)
 
@@ -76,24 +76,24 @@ class InboxWorker:
         self._running: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
+        self._batch: list[tuple[NewDelivery, asyncio.Future[bool]]] = []
+        self._writing: asyncio.Task[None] | None = None
 
     async def accept(self, key: str, kind: str, payload: Mapping[str, Any]) -> Delivery | None:
         """Write a delivery this process received and will answer; None for a repeat.
 
-        When the database cannot be written, the delivery is handled anyway (and the
-        failure logged): answering without the inbox beats not answering.
+        Deliveries that arrive while a write is under way go in together with the next
+        one (one commit for all), so a burst is acknowledged quickly. When the database
+        cannot be written, the delivery is handled anyway (and the failure logged):
+        answering without the inbox beats not answering.
         """
         self.start()
+        waiting: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._batch.append((NewDelivery(key, kind, payload), waiting))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write())
         try:
-            added = await asyncio.to_thread(
-                self.inbox.add,
-                key,
-                self.platform,
-                kind,
-                payload,
-                holder=self.holder,
-                lease=self.lease,
-            )
+            added = await waiting
         except Exception:
             log.exception("could not write %s %s to the inbox; handling it anyway", kind, key)
             added = True
@@ -102,6 +102,28 @@ class InboxWorker:
             return None
         self._held[key] = 1
         return Delivery(key=key, platform=self.platform, kind=kind, payload=payload, attempts=1)
+
+    async def _write(self) -> None:
+        while self._batch:
+            batch, self._batch = self._batch, []
+            try:
+                added = await asyncio.to_thread(
+                    self.inbox.add_many,
+                    self.platform,
+                    [item for item, _ in batch],
+                    holder=self.holder,
+                    lease=self.lease,
+                )
+            except Exception as error:
+                for _, waiting in batch:
+                    if not waiting.done():
+                        waiting.set_exception(error)
+                continue
+            for item, waiting in batch:
+                # The first of a key in the batch gets it; a repeat within it does not.
+                if not waiting.done():
+                    waiting.set_result(item.key in added)
+                added.discard(item.key)
 
     async def release(self, delivery: Delivery) -> None:
         """Forget a delivery nothing was done for, so the platform's retry is taken."""
