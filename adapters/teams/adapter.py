@@ -188,7 +188,7 @@ class TeamsAdapter:
                 await self.inbox.release(delivery)  # nothing was done: a retry may try again
             return web.Response(status=500)
         if delivery is not None:
-            await self.inbox.finish(delivery)
+            self.inbox.finish(delivery)
         if answer is not None:
             return web.json_response(serializer_helper(answer.body), status=int(answer.status))
         return web.Response(status=200)

@@ -74,6 +74,7 @@ class InboxWorker:
         self._clock = clock
         self._held: dict[str, int] = {}
         self._running: set[asyncio.Task[None]] = set()
+        self._marking: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._batch: list[tuple[NewDelivery, asyncio.Future[bool]]] = []
@@ -133,10 +134,19 @@ class InboxWorker:
         except Exception:
             log.exception("could not release %s from the inbox", delivery.key)
 
-    async def finish(self, delivery: Delivery) -> None:
-        """Mark a delivery answered outside ``run`` (by the request that brought it)."""
-        self._held.pop(delivery.key, None)
-        await self._mark(self.inbox.mark_done, delivery)
+    def finish(self, delivery: Delivery) -> None:
+        """Mark a delivery answered outside ``run`` (by the request that brought it), in
+        the background: the request need not wait for it. Until it is marked, the lease
+        keeps other processes off it."""
+        marking = asyncio.create_task(self._finish(delivery))
+        self._marking.add(marking)
+        marking.add_done_callback(self._marking.discard)
+
+    async def _finish(self, delivery: Delivery) -> None:
+        try:
+            await self._mark(self.inbox.mark_done, delivery)
+        finally:
+            self._held.pop(delivery.key, None)
 
     async def run(self, delivery: Delivery, job: Job) -> None:
         """Run ``job`` for ``delivery`` and mark the row: done, or failed to be tried again."""
@@ -230,5 +240,5 @@ class InboxWorker:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._loop
             self._loop = None
-        if self._running:
-            await asyncio.wait(self._running, timeout=timeout)
+        if self._running or self._marking:
+            await asyncio.wait(self._running | self._marking, timeout=timeout)
