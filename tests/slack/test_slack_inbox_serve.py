@@ -1,7 +1,7 @@
 """Nothing lost, nothing twice: Slack deliveries through the inbox, on real processes.
 
-Two ``merkwerker serve`` processes share one database, as two web dynos behind a load
-balancer do. A retried event and a replayed slash command reaching either process are
+Two ``merkwerker serve`` processes share one database (SQLite; the retry test runs on
+PostgreSQL too), as two web dynos behind a load balancer do. A retried event and a replayed slash command reaching either process are
 answered once; a process killed with ``kill -9`` after acknowledging a message, before
 answering it, leaves the row in the inbox, and the other process answers it once its
 lease ran out (well within a minute). Answers are counted at the fake Slack Web API.
@@ -41,7 +41,10 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 async def _two_processes(
-    tmp_path: Path, fake: FakeSlackApi, http: aiohttp.ClientSession
+    tmp_path: Path,
+    fake: FakeSlackApi,
+    http: aiohttp.ClientSession,
+    database_url: str | None = None,
 ) -> tuple[list[asyncio.subprocess.Process], list[int]]:
     env = _env(
         tmp_path,
@@ -49,6 +52,8 @@ async def _two_processes(
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=fake.base_url,
     )
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
     ports = [_free_port(), _free_port()]
     # One after the other: the first creates the database, the second finds it.
     processes = [await _serve(env, "--port", str(ports[0]))]
@@ -76,9 +81,9 @@ def _event_body() -> tuple[bytes, dict[str, str]]:
 
 
 async def test_a_retried_event_reaching_the_other_process_is_answered_once(
-    tmp_path: Path, fake: FakeSlackApi, http: aiohttp.ClientSession
+    tmp_path: Path, fake: FakeSlackApi, http: aiohttp.ClientSession, database_url: str
 ) -> None:
-    processes, ports = await _two_processes(tmp_path, fake, http)
+    processes, ports = await _two_processes(tmp_path, fake, http, database_url)
     try:
         body, headers = _event_body()
         assert await _post(http, ports[0], body, headers) == 200

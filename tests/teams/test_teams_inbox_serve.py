@@ -1,5 +1,5 @@
 """A Teams activity delivered twice, to two ``merkwerker serve`` processes sharing one
-database, is answered once: the inbox is in the database, not in either process.
+database (SQLite, and PostgreSQL), is answered once: the inbox is in the database, not in either process.
 
 Teams runs without authentication (development), so the replies go straight to the
 fake Bot Connector named in the activity's ``serviceUrl``, where they are counted.
@@ -31,9 +31,9 @@ async def _post(http: aiohttp.ClientSession, port: int, body: object) -> int:
 
 
 async def test_a_repeated_activity_reaching_the_other_process_is_answered_once(
-    tmp_path: Path, http: aiohttp.ClientSession
+    tmp_path: Path, http: aiohttp.ClientSession, database_url: str
 ) -> None:
-    env = _env(tmp_path)
+    env = _env(tmp_path, DATABASE_URL=database_url)
     ports = [_free_port(), _free_port()]
     processes = [await _serve(env, "--port", str(ports[0]))]
     try:
