@@ -4,7 +4,8 @@ Run: python bench/bench_slack.py [--requests 2000] [--concurrency 20] [--rounds 
 
 Starts three processes on loopback: a fake Slack Web API, this bot's web server
 (``adapters.server.create_app`` with every feature, the shipped guidelines and a SQLite
-file, answering each message through the fake API after the ack) and a bare
+file, writing each message to the inbox before the ack and answering it through the
+fake API after) and a bare
 ``AsyncApp`` whose only listener acks ``message`` events. Then, per round, posts the
 same number of correctly signed ``message.im`` events (unique event ids, 50 people) to
 each server at a fixed concurrency and reports acks per second and the time-to-ack

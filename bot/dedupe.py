@@ -2,9 +2,11 @@
 
 Slack and the Bot Framework both deliver again when they think a delivery failed (a
 slow answer, a lost connection). Each delivery id must be handled once; a repeat is
-answered and changes nothing. The memory is per process and bounded; a restart between
-a delivery and its retry is the one gap (the participation log's idempotency keys still
-keep the records right then).
+answered and changes nothing. A web process with a database recognises repeats with the
+inbox (``bot.inbox.InboxStore``), across processes and restarts; ``RecentKeys`` is the
+memory of ``bot.inbox.MemoryInbox``, which stands in for it in a bot without a
+database: per process and bounded, so a repeat reaching another process, or this one
+after a restart, is not recognised there.
 """
 
 from __future__ import annotations

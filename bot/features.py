@@ -93,3 +93,13 @@ class Sender(Protocol):
         when a later try may work.
         """
         ...
+
+    async def delivered(self, *, to: ConversationRef, key: str, since: datetime) -> bool | None:
+        """Whether the message sent for outbox ``key`` (written at ``since``) reached ``to``.
+
+        Asked before sending again a message that an interrupted attempt may have
+        delivered. True: it is there, so it is not sent again; False: it is not there;
+        None: this platform cannot tell, so it is sent again. Raise as ``send`` does when
+        the platform cannot be asked now.
+        """
+        ...

@@ -108,9 +108,16 @@ class RecordingSender:
     failures: int = 0
     sent: list[Delivered] = field(default_factory=list)
     tries: int = 0
+    asked: list[str] = field(default_factory=list)
+    """The keys ``delivered`` was asked about."""
 
     async def send(self, *, to: ConversationRef, reply: Reply) -> None:
         self.tries += 1
         if self.tries <= self.failures:
             raise ConnectionError(f"platform unavailable (try {self.tries})")
         self.sent.append(Delivered(to, reply, current_delivery_key()))
+
+    async def delivered(self, *, to: ConversationRef, key: str, since: datetime) -> bool | None:
+        """None, as a platform that keeps no record of what it was sent."""
+        self.asked.append(key)
+        return None

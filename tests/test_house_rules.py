@@ -71,6 +71,7 @@ AREAS = {
     "content": (("bot/content",), frozenset({"bot/content/store.py"})),
     "digests": (("bot/digests",), frozenset({"bot/digests/store.py"})),
     "guidelines": (("bot/guidelines",), frozenset()),
+    "inbox": (("bot/inbox",), frozenset({"bot/inbox/store.py"})),
     "people": (("bot/people",), frozenset({"bot/people/store.py"})),
     "reports": (("bot/reports",), frozenset({"bot/reports/queries.py"})),
     "scheduling": (("bot/scheduling",), frozenset({"bot/scheduling/store.py"})),

@@ -327,3 +327,42 @@ def test_every_column_that_may_hold_a_person_is_handled_by_forget() -> None:
     }
     # A new column naming a person must be added to PERSON_COLUMNS and to forget.
     assert found == set(PERSON_COLUMNS)
+
+
+PAYLOAD_COLUMNS = {
+    ("inbox", "payload"): "emptied once the delivery is answered or given up",
+}
+"""Columns holding what a platform delivered, which names the sender by platform id.
+
+Forget has nothing to delete there: a finished inbox row keeps only its key, kind and
+times. A delivery still being answered keeps its payload until it is answered."""
+
+
+def test_the_inbox_holds_who_sent_something_only_until_it_is_answered(
+    database_url: str,
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from bot.inbox import MAX_ATTEMPTS, InboxStore
+
+    store = Store.open(database_url)
+    try:
+        inbox = InboxStore.from_store(store)
+        delivered = {"event": {"user": "U0ANNA", "text": "mag ik dit delen?"}}
+        lease = timedelta(seconds=40)
+        inbox.add("answered", "slack", "message", delivered, holder="p", lease=lease)
+        inbox.add("given-up", "slack", "message", delivered, holder="p", lease=lease)
+        inbox.add("waiting", "slack", "message", delivered, holder="p", lease=lease)
+        inbox.mark_done("answered", attempt=1)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            inbox.mark_failed("given-up", attempt=attempt, error="x", retry_in=timedelta(0))
+            inbox.claim(limit=1, lease=lease, holder="p", platforms=["slack"])
+        with store.engine.connect() as connection:
+            rows = dict(connection.execute(text("SELECT key, payload FROM inbox")).all())
+    finally:
+        store.close()
+    assert set(PAYLOAD_COLUMNS) == {("inbox", "payload")}
+    assert rows["answered"] == rows["given-up"] == "{}"
+    assert "U0ANNA" in rows["waiting"]  # still to be answered

@@ -11,6 +11,7 @@ import contextlib
 import getpass
 import sys
 import uuid
+from datetime import datetime
 
 from rich.console import Console
 
@@ -56,6 +57,10 @@ class ConsoleChat:
         """Show a message the bot sends on its own initiative (such as a digest)."""
         del to  # one terminal, one conversation
         self._show(reply)
+
+    async def delivered(self, *, to: ConversationRef, key: str, since: datetime) -> bool | None:
+        """None: a terminal keeps no record of what it showed."""
+        return None
 
     def _show(self, reply: Reply) -> None:
         self._choices = [

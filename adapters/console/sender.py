@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Console
 
 from adapters.console.render import to_renderable
@@ -22,3 +24,7 @@ class ConsoleSender:
         )
         self.console.print(to_renderable(reply))
         self.console.print()
+
+    async def delivered(self, *, to: ConversationRef, key: str, since: datetime) -> bool | None:
+        """None: a terminal keeps no record of what it printed."""
+        return None

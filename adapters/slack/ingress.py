@@ -2,13 +2,19 @@
 
 Both transports call it with a payload they have already authenticated (the HTTP
 handler by its signature, Socket Mode by its connection) and parsed, and send back
-the ``Ack`` it returns. It reads the payload once (``incoming.to_incoming``), handles
-a retried event once (by its ``event_id``), and queues the real work (``Jobs``) on the
-``WorkQueue``, so Slack hears back well within its three seconds. The one exception
-is a submitted modal: Slack takes field errors or an updated view only in the
-acknowledgement, so the core is asked right away, with a deadline; past it the modal
-closes and the answer follows as a direct message. Whatever nobody handles is still
-acknowledged, so Slack does not retry it.
+the ``Ack`` it returns. It reads the payload once (``incoming.to_incoming``), writes
+what it will answer to the inbox (``bot.inbox``) before acknowledging, and queues the
+real work (``Jobs``) on the ``WorkQueue``, so Slack hears back well within its three
+seconds. The inbox key is the event's ``event_id``, or a digest of the ``trigger_id``
+and the payload of a command, press, shortcut or form: a retry or a replayed request
+finds its key written already, in this process or another, and gets the plain
+acknowledgement and nothing else. A row whose process died before answering it is
+answered by the inbox worker of another process (``answer_claimed``).
+
+The one exception is a submitted modal: Slack takes field errors or an updated view
+only in the acknowledgement, so the core is asked right away, with a deadline; past it
+the modal closes and the answer follows as a direct message. Whatever nobody handles
+is still acknowledged, so Slack does not retry it.
 """
 
 from __future__ import annotations
@@ -32,15 +38,22 @@ from adapters.slack.incoming import (
 from adapters.slack.jobs import Jobs
 from adapters.slack.modals import submission_response
 from adapters.slack.work import WorkQueue
-from bot.dedupe import RecentKeys
+from bot.inbox import Delivery, InboxWorker, digest_key
 
 log = logging.getLogger(__name__)
 
 QUEUE_SHORTCUT = "queue_for_sharing"
 """The ``callback_id`` of the "Queue for sharing" message shortcut (see manifest.yaml)."""
-EVENT_TTL_SECONDS = 60 * 60
-"""How long an event id is remembered: Slack retries within minutes; an hour is ample."""
-MAX_EVENTS = 100_000
+PLATFORM = "slack"
+MESSAGE, HOME, COMMAND, ACTION, SHORTCUT, FORM = (
+    "message",
+    "home",
+    "command",
+    "action",
+    "shortcut",
+    "form",
+)
+"""The kinds of inbox rows Slack writes."""
 SUBMIT_DEADLINE_SECONDS = 2.5
 """How long a submitted form may take before the modal closes without the answer."""
 
@@ -64,12 +77,14 @@ class Ingress:
         self,
         jobs: Jobs,
         work: WorkQueue,
+        inbox: InboxWorker,
         *,
         submit_deadline: float = SUBMIT_DEADLINE_SECONDS,
     ) -> None:
+        """``inbox``'s handler must be ``answer_claimed`` (``SlackAdapter`` wires it)."""
         self.jobs = jobs
         self.work = work
-        self.seen = RecentKeys(ttl=EVENT_TTL_SECONDS, max_entries=MAX_EVENTS)
+        self.inbox = inbox
         self.submit_deadline = submit_deadline
         self._late: set[asyncio.Task[None]] = set()
 
@@ -78,33 +93,83 @@ class Ingress:
         self.work.submit(job, name=name)
 
     async def receive(self, body: Mapping[str, Any]) -> Ack:
-        """Acknowledge ``body`` (an authenticated, parsed payload) and queue what it asks for."""
+        """Acknowledge ``body`` (an authenticated, parsed payload) and queue what it asks for.
+
+        What will be answered is written to the inbox first; a repeat is only acknowledged.
+        """
         item = to_incoming(body)
         if isinstance(item, Event):
-            self._on_event(item)
+            await self._on_event(item)
         elif isinstance(item, SlashCommand):
-            self.queue(lambda: self.jobs.run_command(item.body), "command")
+            await self._take(item.body, COMMAND)
         elif isinstance(item, ButtonPress):
-            self.queue(lambda: self.jobs.press(item.body), "action")
+            await self._take(item.body, ACTION)
         elif isinstance(item, FormSubmission):
             return await self._on_submission(item)
         elif isinstance(item, Shortcut):
             if item.callback_id == QUEUE_SHORTCUT:
-                self.queue(lambda: self.jobs.queue_shortcut(item.body), "shortcut")
+                await self._take(item.body, SHORTCUT)
         elif isinstance(item, Challenge):
             return Ack({"challenge": item.challenge})
         return EMPTY
 
-    def _on_event(self, event: Event) -> None:
-        if event.event_id and not self.seen.first_time(event.event_id):
-            log.info("event %s delivered again; handled already", event.event_id)
-            return
+    async def _on_event(self, event: Event) -> None:
         if event.is_message and _maybe_for_bot(p.event_of(event.body)):
-            self.queue(lambda: self.jobs.answer_message(event.body), "message")
+            await self._take(event.body, MESSAGE, event.event_id)
         elif event.opens_home:
-            self.queue(lambda: self.jobs.publish_home(event.body), "home")
+            await self._take(event.body, HOME, event.event_id)
+
+    async def _take(self, body: Mapping[str, Any], kind: str, event_id: str | None = None) -> None:
+        """Write ``body`` to the inbox and, unless it is a repeat, queue its work."""
+        delivery = await self.inbox.accept(inbox_key(body, kind, event_id), kind, body)
+        if delivery is not None:
+            self.queue(lambda: self.inbox.run(delivery, lambda: self._job(delivery)), kind)
+
+    async def _job(self, delivery: Delivery) -> None:
+        body, kind = delivery.payload, delivery.kind
+        if kind == MESSAGE:
+            await self.jobs.answer_message(
+                body, delivery_key=delivery.key, reclaimed=delivery.reclaimed
+            )
+        elif kind == HOME:
+            await self.jobs.publish_home(body)
+        elif kind == COMMAND:
+            await self.jobs.run_command(body)
+        elif kind == ACTION:
+            await self.jobs.press(body)
+        elif kind == SHORTCUT:
+            await self.jobs.queue_shortcut(body)
+        elif kind == FORM:
+            await self._answer_form_late(body)
+        else:
+            log.warning("inbox row of unknown kind %r left alone", kind)
+
+    async def answer_claimed(self, delivery: Delivery) -> None:
+        """Answer a row of the inbox that another process took and did not finish."""
+        await self._job(delivery)
+
+    async def _answer_form_late(self, body: Mapping[str, Any]) -> None:
+        # A form whose process died before answering: the modal is long closed, so the
+        # answer goes to the person's direct message.
+        item = to_incoming(body)
+        if not isinstance(item, FormSubmission):
+            return
+        context = item.context
+        answer = asyncio.ensure_future(
+            self.jobs.submit_form(
+                item.body,
+                action=context.action,
+                value=context.value,
+                form=item.values,
+                channel=context.channel,
+            )
+        )
+        await self._deliver_late(answer, user=p.user_of(item.body), channel=context.channel)
 
     async def _on_submission(self, item: FormSubmission) -> Ack:
+        delivery = await self.inbox.accept(inbox_key(item.body, FORM), FORM, item.body)
+        if delivery is None:
+            return EMPTY
         context = item.context
         answer = asyncio.ensure_future(
             self.jobs.submit_form(
@@ -121,15 +186,22 @@ class Ingress:
         except TimeoutError:
             # Close the modal now; the answer follows as a direct message.
             late = asyncio.ensure_future(
-                self._deliver_late(answer, user=user, channel=context.channel)
+                self.inbox.run(
+                    delivery,
+                    lambda: self._deliver_late(answer, user=user, channel=context.channel),
+                )
             )
             self._late.add(late)
             late.add_done_callback(self._late.discard)
             return EMPTY
         except Exception:
             log.exception("submitting a form failed")
-            self.queue(lambda: self.jobs.tell_failure(user), "form-failure")
+            self.queue(
+                lambda: self.inbox.run(delivery, lambda: self.jobs.tell_failure(user)),
+                "form-failure",
+            )
             return EMPTY
+        self.queue(lambda: self.inbox.run(delivery, _answered), "form")
         response = submission_response(
             reply, context=context, submitted=item.values, view=item.view
         )
@@ -153,6 +225,21 @@ class Ingress:
         """Wait (up to ``timeout`` seconds) for forms still being answered after their ack."""
         if self._late:
             await asyncio.wait(self._late, timeout=timeout)
+
+
+async def _answered() -> None:
+    """Nothing left to do: the answer went out in the acknowledgement."""
+
+
+def inbox_key(body: Mapping[str, Any], kind: str, event_id: str | None = None) -> str:
+    """The inbox key of a Slack payload: the same for its retries and replays.
+
+    An event's ``event_id``; for a command, press, shortcut or form (which have none), a
+    digest of its ``trigger_id`` and the whole payload, which a replay repeats exactly.
+    """
+    if event_id:
+        return f"slack:event:{event_id}"
+    return digest_key(f"slack:{kind}", str(body.get("trigger_id") or ""), body)
 
 
 def _maybe_for_bot(event: Mapping[str, Any]) -> bool:

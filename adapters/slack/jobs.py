@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from adapters.slack import payloads as p
@@ -23,6 +24,7 @@ from adapters.slack.actions import (
     decode_form_source,
     reopen_of,
 )
+from adapters.slack.delivery_keys import already_sent, delivery_metadata
 from adapters.slack.profiles import Profile, Profiles
 from adapters.slack.surfaces import Surfaces
 from bot.content.form import FORM_ACTION as QUEUE_FORM_ACTION
@@ -138,8 +140,16 @@ class Jobs:
             except Exception:  # Slack itself is failing; the log has the story
                 log.exception("could not tell the person that something failed")
 
-    async def answer_message(self, body: Payload) -> None:
-        """Answer a direct message or a mention (a mention in its thread); ignore the rest."""
+    async def answer_message(
+        self, body: Payload, *, delivery_key: str | None = None, reclaimed: bool = False
+    ) -> None:
+        """Answer a direct message or a mention (a mention in its thread); ignore the rest.
+
+        An answer at the top of a direct message carries ``delivery_key`` (the inbox key)
+        as message metadata; when ``reclaimed`` (an earlier attempt's process died), the
+        direct message's history is read first and an answer found there is not posted
+        again (``delivery_keys.already_sent``).
+        """
         event = p.event_of(body)
         bot_user_id = await self.bot_user_id()
         if not (
@@ -152,16 +162,36 @@ class Jobs:
             body, bot_user_id=bot_user_id, locale=profile.locale, user_name=profile.name
         )
         channel, thread = incoming.conversation.conversation_id, incoming.conversation.thread_id
+        # Only the top of a direct message can be searched (conversations.history).
+        key = delivery_key if delivery_key and not thread and channel.startswith("D") else None
+        if key is not None and reclaimed and await self._answered(channel, key, body):
+            log.info("the answer to %s is in %s already; not posted again", key, channel)
+            return
+        metadata = None if key is None else delivery_metadata(key)
 
         async def tell(reply: Reply) -> None:
-            await self.surfaces.post(reply, channel=channel, thread=thread)
+            await self.surfaces.post(reply, channel=channel, thread=thread, metadata=metadata)
 
         async def work() -> None:
             reply = await self.bot.handle(incoming)
             source = FormSource(home=False, text=incoming.text)
-            await self.surfaces.post(reply, channel=channel, thread=thread, form_source=source)
+            await self.surfaces.post(
+                reply, channel=channel, thread=thread, form_source=source, metadata=metadata
+            )
 
         await self._guarded(work, tell, self._language(profile, incoming.text))
+
+    async def _answered(self, channel: str, key: str, body: Payload) -> bool:
+        """Whether the answer with inbox ``key`` is in ``channel``; False when Slack cannot
+        tell (then answering again beats not answering at all)."""
+        sent_at = body.get("event_time")
+        since = datetime.fromtimestamp(sent_at, UTC) if isinstance(sent_at, int) else None
+        try:
+            found = await already_sent(self.surfaces.client, channel=channel, key=key, since=since)
+        except Exception:
+            log.exception("could not read %s to see whether %s was answered", channel, key)
+            return False
+        return found is True
 
     async def run_command(self, body: Payload) -> None:
         """Answer ``/merkwerker ...``: ephemerally, or as a modal when the answer is a form."""

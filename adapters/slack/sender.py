@@ -7,14 +7,20 @@ channel gets their digest privately, not in that channel). A reference without a
 is a channel (a guidelines contact's ``notify:``) and is posted to as it is. Whatever
 still fails after waiting out rate limits raises, so the digest stays in the outbox for
 a later try.
+
+Each message sent from the outbox carries its outbox key in Slack message metadata
+(``delivery_keys.py``), so ``delivered`` can tell from the conversation's history
+whether an interrupted earlier attempt reached Slack after all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -23,6 +29,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import message
 from adapters.slack.client import Sleep, web_client
 from adapters.slack.credentials import api_url_from
+from adapters.slack.delivery_keys import already_sent, delivery_metadata
+from bot.digests.delivery import current_delivery_key
 from bot.features import Unreachable
 from bot.i18n import t
 from bot.messages import ConversationRef, Platform, Reply
@@ -60,22 +68,25 @@ class SlackSender:
         self.client = client
 
     async def send(self, *, to: ConversationRef, reply: Reply) -> None:
-        """Post ``reply`` in ``to``'s direct message; raise ``DeliveryFailed`` when Slack won't."""
-        if to.platform is not Platform.SLACK:
-            raise DeliveryFailed(f"not a Slack conversation: {to.platform.value}")
-        try:
+        """Post ``reply`` in ``to``'s direct message; raise ``DeliveryFailed`` when Slack won't.
+
+        Inside an outbox delivery the message carries the outbox key as metadata.
+        """
+        key = current_delivery_key()
+        extra = {} if key is None else {"metadata": delivery_metadata(key)}
+        async with _translated(to, "did not take the message for"):
             channel = await self._direct_channel(to)
-            await self.client.chat_postMessage(channel=channel, **message(reply))
-        except SlackApiError as error:
-            who = to.user_id or to.conversation_id
-            if error.response.get("error") in GONE:
-                raise PersonGone(
-                    f"Slack says {who} cannot be reached: {error.response.get('error')}"
-                ) from error
-            raise DeliveryFailed(f"Slack did not take the message for {who}: {error}") from error
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            who = to.user_id or to.conversation_id
-            raise DeliveryFailed(f"Slack did not take the message for {who}: {error}") from error
+            await self.client.chat_postMessage(channel=channel, **message(reply), **extra)
+
+    async def delivered(self, *, to: ConversationRef, key: str, since: datetime) -> bool | None:
+        """Whether the message sent for outbox ``key`` is in ``to``'s direct message.
+
+        Reads the messages posted since ``since`` (``delivery_keys.already_sent``); None
+        when there were too many to read. Raises ``DeliveryFailed`` when Slack cannot be asked.
+        """
+        async with _translated(to, "could not say whether it has the message for"):
+            channel = await self._direct_channel(to)
+            return await already_sent(self.client, channel=channel, key=key, since=since)
 
     async def _direct_channel(self, to: ConversationRef) -> str:
         if not to.user_id or to.conversation_id.startswith("D"):
@@ -88,6 +99,24 @@ class SlackSender:
         if not isinstance(channel_id, str) or not channel_id:
             raise DeliveryFailed(f"conversations.open gave no channel for {to.user_id}")
         return channel_id
+
+
+@contextlib.asynccontextmanager
+async def _translated(to: ConversationRef, doing: str) -> AsyncIterator[None]:
+    """Slack's and the network's errors as ``PersonGone`` or ``DeliveryFailed``."""
+    if to.platform is not Platform.SLACK:
+        raise DeliveryFailed(f"not a Slack conversation: {to.platform.value}")
+    who = to.user_id or to.conversation_id
+    try:
+        yield
+    except SlackApiError as error:
+        if error.response.get("error") in GONE:
+            raise PersonGone(
+                f"Slack says {who} cannot be reached: {error.response.get('error')}"
+            ) from error
+        raise DeliveryFailed(f"Slack {doing} {who}: {error}") from error
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        raise DeliveryFailed(f"Slack {doing} {who}: {error}") from error
 
 
 def sender_from_env(

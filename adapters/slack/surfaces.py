@@ -40,11 +40,15 @@ class Surfaces:
         channel: str,
         thread: str | None = None,
         form_source: FormSource | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> None:
-        """Post ``reply`` as a new message in ``channel`` (in ``thread`` when given)."""
+        """Post ``reply`` as a new message in ``channel`` (in ``thread`` when given), with
+        Slack message ``metadata`` when given."""
         body = message(reply, form_source=form_source)
         if thread:
             body["thread_ts"] = thread
+        if metadata is not None:
+            body["metadata"] = metadata
         await self.client.chat_postMessage(channel=channel, **body)
 
     async def replace(

@@ -9,7 +9,7 @@ Everything that knows about botbuilder lives in this package, so moving to anoth
 - ``sender_from_env(env, store)``: a ``Sender`` for the scheduler's digests, or None.
 
 The path of one message: ``adapter`` (HTTP checks, botbuilder's token check, a repeated
-activity recognised with ``bot.dedupe``) →
+activity written to the inbox, ``bot.inbox``, and a repeat dropped) →
 ``activities`` (the JSON as the core's ``IncomingMessage``/``IncomingAction``) →
 ``handler`` → the core (``bot.conversation.Merkwerker``) → ``cards`` and ``outgoing``
 (the reply, through the Bot Connector client and ``connector``/``transport``).
@@ -17,7 +17,8 @@ activity recognised with ``bot.dedupe``) →
 botbuilder is imported only by the adapter, outgoing, connector and sender modules (and
 inside ``sender_from_env``), so reading the settings and building the app package
 (``merkwerker teams package``) do not pay for loading it. No module here touches the
-database: conversation references are written through ``bot.storage.references``.
+database: conversation references are written through ``bot.storage.references``, the
+inbox through ``bot.inbox``.
 """
 
 from __future__ import annotations

@@ -3,11 +3,15 @@
 One straight path per delivery: the web handler checks what the Bot Framework cannot be
 trusted to send right (content type, size, JSON, shape) and answers each with a clean
 HTTP status instead of an exception (415, 413, 400); botbuilder checks the token once
-(401, or 503 when the signing keys cannot be fetched); a second delivery of the same
-activity is acknowledged and dropped; then the activity, still the JSON dict it arrived
-as, goes to ``TeamsHandler`` and the core, and the replies go out through the Bot
-Connector client (``outgoing.ConnectorReplier``). Invokes, which the bot does not
-implement, are answered by botbuilder's own ``TeamsActivityHandler``.
+(401, or 503 when the signing keys cannot be fetched); the activity is written to the
+inbox (``bot.inbox``, keyed by a digest of its channel, conversation and activity id),
+and a delivery whose key is there already, written by this process or another, is
+acknowledged and dropped; then the activity, still the JSON dict it arrived as, goes to
+``TeamsHandler`` and the core, the replies go out through the Bot Connector client
+(``outgoing.ConnectorReplier``), and the row is marked done. A row whose process died
+mid-turn is answered by another process's inbox worker once its lease ran out, through
+a continued conversation. Invokes, which the bot does not implement, are answered by
+botbuilder's own ``TeamsActivityHandler``.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ import asyncio
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from http import HTTPStatus
 
 from aiohttp import web
-from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
+from botbuilder.core import BotAdapter, InvokeResponse, TurnContext, serializer_helper
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult
 
+from adapters.common.inbox import inbox_of
 from adapters.teams import activities
 from adapters.teams.activities import TurnKind
 from adapters.teams.connector import ReusingAuthentication
@@ -35,7 +41,7 @@ from adapters.teams.sender import TeamsSender
 from adapters.teams.signing_keys import fetch_channel_keys
 from adapters.teams.transport import ConnectorTransport
 from bot.conversation import Merkwerker
-from bot.dedupe import RecentKeys
+from bot.inbox import Delivery, InboxWorker, digest_key
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +51,12 @@ STARTUP_KEYS_SECONDS = 3.0
 """How long ``serve``'s start-up waits at most for the signing keys (less when the token
 check's limit is shorter); then it serves anyway and the first message fetches them."""
 AUTH_THREADS = 4
-DELIVERY_TTL_SECONDS = 15 * 60.0
-"""How long a delivered activity id is remembered: the Bot Framework retries within minutes."""
-MAX_DELIVERIES = 50_000
+PLATFORM = "teams"
+TURN, INVOKE = "turn", "invoke"
+"""The kinds of inbox rows Teams writes."""
+INBOX_LEASE = timedelta(seconds=60)
+"""How long a process may work on an activity before another takes it over (renewed
+while it works; the Bot Framework gives up on a turn well before two minutes)."""
 """Teams messages are at most about 28 KB; anything past 1 MiB is refused unread."""
 
 
@@ -118,7 +127,6 @@ class TeamsAdapter:
         settings: TeamsSettings,
         *,
         transport: ConnectorTransport | None = None,
-        deliveries: RecentKeys | None = None,
     ) -> None:
         """A personal chat opened for a digest is remembered in ``bot.store``, if any."""
         self.bot = bot
@@ -128,8 +136,8 @@ class TeamsAdapter:
         self.handler = TeamsHandler(bot)
         self._invokes = TeamsActivityHandler()
         self.sender = TeamsSender(self.cloud, settings.app_id, store=bot.store)
-        self._deliveries = deliveries or RecentKeys(
-            ttl=DELIVERY_TTL_SECONDS, max_entries=MAX_DELIVERIES
+        self.inbox = InboxWorker(
+            inbox_of(bot), platform=PLATFORM, handle=self._answer_claimed, lease=INBOX_LEASE
         )
         # botbuilder fetches Microsoft's signing keys with a blocking request and no time
         # limit when they are not cached (at start and about daily): token checks run on
@@ -141,9 +149,14 @@ class TeamsAdapter:
         )
 
     def add_routes(self, app: web.Application) -> None:
-        """Add ``POST /api/messages`` to ``app``, and close the connector when ``app`` stops."""
+        """Add ``POST /api/messages`` to ``app``, start the inbox worker when ``app`` starts,
+        and close the connector when it stops."""
         app.router.add_post(ROUTE, self.messages)
+        app.on_startup.append(self._startup)
         app.on_cleanup.append(self._cleanup)
+
+    async def _startup(self, app: web.Application) -> None:
+        self.inbox.start()
 
     async def _cleanup(self, app: web.Application) -> None:
         await self.close()
@@ -159,20 +172,25 @@ class TeamsAdapter:
             return authenticated
         if not activities.is_handled(body):
             return web.Response(status=200)
+        invoke = activities.turn_kind(body) is TurnKind.INVOKE
         key = activities.delivery_key(body)
-        if key is not None and not self._deliveries.first_time(key):
-            log.info("ignored a second delivery of %s", key)
-            return web.Response(status=200)
+        delivery = None
+        if key is not None:
+            delivery = await self.inbox.accept(inbox_key(key), INVOKE if invoke else TURN, body)
+            if delivery is None:
+                return web.Response(status=200)
         try:
-            if activities.turn_kind(body) is TurnKind.INVOKE:
+            if invoke:
                 answer = await self._invoke(activity, authenticated)
             else:
                 answer = await self._turn(body, activity, authenticated)
         except Exception:
             log.exception("handling a Teams activity failed")
-            if key is not None:
-                self._deliveries.forget(key)  # nothing was done: a retry may try again
+            if delivery is not None:
+                await self.inbox.release(delivery)  # nothing was done: a retry may try again
             return web.Response(status=500)
+        if delivery is not None:
+            self.inbox.finish(delivery)
         if answer is not None:
             return web.json_response(serializer_helper(answer.body), status=int(answer.status))
         return web.Response(status=200)
@@ -270,8 +288,33 @@ class TeamsAdapter:
         )
         return answer
 
+    async def _answer_claimed(self, delivery: Delivery) -> None:
+        """Answer an activity whose process died mid-turn: the conversation is continued
+        (the HTTP request it came with is long gone) and the turn handled as it would
+        have been. An invoke's answer belonged in that request: nothing is left to do."""
+        if delivery.kind != TURN:
+            return
+        body = dict(delivery.payload)
+        incoming = Activity().deserialize(body)
+        reference = TurnContext.get_conversation_reference(incoming)
+
+        async def logic(context: TurnContext) -> None:
+            client = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
+            await self.handler.handle(body, ConnectorReplier(client, incoming))
+
+        await self.cloud.continue_conversation(
+            reference, logic, bot_app_id=self.settings.app_id or None
+        )
+
     async def close(self) -> None:
-        """Close the connections to the Bot Connector."""
+        """Stop the inbox worker and close the connections to the Bot Connector."""
+        await self.inbox.close()
         if self._auth_threads is not None:
             self._auth_threads.shutdown(wait=False, cancel_futures=True)
         await self.transport.close()
+
+
+def inbox_key(delivery_key: str) -> str:
+    """The inbox key of an activity: a digest of its ``activities.delivery_key``, which
+    holds the conversation id (stored keys name no conversation or person)."""
+    return digest_key("teams", delivery_key)

@@ -138,6 +138,10 @@ class TeamsSender:
                 raise UnreachableReference(f"Teams refused the message (HTTP {status})") from error
             raise
 
+    async def delivered(self, *, to: ConversationRef, key: str, since: datetime) -> bool | None:
+        """None: the Bot Connector cannot list a chat's messages, so Teams cannot tell."""
+        return None
+
     async def _deliver(
         self,
         to: ConversationRef,

@@ -14,6 +14,7 @@ from bot.digests.delivery import (
     backoff,
     current_delivery_key,
     deliver_outbox,
+    delivering,
 )
 from bot.digests.schedule import DigestPlan, DueDigest, digest_key, due_digest, in_quiet_hours
 from bot.digests.store import DigestStore
@@ -29,6 +30,7 @@ __all__ = [
     "compose_due_digests",
     "current_delivery_key",
     "deliver_outbox",
+    "delivering",
     "digest_key",
     "due_digest",
     "in_quiet_hours",

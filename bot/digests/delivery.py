@@ -14,8 +14,9 @@ reference is marked ``unreachable``. Both are logged, never silently skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,16 @@ DEFAULT_MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(hours=1)
 
 _delivery_key: ContextVar[str | None] = ContextVar("merkwerker_delivery_key", default=None)
+
+
+@contextlib.contextmanager
+def delivering(key: str) -> Iterator[None]:
+    """Inside this block, ``current_delivery_key()`` is ``key`` (the message being sent)."""
+    token = _delivery_key.set(key)
+    try:
+        yield
+    finally:
+        _delivery_key.reset(token)
 
 
 def current_delivery_key() -> str | None:

@@ -7,6 +7,13 @@ token); response URLs (``api.response_url(...)``) are recorded as method
 method (an ``Answer`` with a status, a body and headers, e.g. a 429 with Retry-After);
 after the script runs out, the method answers as Slack does when all is well.
 
+Posted messages are kept per channel (``messages_in(channel)``), with their ``metadata``,
+and ``conversations.history`` returns them as Slack does: newest first, ``limit`` and
+``cursor`` pagination, ``oldest``/``latest``, and metadata only with
+``include_all_metadata``. ``delays[method]`` makes a method slow: the call takes effect
+first and is answered after the delay, as when Slack posted a message and the answer is
+still on its way (or never arrives, because the caller died).
+
 It is Slack's Socket Mode server too: ``apps.connections.open`` leads to a WebSocket on
 the same port, ``send_envelope(type, payload)`` sends an envelope over it, and the
 acknowledgements that come back are kept in ``socket_acks``.
@@ -15,6 +22,7 @@ acknowledgements that come back are kept in ``socket_acks``.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -37,6 +45,8 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None = None
+    at: float = field(default_factory=time.time)
+    """When the call arrived (seconds since the epoch)."""
 
     def json_arg(self, name: str) -> Any:
         """An argument that Slack takes as JSON (blocks, view), decoded when sent as text."""
@@ -77,13 +87,18 @@ class FakeSlackApi:
         self.default_locale: str | None = None
         """The locale of everyone not in ``locales`` (None: users.info gives none)."""
         self._scripts: dict[str, deque[Answer]] = defaultdict(deque)
-        self._ts = itertools.count(1)
+        self._last_ts = 0.0
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        """Messages per channel, oldest first, as ``conversations.history`` shows them."""
+        self.delays: dict[str, float] = {}
+        """Seconds a method takes to answer (after it took effect)."""
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.socket_acks: list[dict[str, Any]] = []
         """Socket Mode acknowledgements received (``envelope_id`` and any ``payload``)."""
         self._envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._envelope_ids = itertools.count(1)
+        self._holds: dict[str, asyncio.Event] = {}
 
     @property
     def base_url(self) -> str:
@@ -97,6 +112,16 @@ class FakeSlackApi:
     def script(self, method: str, *answers: Answer) -> None:
         """Answer the next calls of ``method`` with ``answers``, in order."""
         self._scripts[method].extend(answers)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Keep the next call of ``method`` waiting (recorded, unanswered) until the
+        returned event is set: a slow Slack, or a process killed mid-request."""
+        self._holds[method] = asyncio.Event()
+        return self._holds[method]
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        """The messages posted in ``channel``, oldest first."""
+        return list(self.messages.get(channel, []))
 
     def of(self, method: str) -> list[Call]:
         """The calls of ``method`` so far."""
@@ -153,10 +178,21 @@ class FakeSlackApi:
         authorization = request.headers.get("Authorization", "")
         token = authorization.removeprefix("Bearer ") or args.get("token")
         self.calls.append(Call(method=method, args=args, token=token))
+        held = self._holds.pop(method, None)
+        if held is not None:
+            await held.wait()
         if self._scripts[method]:
             answer = self._scripts[method].popleft()
+            await self._delay(method)
             return web.json_response(answer.body, status=answer.status, headers=answer.headers)
-        return web.json_response(self._default(method, args))
+        body = self._default(method, args)
+        await self._delay(method)
+        return web.json_response(body)
+
+    async def _delay(self, method: str) -> None:
+        delay = self.delays.get(method, 0.0)
+        if delay > 0:
+            await asyncio.sleep(delay)
 
     def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
         """Send a Socket Mode envelope (``events_api``, ``slash_commands``, ``interactive``)."""
@@ -213,9 +249,12 @@ class FakeSlackApi:
             }
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.url.removeprefix('http://')}/link"}
-        if method in ("chat.postMessage", "chat.update"):
-            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
-            return {"ok": True, "channel": args.get("channel"), "ts": ts}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": args.get("channel"), "ts": self._post(args)}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "conversations.history":
+            return self._history(args)
         if method == "users.info":
             user = str(args.get("user"))
             profile = {"real_name": f"Person {user}", "display_name": ""}
@@ -229,3 +268,59 @@ class FakeSlackApi:
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": "V0001"}}
         return {"ok": True}
+
+    def _next_ts(self) -> str:
+        # Slack's message ids are the time of posting, in microseconds, unique per channel.
+        moment = max(time.time(), self._last_ts + 0.000001)
+        self._last_ts = moment
+        return f"{moment:.6f}"
+
+    def _post(self, args: dict[str, Any]) -> str:
+        ts = self._next_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "ts": ts,
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "text": args.get("text", ""),
+        }
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):  # sent as a form field rather than JSON
+            metadata = json.loads(metadata) if metadata else None
+        if isinstance(metadata, dict):
+            message["metadata"] = metadata
+        self.messages[str(args.get("channel"))].append(message)
+        return ts
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        if channel not in self.messages and not channel.startswith(("D", "C", "G")):
+            return {"ok": False, "error": "channel_not_found"}
+        newest_first = list(reversed(self.messages.get(channel, [])))
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args["latest"]) if args.get("latest") else None
+        cursor = str(args.get("cursor") or "")
+        if cursor:  # "next_ts:<ts>", base64 encoded: where the next page starts
+            before = float(base64.b64decode(cursor).decode().removeprefix("next_ts:"))
+            latest = before if latest is None else min(latest, before)
+        limit = max(1, min(int(args.get("limit") or 100), 999))
+        shown = [
+            m
+            for m in newest_first
+            if float(m["ts"]) > oldest and (latest is None or float(m["ts"]) < latest)
+        ]
+        page, rest = shown[:limit], shown[limit:]
+        next_cursor = (
+            base64.b64encode(f"next_ts:{page[-1]['ts']}".encode()).decode() if rest else ""
+        )
+        return {
+            "ok": True,
+            "messages": [
+                m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                for m in page
+            ],
+            "has_more": bool(rest),
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": next_cursor},
+        }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from fake_slack_api import FakeSlackApi, error, rate_limited
 from slack_fixtures import fake_api
 
 from adapters.slack import DeliveryFailed, SlackSender, sender_from_env
+from adapters.slack.delivery_keys import already_sent, delivery_metadata
+from bot.digests import delivering
 from bot.features import Unreachable
 from bot.messages import ConversationRef, Platform, Reply, Text
 from bot.settings import SettingsError
@@ -101,3 +105,73 @@ def test_no_token_means_no_sender_and_a_bad_one_is_named() -> None:
     assert sender_from_env({}) is None
     with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
         sender_from_env({"SLACK_BOT_TOKEN": "xoxp-user-token"})
+
+
+SINCE = datetime.now(UTC) - timedelta(minutes=1)
+
+
+async def test_a_digest_from_the_outbox_carries_its_key_and_is_found_again(
+    fake_api: FakeSlackApi,
+) -> None:
+    sender = _sender(fake_api, [])
+    with delivering("digest:7:2025-06-02"):
+        await sender.send(to=_to("D0PERSON"), reply=DIGEST)
+    [post] = fake_api.of("chat.postMessage")
+    assert post.json_arg("metadata") == {
+        "event_type": "merkwerker_delivery",
+        "event_payload": {"key": "digest:7:2025-06-02"},
+    }
+    found = await sender.delivered(to=_to("D0PERSON"), key="digest:7:2025-06-02", since=SINCE)
+    other = await sender.delivered(to=_to("D0PERSON"), key="digest:7:2025-06-03", since=SINCE)
+    elsewhere = await sender.delivered(to=_to("D0OTHER"), key="digest:7:2025-06-02", since=SINCE)
+    assert (found, other, elsewhere) == (True, False, False)
+    [history, *_] = fake_api.of("conversations.history")
+    assert history.args["channel"] == "D0PERSON"
+    assert history.args["include_all_metadata"] in ("1", "true")
+
+
+async def test_a_message_sent_outside_the_outbox_has_no_metadata(fake_api: FakeSlackApi) -> None:
+    await _sender(fake_api, []).send(to=_to("D0PERSON"), reply=DIGEST)
+    [post] = fake_api.of("chat.postMessage")
+    assert "metadata" not in post.args
+
+
+async def test_the_lookup_pages_through_a_busy_conversation(fake_api: FakeSlackApi) -> None:
+    sender = _sender(fake_api, [])
+    with delivering("digest:7:2025-06-02"):
+        await sender.send(to=_to("D0PERSON"), reply=DIGEST)
+    for _ in range(450):  # later messages: the one we look for is on the third page
+        await sender.send(to=_to("D0PERSON"), reply=DIGEST)
+    assert await sender.delivered(to=_to("D0PERSON"), key="digest:7:2025-06-02", since=SINCE)
+    assert len(fake_api.of("conversations.history")) == 3
+    # Beyond the pages it reads, it says it cannot tell rather than "not there".
+    beyond = await already_sent(
+        sender.client, channel="D0PERSON", key="digest:7:2025-06-02", since=SINCE, pages=2
+    )
+    missing = await sender.delivered(to=_to("D0PERSON"), key="digest:8:2025-06-02", since=SINCE)
+    assert (beyond, missing) == (None, False)
+
+
+async def test_only_the_bots_own_messages_count(fake_api: FakeSlackApi) -> None:
+    fake_api.messages["D0PERSON"].append(
+        {
+            "type": "message",
+            "ts": f"{datetime.now(UTC).timestamp():.6f}",
+            "user": "U0PERSON",
+            "text": "copied",
+            "metadata": delivery_metadata("digest:7:2025-06-02"),
+        }
+    )
+    sender = _sender(fake_api, [])
+    assert (
+        await sender.delivered(to=_to("D0PERSON"), key="digest:7:2025-06-02", since=SINCE) is False
+    )
+
+
+async def test_a_failing_lookup_raises_like_a_failing_send(fake_api: FakeSlackApi) -> None:
+    fake_api.script("conversations.history", error("internal_error"))
+    with pytest.raises(DeliveryFailed):
+        await _sender(fake_api, []).delivered(to=_to("D0PERSON"), key="k", since=SINCE)
+    fake_api.script("conversations.history", error("channel_not_found"))
+    with pytest.raises(Unreachable):
+        await _sender(fake_api, []).delivered(to=_to("D0PERSON"), key="k", since=SINCE)
