@@ -227,6 +227,16 @@ def test_an_unreadable_payload_is_given_up_at_once(engine: Engine) -> None:
     assert outbox_rows(engine)[0].status == "failed"
 
 
+def test_a_claim_takes_one_batch_and_leaves_the_rest_pending(engine: Engine) -> None:
+    people = [add_person(engine, f"p{i}") for i in range(30)]
+    for user_id in people:
+        write(engine, user_id, f"digest:{user_id}:2025-06-02")
+    claims = DigestStore(engine).claim_due(now=T0, lease=LEASE, platforms={"console"}, limit=7)
+    # Only this batch waits for the lease if the pass dies now; the rest stays pending.
+    assert len(claims) == 7
+    assert DigestStore(engine).status_counts() == {"sending": 7, "pending": 23}
+
+
 def test_concurrent_claims_never_hand_out_a_message_twice(database_url: str) -> None:
     setup = open_database(database_url)
     people = [add_person(setup, f"p{i}") for i in range(60)]

@@ -207,10 +207,15 @@ class DigestStore:
             .limit(limit)
             # Rendered on PostgreSQL only; SQLite runs one writer at a time anyway.
             .with_for_update(skip_locked=True)
+            # Picked once: as a plain subquery PostgreSQL may run it again for the rows
+            # it updates, skip the rows it just claimed, and claim every due row, not
+            # ``limit``.
+            .cte("due")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         statement = (
             update(_OUTBOX)
-            .where(_OUTBOX.c.id.in_(due.scalar_subquery()))
+            .where(_OUTBOX.c.id.in_(select(due.c.id)))
             # Checked again on the row itself: on PostgreSQL the subquery may have read a row
             # that another pass claimed between its snapshot and our lock.
             .where(
