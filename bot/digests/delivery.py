@@ -6,8 +6,8 @@ attempt may reach the platform and still not be marked sent: its pass died, or t
 timed out. The row is then ``maybe_sent``, and before the next try the sender is asked
 (``Sender.delivered``) whether the message is there, by its outbox key
 (``current_delivery_key()`` inside ``send``); if it is, the row is marked sent without
-sending again. A platform that cannot tell (Teams) gets it again: at most one repeat per
-interrupted attempt. In-process senders such as the console show it exactly once.
+sending again. A platform that cannot tell (Teams, the console) gets it again: at most
+one repeat per interrupted attempt.
 
 A claim lasts ``DEFAULT_LEASE`` and the pass renews it while it works, so the rows of a
 pass that died are taken up again within a lease, however long a batch takes.
