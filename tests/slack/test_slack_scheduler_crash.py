@@ -4,7 +4,7 @@ Many digests are due and the fake Slack Web API answers slowly, so the kill land
 middle of a batch: some digests are posted at Slack while their outbox rows still say
 ``sending``. After a restart every person has exactly one digest in their direct
 message, and the last one arrives within the lease (plus the time to start and post),
-not ten minutes later.
+not ten minutes later. ``scheduler --once`` after a crash finds a posted digest too.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from samples import write_guidelines
 from slack_fixtures import fake_api
 from sqlalchemy import Engine
 
+from adapters.slack import sender_from_env
 from adapters.slack.delivery_keys import delivery_key
-from bot.digests import DigestStore
+from bot.digests import DigestStore, delivering
 from bot.digests.delivery import DEFAULT_LEASE
 from bot.digests.outbox import NewMessage
-from bot.messages import Reply, Text
+from bot.messages import ConversationRef, Platform, Reply, Text
 from bot.serialize import reply_to_json
 from bot.storage import open_database
 
@@ -73,7 +74,7 @@ def _due_digests(engine: Engine) -> dict[str, str]:
 
 
 async def _scheduler(
-    database_url: str, guidelines: Path, api: FakeSlackApi, log: Path
+    database_url: str, guidelines: Path, api: FakeSlackApi, log: Path, *extra: str
 ) -> asyncio.subprocess.Process:
     env = {
         k: v
@@ -97,6 +98,7 @@ async def _scheduler(
             database_url,
             "--guidelines",
             str(guidelines),
+            *extra,
             env=env,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=output,
@@ -169,3 +171,41 @@ async def test_a_killed_scheduler_sends_every_slack_digest_exactly_once_after_a_
     last_post = max(call.at for call in fake_api.of("chat.postMessage"))
     assert last_post - started <= (DEFAULT_LEASE + MARGIN).total_seconds(), last_post - started
     assert "already_there=" in output
+
+
+async def test_scheduler_once_after_a_crash_counts_a_digest_found_at_slack_as_sent(
+    tmp_path: Path, engine: Engine, database_url: str, fake_api: FakeSlackApi
+) -> None:
+    guidelines = write_guidelines(tmp_path / "guidelines")
+    now = datetime.now(UTC)
+    user_id = add_person(engine, "U0ANN", platform="slack", digest="off")
+    key = f"digest:{user_id}:crash"
+    reply = Reply(parts=(Text(text="Digest for ann"),), language="en", kind="digest")
+    DigestStore(engine).insert_messages(
+        [NewMessage(key=key, user_id=user_id, platform="slack", payload=reply_to_json(reply))],
+        now=now,
+    )
+    # A scheduler claimed and posted it, then died before marking it sent.
+    DigestStore(engine).claim_due(now=now, lease=DEFAULT_LEASE, platforms={"slack"})
+    sender = sender_from_env({"SLACK_BOT_TOKEN": "xoxb-crash", "SLACK_API_URL": fake_api.base_url})
+    assert sender is not None
+    with delivering(key):
+        await sender.send(
+            to=ConversationRef(platform=Platform.SLACK, conversation_id="DU0ANN", user_id="U0ANN"),
+            reply=reply,
+        )
+    log = tmp_path / "once.log"
+    process = await _scheduler(
+        database_url,
+        guidelines,
+        fake_api,
+        log,
+        "--once",
+        "--now",
+        (now + DEFAULT_LEASE).isoformat(),
+    )
+    assert await asyncio.wait_for(process.wait(), 120) == 0, log.read_text()
+    output = log.read_text()
+    assert "Messages: 1 sent, 0 to retry" in output, output
+    assert [delivery_key(m) for m in fake_api.messages_in("DU0ANN")] == [key]
+    assert [r.status for r in outbox_rows(engine)] == ["sent"]
