@@ -83,6 +83,14 @@ class Unreachable(Exception):
     """
 
 
+class NotDelivered(Exception):
+    """Raised by a ``Sender`` when the platform answered that it did not take the message.
+
+    Trying again cannot show it twice. After any other failure (a timeout, a broken
+    connection) the platform may have taken it, so the outbox asks ``delivered`` first.
+    """
+
+
 class Sender(Protocol):
     """An adapter that can start a conversation (for digests and notices)."""
 

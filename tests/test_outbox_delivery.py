@@ -200,9 +200,11 @@ def test_a_pass_that_died_while_sending_is_resumed_after_the_lease(engine: Engin
     deliver(engine, sender, Clock(T0 + LEASE - timedelta(seconds=1)))
     assert sender.sent == []  # the claim still holds
     deliver(engine, sender, Clock(T0 + LEASE))
+    # The platform is asked first; one that cannot tell (None) gets the message again.
+    assert sender.asked == ["digest:1:2025-06-02"]
     assert [d.key for d in sender.sent] == ["digest:1:2025-06-02"]
     [row] = outbox_rows(engine)
-    assert (row.status, row.attempts) == ("sent", 2)
+    assert (row.status, row.attempts, row.maybe_sent) == ("sent", 2, True)
     # The dead pass's claim can no longer change the row.
     assert DigestStore(engine).mark_sent(claimed, now=T0 + LEASE) is False
 
@@ -223,6 +225,16 @@ def test_an_unreadable_payload_is_given_up_at_once(engine: Engine) -> None:
     assert deliver(engine, sender, Clock(T0)).failed == 1
     assert sender.tries == 0
     assert outbox_rows(engine)[0].status == "failed"
+
+
+def test_a_claim_takes_one_batch_and_leaves_the_rest_pending(engine: Engine) -> None:
+    people = [add_person(engine, f"p{i}") for i in range(30)]
+    for user_id in people:
+        write(engine, user_id, f"digest:{user_id}:2025-06-02")
+    claims = DigestStore(engine).claim_due(now=T0, lease=LEASE, platforms={"console"}, limit=7)
+    # Only this batch waits for the lease if the pass dies now; the rest stays pending.
+    assert len(claims) == 7
+    assert DigestStore(engine).status_counts() == {"sending": 7, "pending": 23}
 
 
 def test_concurrent_claims_never_hand_out_a_message_twice(database_url: str) -> None:
@@ -290,3 +302,50 @@ async def test_the_console_sender_prints_the_reply_for_the_person() -> None:
     to = ConversationRef(platform=Platform.CONSOLE, conversation_id="console", user_id="ann")
     await sender.send(to=to, reply=Reply(parts=(Text(text="Hallo!"),), language="nl"))
     assert buffer.getvalue() == "Bericht voor ann\nHallo!\n\n"
+
+
+class SlowSender(RecordingSender):
+    """A platform that takes ``seconds`` to accept each message."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    async def send(self, *, to: ConversationRef, reply: Reply) -> None:
+        await asyncio.sleep(self.seconds)
+        await super().send(to=to, reply=reply)
+
+
+def test_a_live_pass_keeps_its_claims_however_long_a_send_takes(database_url: str) -> None:
+    setup = open_database(database_url)
+    ann = add_person(setup, "ann")
+    write(setup, ann, "digest:1:2025-06-02", now=datetime.now(UTC))
+    other = open_database(database_url)  # a second scheduler process, say
+    lease = timedelta(seconds=1)
+    taken: list[int] = []
+
+    async def meanwhile() -> None:
+        for _ in range(3):  # well past the lease, while the send is still going on
+            await asyncio.sleep(0.9)
+            claims = await asyncio.to_thread(
+                DigestStore(other).claim_due,
+                now=datetime.now(UTC),
+                lease=lease,
+                platforms={"console"},
+            )
+            taken.append(len(claims))
+
+    async def both() -> DeliveryReport:
+        sender = SlowSender(3.0)
+        report, _ = await asyncio.gather(
+            deliver_outbox(DigestStore(setup), {"console": sender}, lease=lease), meanwhile()
+        )
+        return report
+
+    try:
+        report = asyncio.run(both())
+        assert report.sent == 1 and taken == [0, 0, 0]
+        assert DigestStore(setup).status_counts() == {"sent": 1}
+    finally:
+        setup.dispose()
+        other.dispose()

@@ -182,7 +182,7 @@ def _summary(language: str, composed: ComposeReport, delivered: DeliveryReport) 
         nothing_new=composed.nothing_new,
         over_cap=composed.over_cap,
         errors=composed.errors,
-        sent=delivered.sent,
+        sent=delivered.sent + delivered.already_there,  # found at the platform: sent before
         retrying=delivered.retrying,
         failed=delivered.failed,
         unreachable=delivered.unreachable,

@@ -31,7 +31,7 @@ from adapters.slack.client import Sleep, web_client
 from adapters.slack.credentials import api_url_from
 from adapters.slack.delivery_keys import already_sent, delivery_metadata
 from bot.digests.delivery import current_delivery_key
-from bot.features import Unreachable
+from bot.features import NotDelivered, Unreachable
 from bot.i18n import t
 from bot.messages import ConversationRef, Platform, Reply
 from bot.settings import SettingsError
@@ -59,6 +59,10 @@ class DeliveryFailed(RuntimeError):
 
 class PersonGone(DeliveryFailed, Unreachable):
     """Slack will never deliver to this person (they left, or the DM is gone)."""
+
+
+class SlackRefused(DeliveryFailed, NotDelivered):
+    """Slack answered with an error: it did not take the message (a later try may work)."""
 
 
 class SlackSender:
@@ -103,7 +107,10 @@ class SlackSender:
 
 @contextlib.asynccontextmanager
 async def _translated(to: ConversationRef, doing: str) -> AsyncIterator[None]:
-    """Slack's and the network's errors as ``PersonGone`` or ``DeliveryFailed``."""
+    """Slack's errors as ``PersonGone`` or ``SlackRefused``, the network's as ``DeliveryFailed``.
+
+    After a network error Slack may have taken the message; after its own error it has not.
+    """
     if to.platform is not Platform.SLACK:
         raise DeliveryFailed(f"not a Slack conversation: {to.platform.value}")
     who = to.user_id or to.conversation_id
@@ -114,7 +121,7 @@ async def _translated(to: ConversationRef, doing: str) -> AsyncIterator[None]:
             raise PersonGone(
                 f"Slack says {who} cannot be reached: {error.response.get('error')}"
             ) from error
-        raise DeliveryFailed(f"Slack {doing} {who}: {error}") from error
+        raise SlackRefused(f"Slack {doing} {who}: {error}") from error
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
         raise DeliveryFailed(f"Slack {doing} {who}: {error}") from error
 

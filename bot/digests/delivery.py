@@ -1,10 +1,16 @@
 """Delivering the outbox: claim due messages, send each through its platform's ``Sender``.
 
 The guarantee: a message written to the outbox is delivered to the platform at least
-once. It is sent more than once only when a pass dies (or its lease runs out) after the
-platform accepted the message and before it was marked sent; the outbox key is passed
-on to the sender (``current_delivery_key()``) so a platform that takes an idempotency
-key can drop that repeat. In-process senders such as the console show it exactly once.
+once, and on a platform that can say what it already has (Slack), exactly once. An
+attempt may reach the platform and still not be marked sent: its pass died, or the send
+timed out. The row is then ``maybe_sent``, and before the next try the sender is asked
+(``Sender.delivered``) whether the message is there, by its outbox key
+(``current_delivery_key()`` inside ``send``); if it is, the row is marked sent without
+sending again. A platform that cannot tell (Teams, the console) gets it again: at most
+one repeat per interrupted attempt.
+
+A claim lasts ``DEFAULT_LEASE`` and the pass renews it while it works, so the rows of a
+pass that died are taken up again within a lease, however long a batch takes.
 
 Failed sends are retried with exponential back-off (1, 2, 4 ... minutes, at most an
 hour apart) and given up after ``max_attempts``; a person with no stored conversation
@@ -23,16 +29,18 @@ from datetime import UTC, datetime, timedelta
 
 from bot.digests import outbox
 from bot.digests.store import DigestStore
-from bot.features import Sender, Unreachable
+from bot.features import NotDelivered, Sender, Unreachable
 from bot.messages import ConversationRef
 from bot.serialize import ReplyFormatError, reply_from_json
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE = timedelta(minutes=10)
-"""How long a claim lasts; must exceed the time one batch takes to send."""
+DEFAULT_LEASE = timedelta(seconds=60)
+"""How long a claim lasts without renewal: after a crash, its rows wait at most this long."""
+RENEWALS_PER_LEASE = 3
+"""A live pass renews its claims this many times per lease (every 20 s for 60 s)."""
 DEFAULT_SEND_TIMEOUT = 60.0
-"""Seconds one send may take before it counts as failed (keeps a batch within its lease)."""
+"""Seconds one send (or one ``delivered`` question) may take before it counts as failed."""
 DEFAULT_MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -71,6 +79,8 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     unreachable: int = 0
+    already_there: int = 0
+    """Found at the platform after an interrupted attempt: marked sent, not sent again."""
 
 
 @dataclass(kw_only=True)
@@ -79,10 +89,15 @@ class _Tally:
     retrying: int = 0
     failed: int = 0
     unreachable: int = 0
+    already_there: int = 0
 
     def report(self) -> DeliveryReport:
         return DeliveryReport(
-            sent=self.sent, retrying=self.retrying, failed=self.failed, unreachable=self.unreachable
+            sent=self.sent,
+            retrying=self.retrying,
+            failed=self.failed,
+            unreachable=self.unreachable,
+            already_there=self.already_there,
         )
 
 
@@ -106,7 +121,8 @@ async def deliver_outbox(
     Only messages for platforms in ``senders`` are claimed; others stay pending for a
     process that can send them. Each message is marked ``sent``, retried later,
     ``failed`` or ``unreachable``; the counts are returned. Never raises for one
-    message's failure.
+    message's failure. While a batch is being sent its claims are renewed every
+    ``lease / RENEWALS_PER_LEASE``.
     """
     tally = _Tally()
     gate = asyncio.Semaphore(max(concurrency, 1))
@@ -135,7 +151,30 @@ async def deliver_outbox(
                     tally=tally,
                 )
 
-        await asyncio.gather(*(one(claim, where.get(claim.id)) for claim in claims))
+        renewing = asyncio.create_task(_renew(digests, claims, clock=clock, lease=lease))
+        try:
+            await asyncio.gather(*(one(claim, where.get(claim.id)) for claim in claims))
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
+
+async def _renew(
+    digests: DigestStore,
+    claims: list[outbox.Claim],
+    *,
+    clock: Callable[[], datetime],
+    lease: timedelta,
+) -> None:
+    """Keep ``claims`` leased while this pass is alive; runs until cancelled."""
+    every = max(lease.total_seconds() / RENEWALS_PER_LEASE, 0.01)
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(digests.renew, claims, until=clock() + lease)
+        except Exception:  # the next renewal may work; the lease covers a missed one
+            log.warning("renewing the outbox claims failed", exc_info=True)
 
 
 async def _deliver_one(
@@ -173,9 +212,12 @@ async def _deliver_one(
         )
         tally.failed += 1
         return
-    token = _delivery_key.set(claim.key)
+    found = False
     try:
-        await asyncio.wait_for(sender.send(to=to, reply=reply), timeout=send_timeout)
+        with delivering(claim.key):
+            found = claim.maybe_sent and await _already_there(sender, claim, to, send_timeout)
+            if not found:
+                await asyncio.wait_for(sender.send(to=to, reply=reply), timeout=send_timeout)
     except Unreachable as error:
         log.warning(
             "outbox %s: user %s cannot be reached (%s); marked unreachable",
@@ -191,15 +233,52 @@ async def _deliver_one(
     except Exception as error:  # any adapter failure is one failed attempt, not a crash
         reason = f"{type(error).__name__}: {error}"
         await _failed_attempt(
-            digests, claim, reason, clock=clock, max_attempts=max_attempts, tally=tally
+            digests,
+            claim,
+            reason,
+            # Unless the platform said no, it may have taken the message before failing.
+            maybe_sent=not isinstance(error, NotDelivered),
+            clock=clock,
+            max_attempts=max_attempts,
+            tally=tally,
         )
         return
-    finally:
-        _delivery_key.reset(token)
+    await _mark_sent(digests, claim, clock=clock)
+    if found:
+        tally.already_there += 1
+    else:
+        tally.sent += 1
+
+
+async def _already_there(
+    sender: Sender, claim: outbox.Claim, to: ConversationRef, send_timeout: float
+) -> bool:
+    """Whether an interrupted attempt delivered ``claim`` after all; raises as ``send`` does."""
+    there = await asyncio.wait_for(
+        sender.delivered(to=to, key=claim.key, since=claim.created_at), timeout=send_timeout
+    )
+    if there:
+        log.info(
+            "outbox %s: an interrupted attempt had delivered it; marked sent, not sent again",
+            claim.key,
+        )
+        return True
+    if there is None:
+        log.warning(
+            "outbox %s: an interrupted attempt may have delivered it, and %s cannot tell; "
+            "sending it again",
+            claim.key,
+            claim.platform,
+        )
+    return False
+
+
+async def _mark_sent(
+    digests: DigestStore, claim: outbox.Claim, *, clock: Callable[[], datetime]
+) -> None:
     if not await asyncio.to_thread(digests.mark_sent, claim, now=clock()):
         # Our lease ran out and another pass claimed the row: it may send it again.
         log.warning("outbox %s: sent, but the claim had expired before it was marked", claim.key)
-    tally.sent += 1
 
 
 async def _failed_attempt(
@@ -207,6 +286,7 @@ async def _failed_attempt(
     claim: outbox.Claim,
     reason: str,
     *,
+    maybe_sent: bool,
     clock: Callable[[], datetime],
     max_attempts: int,
     tally: _Tally,
@@ -229,5 +309,7 @@ async def _failed_attempt(
         reason,
         retry_at.isoformat(timespec="seconds"),
     )
-    await asyncio.to_thread(digests.mark_retry, claim, at=retry_at, error=reason)
+    await asyncio.to_thread(
+        digests.mark_retry, claim, at=retry_at, error=reason, maybe_sent=maybe_sent
+    )
     tally.retrying += 1

@@ -9,15 +9,21 @@ back to ``pending`` with a later ``next_attempt_at`` after a failed attempt; or
 Claiming is one UPDATE that moves due rows to ``sending`` and pushes their
 ``next_attempt_at`` to the end of a lease, so two delivery passes never claim the same
 row; on PostgreSQL the rows are picked with ``FOR UPDATE SKIP LOCKED`` so concurrent
-passes skip each other's rows instead of waiting. A pass that dies while sending leaves
-its rows in ``sending``; they are claimed again once the lease has run out. Every claim
-adds one to ``attempts``, and the marks after sending require the attempt number of
-their claim, so a pass whose lease ran out cannot overwrite a newer claim's outcome.
+passes skip each other's rows instead of waiting. A live pass renews the lease of the
+rows it still holds; a pass that dies while sending leaves its rows in ``sending``, and
+they are claimed again once the lease has run out. Every claim adds one to
+``attempts``, and the marks after sending require the attempt number of their claim,
+so a pass whose lease ran out cannot overwrite a newer claim's outcome.
+
+A row claimed again from ``sending``, or put back after an attempt whose outcome is
+unknown (it timed out, the connection broke), is ``maybe_sent``: the platform may have
+the message already, so it is asked (``Sender.delivered``) before sending it again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, UNREACHABLE = "failed", "unreachable"
@@ -46,3 +52,7 @@ class Claim:
     platform: str
     payload: str
     attempts: int
+    created_at: datetime
+    """When the message was written to the outbox (it cannot have been sent before)."""
+    maybe_sent: bool = False
+    """An earlier attempt may have reached the platform: ask it before sending again."""

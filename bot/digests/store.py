@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Table, and_, case, func, or_, select, true, update
 
 from bot.digests.outbox import (
     COUNTED_STATUSES,
@@ -191,7 +191,8 @@ class DigestStore:
         """Claim up to ``limit`` messages due by ``now`` for ``platforms``, for ``lease``.
 
         Due are ``pending`` rows whose ``next_attempt_at`` has come, and ``sending`` rows
-        whose lease ran out (their pass died). A row is claimed by at most one caller.
+        whose lease ran out (their pass died); those come back ``maybe_sent``. A row is
+        claimed by at most one caller.
         """
         if not platforms:
             return []
@@ -206,17 +207,28 @@ class DigestStore:
             .limit(limit)
             # Rendered on PostgreSQL only; SQLite runs one writer at a time anyway.
             .with_for_update(skip_locked=True)
+            # Picked once: as a plain subquery PostgreSQL may run it again for the rows
+            # it updates, skip the rows it just claimed, and claim every due row, not
+            # ``limit``.
+            .cte("due")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         statement = (
             update(_OUTBOX)
-            .where(_OUTBOX.c.id.in_(due.scalar_subquery()))
+            .where(_OUTBOX.c.id.in_(select(due.c.id)))
             # Checked again on the row itself: on PostgreSQL the subquery may have read a row
             # that another pass claimed between its snapshot and our lock.
             .where(
                 _OUTBOX.c.status.in_((PENDING, SENDING)),
                 _OUTBOX.c.next_attempt_at <= now,
             )
-            .values(status=SENDING, next_attempt_at=now + lease, attempts=_OUTBOX.c.attempts + 1)
+            .values(
+                status=SENDING,
+                next_attempt_at=now + lease,
+                attempts=_OUTBOX.c.attempts + 1,
+                # Still "sending": the pass that held it stopped without saying what happened.
+                maybe_sent=case((_OUTBOX.c.status == SENDING, true()), else_=_OUTBOX.c.maybe_sent),
+            )
             .returning(
                 _OUTBOX.c.id,
                 _OUTBOX.c.key,
@@ -224,15 +236,41 @@ class DigestStore:
                 _OUTBOX.c.platform,
                 _OUTBOX.c.payload,
                 _OUTBOX.c.attempts,
+                _OUTBOX.c.created_at,
+                _OUTBOX.c.maybe_sent,
             )
         )
         with self._engine.begin() as connection:
             rows = connection.execute(statement).all()
         claims = [
-            Claim(id=i, key=k, user_id=u, platform=p, payload=body, attempts=a)
-            for i, k, u, p, body, a in rows
+            Claim(
+                id=i,
+                key=k,
+                user_id=u,
+                platform=p,
+                payload=body,
+                attempts=a,
+                created_at=created,
+                maybe_sent=bool(maybe),
+            )
+            for i, k, u, p, body, a, created, maybe in rows
         ]
         return sorted(claims, key=lambda claim: claim.id)
+
+    def renew(self, claims: Sequence[Claim], *, until: datetime) -> int:
+        """Extend the lease of those of ``claims`` still held to ``until``; how many were.
+
+        A claim that was marked, or whose lease ran out and was claimed by another pass,
+        is left alone.
+        """
+        if not claims:
+            return 0
+        held = or_(*(and_(_OUTBOX.c.id == c.id, _OUTBOX.c.attempts == c.attempts) for c in claims))
+        statement = (
+            update(_OUTBOX).where(held, _OUTBOX.c.status == SENDING).values(next_attempt_at=until)
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(statement).rowcount
 
     def addresses(self, claims: Sequence[Claim]) -> dict[int, ConversationRef | None]:
         """Where to send each claimed message, read now; None when the person can't be reached.
@@ -278,9 +316,22 @@ class DigestStore:
         """Record that the claimed message was delivered; False if the claim was lost."""
         return self._finish(claim, status=SENT, sent_at=now, last_error=None)
 
-    def mark_retry(self, claim: Claim, *, at: datetime, error: str) -> bool:
-        """Put the claimed message back to be tried again at ``at``; False if the claim was lost."""
-        return self._finish(claim, status=PENDING, next_attempt_at=at, last_error=error[:1000])
+    def mark_retry(
+        self, claim: Claim, *, at: datetime, error: str, maybe_sent: bool = False
+    ) -> bool:
+        """Put the claimed message back to be tried again at ``at``; False if the claim was lost.
+
+        ``maybe_sent``: the failed attempt may have reached the platform after all (it
+        timed out), so the platform is asked before the next try. Once set, it stays set.
+        """
+        values: dict[str, object] = {
+            "status": PENDING,
+            "next_attempt_at": at,
+            "last_error": error[:1000],
+        }
+        if maybe_sent:
+            values["maybe_sent"] = True
+        return self._finish(claim, **values)
 
     def mark_given_up(self, claim: Claim, *, status: str, error: str) -> bool:
         """End the claimed message as ``failed`` or ``unreachable``; False if the claim was lost."""

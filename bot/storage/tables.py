@@ -294,12 +294,15 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = Field(sa_type=Text)
     """JSON: the reply to send."""
     status: str = "pending"
-    """``pending``, ``sent``, ``failed`` (gave up) or ``unreachable``."""
+    """``pending``, ``sending`` (claimed), ``sent``, ``failed`` (gave up) or ``unreachable``."""
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)
     last_error: str | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    maybe_sent: bool = False
+    """An earlier attempt may have reached the platform (its pass died, or it timed out):
+    the platform is asked before the message is sent again."""
 
 
 class Role(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,11 @@ from adapters.teams.platform import TeamsPlatform
 from adapters.teams.sender import UnreachableReference
 from adapters.teams.transport import ConnectorTransport
 from bot.guidelines.rules import NotifyTarget
+from bot.digests import DeliveryReport, DigestStore, deliver_outbox
+from bot.digests.delivery import DEFAULT_LEASE
+from bot.digests.outbox import NewMessage
 from bot.messages import ConversationRef, Platform, Reply, Text
+from bot.serialize import reply_to_json
 from bot.storage import ConversationReference, Store, User
 
 DIGEST = Reply(
@@ -195,3 +200,39 @@ async def test_a_guidelines_notice_goes_to_the_channel_the_bot_was_mentioned_in(
     assert notice.kind == "send"
     assert notice.conversation_id == channel  # a new post in the channel, not a reply
     assert [r.kind for r in connector.requests].count("create") == 0  # no personal chat
+
+
+async def test_after_a_crash_a_digest_is_sent_again_once_when_its_lease_runs_out(
+    tmp_path: Path, store: Store
+) -> None:
+    bot = make_bot(tmp_path, store=store)
+    digests = DigestStore(store.engine)
+    async with FakeConnector() as connector, serve(bot) as served:
+        await served.post(activity("conversation_update_personal", connector.url))
+        await connector.wait_for(1)  # the welcome
+        to = stored_reference(store, USER_AAD)
+        with Session(store.engine) as session:
+            user = session.exec(select(User).where(User.platform_user_id == USER_AAD)).one()
+        assert user.id is not None
+        message = NewMessage(
+            key="digest:1:crash", user_id=user.id, platform="teams", payload=reply_to_json(DIGEST)
+        )
+        digests.insert_messages([message], now=NOW)
+        # A scheduler claims the digest, sends it, and dies before marking it sent.
+        digests.claim_due(now=NOW, lease=DEFAULT_LEASE, platforms={"teams"})
+        await served.adapter.sender.send(to=to, reply=DIGEST)
+        await connector.wait_for(2)
+        senders = {"teams": served.adapter.sender}
+
+        early = await deliver_outbox(
+            digests, senders, clock=lambda: NOW + DEFAULT_LEASE - timedelta(seconds=1)
+        )
+        late = await deliver_outbox(digests, senders, clock=lambda: NOW + DEFAULT_LEASE)
+        later = await deliver_outbox(digests, senders, clock=lambda: NOW + timedelta(hours=1))
+        sent = await connector.wait_for(3)
+    # Teams cannot say whether the first one arrived: it is sent again, once, after the lease.
+    assert (early, later) == (DeliveryReport(), DeliveryReport())
+    assert (late.sent, late.already_there) == (1, 0)
+    assert len(sent) == 3
+    assert DEFAULT_LEASE.total_seconds() <= 60  # as the README says
+    assert digests.status_counts() == {"sent": 1}
