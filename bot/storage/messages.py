@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, insert, select, update
+from sqlalchemy import Connection, Insert, Table, and_, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.messages import CheckVerdict, ConversationRef, Verdict
 from bot.records import CheckRecord, MessageRecord, Person, QuestionRecord
@@ -114,25 +115,58 @@ def check_values(
     }
 
 
+# The statements of every message are built once, with their values bound at execution:
+# building a statement around literal values costs more CPU than SQLite takes to run it.
+_INSERTS: dict[str, Insert] = {"question": insert(_QUESTIONS), "draft_check": insert(_CHECKS)}
+_READ_PERSON = (
+    select(_USERS.c.id, _USERS.c.language, _USERS.c.team, _USERS.c.tracking, _ROLES.c.role)
+    .select_from(
+        _USERS.outerjoin(
+            _ROLES,
+            and_(
+                _ROLES.c.platform == _USERS.c.platform,
+                _ROLES.c.platform_user_id == _USERS.c.platform_user_id,
+            ),
+        )
+    )
+    .where(
+        _USERS.c.platform == bindparam("platform"),
+        _USERS.c.platform_user_id == bindparam("platform_user_id"),
+    )
+)
+_SET_LANGUAGE = (
+    update(_USERS).where(_USERS.c.id == bindparam("user_id")).values(language=bindparam("language"))
+)
+
+
+def _upsert_reference(
+    insert_for: Callable[[Table], postgresql.Insert | sqlite.Insert],
+) -> ReturningInsert[int]:
+    statement = insert_for(_REFERENCES)
+    replaced = ("conversation_id", "data", "updated_at")
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "platform"],
+        set_={name: statement.excluded[name] for name in replaced},
+    ).returning(_REFERENCES.c.id)
+
+
+_UPSERT_REFERENCE = {
+    "postgresql": _upsert_reference(postgresql.insert),
+    "sqlite": _upsert_reference(sqlite.insert),
+}
+
+
 def insert_row(connection: Connection, table: Table, values: dict[str, object]) -> int:
     """Insert one row into ``table`` (questions, checks); its id."""
-    key = connection.execute(insert(table).values(**values)).inserted_primary_key
+    key = connection.execute(_INSERTS[table.name], values).inserted_primary_key
     assert key is not None and key[0] is not None  # assigned by the database
     return int(key[0])
 
 
 def read_person(connection: Connection, platform: str, platform_user_id: str) -> Person | None:
     """The person's row and roles, in one query; None when they have no row yet."""
-    granted = and_(
-        _ROLES.c.platform == _USERS.c.platform,
-        _ROLES.c.platform_user_id == _USERS.c.platform_user_id,
-    )
-    statement = (
-        select(_USERS.c.id, _USERS.c.language, _USERS.c.team, _USERS.c.tracking, _ROLES.c.role)
-        .select_from(_USERS.outerjoin(_ROLES, granted))
-        .where(_USERS.c.platform == platform, _USERS.c.platform_user_id == platform_user_id)
-    )
-    rows = connection.execute(statement).all()
+    parameters = {"platform": platform, "platform_user_id": platform_user_id}
+    rows = connection.execute(_READ_PERSON, parameters).all()
     if not rows:
         return None
     first = rows[0]
@@ -169,22 +203,10 @@ def save_reference(
         ),
         "updated_at": require_aware(now, "now"),
     }
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        statement: postgresql.Insert | sqlite.Insert = postgresql.insert(_REFERENCES)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(_REFERENCES)
-    else:
-        raise NotImplementedError(f"conversation references are not supported on {dialect}")
-    replacing = {
-        name: value for name, value in values.items() if name not in ("user_id", "platform")
-    }
-    upsert = (
-        statement.values(**values)
-        .on_conflict_do_update(index_elements=["user_id", "platform"], set_=replacing)
-        .returning(_REFERENCES.c.id)
-    )
-    return int(connection.execute(upsert).scalar_one())
+    upsert = _UPSERT_REFERENCE.get(connection.dialect.name)
+    if upsert is None:
+        raise NotImplementedError(f"not supported on {connection.dialect.name}")
+    return int(connection.execute(upsert, values).scalar_one())
 
 
 def write_message(connection: Connection, record: MessageRecord) -> int | None:
@@ -193,9 +215,7 @@ def write_message(connection: Connection, record: MessageRecord) -> int | None:
     person = record.person
     user_id = person.user_id if person is not None else None
     if person is not None and record.language is not None:
-        connection.execute(
-            update(_USERS).where(_USERS.c.id == person.user_id).values(language=record.language)
-        )
+        connection.execute(_SET_LANGUAGE, {"user_id": person.user_id, "language": record.language})
     if person is not None and record.conversation is not None:
         save_reference(connection, user_id=person.user_id, ref=record.conversation, now=record.at)
     if record.question is not None:

@@ -159,7 +159,7 @@ class EventLog:
                     team=person.team if person is not None else None,
                     detail=event.detail,
                 )
-                connection.execute(_insert_new(connection), [row])
+                connection.execute(_insert_new(connection), row)
         return written
 
     def record_events(
