@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from samples import write_guidelines
 from sql_count import counting
 from sqlalchemy import text
@@ -107,5 +108,32 @@ async def test_a_delivery_handled_again_after_a_restart_is_logged_once(tmp_path:
     store = Store.open(url)
     try:
         assert _count(store, "SELECT count(*) FROM event WHERE kind = 'question_asked'") == 1
+    finally:
+        store.close()
+
+
+async def test_a_question_is_answered_when_the_database_is_gone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'merkwerker.db'}", clock=lambda: NOW)
+    try:
+        library = GuidelinesLibrary.open(write_guidelines(tmp_path / "guidelines"))
+        bot = build_bot(Settings(), store=store, library=library, clock=lambda: NOW)
+        async with FakeConnector() as connector, serve(bot) as served:
+            await served.post(activity("personal_message", connector.url, text=QUESTION))
+            (answered,) = await connector.wait_for(1)
+            store.engine.dispose()
+            for path in tmp_path.glob("merkwerker.db*"):
+                path.unlink()  # the next connection finds an empty database without tables
+            await served.post(
+                activity("personal_message", connector.url, text=QUESTION, id="second")
+            )
+            (_, again) = await connector.wait_for(2)
+        # The same answer, without the feedback buttons that need the stored question.
+        assert "Dat mag, let op schermen." in str(answered.body)
+        assert "Dat mag, let op schermen." in str(again.body)
+        assert "answer.up" in str(answered.body) and "answer.up" not in str(again.body)
+        assert "could not read or record the person" in caplog.text
+        assert "could not record the message" in caplog.text
     finally:
         store.close()
