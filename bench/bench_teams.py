@@ -10,7 +10,10 @@ to its reply reaching the connector. Bots measured:
 - ``echo``: botbuilder's ``CloudAdapter`` + an ``ActivityHandler`` that echoes, as in
   Microsoft's samples (a new connector client per activity, sent through ``requests``);
 - ``merkwerker``: ``TeamsAdapter`` answering from the shipped guidelines, no database;
-- ``merkwerker+sqlite``: the same, recording questions and references in SQLite.
+- ``merkwerker+sqlite``: the same, recording questions and references in SQLite;
+- ``deployed+sqlite``: the bot as ``merkwerker serve`` builds it (every feature, the
+  participation log), in SQLite: each question also logs its event and reads the
+  person's tracking choice and team.
 
 Also printed: the CPU time the bot's process spent per activity, which other load on the
 machine disturbs far less than throughput and latency do. Every bot process calls
@@ -43,7 +46,7 @@ from fake_connector import FakeConnector, Recorded  # noqa: E402
 
 ACTIVITY = json.loads((ROOT / "tests/teams/activities/personal_message.json").read_text())
 QUESTION = "Can I post a picture of the office?"
-BOTS = ("echo", "merkwerker", "merkwerker+sqlite")
+BOTS = ("echo", "merkwerker", "merkwerker+sqlite", "deployed+sqlite")
 REQUEST_TIMEOUT = 10.0
 
 
@@ -77,22 +80,31 @@ def _echo_app() -> Any:
     return app
 
 
-def _merkwerker_app(with_database: bool) -> Any:
+def _merkwerker_app(kind: str) -> Any:
     from aiohttp import web
 
+    from adapters.app_factory import build_bot
     from adapters.teams import TeamsSettings
     from adapters.teams.adapter import TeamsAdapter
+    from bot.answering.answerer import default_answerer
     from bot.conversation import Merkwerker
     from bot.guidelines.library import GuidelinesLibrary
+    from bot.settings import Settings
     from bot.storage import Store
 
+    library = GuidelinesLibrary.open(ROOT / "guidelines")
     store = None
-    if with_database:
+    if kind.endswith("+sqlite"):
         folder = Path(tempfile.mkdtemp(prefix="merkwerker-bench-"))
         store = Store.open(f"sqlite:///{folder / 'bench.db'}")
-    bot = Merkwerker(
-        library=GuidelinesLibrary.open(ROOT / "guidelines"), store=store, refresh_seconds=3600
-    )
+    if kind == "deployed+sqlite":
+        assert store is not None
+        settings = Settings(guidelines=ROOT / "guidelines", database_url=str(store.engine.url))
+        # The same answerer as the other bots: its embedding cache is warm, where one
+        # beside this new database would embed every example again at start-up.
+        bot = build_bot(settings, store=store, library=library, answerer=default_answerer())
+    else:
+        bot = Merkwerker(library=library, store=store, refresh_seconds=3600)
     adapter = TeamsAdapter(bot, TeamsSettings())
     app = web.Application()
     adapter.add_routes(app)
@@ -114,7 +126,7 @@ def serve(kind: str, *, freeze: bool) -> None:
     logging.disable(logging.WARNING)  # a benchmark, not a log test
 
     async def main() -> None:
-        app = _echo_app() if kind == "echo" else _merkwerker_app(kind == "merkwerker+sqlite")
+        app = _echo_app() if kind == "echo" else _merkwerker_app(kind)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

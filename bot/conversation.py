@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from bot.answering.answer import Answer, answer_question
 from bot.answering.answerer import Answerer, default_answerer
 from bot.checking import CheckResult, SharedItem, check, prepare
-from bot.features import Context, EventSink, Feature
+from bot.features import Context, Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.rules import Guidelines
 from bot.home import home_view
@@ -35,7 +35,8 @@ from bot.messages import (
     Platform,
     Reply,
 )
-from bot.recording import ConversationRecords, Recorder
+from bot.recording import ConversationRecords, ParticipationLog, Recorder, Turn
+from bot.records import Person
 from bot.replies import answer_reply, check_reply, help_reply, notice_reply
 from bot.settings import Settings
 
@@ -61,7 +62,7 @@ class Merkwerker:
         refresh_seconds: float = 1.0,
         settings: Settings | None = None,
         features: list[Feature] | None = None,
-        events: EventSink | None = None,
+        events: ParticipationLog | None = None,
         answerer: Answerer | None = None,
     ) -> None:
         self.library = library
@@ -103,15 +104,44 @@ class Merkwerker:
         user_name: str | None = None,
         delivery_id: str | None = None,
     ) -> Context:
-        """Who is asking: their database row, roles and the moment, for features."""
-        # One trip to a worker thread for both reads: this runs for every message.
-        user_id, stored_roles = await asyncio.to_thread(
-            self.recorder.person, platform.value, platform_user_id, language
-        )
-        return Context(
+        """Who is asking: their database row, roles and the moment, for features (a
+        changed ``language`` is stored at once)."""
+        ctx, _person = await self._context(
             platform=platform,
             platform_user_id=platform_user_id,
-            user_id=user_id,
+            conversation=conversation,
+            language=language,
+            user_name=user_name,
+            delivery_id=delivery_id,
+            store_language=True,
+        )
+        return ctx
+
+    async def _context(
+        self,
+        *,
+        platform: Platform,
+        platform_user_id: str,
+        conversation: ConversationRef,
+        language: str,
+        user_name: str | None,
+        delivery_id: str | None,
+        store_language: bool,
+    ) -> tuple[Context, Person | None]:
+        # One trip to a worker thread and one query for the person and their roles:
+        # this runs for every message.
+        person = await asyncio.to_thread(
+            self.recorder.person,
+            platform.value,
+            platform_user_id,
+            language,
+            store_language=store_language,
+        )
+        stored_roles = person.roles if person is not None else frozenset()
+        ctx = Context(
+            platform=platform,
+            platform_user_id=platform_user_id,
+            user_id=person.user_id if person is not None else None,
             conversation=conversation,
             language=language,
             now=self.clock(),
@@ -120,6 +150,7 @@ class Merkwerker:
             user_name=user_name,
             delivery_id=delivery_id,
         )
+        return ctx, person
 
     @property
     def guidelines(self) -> Guidelines:
@@ -188,19 +219,30 @@ class Merkwerker:
             return notice_reply("input.empty", language=language)
         if understood.intent is Intent.CHECK:
             language = self.language_for(understood.text, locale)
-        ctx = await self.context(
+        ctx, person = await self._context(
             platform=platform,
             platform_user_id=user_id,
             conversation=conversation,
             language=language,
             user_name=user_name,
             delivery_id=delivery_id,
+            store_language=False,
         )
-        await self.remember_conversation(conversation, user_id=ctx.user_id)
-        reply = await self._reply(ctx, understood)
+        # What the message writes (the person's new language, where to reach them, the
+        # question or check and its event) goes in one transaction.
+        turn = self.recorder.turn(
+            person,
+            platform=platform,
+            conversation=conversation,
+            language=language,
+            delivery_id=delivery_id,
+            at=ctx.now,
+        )
+        reply = await self._reply(ctx, understood, turn)
+        await self.recorder.finish(turn)
         return await self._with_preface(ctx, reply)
 
-    async def _reply(self, ctx: Context, understood: Understood) -> Reply:
+    async def _reply(self, ctx: Context, understood: Understood, turn: Turn) -> Reply:
         guidelines = ctx.guidelines
         language = ctx.language
         if understood.intent is Intent.HELP:
@@ -208,18 +250,18 @@ class Merkwerker:
         if understood.intent is Intent.COMMAND:
             return notice_reply("input.not_a_question", language=language)
         if understood.intent is Intent.CHECK:
-            result = await self.check(
-                understood.text, language=language, user_id=ctx.user_id, ctx=ctx
-            )
+            result = await self._check(understood.text, language=language, turn=turn)
             return check_reply(result, guidelines, language=language)
         feature = self._feature_for_intent(understood.intent)
         if feature is not None:
+            # Written before the feature acts, which may change or forget the person.
+            await self.recorder.finish(turn)
             return await feature.on_message(ctx, understood)
         question = understood.text
         if understood.intent is not Intent.ASK:
             # A command whose feature is not installed here is still a question.
             question = understood.text or question
-        answer = await self.ask(question or "?", language=language, user_id=ctx.user_id, ctx=ctx)
+        answer = await self._ask(question or "?", language=language, turn=turn)
         return answer_reply(answer, guidelines)
 
     async def _with_preface(self, ctx: Context, reply: Reply) -> Reply:
@@ -315,10 +357,6 @@ class Merkwerker:
             user_name=user_name,
         )
 
-    async def remember_conversation(self, ref: ConversationRef, *, user_id: int | None) -> None:
-        """Store where to reach this person later (for digests), if there is storage."""
-        await self.recorder.conversation(ref, user_id=user_id, now=self.clock())
-
     async def remember_reach(self, ref: ConversationRef) -> None:
         """Store where to reach ``ref``'s person later, before they have written (for
         instance when they installed the app); never raises."""
@@ -338,42 +376,39 @@ class Merkwerker:
         detected = language_of(text, fallback=supported[0])
         return detected if detected in supported else supported[0]
 
-    async def ask(
-        self,
-        question: str,
-        *,
-        language: str,
-        user_id: int | None = None,
-        ctx: Context | None = None,
-    ) -> Answer:
-        """Answer ``question`` and record it (unanswered ones are kept for the rule owners)."""
-        guidelines = self.library.current
+    async def ask(self, question: str, *, language: str) -> Answer:
+        """Answer ``question`` from no one in particular (the command line) and record it."""
         now = self.clock()
+        return await self._ask(question, language=language, turn=Turn(person=None, at=now))
+
+    async def _ask(self, question: str, *, language: str, turn: Turn) -> Answer:
+        """Answer ``question`` and record it with what ``turn`` has pending (unanswered
+        questions are kept for the rule owners)."""
         # Embedding the question takes milliseconds of CPU: keep it off the event loop.
         answer = await asyncio.to_thread(
             answer_question,
             question,
-            guidelines,
+            self.library.current,
             language=language,
-            today=now.date(),
+            today=turn.at.date(),
             answerer=self.answerer,
         )
-        answer = await self.recorder.question(answer, user_id=user_id, now=now)
-        if ctx is not None:
-            await self.recorder.event("question_asked", ctx, detail=answer.verdict.value)
-        return answer
+        return await self.recorder.question(answer, turn)
 
-    async def check(
-        self, draft: str, *, language: str, user_id: int | None = None, ctx: Context | None = None
-    ) -> CheckResult:
-        """Check ``draft`` against the active rules and record the outcome (not the text)."""
-        guidelines = self.library.current
+    async def check(self, draft: str, *, language: str) -> CheckResult:
+        """Check ``draft`` from no one in particular (the command line) and record the
+        outcome (not the text)."""
         now = self.clock()
-        shared = await self._shared_items(now)
-        result = check(draft, guidelines, language=language, today=now.date(), shared=shared)
-        await self.recorder.check(result, language=language, user_id=user_id, now=now)
-        if ctx is not None:
-            await self.recorder.event("draft_checked", ctx, detail=result.verdict.value)
+        return await self._check(draft, language=language, turn=Turn(person=None, at=now))
+
+    async def _check(self, draft: str, *, language: str, turn: Turn) -> CheckResult:
+        """Check ``draft`` against the active rules and record the outcome (not the text)
+        with what ``turn`` has pending."""
+        shared = await self._shared_items(turn.at)
+        result = check(
+            draft, self.library.current, language=language, today=turn.at.date(), shared=shared
+        )
+        await self.recorder.check(result, language=language, turn=turn)
         return result
 
     async def _shared_items(self, now: datetime) -> list[SharedItem]:

@@ -58,22 +58,6 @@ class Feature(Protocol):
         ...
 
 
-class EventSink(Protocol):
-    """Where the participation log is written (question_asked, draft_checked, ...)."""
-
-    async def record(
-        self,
-        kind: str,
-        *,
-        ctx: Context,
-        key: str,
-        item_id: int | None = None,
-        detail: str | None = None,
-    ) -> None:
-        """Record one event once: a second call with the same ``key`` changes nothing."""
-        ...
-
-
 class Unreachable(Exception):
     """Raised by a ``Sender`` when trying again will not help.
 

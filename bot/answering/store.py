@@ -22,7 +22,8 @@ from bot.answering.feedback import (
     RuleQuestions,
     UnansweredQuestion,
 )
-from bot.storage.store import Store, _require_aware
+from bot.storage.messages import require_aware
+from bot.storage.store import Store
 from bot.storage.tables import Question
 
 _QUESTIONS: Table = Question.__table__  # type: ignore[attr-defined]
@@ -77,7 +78,7 @@ class FeedbackStore:
             "picked_rule_id": rule_id,
             "answered": True,
             "feedback": None,
-            "feedback_at": _require_aware(now, "now"),
+            "feedback_at": require_aware(now, "now"),
         }
         return self._update(question_id, user_id, values)
 
@@ -87,7 +88,7 @@ class FeedbackStore:
         """Store 👍, 👎 or "something else"; the latter makes the question unanswered."""
         values: dict[str, object] = {
             "feedback": Feedback(feedback).value,
-            "feedback_at": _require_aware(now, "now"),
+            "feedback_at": require_aware(now, "now"),
         }
         if feedback is Feedback.SOMETHING_ELSE:
             values.update(answered=False, picked_rule_id=None)
@@ -148,9 +149,9 @@ class FeedbackStore:
             .order_by(rule_column, count.desc(), _QUESTIONS.c.normalized)
         )
         if since is not None:
-            statement = statement.where(_QUESTIONS.c.asked_at >= _require_aware(since, "since"))
+            statement = statement.where(_QUESTIONS.c.asked_at >= require_aware(since, "since"))
         if until is not None:
-            statement = statement.where(_QUESTIONS.c.asked_at < _require_aware(until, "until"))
+            statement = statement.where(_QUESTIONS.c.asked_at < require_aware(until, "until"))
         grouped: dict[str, list[QuestionCount]] = {}
         with self._engine.connect() as connection:
             for rule_id, _normalized, example, n in connection.execute(statement):

@@ -7,71 +7,43 @@ calls them through ``asyncio.to_thread``, and the engine is shared between threa
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, Table, false, func
-from sqlalchemy import insert as sa_insert
+from sqlalchemy import Engine, false, func
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sa_text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.answering.feedback import UnansweredQuestion
-from bot.messages import CheckVerdict, ConversationRef, Platform, Verdict
+from bot.messages import ConversationRef, Platform
+from bot.records import CheckRecord, MessageRecord, Person, QuestionRecord
 from bot.storage.database import SchemaState, open_database, schema_state
-from bot.storage.tables import (
-    QUESTION_TEXT_MAX,
-    ConversationReference,
-    DraftCheck,
-    Question,
-    Role,
-    User,
+from bot.storage.messages import (
+    ID_SEPARATOR,
+    check_values,
+    insert_row,
+    normalize_question,
+    question_values,
+    read_person,
+    require_aware,
+    save_reference,
+    with_implied,
+    write_message,
 )
+from bot.storage.tables import ConversationReference, DraftCheck, Question, Role, User
 
-_QUESTIONS: Table = Question.__table__  # type: ignore[attr-defined]
-_CHECKS: Table = DraftCheck.__table__  # type: ignore[attr-defined]
-_ROLES: Table = Role.__table__  # type: ignore[attr-defined]
-_USERS: Table = User.__table__  # type: ignore[attr-defined]
+__all__ = ["ID_SEPARATOR", "Store", "normalize_question"]
 
-ID_SEPARATOR = ","
-"""Joins rule ids in the ``related`` and ``rule_ids`` columns."""
-
-
-def normalize_question(text: str) -> str:
-    """The grouping key of a question: NFKC, case-folded, whitespace collapsed, truncated.
-
-    Questions that differ only in case, spacing or Unicode presentation get the same key.
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(folded.split())[:QUESTION_TEXT_MAX]
+_QUESTIONS = Question.__table__  # type: ignore[attr-defined]
+_CHECKS = DraftCheck.__table__  # type: ignore[attr-defined]
+_ROLES = Role.__table__  # type: ignore[attr-defined]
+_USERS = User.__table__  # type: ignore[attr-defined]
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _require_aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
-    return value.astimezone(UTC)
-
-
-def _join_ids(ids: Sequence[str], name: str) -> str:
-    if isinstance(ids, str):
-        # A lone string is a Sequence[str] too; joining its characters is never meant.
-        raise TypeError(f"{name} must be a sequence of ids, not a string")
-    for rule_id in ids:
-        if ID_SEPARATOR in rule_id:
-            raise ValueError(f"{name}: rule id {rule_id!r} contains {ID_SEPARATOR!r}")
-    return ID_SEPARATOR.join(ids)
-
-
-def _truncate(text: str) -> str:
-    if len(text) <= QUESTION_TEXT_MAX:
-        return text
-    return text[: QUESTION_TEXT_MAX - 1] + "…"
 
 
 class Store:
@@ -143,7 +115,7 @@ class Store:
                     platform=platform,
                     platform_user_id=platform_user_id,
                     language=language,
-                    created_at=_require_aware(self._clock(), "clock()"),
+                    created_at=require_aware(self._clock(), "clock()"),
                 )
                 session.add(user)
                 try:
@@ -180,47 +152,31 @@ class Store:
         One row per person and platform, replaced by the newest conversation. ``data``
         holds the platform's own reference plus ``conversation_id`` and ``thread_id``.
         """
-        data = json.dumps(
-            {**ref.data, "conversation_id": ref.conversation_id, "thread_id": ref.thread_id},
-            ensure_ascii=False,
-            sort_keys=True,
-            default=str,
-        )
-        updated_at = _require_aware(now, "now")
-        platform = ref.platform.value
-        for _attempt in range(2):
-            with Session(self._engine) as session:
-                row = session.exec(
-                    select(ConversationReference).where(
-                        col(ConversationReference.user_id) == user_id,
-                        col(ConversationReference.platform) == platform,
-                    )
-                ).first()
-                if row is None:
-                    row = ConversationReference(
-                        user_id=user_id,
-                        platform=platform,
-                        conversation_id=ref.conversation_id,
-                        data=data,
-                        updated_at=updated_at,
-                    )
-                    session.add(row)
-                else:
-                    row.conversation_id = ref.conversation_id
-                    row.data = data
-                    row.updated_at = updated_at
-                try:
-                    session.flush()
-                except IntegrityError:
-                    # Saved by a concurrent delivery between our select and insert:
-                    # update that row instead.
-                    session.rollback()
-                    continue
-                row_id = row.id
-                session.commit()
-                assert row_id is not None  # assigned by the flush
-                return row_id
-        raise RuntimeError("could not save the conversation reference")
+        with self._engine.begin() as connection:
+            return save_reference(connection, user_id=user_id, ref=ref, now=now)
+
+    def person(self, *, platform: str, platform_user_id: str, language: str | None) -> Person:
+        """The person, their stored language, team, tracking choice and roles: one query
+        for someone known. Someone new is created first (with ``language``); the stored
+        language of someone known is left as it is (``record_message`` changes it)."""
+        with self._engine.connect() as connection:
+            found = read_person(connection, platform, platform_user_id)
+        if found is not None:
+            return found
+        self.ensure_user(platform=platform, platform_user_id=platform_user_id, language=language)
+        with self._engine.connect() as connection:
+            created = read_person(connection, platform, platform_user_id)
+        if created is None:  # forgotten the moment after it was created
+            raise LookupError(f"{platform} user {platform_user_id!r} vanished")
+        return created
+
+    def record_message(self, record: MessageRecord) -> int | None:
+        """Write what one message leaves behind in one transaction (its event aside: see
+        ``bot.tracking.EventLog.record_message``); the id of its question or check."""
+        if record.empty:
+            return None
+        with self._engine.begin() as connection:
+            return write_message(connection, record)
 
     def conversation(self, *, platform: str, conversation_id: str) -> ConversationRef | None:
         """The newest stored reference to the conversation ``conversation_id`` on
@@ -270,9 +226,7 @@ class Store:
         )
         with self._engine.connect() as connection:
             granted = {str(role) for role in connection.execute(statement).scalars()}
-        if "admin" in granted:
-            granted.add("comms")
-        return granted
+        return set(with_implied(granted))
 
     def record_question(
         self,
@@ -295,22 +249,19 @@ class Store:
         Text longer than ``QUESTION_TEXT_MAX`` characters is truncated. ``verdict`` must
         be a ``Verdict`` value and ``asked_at`` timezone-aware.
         """
-        return self._insert(
-            _QUESTIONS,
-            {
-                "user_id": user_id,
-                "asked_at": _require_aware(asked_at, "asked_at"),
-                "language": language,
-                "text": _truncate(text),
-                "normalized": normalize_question(text),
-                "verdict": Verdict(verdict).value,
-                "rule_id": rule_id,
-                "related": _join_ids(related, "related"),
-                "guidelines_version": guidelines_version,
-                "answered": answered,
-                "choices": _join_ids(choices, "choices"),
-            },
+        question = QuestionRecord(
+            text=text,
+            language=language,
+            verdict=verdict,
+            rule_id=rule_id,
+            related=related,
+            guidelines_version=guidelines_version,
+            answered=answered,
+            choices=choices,
         )
+        values = question_values(question, user_id=user_id, asked_at=asked_at)
+        with self._engine.begin() as connection:
+            return insert_row(connection, _QUESTIONS, values)
 
     def record_check(
         self,
@@ -331,29 +282,18 @@ class Store:
         unpublished news, so by default only the outcome is written. ``verdict`` must
         be a ``CheckVerdict`` value and ``checked_at`` timezone-aware.
         """
-        if finding_count < 0:
-            raise ValueError(f"finding_count must not be negative, got {finding_count}")
-        return self._insert(
-            _CHECKS,
-            {
-                "user_id": user_id,
-                "checked_at": _require_aware(checked_at, "checked_at"),
-                "language": language,
-                "verdict": CheckVerdict(verdict).value,
-                "rule_ids": _join_ids(rule_ids, "rule_ids"),
-                "finding_count": finding_count,
-                "guidelines_version": guidelines_version,
-                "text": text if store_text else None,
-            },
+        check = CheckRecord(
+            language=language,
+            verdict=verdict,
+            rule_ids=rule_ids,
+            finding_count=finding_count,
+            guidelines_version=guidelines_version,
         )
-
-    def _insert(self, table: Table, values: dict[str, object]) -> int:
-        # A Core INSERT: this runs for every question and check the bot answers, and the
-        # ORM's model validation and unit of work cost more than the statement itself.
+        values = check_values(
+            check, user_id=user_id, checked_at=checked_at, text=text if store_text else None
+        )
         with self._engine.begin() as connection:
-            key = connection.execute(sa_insert(table).values(**values)).inserted_primary_key
-        assert key is not None and key[0] is not None  # assigned by the database
-        return int(key[0])
+            return insert_row(connection, _CHECKS, values)
 
     def unanswered_questions(
         self, *, since: datetime | None = None, until: datetime | None = None, limit: int = 50
@@ -380,9 +320,9 @@ class Store:
             .limit(limit)
         )
         if since is not None:
-            statement = statement.where(asked_at >= _require_aware(since, "since"))
+            statement = statement.where(asked_at >= require_aware(since, "since"))
         if until is not None:
-            statement = statement.where(asked_at < _require_aware(until, "until"))
+            statement = statement.where(asked_at < require_aware(until, "until"))
         with self._engine.connect() as connection:
             rows = connection.execute(statement).all()
         return [

@@ -9,7 +9,6 @@ tracking area's store: the ``event`` table is read and written here only.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,9 +20,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.features import Context
+from bot.records import MessageRecord
 from bot.storage import Store
 from bot.storage.bulk import insert_new
+from bot.storage.messages import write_message
 from bot.storage.tables import Event, User
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def _check(kind: str, key: str) -> None:
 
 
 class EventLog:
-    """Writes participation events; an ``EventSink`` for the conversation."""
+    """Writes participation events; the conversation's ``ParticipationLog``."""
 
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utc_now) -> None:
         """Write through ``engine`` (migrated); ``clock`` dates events given no moment."""
@@ -105,18 +105,18 @@ class EventLog:
         kept so aggregates stay right.
         """
         _check(kind, key)
-        row: dict[str, Any] = {
-            "idempotency_key": key,
-            "kind": kind,
-            "occurred_at": occurred_at or self.clock(),
-            "user_id": None,
-            "team": None,
-            "item_id": item_id,
-            "share_id": share_id,
-            "network": network,
-            "reason": (reason or None) and reason[:500],
-            "detail": (detail or None) and detail[:500],
-        }
+        row = _row(
+            kind=kind,
+            key=key,
+            occurred_at=occurred_at or self.clock(),
+            user_id=None,
+            team=None,
+            item_id=item_id,
+            share_id=share_id,
+            network=network,
+            reason=reason,
+            detail=detail,
+        )
         # Core rather than the ORM: this runs for every message the bot answers.
         try:
             with self.engine.begin() as connection:
@@ -132,6 +132,35 @@ class EventLog:
             # The item or share it is about was deleted meanwhile: nothing to record.
             return False
         return bool(inserted)
+
+    def record_message(self, record: MessageRecord) -> int | None:
+        """Write what one message leaves behind and its event, in one transaction; the id
+        of its question or check.
+
+        Like ``Store.record_message``, plus ``record.event`` (once per key, without the
+        identity of someone who opted out, with their team), from the person as read
+        for the message rather than read again.
+        """
+        event = record.event
+        if event is not None:
+            _check(event.kind, event.key)
+        if record.empty:
+            return None
+        with self.engine.begin() as connection:
+            written = write_message(connection, record)
+            if event is not None:
+                person = record.person
+                tracked = person is not None and person.tracking
+                row = _row(
+                    kind=event.kind,
+                    key=event.key,
+                    occurred_at=record.at,
+                    user_id=person.user_id if person is not None and tracked else None,
+                    team=person.team if person is not None else None,
+                    detail=event.detail,
+                )
+                connection.execute(_insert_new(connection), row)
+        return written
 
     def record_events(
         self, events: Sequence[NewEvent], *, connection: Connection | None = None
@@ -159,18 +188,18 @@ class EventLog:
             if event.key in rows:
                 continue
             team, tracking = people.get(event.user_id, (None, False))
-            rows[event.key] = {
-                "idempotency_key": event.key,
-                "kind": event.kind,
-                "occurred_at": event.occurred_at or self.clock(),
-                "user_id": event.user_id if tracking else None,
-                "team": team,
-                "item_id": event.item_id,
-                "share_id": event.share_id,
-                "network": event.network,
-                "reason": (event.reason or None) and event.reason[:500],
-                "detail": (event.detail or None) and event.detail[:500],
-            }
+            rows[event.key] = _row(
+                kind=event.kind,
+                key=event.key,
+                occurred_at=event.occurred_at or self.clock(),
+                user_id=event.user_id if tracking else None,
+                team=team,
+                item_id=event.item_id,
+                share_id=event.share_id,
+                network=event.network,
+                reason=event.reason,
+                detail=event.detail,
+            )
         # No RETURNING: a plain executemany sends one statement, prepared once, where
         # RETURNING makes the driver parse a new giant statement per page of rows (seconds
         # per pass on PostgreSQL). The count comes from the driver instead.
@@ -210,25 +239,33 @@ class EventLog:
             session.commit()
         return True
 
-    async def record(
-        self,
-        kind: str,
-        *,
-        ctx: Context,
-        key: str,
-        item_id: int | None = None,
-        detail: str | None = None,
-    ) -> None:
-        """Record an event for the person in ``ctx`` (the ``EventSink`` interface)."""
-        await asyncio.to_thread(
-            self.record_event,
-            kind,
-            key=key,
-            user_id=ctx.user_id,
-            item_id=item_id,
-            detail=detail,
-            occurred_at=ctx.now,
-        )
+
+def _row(
+    *,
+    kind: str,
+    key: str,
+    occurred_at: datetime,
+    user_id: int | None,
+    team: str | None,
+    item_id: int | None = None,
+    share_id: int | None = None,
+    network: str | None = None,
+    reason: str | None = None,
+    detail: str | None = None,
+) -> dict[str, Any]:
+    """The ``event`` row; ``user_id`` is already None for someone who opted out."""
+    return {
+        "idempotency_key": key,
+        "kind": kind,
+        "occurred_at": occurred_at,
+        "user_id": user_id,
+        "team": team,
+        "item_id": item_id,
+        "share_id": share_id,
+        "network": network,
+        "reason": (reason or None) and reason[:500],
+        "detail": (detail or None) and detail[:500],
+    }
 
 
 def _teams_and_tracking(

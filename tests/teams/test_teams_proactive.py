@@ -16,10 +16,10 @@ from adapters.teams import sender_from_env
 from adapters.teams.platform import TeamsPlatform
 from adapters.teams.sender import UnreachableReference
 from adapters.teams.transport import ConnectorTransport
-from bot.guidelines.rules import NotifyTarget
 from bot.digests import DeliveryReport, DigestStore, deliver_outbox
 from bot.digests.delivery import DEFAULT_LEASE
 from bot.digests.outbox import NewMessage
+from bot.guidelines.rules import NotifyTarget
 from bot.messages import ConversationRef, Platform, Reply, Text
 from bot.serialize import reply_to_json
 from bot.storage import ConversationReference, Store, User
