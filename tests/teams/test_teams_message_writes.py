@@ -7,6 +7,7 @@ the real ``/api/messages``; the statements are counted by a listener on the engi
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -93,18 +94,27 @@ async def test_a_new_language_and_conversation_go_in_the_same_write(tmp_path: Pa
         store.close()
 
 
-async def test_a_delivery_handled_again_after_a_restart_is_logged_once(tmp_path: Path) -> None:
+async def test_a_delivery_handled_again_after_a_restart_is_answered_and_logged_once(
+    tmp_path: Path,
+) -> None:
     url = f"sqlite:///{tmp_path / 'merkwerker.db'}"
     library = GuidelinesLibrary.open(write_guidelines(tmp_path / "guidelines"))
-    for _process in range(2):
+    answers = []
+    for process in range(2):
         store = Store.open(url, clock=lambda: NOW)
         try:
             bot = build_bot(Settings(), store=store, library=library, clock=lambda: NOW)
             async with FakeConnector() as connector, serve(bot) as served:
                 await served.post(activity("personal_message", connector.url, text=QUESTION))
-                await connector.wait_for(1)
+                if process == 0:
+                    await connector.wait_for(1)
+                else:
+                    await asyncio.sleep(1.0)  # time enough to answer, if it were to
+                answers.append(len(connector.requests))
         finally:
             store.close()
+    # The inbox remembers the delivery across the restart: it is answered once.
+    assert answers == [1, 0]
     store = Store.open(url)
     try:
         assert _count(store, "SELECT count(*) FROM event WHERE kind = 'question_asked'") == 1
