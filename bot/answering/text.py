@@ -48,17 +48,28 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of ``text``, in order."""
-    found: list[str] = _WORD.findall(fold(text))
-    return found
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    # Rule texts are analysed again for every index built from them (a new guidelines
+    # version shares most of its texts with the last one).
+    return tuple(_WORD.findall(fold(text)))
 
 
 def content_words(text: str) -> list[str]:
     """The words that carry meaning: no stop words (in any inflection), no single letters."""
-    return [
+    return list(_content_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> tuple[str, ...]:
+    return tuple(
         w
-        for w in words(text)
+        for w in _words(text)
         if len(w) > 1 and w not in STOPWORDS and not any(s in _QUESTION_STEMS for s in stems(w))
-    ]
+    )
 
 
 @lru_cache(maxsize=65536)
