@@ -182,6 +182,44 @@ def fit_rows(
     return w / scale, float(b - (w / scale) @ mean)
 
 
+def fit_listwise(
+    groups: list[tuple[list[list[float]], list[int], float]],
+    l2: float = 0.01,
+    steps: int = 3000,
+) -> tuple[np.ndarray, float]:
+    """Weights that put each question's right rule first (a softmax over its
+    candidates), then scaled and shifted into a probability per candidate.
+
+    ``groups``: per question its candidates' rows, labels and weight; questions without
+    the right rule among their candidates only count in the scaling.
+    """
+    rows = [r for g in groups for r in g[0]]
+    raw = np.array(rows)
+    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
+    x = (raw - mean) / scale
+    y = np.array([label for g in groups for label in g[1]], dtype=float)
+    sizes = [len(g[0]) for g in groups]
+    starts = np.cumsum([0, *sizes[:-1]])
+    owner = np.repeat(np.arange(len(groups)), sizes)
+    usable = np.array([sum(g[1]) == 1 for g in groups])
+    weight = np.array([g[2] for g in groups]) * usable
+    weight = weight / weight.sum()
+    w = np.zeros(x.shape[1])
+    rate = 2.0
+    for _ in range(steps):
+        z = x @ w
+        z = z - np.maximum.reduceat(z, starts)[owner]
+        e = np.exp(z)
+        p = e / np.add.reduceat(e, starts)[owner]
+        grad = x.T @ ((p - y) * weight[owner]) + l2 * w
+        w -= rate * grad
+    # One scale and one shift turn the scores into probabilities (pointwise).
+    score = (x @ w)[:, None]
+    a, c = fit_rows(score.tolist(), y.astype(int).tolist(), steps=2000)
+    w_final = a[0] * w / scale
+    return w_final, float(c - w_final @ mean)
+
+
 def collect() -> tuple[list[Sample], list[str]]:
     guidelines = load_guidelines(ROOT / "guidelines").guidelines
     assert guidelines is not None
@@ -287,16 +325,78 @@ def gate_rows(samples: list[Sample]) -> tuple[list[list[float]], list[int], list
     return rows, labels, weights
 
 
-def fit(samples: list[Sample]) -> None:
+QUESTION_WEIGHT = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--qw=")), 1))
+"""How much a question written from the titles and answers counts against an example
+asked back (written by the people who wrote the rule, so closer to its texts)."""
+QUESTION_KINDS = ("shipped", *(name for name, _ in TUNING_ORGANISATIONS))
+
+
+def fit(samples: list[Sample], kinds: list[str] | None = None) -> None:
     """Fit the ranking model, then the gate on top of it, into ``fusion``."""
-    trainable = [s for s in samples if not s.fixed]
-    w, b = fit_rows(
-        [r for s in trainable for r in s.rows], [label for s in trainable for label in s.labels]
-    )
+    kinds = kinds or ["?"] * len(samples)
+    pairs = [(s, k) for s, k in zip(samples, kinds, strict=True) if not s.fixed]
+    w, b = ranker(pairs)
     fusion.WEIGHTS, fusion.BIAS = tuple(float(v) for v in w), float(b)
-    rows, labels, weights = gate_rows(samples)
+    if CROSS_FIT:
+        rows, labels, weights = cross_fitted_gate_rows(pairs)
+        fusion.WEIGHTS, fusion.BIAS = tuple(float(v) for v in w), float(b)
+    else:
+        rows, labels, weights = gate_rows(samples)
     gw, gb = fit_rows(rows, labels, balance=False, sample_weight=weights)
     fusion.GATE_WEIGHTS, fusion.GATE_BIAS = tuple(float(v) for v in gw), float(gb)
+
+
+LISTWISE = "--listwise" in sys.argv
+
+
+def ranker(pairs: list[tuple[Sample, str]]) -> tuple[np.ndarray, float]:
+    """The ranking model's weights and bias, fitted on ``pairs``."""
+    if LISTWISE:
+        return fit_listwise(
+            [
+                (s.rows, s.labels, QUESTION_WEIGHT if k in QUESTION_KINDS else 1.0)
+                for s, k in pairs
+                if s.rows
+            ]
+        )
+    return fit_rows(
+        [r for s, _ in pairs for r in s.rows],
+        [label for s, _ in pairs for label in s.labels],
+        sample_weight=[
+            QUESTION_WEIGHT if k in QUESTION_KINDS else 1.0 for s, k in pairs for _ in s.rows
+        ],
+    )
+
+
+CROSS_FIT = "--no-cross" not in sys.argv
+"""The gate learns from rankings of samples the ranking model was not fitted on."""
+
+
+def cross_fitted_gate_rows(
+    pairs: list[tuple[Sample, str]],
+) -> tuple[list[list[float]], list[int], list[float]]:
+    """The gate's rows with each sample ranked by a model fitted without its group, so
+    that the gate learns how sure the ranking is on guidelines it never saw."""
+
+    def group(kind: str) -> str:
+        return kind.removesuffix("-loo") if kind.removesuffix("-loo") in QUESTION_KINDS else "own"
+
+    groups = sorted({group(k) for _, k in pairs})
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    weights: list[float] = []
+    for held in groups:
+        train = [(s, k) for s, k in pairs if group(k) != held]
+        test = [s for s, k in pairs if group(k) == held]
+        if not train or not test:
+            continue
+        w, b = ranker(train)
+        fusion.WEIGHTS, fusion.BIAS = tuple(float(v) for v in w), float(b)
+        r, lab, wt = gate_rows(test)
+        rows += r
+        labels += lab
+        weights += wt
+    return rows, labels, weights
 
 
 def leave_one_organisation_out(samples: list[Sample], kinds: list[str]) -> None:
@@ -304,8 +404,10 @@ def leave_one_organisation_out(samples: list[Sample], kinds: list[str]) -> None:
     questions; for each organisation in turn, and the mean."""
     totals = []
     for name, _ in TUNING_ORGANISATIONS:
-        kept = [s for s, k in zip(samples, kinds, strict=True) if k not in (name, f"{name}-loo")]
-        fit(kept)
+        kept = [
+            (s, k) for s, k in zip(samples, kinds, strict=True) if k not in (name, f"{name}-loo")
+        ]
+        fit([s for s, _ in kept], [k for _, k in kept])
         strict, offered, wrong_sure, total = figures(samples, kinds, name)
         totals.append((strict, offered, wrong_sure))
         print(
@@ -321,12 +423,32 @@ def leave_one_organisation_out(samples: list[Sample], kinds: list[str]) -> None:
     )
 
 
+def drop_features(samples: list[Sample], names: list[str]) -> None:
+    """Zero the named features, so the fit leaves them out (for comparing sets)."""
+    columns = [fusion.FEATURES.index(n) for n in names]
+    for sample in samples:
+        for row in sample.rows:
+            for c in columns:
+                row[c] = 0.0
+
+
 def main() -> None:
-    samples, kinds = collect()
+    import pickle
+
+    saved = ROOT / ".bench-samples.pickle"
+    if "--reuse" in sys.argv and saved.exists():
+        # The features of the last run (only while the features stay the same).
+        samples, kinds = pickle.loads(saved.read_bytes())
+    else:
+        samples, kinds = collect()
+        saved.write_bytes(pickle.dumps((samples, kinds)))
+    dropped = next((a.split("=")[1] for a in sys.argv if a.startswith("--drop=")), "")
+    if dropped:
+        drop_features(samples, dropped.split(","))
     if "--looo" in sys.argv:
         leave_one_organisation_out(samples, kinds)
         return
-    fit(samples)
+    fit(samples, kinds)
     print("WEIGHTS =", tuple(round(float(v), 2) for v in fusion.WEIGHTS))
     print("BIAS =", round(float(fusion.BIAS), 2))
     print("GATE_WEIGHTS =", tuple(round(float(v), 2) for v in fusion.GATE_WEIGHTS))
