@@ -22,6 +22,12 @@ questions: the figure to judge a change by, since the organisation measured neve
 took part in the fit.
 
     python bench/tune_matching.py [--looo] [--misses] [--grid]
+
+Options for comparing variants: ``--reuse`` (the features of the last run, saved in
+.bench-samples.pickle), ``--drop=feature,...`` (fit without those features),
+``--exclude=kind,...`` (fit without those kinds of sample), ``--qw=N`` (weight of the
+questions written from titles and answers), ``--l2=X``, ``--no-cross`` (gate fitted on
+in-sample rankings) and ``--off=N`` (weight of off-topic questions in the gate).
 """
 
 from __future__ import annotations
@@ -70,6 +76,8 @@ tests/data/). The hospital, the bank and the university were held out until thei
 figures were reported; ``--looo`` measures how well the fit carries to an organisation
 it never saw by leaving each of them out in turn."""
 SPARSE_FOLDS = 2
+L2 = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--l2=")), 0.01))
+"""How strongly the weights are pulled towards zero."""
 OFF_TOPIC_WEIGHT = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--off=")), 4))
 CONTEXT = {
     "nl": [
@@ -156,7 +164,7 @@ def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQu
 def fit_rows(
     rows: list[list[float]],
     labels: list[int],
-    l2: float = 0.01,
+    l2: float = L2,
     steps: int = 4000,
     balance: bool = True,
     sample_weight: list[float] | None = None,
@@ -180,44 +188,6 @@ def fit_rows(
         w -= rate * (x.T @ grad / len(y) + l2 * w)
         b -= rate * grad.mean()
     return w / scale, float(b - (w / scale) @ mean)
-
-
-def fit_listwise(
-    groups: list[tuple[list[list[float]], list[int], float]],
-    l2: float = 0.01,
-    steps: int = 3000,
-) -> tuple[np.ndarray, float]:
-    """Weights that put each question's right rule first (a softmax over its
-    candidates), then scaled and shifted into a probability per candidate.
-
-    ``groups``: per question its candidates' rows, labels and weight; questions without
-    the right rule among their candidates only count in the scaling.
-    """
-    rows = [r for g in groups for r in g[0]]
-    raw = np.array(rows)
-    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
-    x = (raw - mean) / scale
-    y = np.array([label for g in groups for label in g[1]], dtype=float)
-    sizes = [len(g[0]) for g in groups]
-    starts = np.cumsum([0, *sizes[:-1]])
-    owner = np.repeat(np.arange(len(groups)), sizes)
-    usable = np.array([sum(g[1]) == 1 for g in groups])
-    weight = np.array([g[2] for g in groups]) * usable
-    weight = weight / weight.sum()
-    w = np.zeros(x.shape[1])
-    rate = 2.0
-    for _ in range(steps):
-        z = x @ w
-        z = z - np.maximum.reduceat(z, starts)[owner]
-        e = np.exp(z)
-        p = e / np.add.reduceat(e, starts)[owner]
-        grad = x.T @ ((p - y) * weight[owner]) + l2 * w
-        w -= rate * grad
-    # One scale and one shift turn the scores into probabilities (pointwise).
-    score = (x @ w)[:, None]
-    a, c = fit_rows(score.tolist(), y.astype(int).tolist(), steps=2000)
-    w_final = a[0] * w / scale
-    return w_final, float(c - w_final @ mean)
 
 
 def collect() -> tuple[list[Sample], list[str]]:
@@ -346,19 +316,8 @@ def fit(samples: list[Sample], kinds: list[str] | None = None) -> None:
     fusion.GATE_WEIGHTS, fusion.GATE_BIAS = tuple(float(v) for v in gw), float(gb)
 
 
-LISTWISE = "--listwise" in sys.argv
-
-
 def ranker(pairs: list[tuple[Sample, str]]) -> tuple[np.ndarray, float]:
     """The ranking model's weights and bias, fitted on ``pairs``."""
-    if LISTWISE:
-        return fit_listwise(
-            [
-                (s.rows, s.labels, QUESTION_WEIGHT if k in QUESTION_KINDS else 1.0)
-                for s, k in pairs
-                if s.rows
-            ]
-        )
     return fit_rows(
         [r for s, _ in pairs for r in s.rows],
         [label for s, _ in pairs for label in s.labels],
@@ -368,6 +327,8 @@ def ranker(pairs: list[tuple[Sample, str]]) -> tuple[np.ndarray, float]:
     )
 
 
+EXCLUDED = next((a.split("=")[1] for a in sys.argv if a.startswith("--exclude=")), "").split(",")
+"""Kinds of sample left out of the fit (for comparing training sets)."""
 CROSS_FIT = "--no-cross" not in sys.argv
 """The gate learns from rankings of samples the ranking model was not fitted on."""
 
@@ -404,9 +365,8 @@ def leave_one_organisation_out(samples: list[Sample], kinds: list[str]) -> None:
     questions; for each organisation in turn, and the mean."""
     totals = []
     for name, _ in TUNING_ORGANISATIONS:
-        kept = [
-            (s, k) for s, k in zip(samples, kinds, strict=True) if k not in (name, f"{name}-loo")
-        ]
+        excluded = {name, f"{name}-loo", *EXCLUDED}
+        kept = [(s, k) for s, k in zip(samples, kinds, strict=True) if k not in excluded]
         fit([s for s, _ in kept], [k for _, k in kept])
         strict, offered, wrong_sure, total = figures(samples, kinds, name)
         totals.append((strict, offered, wrong_sure))
