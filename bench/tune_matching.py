@@ -114,6 +114,7 @@ class Sample:
     text: str = ""
     fixed: str | None = None
     off_topic: bool = False
+    near_off_topic: bool = False
 
 
 def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQuestion) -> Sample:
@@ -141,6 +142,7 @@ def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQu
         expect=expect,
         text=question.text,
         off_topic=fusion.off_topic(similarities),
+        near_off_topic=fusion.near_off_topic(similarities),
     )
     for position in fusion.candidate_positions(similarities, lexical):
         rule = index.rule(position)
@@ -442,6 +444,8 @@ def decide(sample: Sample) -> fusion.Decision:
             related=(),
             confidence=decision.confidence,
         )
+    if sample.near_off_topic:
+        return fusion.offered_only(decision)
     return decision
 
 
