@@ -173,18 +173,13 @@ def features(
         float(general),
         math.log1p(answer_bm25),
         answer_bm25 / top_answer if top_answer > 0 else 0.0,
-        _above(similarities.centroid_whole[position], typical.centroid_whole_median),
+        float(similarities.centroid_whole[position] - typical.centroid_whole_median),
         float(similarities.hub[position]),
         float(general)
         * (float(whole[position] - typical.whole_max) if whole[position] > -1 else -0.2),
         float(general) * float(similarities.centroid[position] - typical.centroid_median),
         float(general) / (1 + len(lexical.analysed)),
     ]
-
-
-def _above(score: float, reference: float, *, missing: float = 0.0) -> float:
-    """``score`` minus ``reference``; ``missing`` when the rule has no such text (-1)."""
-    return float(score - reference) if score > -1 else missing
 
 
 def off_topic(similarities: Similarities) -> bool:
