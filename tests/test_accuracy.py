@@ -1,11 +1,11 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-The headline figure comes from a university's guidelines and questions
-(tests/data/heldout3/): questions written from the rule titles and answers only, by
-someone who never saw the examples, committed before the set was first measured and
-measured once. The bank (tests/data/heldout2/) and the hospital (tests/data/heldout/)
-were held out the same way until their figures were reported, and are tuning data
-since; so is the regression set (tests/data/questions.yaml). ``bench/accuracy.py``
+A university's guidelines and questions (tests/data/heldout3/): questions written from
+the rule titles and answers only, by someone who never saw the examples, committed
+before the set was first measured and measured once (87.8% strict, 93.3% offered); it
+is tuning data since, like the bank (tests/data/heldout2/) and the hospital
+(tests/data/heldout/), which were held out the same way until their figures were
+reported, and the regression set (tests/data/questions.yaml). ``bench/accuracy.py``
 prints the same figures.
 """
 
@@ -30,12 +30,12 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
-UNIVERSITY_STRICT, UNIVERSITY_OFFERED = 0.84, 0.9
-BANK_STRICT, BANK_OFFERED = 0.8, 0.9
-HOSPITAL_STRICT, HOSPITAL_OFFERED = 0.74, 0.82
-SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.78, 0.9
+UNIVERSITY_STRICT, UNIVERSITY_OFFERED = 0.85, 0.92
+BANK_STRICT, BANK_OFFERED = 0.84, 0.93
+HOSPITAL_STRICT, HOSPITAL_OFFERED = 0.79, 0.86
+SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.82, 0.94
 LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED = 0.86, 0.95
-REGRESSION_STRICT = 0.86
+REGRESSION_STRICT = 0.89
 LEXICAL_REGRESSION_STRICT = 0.84
 MAX_SURE_BUT_WRONG = 2
 """Confident answers with a wrong rule, per set: the mistake that hurts most."""
@@ -93,7 +93,7 @@ def test_held_out_sets_are_as_described() -> None:
 
 
 def test_held_out_university_guidelines_measured_once(answerer: Answerer) -> None:
-    """Written after the matcher was finished and measured once; the README's headline."""
+    """Written after the matcher was finished and measured once; tuning data since."""
     figures = evaluate(
         load_questions(DATA / "heldout3" / "questions.yaml"),
         _guidelines(DATA / "heldout3" / "guidelines"),

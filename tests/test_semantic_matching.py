@@ -131,6 +131,25 @@ def test_an_off_topic_question_gets_unknown_with_the_contact_and_no_choices(
 @pytest.mark.parametrize(
     "question",
     [
+        # About expenses (everyday work), but with a word a rule uses ("congres").
+        "Hoe declareer ik de reiskosten van een congres?",
+        "Can I claim the hotel for the conference as an expense?",
+    ],
+)
+def test_a_question_nearly_as_close_to_everyday_work_gets_no_answer_only_choices(
+    answerer: Answerer, question: str
+) -> None:
+    guidelines = shipped()
+    answer = answer_question(question, guidelines, language="en", today=TODAY, answerer=answerer)
+    assert answer.verdict is Verdict.UNKNOWN
+    assert answer.rule is None and not answer.sure
+    assert answer.contact is not None
+    assert "events-conferences" in {r.id for r in answer.choices}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Wat mag ik posten?",
         "What are the rules for social media?",
         "Wat zijn de richtlijnen voor social media?",

@@ -24,7 +24,9 @@ from bot.answering.fusion import (
     candidate_positions,
     decide,
     features,
+    near_off_topic,
     off_topic,
+    offered_only,
     probability,
 )
 from bot.answering.general import (
@@ -211,6 +213,8 @@ class Answerer:
             decision = _settled_on(decision, exact)
         elif off_topic(similarities):
             decision = dataclasses.replace(decision, best=None, sure=False, choices=(), related=())
+        elif near_off_topic(similarities):
+            decision = offered_only(decision)
         return MatchResult(
             candidates=decision.ranked,
             best=decision.best,

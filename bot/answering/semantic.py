@@ -82,6 +82,11 @@ class Similarities:
     """To its answer, the question's topic words."""
     centroid: Scores
     """To the mean of all its texts, the question's topic words."""
+    centroid_whole: Scores
+    """To the mean of all its texts, question as written."""
+    hub: Scores
+    """How near the rule's texts come to other rules' texts (see ``_hubness``); the same
+    for every question."""
     off_topic: float
     """Similarity to everyday workplace questions that no rule is about."""
 
@@ -96,6 +101,7 @@ class Similarities:
             answer_median=_median(self.answer),
             answer_topic_median=_median(self.answer_topic),
             centroid_median=_median(self.centroid),
+            centroid_whole_median=_median(self.centroid_whole),
         )
 
 
@@ -110,6 +116,7 @@ class Typical:
     answer_median: float
     answer_topic_median: float
     centroid_median: float
+    centroid_whole_median: float
 
 
 def _median(scores: Scores) -> float:
@@ -204,6 +211,8 @@ class SemanticIndex:
             answer=per_form["answer"],
             answer_topic=per_form["answer_topic"],
             centroid=centroid,
+            centroid_whole=(self._centroids @ whole).astype(np.float64),
+            hub=self._hub,
             off_topic=off_topic,
         )
 
