@@ -1,5 +1,9 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
+A supermarket chain's guidelines and questions (tests/data/heldout4/), written and
+committed the same way as the university's and measured once (78.9% strict, 86.7%
+offered, one confident wrong answer), are tuning data since.
+
 A university's guidelines and questions (tests/data/heldout3/): questions written from
 the rule titles and answers only, by someone who never saw the examples, committed
 before the set was first measured and measured once (87.8% strict, 93.3% offered); it
@@ -30,14 +34,15 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
-UNIVERSITY_STRICT, UNIVERSITY_OFFERED = 0.85, 0.92
-BANK_STRICT, BANK_OFFERED = 0.84, 0.93
+SUPERMARKET_STRICT, SUPERMARKET_OFFERED = 0.77, 0.86
+UNIVERSITY_STRICT, UNIVERSITY_OFFERED = 0.88, 0.93
+BANK_STRICT, BANK_OFFERED = 0.84, 0.94
 HOSPITAL_STRICT, HOSPITAL_OFFERED = 0.79, 0.86
-SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.82, 0.94
-LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED = 0.86, 0.95
+SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.85, 0.95
+LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED = 0.87, 0.95
 REGRESSION_STRICT = 0.89
 LEXICAL_REGRESSION_STRICT = 0.84
-MAX_SURE_BUT_WRONG = 2
+MAX_SURE_BUT_WRONG = 1
 """Confident answers with a wrong rule, per set: the mistake that hurts most."""
 
 
@@ -90,6 +95,28 @@ def test_held_out_sets_are_as_described() -> None:
     assert {q.expect for q in university} - {"general", "unknown"} == {
         r.id for r in university_rules
     }
+    supermarket = load_questions(DATA / "heldout4" / "questions.yaml")
+    kinds = Counter(
+        q.expect if q.expect in ("general", "unknown") else q.language for q in supermarket
+    )
+    assert kinds == {"en": 38, "nl": 37, "unknown": 10, "general": 5}
+    supermarket_rules = _guidelines(DATA / "heldout4" / "guidelines").rules
+    assert len(supermarket_rules) == 40
+    assert all(2 <= len(rule.examples) <= 3 for rule in supermarket_rules)
+    assert {q.expect for q in supermarket} - {"general", "unknown"} == {
+        r.id for r in supermarket_rules
+    }
+
+
+def test_supermarket_guidelines(answerer: Answerer) -> None:
+    """Measured once when fresh (78.9% / 86.7%); tuning data since."""
+    figures = evaluate(
+        load_questions(DATA / "heldout4" / "questions.yaml"),
+        _guidelines(DATA / "heldout4" / "guidelines"),
+        answerer=answerer,
+        today=TODAY,
+    )
+    _check(figures, SUPERMARKET_STRICT, SUPERMARKET_OFFERED)
 
 
 def test_held_out_university_guidelines_measured_once(answerer: Answerer) -> None:
