@@ -154,8 +154,13 @@ class Ingress:
         item = to_incoming(body)
         if not isinstance(item, FormSubmission):
             return
+        answer = self._submit(item)
+        await self._deliver_late(answer, user=p.user_of(item.body), channel=item.context.channel)
+
+    def _submit(self, item: FormSubmission) -> asyncio.Future[Any]:
+        """Start answering a submitted form; the core's reply (or error) in a future."""
         context = item.context
-        answer = asyncio.ensure_future(
+        return asyncio.ensure_future(
             self.jobs.submit_form(
                 item.body,
                 action=context.action,
@@ -164,22 +169,13 @@ class Ingress:
                 channel=context.channel,
             )
         )
-        await self._deliver_late(answer, user=p.user_of(item.body), channel=context.channel)
 
     async def _on_submission(self, item: FormSubmission) -> Ack:
         delivery = await self.inbox.accept(inbox_key(item.body, FORM), FORM, item.body)
         if delivery is None:
             return EMPTY
         context = item.context
-        answer = asyncio.ensure_future(
-            self.jobs.submit_form(
-                item.body,
-                action=context.action,
-                value=context.value,
-                form=item.values,
-                channel=context.channel,
-            )
-        )
+        answer = self._submit(item)
         user = p.user_of(item.body)
         try:
             reply = await asyncio.wait_for(asyncio.shield(answer), self.submit_deadline)
