@@ -288,7 +288,6 @@ class Deliveries:
     """What "Slack" sent: first delivery time per message, and counts."""
 
     first: dict[int, float] = field(default_factory=dict)
-    sent: int = 0
     retried: int = 0
     refused: int = 0
 
