@@ -3,9 +3,10 @@
 A housing corporation's and a childcare organisation's guidelines and questions
 (tests/data/heldout6/ and heldout7/) are the held-out sets: written by people who saw
 neither the matcher nor (for the questions) the rules' examples, committed before the
-matcher changes that followed, and measured with the matcher before and after them
-(housing 75.6% strict / 81.1% offered before, childcare 77.8% / 86.7%; no confident
-wrong answer either time). Nothing was tuned on them.
+matcher changes that followed, and measured with the matcher before, between and after
+the two changes (housing 75.6% strict / 81.1% offered, 77.8% / 86.7%, 77.8% / 86.7%;
+childcare 77.8% / 86.7%, 80.0% / 90.0%, 78.9% / 91.1%; never a confident wrong answer).
+Nothing was tuned on them.
 
 The other organisations were held out the same way until their figures were reported
 and are tuning data since: a public transport operator (heldout5/, 82.2% / 86.7%), a
@@ -36,7 +37,7 @@ TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
 HOUSING_STRICT, HOUSING_OFFERED = 0.75, 0.83
-CHILDCARE_STRICT, CHILDCARE_OFFERED = 0.77, 0.87
+CHILDCARE_STRICT, CHILDCARE_OFFERED = 0.76, 0.87
 TRANSPORT_STRICT, TRANSPORT_OFFERED = 0.81, 0.89
 SUPERMARKET_STRICT, SUPERMARKET_OFFERED = 0.78, 0.88
 UNIVERSITY_STRICT, UNIVERSITY_OFFERED = 0.88, 0.93

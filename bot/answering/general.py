@@ -21,6 +21,11 @@ GENERAL_EXAMPLES: tuple[str, ...] = (
     "wat mag ik als medewerker wel en niet online zeggen over mijn werk",
     "ik ben net begonnen, waar moet ik op letten als ik online iets over mijn werk zet",
     "geef me een overzicht van de afspraken over posten",
+    "wat mag ik allemaal wel en niet op social media als medewerker",
+    "wat mag ik posten als ik hier werk",
+    "wat is ons beleid voor facebook, instagram, linkedin en dat soort dingen",
+    "wat zijn de belangrijkste afspraken over posten op internet",
+    "kun je de richtlijnen voor social media samenvatten",
     "what may I post",
     "what can I post about work",
     "what are the rules for social media",
@@ -34,6 +39,11 @@ GENERAL_EXAMPLES: tuple[str, ...] = (
     "any dos and don'ts before I start posting",
     "I just started here, what should I know about posting online",
     "give me an overview of the rules for posting",
+    "what am I allowed to post online as an employee here",
+    "what can I say on social media as someone who works here",
+    "what is our policy on facebook, instagram, linkedin and so on",
+    "what are the main agreements about posting online",
+    "can you summarise the social media guidelines",
 )
 
 GENERAL_KEYWORDS: tuple[str, ...] = (
