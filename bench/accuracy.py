@@ -4,13 +4,16 @@
 
 With ``MERKWERKER_EMBEDDER`` set, it measures that model (see bot/answering/embedding.py).
 
-- held out: a housing corporation's and a childcare organisation's guidelines and
-  questions (tests/data/heldout6/ and heldout7/), the rules written by someone who never
+- held out: a regional water board's and a construction company's guidelines and
+  questions (tests/data/heldout8/ and heldout9/), the rules written by someone who never
   saw the matcher, the questions from the rule titles and answers only by someone who
-  never saw the examples; committed before the matcher changes that followed, measured
-  with the matcher before, between and after the two changes (housing 75.6% / 81.1%,
-  77.8% / 86.7%, 77.8% / 86.7%; childcare 77.8% / 86.7%, 80.0% / 90.0%, 78.9% / 91.1%;
-  none sure-but-wrong); never tuned on;
+  never saw the examples; committed before the matcher change that followed (a refit
+  with two more organisations), measured before and after it (water board 78.9% /
+  92.2%, then the same; construction 78.9% / 90.0%, then 80.0% / 90.0%; none
+  sure-but-wrong); never tuned on;
+- seen: a childcare organisation (heldout7/, measured 77.8% / 86.7% / 0, then 78.9% /
+  91.1% / 0 with the matcher of the round after) and a housing corporation (heldout6/,
+  75.6% / 81.1% / 0, then 77.8% / 86.7% / 0), tuning data since;
 - seen: a public transport operator (heldout5/, measured 82.2% / 86.7% / 0 before it was
   used for tuning), a supermarket chain (heldout4/, 78.9% / 86.7% / 1), a university
   (heldout3/, 87.8% / 93.3% / 0), a bank (heldout2/) and a hospital (heldout/), each
@@ -66,8 +69,10 @@ def line(name: str, figures: Figures) -> str:
 
 
 ORGANISATIONS = (
-    ("held out: housing corporation (never tuned on)", "heldout6"),
-    ("held out: childcare (never tuned on)", "heldout7"),
+    ("held out: water board (never tuned on)", "heldout8"),
+    ("held out: construction (never tuned on)", "heldout9"),
+    ("seen: childcare (tuned on since)", "heldout7"),
+    ("seen: housing corporation (tuned on since)", "heldout6"),
     ("seen: public transport (tuned on since)", "heldout5"),
     ("seen: supermarket (tuned on since)", "heldout4"),
     ("seen: university (tuned on since)", "heldout3"),

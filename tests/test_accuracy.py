@@ -1,15 +1,17 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-A housing corporation's and a childcare organisation's guidelines and questions
-(tests/data/heldout6/ and heldout7/) are the held-out sets: written by people who saw
+A regional water board's and a construction company's guidelines and questions
+(tests/data/heldout8/ and heldout9/) are the held-out sets: written by people who saw
 neither the matcher nor (for the questions) the rules' examples, committed before the
-matcher changes that followed, and measured with the matcher before, between and after
-the two changes (housing 75.6% strict / 81.1% offered, 77.8% / 86.7%, 77.8% / 86.7%;
-childcare 77.8% / 86.7%, 80.0% / 90.0%, 78.9% / 91.1%; never a confident wrong answer).
-Nothing was tuned on them.
+matcher change that followed (a refit with two more organisations), and measured before
+and after it (water board 78.9% strict / 92.2% offered, then the same; construction
+78.9% / 90.0%, then 80.0% / 90.0%; never a confident wrong answer). Nothing was tuned
+on them.
 
 The other organisations were held out the same way until their figures were reported
-and are tuning data since: a public transport operator (heldout5/, 82.2% / 86.7%), a
+and are tuning data since: a childcare organisation (heldout7/, 77.8% / 86.7%, then
+78.9% / 91.1% with the matcher of the round after), a housing corporation (heldout6/,
+75.6% / 81.1%, then 77.8% / 86.7%), a public transport operator (heldout5/, 82.2% / 86.7%), a
 supermarket chain (heldout4/, 78.9% / 86.7%), a university (heldout3/, 87.8% / 93.3%),
 a bank (heldout2/) and a hospital (heldout/); so is the regression set
 (tests/data/questions.yaml). ``bench/accuracy.py`` prints the same figures.
@@ -36,6 +38,8 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
+WATER_BOARD_STRICT, WATER_BOARD_OFFERED = 0.76, 0.88
+CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED = 0.77, 0.86
 HOUSING_STRICT, HOUSING_OFFERED = 0.75, 0.83
 CHILDCARE_STRICT, CHILDCARE_OFFERED = 0.76, 0.87
 TRANSPORT_STRICT, TRANSPORT_OFFERED = 0.81, 0.89
@@ -99,6 +103,8 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout5", 40, 3, 37),
         ("heldout6", 40, 4, 37),
         ("heldout7", 40, 4, 37),
+        ("heldout8", 41, 4, 38),
+        ("heldout9", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -125,8 +131,14 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
-        pytest.param("heldout6", HOUSING_STRICT, HOUSING_OFFERED, id="held-out-housing"),
-        pytest.param("heldout7", CHILDCARE_STRICT, CHILDCARE_OFFERED, id="held-out-childcare"),
+        pytest.param(
+            "heldout8", WATER_BOARD_STRICT, WATER_BOARD_OFFERED, id="held-out-water-board"
+        ),
+        pytest.param(
+            "heldout9", CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED, id="held-out-construction"
+        ),
+        pytest.param("heldout7", CHILDCARE_STRICT, CHILDCARE_OFFERED, id="childcare"),
+        pytest.param("heldout6", HOUSING_STRICT, HOUSING_OFFERED, id="housing"),
         pytest.param("heldout5", TRANSPORT_STRICT, TRANSPORT_OFFERED, id="transport"),
         pytest.param("heldout4", SUPERMARKET_STRICT, SUPERMARKET_OFFERED, id="supermarket"),
         pytest.param("heldout3", UNIVERSITY_STRICT, UNIVERSITY_OFFERED, id="university"),
