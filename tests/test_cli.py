@@ -190,3 +190,33 @@ def test_validate_says_which_matching_is_active(folder: Path) -> None:
     out = env_run.stdout.decode()
     assert env_run.returncode == 0
     assert "lexical only (the model file /nowhere/model.bin does not exist)" in out
+
+
+def test_ask_without_the_model_offers_the_rules_that_share_words() -> None:
+    """``MERKWERKER_EMBEDDER=off`` (or a model that cannot load): a question no rule fits
+    well by its words alone gets "did you mean" choices, in JSON and in the text."""
+    question = (
+        "Sinds vanochtend ligt de betaalapp eruit. Mag ik op X even laten weten dat we er "
+        "hard aan werken?"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
+    env |= {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "MERKWERKER_EMBEDDER": "off"}
+
+    def ask(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "adapters.cli.main", "ask", *args, question],
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.decode()
+
+    answer = json.loads(ask("--json"))
+    assert answer["rule"] is None and answer["verdict"] == "unknown"
+    assert answer["choices"][0] == "incidents-outages" and len(answer["choices"]) <= 3
+    text = ask()
+    assert "Gaat het over een van deze?" in text
+    assert "[Storingen, incidenten en crises]" in text and "[Iets anders]" in text
