@@ -130,6 +130,9 @@ def serve(
     ] = None,
 ) -> None:
     """Run the web process: Slack and/or Teams (whichever is configured), share links, /healthz."""
+    # The storage is imported before logging is set up, so what it logs while it loads
+    # (Alembic names each of its plugins at INFO) stays out of the log.
+    import bot.storage  # noqa: F401
     from adapters.cli.common import cli_language
     from adapters.platform import platforms_from_env
 
