@@ -20,11 +20,11 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from adapters.platform import ChatPlatform, Platforms, platforms_from_env
-from adapters.slack import SlackAdapter
 from adapters.slack.platform import SlackPlatform, check_slack
 from bot.answering.answer import answer_question
 from bot.checking import check
@@ -36,6 +36,9 @@ from bot.i18n import t
 from bot.legal import PAGES, LegalPages, PageKind, document, page_language
 from bot.messages import ConversationRef
 from bot.storage import Store
+
+if TYPE_CHECKING:
+    from adapters.slack import SlackAdapter
 
 __all__ = [
     "DEFAULT_PORT",

@@ -1,5 +1,7 @@
 """Every command's ``--help`` reads as paragraphs at any terminal width: no sentence is
-cut short by a line break from the source."""
+cut short by a line break from the source. Through the real entry point, every
+``--help`` works without loading the database, the web server, the model or a chat SDK:
+a command's module imports those only when the command runs."""
 
 from __future__ import annotations
 
@@ -127,3 +129,39 @@ def test_paragraphs_join_lines_and_keep_paragraphs_lists_and_examples() -> None:
         "First line.\n\nA sentence that goes on. Another.\n\n"
         'Options:\n- one still one\n- two\n\n    merkwerker ask "x"'
     )
+
+
+HEAVY = ("sqlalchemy", "alembic", "aiohttp", "slack_sdk", "botbuilder", "numpy", "apscheduler")
+"""What the commands run on, which no ``--help`` needs."""
+
+REPORT_LOADED = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write("
+    "'loaded: ' + ' '.join(sorted({m.split('.')[0] for m in sys.modules})) + '\\n'))\n"
+    "sys.argv[0] = 'merkwerker'\n"
+    "from adapters.cli.main import run\n"
+    "run()\n"
+)
+"""What the ``merkwerker`` console script runs, telling on exit which packages it loaded."""
+
+
+@pytest.mark.parametrize("path", list(command_paths()), ids=lambda path: " ".join(path) or "-")
+def test_help_through_the_entry_point_loads_nothing_the_command_runs_on(
+    path: tuple[str, ...],
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MERKWERKER_")}
+    env["PYTHONPATH"] = str(ROOT)
+    env["COLUMNS"] = str(WIDE)
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT_LOADED, *path, "--help"],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    stdout, stderr = done.stdout.decode(), done.stderr.decode()
+    assert done.returncode == 0, stderr
+    assert stdout == help_at(path, WIDE)  # the same help as the app's own
+    (loaded,) = [line for line in stderr.splitlines() if line.startswith("loaded: ")]
+    assert sorted(set(loaded.split()[1:]) & set(HEAVY)) == []

@@ -1,5 +1,10 @@
 """What every ``merkwerker`` command shares: output, the message language, failing with one
-sentence, and opening the guidelines and the database."""
+sentence, and opening the guidelines and the database.
+
+The guidelines and storage packages are imported when a command opens them, not with
+this module: every command's module imports this one, and ``merkwerker --help`` (or a
+command that needs neither) should not pay for SQLAlchemy and the YAML reader.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 
-from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
-from bot.guidelines.loader import default_folder
-from bot.guidelines.problems import Level
 from bot.i18n import t
-from bot.storage import DatabaseError, Store, database_url_from_env, redact_url, sqlite_file
+
+if TYPE_CHECKING:
+    from bot.guidelines.library import GuidelinesLibrary
+    from bot.storage import Store
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -42,11 +47,17 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def redact(url: object) -> str:
     """A database URL fit for a message: the password hidden."""
+    from bot.storage import redact_url
+
     return redact_url(url)
 
 
 def open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
     """The guidelines in ``folder`` (or the default); exit 1 listing every error otherwise."""
+    from bot.guidelines.library import GuidelinesLibrary, GuidelinesUnavailable
+    from bot.guidelines.loader import default_folder
+    from bot.guidelines.problems import Level
+
     path = folder or default_folder()
     try:
         return GuidelinesLibrary.open(path)
@@ -59,11 +70,15 @@ def open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
 
 def database_url(database: str | None) -> str:
     """``--database``, else ``$DATABASE_URL``, else the SQLite file ``merkwerker.db``."""
+    from bot.storage import database_url_from_env
+
     return database or database_url_from_env(DEFAULT_DATABASE)
 
 
 def open_store(database: str | None, language: str) -> Store:
     """The migrated database; exit 1 with one sentence when it cannot be opened."""
+    from bot.storage import Store
+
     url = database_url(database)
     try:
         return Store.open(url)
@@ -76,6 +91,8 @@ def open_existing_store(database: str | None, language: str, *, missing_key: str
     """Like ``open_store``, but a SQLite file that does not exist is one sentence
     (``missing_key`` in the catalogue, with ``path``) rather than a new empty database
     that would list or report nothing."""
+    from bot.storage import sqlite_file
+
     url = database_url(database)
     try:
         path = sqlite_file(url)
@@ -90,6 +107,8 @@ def open_existing_store(database: str | None, language: str, *, missing_key: str
 def reading(store: Store, language: str, *, failed_key: str) -> Iterator[Store]:
     """Use ``store`` and close it afterwards; a database error on the way is one sentence
     (``failed_key`` in the catalogue, with ``url`` and ``reason``) and exit 1."""
+    from bot.storage import DatabaseError
+
     try:
         yield store
     except DatabaseError as error:

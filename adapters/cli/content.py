@@ -8,11 +8,9 @@ on standard error and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from adapters.cli.common import out
 from adapters.cli.queue_support import (
@@ -29,25 +27,17 @@ from adapters.cli.queue_support import (
     _say,
     _who,
 )
-from adapters.console.render import to_renderable
-from bot.content import (
-    LIST_FILTERS,
-    Content,
-    ContentError,
-    ContentQueue,
-    import_file,
-    input_from_values,
-)
-from bot.content.fields import caption_option, format_moment
-from bot.content.form import title_from_url
-from bot.content.replies import finding_text, item_parts, state_text
 from bot.i18n import t
-from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.content import Content, ContentQueue
 
 content_app = typer.Typer(help="Queue, approve and retire content to share.", no_args_is_help=True)
 
 
 def _captions(values: list[str], language: str) -> dict[str, list[str]]:
+    from bot.content.fields import caption_option
+
     captions: dict[str, list[str]] = {}
     for value in values:
         parsed = caption_option(value)
@@ -94,6 +84,9 @@ def add(
     lang: LangOption = None,
 ) -> None:
     """Queue a link as a draft; its captions are checked against the guidelines."""
+    from bot.content import ContentError, input_from_values
+    from bot.content.form import title_from_url
+
     cli_lang = _language(lang)
     values: dict[str, object] = {
         "url": url,
@@ -124,6 +117,8 @@ def add(
 
 
 def _print_findings(findings: Any, language: str, prefix: str = "  ") -> None:
+    from bot.content.replies import finding_text
+
     for finding in findings:
         style = "red" if finding.severity == "block" else "yellow"
         _say(prefix + finding_text(finding, language), style)
@@ -140,6 +135,12 @@ def list_items(
     lang: LangOption = None,
 ) -> None:
     """List the queue, newest first."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from bot.content import LIST_FILTERS
+    from bot.content.fields import format_moment
+
     cli_lang = _language(lang)
     if status is not None and status not in LIST_FILTERS:
         _fail(
@@ -185,6 +186,10 @@ def show(
     lang: LangOption = None,
 ) -> None:
     """Show one item with its captions and dates."""
+    from adapters.console.render import to_renderable
+    from bot.content.replies import item_parts
+    from bot.messages import Reply
+
     cli_lang = _language(lang)
     with _queue(database, guidelines, cli_lang) as queue:
         item = _item(queue, item_id, cli_lang)
@@ -205,6 +210,9 @@ def approve(
     lang: LangOption = None,
 ) -> None:
     """Approve an item: it is shown from its embargo until it expires."""
+    from bot.content import ContentError
+    from bot.content.replies import state_text
+
     cli_lang = _language(lang)
     with _queue(database, guidelines, cli_lang) as queue:
         before = _item(queue, item_id, cli_lang)
@@ -231,6 +239,8 @@ def retire(
     lang: LangOption = None,
 ) -> None:
     """Stop showing an item (its link may be queued again later)."""
+    from bot.content import ContentError
+
     cli_lang = _language(lang)
     with _queue(database, guidelines, cli_lang) as queue:
         try:
@@ -252,6 +262,9 @@ def import_items(
     lang: LangOption = None,
 ) -> None:
     """Import items from a file: all or nothing; items already queued are skipped."""
+    from bot.content import ContentError, import_file
+    from bot.content.replies import finding_text
+
     cli_lang = _language(lang)
     with _queue(database, guidelines, cli_lang) as queue:
         try:

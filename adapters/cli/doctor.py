@@ -31,7 +31,6 @@ from adapters.cli.doctor_checks import (
     check_slack_token,
     check_teams_token,
 )
-from bot.guidelines.loader import default_folder
 from bot.i18n import t
 
 _STYLES = {Mark.OK: "green", Mark.FAILED: "red", Mark.NOTE: "dim"}
@@ -83,6 +82,7 @@ def doctor(
     Exits 1 when any check fails. Changes nothing: the database is not migrated.
     """
     from adapters.cli.common import cli_language, database_url, out
+    from bot.guidelines.loader import default_folder
 
     language = cli_language(lang)
     # The checks say what went wrong in their own lines; a library's warning would repeat it.

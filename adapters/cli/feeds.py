@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from adapters.cli.common import out
 from adapters.cli.queue_support import (
@@ -22,12 +20,6 @@ from adapters.cli.queue_support import (
     _say,
     _who,
 )
-from bot.content import (
-    ContentError,
-    Feeds,
-    describe,
-)
-from bot.content.fields import format_moment
 from bot.i18n import t
 
 feeds_app = typer.Typer(
@@ -49,6 +41,8 @@ def feeds_add(
     lang: LangOption = None,
 ) -> None:
     """Follow a feed; run "merkwerker feeds fetch" to read its entries."""
+    from bot.content import ContentError, Feeds
+
     cli_lang = _language(lang)
     topics = tuple(part for value in topic or [] for part in value.split(","))
     with _queue(database, guidelines, cli_lang) as queue:
@@ -67,6 +61,12 @@ def feeds_list(
     lang: LangOption = None,
 ) -> None:
     """List the feeds and how their last fetch went."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from bot.content import Feeds
+    from bot.content.fields import format_moment
+
     cli_lang = _language(lang)
     with _queue(database, guidelines, cli_lang) as queue:
         feeds = Feeds(queue).list()
@@ -99,6 +99,8 @@ def feeds_fetch(
     lang: LangOption = None,
 ) -> None:
     """Fetch feeds; new entries arrive as drafts. Exits with 1 when any feed failed."""
+    from bot.content import ContentError, Feeds, describe
+
     cli_lang = _language(lang)
     with _queue(database, guidelines, cli_lang) as queue:
         try:

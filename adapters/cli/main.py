@@ -3,6 +3,11 @@
 Every failure a person can cause (bad text, a broken guidelines folder, a database
 that cannot be opened) ends in one clear sentence and a non-zero exit, never a
 traceback.
+
+A command's module is imported with this one, but it imports what the command runs on
+(the database, the model, a chat SDK, the web server) only when the command runs:
+``merkwerker serve`` then starts without the other commands' libraries, and ``--help``
+stays quick. ``tests/test_cli_help.py`` checks which libraries ``--help`` loads.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,14 +33,10 @@ from adapters.cli.report import report
 from adapters.cli.scheduler import scheduler
 from adapters.cli.serve import serve
 from adapters.cli.teams import teams_app
-from adapters.console.render import to_renderable
-from bot.answering.embedding import load_embedder
-from bot.conversation import Merkwerker
-from bot.guidelines.loader import default_folder, load_guidelines
-from bot.guidelines.problems import Level
 from bot.i18n import t
-from bot.inputs import TextTooLong, clean_text
-from bot.replies import answer_reply, check_reply
+
+if TYPE_CHECKING:
+    from bot.conversation import Merkwerker
 
 app = typer.Typer(
     name="merkwerker",
@@ -74,6 +75,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def _read_text(text: str | None, language: str) -> str:
+    from bot.inputs import TextTooLong, clean_text
+
     if text is None or text == "-":
         if text is None and sys.stdin.isatty():
             fail(t(language, "cli.no_text"))
@@ -106,6 +109,8 @@ def _one_shot(
     given: str | None, guidelines: Path | None, lang: str | None
 ) -> tuple[Merkwerker, str, str]:
     """The bot (without storage: one-off commands record nothing), the text, the language."""
+    from bot.conversation import Merkwerker
+
     cli_lang = cli_language(lang)
     bot = Merkwerker(library=open_library(guidelines, cli_lang))
     text = _read_text(given, cli_lang)
@@ -126,6 +131,9 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """Ask what you may post, and get the answer from the guidelines."""
+    from adapters.console.render import to_renderable
+    from bot.replies import answer_reply
+
     bot, text, language = _one_shot(question, guidelines, lang)
     answer = asyncio.run(bot.ask(text, language=language))
     if as_json:
@@ -144,6 +152,9 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Check a draft post against the guidelines."""
+    from adapters.console.render import to_renderable
+    from bot.replies import check_reply
+
     bot, draft, language = _one_shot(text, guidelines, lang)
     result = asyncio.run(bot.check(draft, language=language))
     if as_json:
@@ -231,6 +242,10 @@ def validate(
     as_json: JsonOption = False,
 ) -> None:
     """Check the guidelines files and report every problem with file, line and column."""
+    from bot.answering.embedding import load_embedder
+    from bot.guidelines.loader import default_folder, load_guidelines
+    from bot.guidelines.problems import Level
+
     language = cli_language(lang)
     folder = path or default_folder()
     result = load_guidelines(folder)

@@ -15,16 +15,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from adapters.cli.common import cli_language, fail, open_store, out
 from bot.i18n import t
-from bot.people import ROLES, PeopleStore, export_json, read_people_csv
-from bot.people.privacy_feature import forgotten_parts
-from bot.people.roster import MAX_USER_ID, PLATFORMS
-from bot.people.validation import MAX_LABEL, parse_label
+
+if TYPE_CHECKING:
+    from bot.people import PeopleStore
 
 privacy_app = typer.Typer(
     help="Export, forget, and tracking opt-out for one person.", no_args_is_help=True
@@ -65,6 +64,8 @@ def _now() -> datetime:
 
 def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
     """The platform and user id, checked."""
+    from bot.people.roster import MAX_USER_ID, PLATFORMS
+
     platform = platform.strip().casefold()
     if platform not in PLATFORMS:
         _fail(
@@ -78,6 +79,8 @@ def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
 
 @contextmanager
 def _store(database: str | None, language: str) -> Iterator[PeopleStore]:
+    from bot.people import PeopleStore
+
     store = open_store(database, language)
     try:
         yield PeopleStore.from_store(store)
@@ -103,6 +106,8 @@ def export(
     lang: LangOption = None,
 ) -> None:
     """Everything stored about one person, as JSON (for "what do you know about me?")."""
+    from bot.people import export_json
+
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     with _store(database, language) as store:
@@ -138,6 +143,8 @@ def forget(
     lang: LangOption = None,
 ) -> None:
     """Delete a person's personal data; anonymous totals stay."""
+    from bot.people.privacy_feature import forgotten_parts
+
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     with _store(database, language) as store:
@@ -158,6 +165,8 @@ def forget(
 def _switch_tracking(
     platform: str, user: str, database: str | None, lang: str | None, *, on: bool
 ) -> None:
+    from bot.people import PeopleStore
+
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     store = open_store(database, language)
@@ -200,6 +209,8 @@ def import_file(
     lang: LangOption = None,
 ) -> None:
     """Set teams, locations and names from a CSV file; nothing is written if a line is wrong."""
+    from bot.people import read_people_csv
+
     language = _language(lang)
     try:
         text = file.read_bytes().decode("utf-8")
@@ -246,6 +257,8 @@ def set_command(
     lang: LangOption = None,
 ) -> None:
     """Set a person's team, location or display name."""
+    from bot.people.validation import MAX_LABEL, parse_label
+
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     values: dict[str, str | None] = {}
@@ -268,6 +281,8 @@ def set_command(
 
 
 def _role(role: str, language: str) -> str:
+    from bot.people import ROLES
+
     role = role.strip().casefold()
     if role not in ROLES:
         _fail(t(language, "people.cli.bad_role", value=role, roles=", ".join(ROLES)))

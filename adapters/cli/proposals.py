@@ -13,7 +13,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,15 +25,13 @@ from adapters.cli.common import (
     out,
     reading,
 )
-from bot.answering.feedback import Proposals, RuleQuestions
-from bot.answering.store import FeedbackStore
-from bot.guidelines.examples_editor import ExamplesAdded, ExamplesRefused, add_examples
-from bot.guidelines.loader import default_folder
-from bot.guidelines.rules import Guidelines
 from bot.i18n import t
-from bot.inputs import TextTooLong, clean_text
-from bot.reports.period import PeriodError, parse_moment, zone
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.answering.feedback import Proposals, RuleQuestions
+    from bot.guidelines.examples_editor import ExamplesAdded
+    from bot.guidelines.rules import Guidelines
 
 UNANSWERED_LIMIT = 50
 
@@ -81,6 +79,8 @@ def proposals(
     the rule's examples in its own file, and nothing changes if that would make the
     guidelines invalid.
     """
+    from bot.guidelines.loader import default_folder
+
     language = cli_language(lang)
     if apply is not None:
         _apply(guidelines or default_folder(), apply, questions or [], language, as_json)
@@ -98,6 +98,8 @@ def proposals(
 
 
 def _apply(folder: Path, rule_id: str, questions: list[str], language: str, as_json: bool) -> None:
+    from bot.guidelines.examples_editor import ExamplesRefused, add_examples
+
     if not folder.exists():
         open_library(folder, language)  # says the folder is missing, and exits
     try:
@@ -145,6 +147,8 @@ def _applied_lines(done: ExamplesAdded, language: str) -> list[str]:
 
 
 def _clean(question: str, language: str) -> str:
+    from bot.inputs import TextTooLong, clean_text
+
     if any("\udc80" <= ch <= "\udcff" for ch in question):
         fail(t(language, "cli.not_utf8_arg"))
     try:
@@ -157,6 +161,8 @@ def _period(
     since: str | None, until: str | None, language: str
 ) -> tuple[datetime | None, datetime | None]:
     """``--since``/``--until`` as moments in the configured time zone; open when not given."""
+    from bot.reports.period import PeriodError, parse_moment, zone
+
     if since is None and until is None:
         return None, None
     try:
@@ -177,6 +183,8 @@ def _period(
 def _read(
     database: str | None, language: str, start: datetime | None, end: datetime | None
 ) -> Proposals:
+    from bot.answering.store import FeedbackStore
+
     store = open_existing_store(database, language, missing_key="proposals.no_database")
     with reading(store, language, failed_key="proposals.query_failed"):
         unanswered = store.unanswered_questions(since=start, until=end, limit=UNANSWERED_LIMIT)

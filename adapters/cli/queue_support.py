@@ -8,15 +8,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from adapters.cli.common import cli_language, fail, open_library, open_store, out, redact
-from bot.content import ContentError, ContentQueue, ContentStore, StorageError
-from bot.guidelines.rules import Guidelines
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.content import ContentError, ContentQueue
+    from bot.guidelines.rules import Guidelines
 
 DatabaseOption = Annotated[
     str | None,
@@ -70,6 +72,8 @@ def _fail_problems(error: ContentError, language: str, heading: str, **values: o
 @contextmanager
 def _queue(database: str | None, guidelines: Path | None, language: str) -> Iterator[ContentQueue]:
     """A queue on the database; the guidelines are read only when something needs them."""
+    from bot.content import ContentQueue, ContentStore, StorageError
+
     try:
         timezone = Settings.from_env().timezone
     except SettingsError as error:

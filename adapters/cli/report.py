@@ -12,7 +12,7 @@ import io
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,18 +24,10 @@ from adapters.cli.common import (
     reading,
 )
 from bot.i18n import t
-from bot.reports import (
-    PeriodError,
-    Report,
-    ReportQueries,
-    build_report,
-    period_from_options,
-    render_csv,
-    render_html,
-    render_json,
-    render_text,
-)
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.reports import Report
 
 FORMATS = ("table", "csv", "json", "html")
 LANGUAGES = ("nl", "en")
@@ -50,6 +42,8 @@ def _language(lang: str | None) -> str:
 
 
 def _render(report: Report, output_format: str, language: str, to_file: bool) -> str:
+    from bot.reports import render_csv, render_html, render_json, render_text
+
     if output_format == "csv":
         return render_csv(report, language=language, bom=to_file)
     if output_format == "json":
@@ -102,6 +96,14 @@ def report(
     Aggregated only: small teams are merged into "other" and nobody is named unless
     they opted in to the leaderboard. --since 2026-03-01 --until 2026-04-01 is March.
     """
+    from bot.reports import (
+        PeriodError,
+        ReportQueries,
+        build_report,
+        period_from_options,
+        render_text,
+    )
+
     language = _language(lang)
     chosen = output_format.lower()
     if chosen not in FORMATS:

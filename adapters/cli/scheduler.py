@@ -10,6 +10,9 @@ Two jobs run every minute: "compose due digests" (writes outbox rows) and "deliv
 outbox" (sends them); both run as soon as a scheduler becomes active. ``--once`` runs one
 compose and one delivery pass and exits, for tests and cron-style deployments (it takes
 no lock); the hidden ``--now`` fixes the clock for that pass.
+
+The digests, the scheduling lock and the database are imported when the command runs,
+not with the module (see ``adapters/cli/main.py``).
 """
 
 from __future__ import annotations
@@ -25,25 +28,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from adapters.console.sender import ConsoleSender
-from bot.digests import (
-    ComposeReport,
-    DeliveryReport,
-    DigestStore,
-    NothingNewMemo,
-    compose_due_digests,
-    deliver_outbox,
-)
-from bot.features import Sender
 from bot.i18n import t
-from bot.scheduling import LockNews, LockTimings, run_while_active, scheduler_lock, this_process
 from bot.settings import Settings, SettingsError
-from bot.storage import Store
+
+if TYPE_CHECKING:
+    from bot.digests import ComposeReport, DeliveryReport, DigestStore, NothingNewMemo
+    from bot.features import Sender
+    from bot.scheduling import LockTimings
+    from bot.storage import Store
 
 log = logging.getLogger("merkwerker.scheduler")
 
@@ -63,16 +60,20 @@ class DigestRuntime:
     senders: Mapping[str, Sender]
     default_language: str
     clock: Callable[[], datetime]
-    memo: NothingNewMemo = field(default_factory=NothingNewMemo)
+    memo: NothingNewMemo
     running: set[asyncio.Task[object]] = field(default_factory=set)
 
     @property
     def digests(self) -> DigestStore:
         """The digests' rows in ``store``."""
+        from bot.digests import DigestStore
+
         return DigestStore.from_store(self.store)
 
     async def compose(self) -> ComposeReport:
         """Write the digests that are due now to the outbox."""
+        from bot.digests import compose_due_digests
+
         return await asyncio.to_thread(
             compose_due_digests,
             self.digests,
@@ -85,6 +86,8 @@ class DigestRuntime:
 
     async def deliver(self) -> DeliveryReport:
         """Send what is due in the outbox."""
+        from bot.digests import deliver_outbox
+
         return await deliver_outbox(self.digests, self.senders, clock=self.clock)
 
 
@@ -107,6 +110,8 @@ async def compose_job() -> None:
 
 async def deliver_job() -> None:
     """The every-minute job that delivers the outbox."""
+    from bot.digests import DeliveryReport
+
     runtime = _runtime.get()
     if runtime is None:
         log.warning("deliver job ran without a scheduler runtime; ignored")
@@ -137,7 +142,8 @@ def build_senders(
     A platform whose adapter is missing or not configured is left out with a notice;
     its messages wait in the outbox for a scheduler that can send them.
     """
-    from adapters.platform import CHAT_PLATFORMS  # Slack's SDK: only when a scheduler runs
+    from adapters.console.sender import ConsoleSender
+    from adapters.platform import CHAT_PLATFORMS
 
     senders: dict[str, Sender] = {"console": ConsoleSender(console)}
     for platform in CHAT_PLATFORMS:
@@ -221,6 +227,8 @@ async def _run(
     language: str,
     timings: LockTimings,
 ) -> None:
+    from bot.digests import NothingNewMemo
+
     # Built inside the event loop: adapters may open connections bound to it.
     senders = build_senders(os.environ, store, out, notices, language)
     runtime = DigestRuntime(
@@ -229,6 +237,7 @@ async def _run(
         senders=senders,
         default_language=default_language,
         clock=clock,
+        memo=NothingNewMemo(),
     )
     token = _runtime.set(runtime)
     try:
@@ -246,6 +255,7 @@ async def _run_forever(
     runtime: DigestRuntime, notices: Console, language: str, timings: LockTimings
 ) -> None:
     from adapters.cli.scheduler_jobs import DigestJobs, news_line
+    from bot.scheduling import LockNews, run_while_active, scheduler_lock, this_process
 
     lock = scheduler_lock(runtime.store)
     jobs = DigestJobs(
@@ -319,6 +329,7 @@ def scheduler(
     MERKWERKER_SCHEDULER_HEARTBEAT (5 s) and MERKWERKER_SCHEDULER_TAKEOVER (30 s).
     """
     from adapters.cli.common import cli_language, fail, open_library, open_store
+    from bot.scheduling import LockTimings
 
     language = cli_language()
     fixed_now = _parse_now(now, language) if now is not None else None

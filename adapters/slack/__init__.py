@@ -11,9 +11,14 @@ messages.
 
 from __future__ import annotations
 
-from adapters.slack.app import SlackAdapter
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from adapters.slack.credentials import SlackSettings, slack_settings_from_env
-from adapters.slack.sender import DeliveryFailed, SlackSender, sender_from_env
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackAdapter
+    from adapters.slack.sender import DeliveryFailed, SlackSender, sender_from_env
 
 __all__ = [
     "DeliveryFailed",
@@ -23,3 +28,22 @@ __all__ = [
     "sender_from_env",
     "slack_settings_from_env",
 ]
+
+# Slack's SDK is imported on first use of these, not with the package: reading the
+# settings (``merkwerker serve`` deciding which platforms run, ``merkwerker doctor``)
+# must not load it when only Teams is configured.
+_LAZY = {
+    "SlackAdapter": "adapters.slack.app",
+    "DeliveryFailed": "adapters.slack.sender",
+    "SlackSender": "adapters.slack.sender",
+    "sender_from_env": "adapters.slack.sender",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,7 +1,9 @@
 """Slack as a ``ChatPlatform``: ``/slack/events`` or Socket Mode, and direct-message digests.
 
 Translates the platform protocol of ``adapters.platform`` to ``SlackAdapter`` and
-``SlackSender``; their internals stay as they are.
+``SlackSender``; their internals stay as they are. Reading the settings does not import
+Slack's SDK: building the platform, a sender or a token check does, so a process that
+serves only Teams never loads it.
 """
 
 from __future__ import annotations
@@ -10,21 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-
-from adapters.slack.app import SlackAdapter
 from adapters.slack.credentials import SlackSettings, slack_settings_from_env
-from adapters.slack.sender import SlackSender
-from adapters.slack.sender import sender_from_env as slack_sender_from_env
 from bot.i18n import t
 from bot.messages import ConversationRef, Platform
 from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from aiohttp import web
+    from slack_sdk.web.async_client import AsyncWebClient
 
+    from adapters.slack.app import SlackAdapter
+    from adapters.slack.sender import SlackSender
     from bot.conversation import Merkwerker
     from bot.guidelines.rules import NotifyTarget
     from bot.storage import Store
@@ -50,6 +48,8 @@ def setup_from_env(
 
 def sender_from_env(env: Mapping[str, str], *, store: Store) -> SlackSender | None:
     """A ``SlackSender`` for digests, or None without ``SLACK_BOT_TOKEN``."""
+    from adapters.slack.sender import sender_from_env as slack_sender_from_env
+
     del store  # Slack opens a direct message by user id; nothing to remember
     return slack_sender_from_env(env)
 
@@ -63,6 +63,8 @@ class SlackSetup:
 
     def build(self, bot: Merkwerker) -> SlackPlatform:
         """A ``SlackAdapter`` for ``bot``, wrapped as a ``ChatPlatform``."""
+        from adapters.slack.app import SlackAdapter
+
         return SlackPlatform(SlackAdapter(bot, self.settings))
 
 
@@ -104,6 +106,8 @@ class SlackPlatform:
 
     async def reach(self, target: NotifyTarget) -> tuple[SlackSender, ConversationRef] | None:
         """A ``slack:`` target is a channel id: posted to with chat.postMessage."""
+        from adapters.slack.sender import SlackSender
+
         if target.platform != Platform.SLACK.value:
             return None
         channel = ConversationRef(
@@ -120,6 +124,9 @@ async def check_slack(slack: SlackAdapter, *, language: str) -> None:
 async def check_bot_token(client: AsyncWebClient, *, api_url: str, language: str) -> dict[str, Any]:
     """Slack's ``auth.test`` answer for ``client``'s token (workspace and bot user);
     ``SettingsError`` with Slack's reason, or why Slack could not be reached, when not."""
+    import aiohttp
+    from slack_sdk.errors import SlackApiError
+
     try:
         response = await client.auth_test()
     except SlackApiError as error:
