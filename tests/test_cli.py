@@ -15,12 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(
-    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
     env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
     env["PYTHONPATH"] = str(ROOT)
     env["COLUMNS"] = "200"
+    env |= settings or {}
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", *args],
         input=stdin,
@@ -199,24 +203,14 @@ def test_ask_without_the_model_offers_the_rules_that_share_words() -> None:
         "Sinds vanochtend ligt de betaalapp eruit. Mag ik op X even laten weten dat we er "
         "hard aan werken?"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
-    env |= {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "MERKWERKER_EMBEDDER": "off"}
-
-    def ask(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "adapters.cli.main", "ask", *args, question],
-            capture_output=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.decode()
-
-    answer = json.loads(ask("--json"))
+    off = {"MERKWERKER_EMBEDDER": "off"}
+    as_json = run("ask", "--json", question, settings=off)
+    assert as_json.returncode == 0, as_json.stderr
+    answer = json.loads(as_json.stdout)
     assert answer["rule"] is None and answer["verdict"] == "unknown"
     assert answer["choices"][0] == "incidents-outages" and len(answer["choices"]) <= 3
-    text = ask()
+    as_text = run("ask", question, settings=off)
+    assert as_text.returncode == 0, as_text.stderr
+    text = as_text.stdout.decode()
     assert "Gaat het over een van deze?" in text
     assert "[Storingen, incidenten en crises]" in text and "[Iets anders]" in text

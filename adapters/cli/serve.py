@@ -159,9 +159,6 @@ def serve(
 ) -> None:
     """Run the web process: Slack and/or Teams (whichever is configured), share links, /healthz."""
     resume_full_collections = _postpone_full_collections()
-    # The storage is imported before logging is set up, so what it logs while it loads
-    # (Alembic names each of its plugins at INFO) stays out of the log.
-    import bot.storage  # noqa: F401
     from adapters.cli.common import cli_language
     from adapters.platform import platforms_from_env
 
@@ -171,6 +168,8 @@ def serve(
         level=level if level in logging.getLevelNamesMapping() else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Alembic names each of its plugins at INFO when the storage first loads it.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
         bound = port_from(os.environ.get("PORT"), language=language, option=port)
         settings = Settings.from_env(guidelines=guidelines, database_url=database)
