@@ -4,16 +4,17 @@
 
 With ``MERKWERKER_EMBEDDER`` set, it measures that model (see bot/answering/embedding.py).
 
-- held out: a regional water board's and a construction company's guidelines and
-  questions (tests/data/heldout8/ and heldout9/), the rules written by someone who never
-  saw the matcher, the questions from the rule titles and answers only by someone who
-  never saw the examples; committed before the matcher change that followed (a refit
-  with two more organisations), measured before and after it (water board 78.9% /
-  92.2%, then the same; construction 78.9% / 90.0%, then 80.0% / 90.0%; none
+- held out: an insurer's and a grid operator's guidelines and questions
+  (tests/data/heldout10/ and heldout11/), the rules written by someone who never saw
+  the matcher, the questions from the rule titles and answers only by someone who never
+  saw the examples; committed before the matcher change that followed (the adapter,
+  bench/train_adapter.py), measured before and after it (insurer 71.1% / 86.7%, then
+  75.6% / 91.1%; grid operator 82.2% / 97.8%, then 86.7% / 96.7%; none
   sure-but-wrong); never tuned on;
-- seen: a childcare organisation (heldout7/, measured 77.8% / 86.7% / 0, then 78.9% /
-  91.1% / 0 with the matcher of the round after) and a housing corporation (heldout6/,
-  75.6% / 81.1% / 0, then 77.8% / 86.7% / 0), tuning data since;
+- seen: a water board and a construction company (heldout8/ and heldout9/, measured
+  78.9% / 92.2% and 80.0% / 90.0% while held out), a childcare organisation (heldout7/,
+  77.8% / 86.7%, then 78.9% / 91.1%) and a housing corporation (heldout6/, 75.6% /
+  81.1%, then 77.8% / 86.7%), tuning data since;
 - seen: a public transport operator (heldout5/, measured 82.2% / 86.7% / 0 before it was
   used for tuning), a supermarket chain (heldout4/, 78.9% / 86.7% / 1), a university
   (heldout3/, 87.8% / 93.3% / 0), a bank (heldout2/) and a hospital (heldout/), each
@@ -23,6 +24,9 @@ With ``MERKWERKER_EMBEDDER`` set, it measures that model (see bot/answering/embe
 - leave-one-out: each example of the shipped guidelines asked with itself removed;
 - regression: tests/data/questions.yaml, which the matcher was tuned on (so it says
   little about new guidelines).
+
+The adapter was fitted on the seen organisations' questions, so their figures are far
+above what fresh guidelines get; only the held-out lines say that.
 
 Strict = right rule (or rightly "unknown"/"general"); offered = the right rule is the
 answer, a related rule or a "did you mean" choice; sure-but-wrong = a confident answer
@@ -69,8 +73,10 @@ def line(name: str, figures: Figures) -> str:
 
 
 ORGANISATIONS = (
-    ("held out: water board (never tuned on)", "heldout8"),
-    ("held out: construction (never tuned on)", "heldout9"),
+    ("held out: insurer (never tuned on)", "heldout10"),
+    ("held out: grid operator (never tuned on)", "heldout11"),
+    ("seen: water board (tuned on since)", "heldout8"),
+    ("seen: construction (tuned on since)", "heldout9"),
     ("seen: childcare (tuned on since)", "heldout7"),
     ("seen: housing corporation (tuned on since)", "heldout6"),
     ("seen: public transport (tuned on since)", "heldout5"),

@@ -1,20 +1,22 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-A regional water board's and a construction company's guidelines and questions
-(tests/data/heldout8/ and heldout9/) are the held-out sets: written by people who saw
-neither the matcher nor (for the questions) the rules' examples, committed before the
-matcher change that followed (a refit with two more organisations), and measured before
-and after it (water board 78.9% strict / 92.2% offered, then the same; construction
-78.9% / 90.0%, then 80.0% / 90.0%; never a confident wrong answer). Nothing was tuned
+An insurer's and a grid operator's guidelines and questions (tests/data/heldout10/ and
+heldout11/) are the held-out sets: written by people who saw neither the matcher nor
+(for the questions) the rules' examples, committed before the matcher change that
+followed (the adapter on top of the model, bench/train_adapter.py), and measured before
+and after it (insurer 71.1% strict / 86.7% offered, then 75.6% / 91.1%; grid operator
+82.2% / 97.8%, then 86.7% / 96.7%; never a confident wrong answer). Nothing was tuned
 on them.
 
 The other organisations were held out the same way until their figures were reported
-and are tuning data since: a childcare organisation (heldout7/, 77.8% / 86.7%, then
-78.9% / 91.1% with the matcher of the round after), a housing corporation (heldout6/,
-75.6% / 81.1%, then 77.8% / 86.7%), a public transport operator (heldout5/, 82.2% / 86.7%), a
-supermarket chain (heldout4/, 78.9% / 86.7%), a university (heldout3/, 87.8% / 93.3%),
-a bank (heldout2/) and a hospital (heldout/); so is the regression set
-(tests/data/questions.yaml). ``bench/accuracy.py`` prints the same figures.
+and are tuning data since (see the README for what each measured while held out): a
+water board (heldout8/), a construction company (heldout9/), a childcare organisation
+(heldout7/), a housing corporation (heldout6/), a public transport operator
+(heldout5/), a supermarket chain (heldout4/), a university (heldout3/), a bank
+(heldout2/) and a hospital (heldout/); so is the regression set
+(tests/data/questions.yaml). The adapter was fitted on their questions, so their
+figures are far above what fresh guidelines get: they guard against regressions, they
+say nothing about a new customer. ``bench/accuracy.py`` prints the same figures.
 """
 
 from __future__ import annotations
@@ -38,20 +40,22 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
-WATER_BOARD_STRICT, WATER_BOARD_OFFERED = 0.76, 0.88
-CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED = 0.77, 0.86
-HOUSING_STRICT, HOUSING_OFFERED = 0.75, 0.83
-CHILDCARE_STRICT, CHILDCARE_OFFERED = 0.76, 0.87
-TRANSPORT_STRICT, TRANSPORT_OFFERED = 0.81, 0.89
-SUPERMARKET_STRICT, SUPERMARKET_OFFERED = 0.78, 0.88
-UNIVERSITY_STRICT, UNIVERSITY_OFFERED = 0.88, 0.93
-BANK_STRICT, BANK_OFFERED = 0.84, 0.94
-HOSPITAL_STRICT, HOSPITAL_OFFERED = 0.79, 0.86
-SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.85, 0.95
-LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED = 0.87, 0.95
-REGRESSION_STRICT = 0.89
+INSURER_STRICT, INSURER_OFFERED = 0.72, 0.88
+GRID_OPERATOR_STRICT, GRID_OPERATOR_OFFERED = 0.83, 0.93
+WATER_BOARD_STRICT, WATER_BOARD_OFFERED = 0.91, 0.94
+CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED = 0.94, 0.96
+HOUSING_STRICT, HOUSING_OFFERED = 0.92, 0.94
+CHILDCARE_STRICT, CHILDCARE_OFFERED = 0.94, 0.96
+TRANSPORT_STRICT, TRANSPORT_OFFERED = 0.92, 0.95
+SUPERMARKET_STRICT, SUPERMARKET_OFFERED = 0.92, 0.94
+UNIVERSITY_STRICT, UNIVERSITY_OFFERED = 0.94, 0.96
+BANK_STRICT, BANK_OFFERED = 0.89, 0.95
+HOSPITAL_STRICT, HOSPITAL_OFFERED = 0.92, 0.94
+SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.95, 0.97
+LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED = 0.95, 0.97
+REGRESSION_STRICT = 0.95
 LEXICAL_REGRESSION_STRICT = 0.84
-LEXICAL_HELD_OUT_OFFERED = 0.62
+LEXICAL_HELD_OUT_OFFERED = 0.69
 MAX_SURE_BUT_WRONG = 1
 """Confident answers with a wrong rule, per set: the mistake that hurts most."""
 
@@ -106,6 +110,8 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout7", 40, 4, 37),
         ("heldout8", 41, 4, 38),
         ("heldout9", 40, 4, 37),
+        ("heldout10", 41, 4, 37),
+        ("heldout11", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -132,12 +138,15 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
+        pytest.param("heldout10", INSURER_STRICT, INSURER_OFFERED, id="held-out-insurer"),
         pytest.param(
-            "heldout8", WATER_BOARD_STRICT, WATER_BOARD_OFFERED, id="held-out-water-board"
+            "heldout11",
+            GRID_OPERATOR_STRICT,
+            GRID_OPERATOR_OFFERED,
+            id="held-out-grid-operator",
         ),
-        pytest.param(
-            "heldout9", CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED, id="held-out-construction"
-        ),
+        pytest.param("heldout8", WATER_BOARD_STRICT, WATER_BOARD_OFFERED, id="water-board"),
+        pytest.param("heldout9", CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED, id="construction"),
         pytest.param("heldout7", CHILDCARE_STRICT, CHILDCARE_OFFERED, id="childcare"),
         pytest.param("heldout6", HOUSING_STRICT, HOUSING_OFFERED, id="housing"),
         pytest.param("heldout5", TRANSPORT_STRICT, TRANSPORT_OFFERED, id="transport"),
@@ -201,11 +210,11 @@ def test_lexical_matching_alone_still_answers_the_regression_questions() -> None
 
 def test_lexical_matching_alone_offers_the_rules_that_share_words() -> None:
     """Without the model few fresh questions get a sure answer, but the rule meant is
-    mostly among the "did you mean" choices (README: 68.9% on both held-out sets)."""
+    mostly among the "did you mean" choices (README: 73.3% on both held-out sets)."""
     lexical = Answerer(choice=load_embedder("off"))
     outcomes = tuple(
         outcome
-        for folder in ("heldout8", "heldout9")
+        for folder in ("heldout10", "heldout11")
         for outcome in evaluate(
             load_questions(DATA / folder / "questions.yaml"),
             _guidelines(DATA / folder / "guidelines"),

