@@ -1,12 +1,14 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-An insurer's and a grid operator's guidelines and questions (tests/data/heldout10/ and
-heldout11/) are the held-out sets: written by people who saw neither the matcher nor
-(for the questions) the rules' examples, committed before the matcher change that
-followed (the adapter on top of the model, bench/train_adapter.py), and measured before
-and after it (insurer 71.1% strict / 86.7% offered, then 75.6% / 91.1%; grid operator
-82.2% / 97.8%, then 86.7% / 96.7%; never a confident wrong answer). Nothing was tuned
-on them.
+An insurer's, a grid operator's, a hotel chain's and a school foundation's guidelines
+and questions (tests/data/heldout10/ to heldout13/) are the held-out sets: written by
+people who saw neither the matcher nor (for the questions) the rules' examples. The
+first two were committed before the matcher change that followed (the adapter on top of
+the model, bench/train_adapter.py), the other two after it was built; all four were
+measured with the matcher before it and with it (insurer 71.1% strict / 86.7% offered,
+then 75.6% / 91.1%; grid operator 82.2% / 97.8%, then 86.7% / 96.7%; hotel chain 70.0%
+/ 83.3%, then 71.1% / 87.8%; school foundation 78.9% / 90.0%, then 84.4% / 95.6%;
+never a confident wrong answer). Nothing was tuned on them.
 
 The other organisations were held out the same way until their figures were reported
 and are tuning data since (see the README for what each measured while held out): a
@@ -42,6 +44,8 @@ TODAY = date(2026, 11, 22)
 # Floors, a few points under the figures measured when they were set (README).
 INSURER_STRICT, INSURER_OFFERED = 0.72, 0.88
 GRID_OPERATOR_STRICT, GRID_OPERATOR_OFFERED = 0.83, 0.93
+HOTEL_STRICT, HOTEL_OFFERED = 0.68, 0.84
+SCHOOL_STRICT, SCHOOL_OFFERED = 0.81, 0.92
 WATER_BOARD_STRICT, WATER_BOARD_OFFERED = 0.91, 0.94
 CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED = 0.94, 0.96
 HOUSING_STRICT, HOUSING_OFFERED = 0.92, 0.94
@@ -55,7 +59,7 @@ SHIPPED_HELDOUT_STRICT, SHIPPED_HELDOUT_OFFERED = 0.95, 0.97
 LEAVE_ONE_OUT_STRICT, LEAVE_ONE_OUT_OFFERED = 0.95, 0.97
 REGRESSION_STRICT = 0.95
 LEXICAL_REGRESSION_STRICT = 0.84
-LEXICAL_HELD_OUT_OFFERED = 0.69
+LEXICAL_HELD_OUT_OFFERED = 0.66
 MAX_SURE_BUT_WRONG = 1
 """Confident answers with a wrong rule, per set: the mistake that hurts most."""
 
@@ -112,6 +116,8 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout9", 40, 4, 37),
         ("heldout10", 41, 4, 37),
         ("heldout11", 40, 4, 37),
+        ("heldout12", 40, 4, 37),
+        ("heldout13", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -145,6 +151,8 @@ def test_later_held_out_sets_are_as_described(
             GRID_OPERATOR_OFFERED,
             id="held-out-grid-operator",
         ),
+        pytest.param("heldout12", HOTEL_STRICT, HOTEL_OFFERED, id="held-out-hotel-chain"),
+        pytest.param("heldout13", SCHOOL_STRICT, SCHOOL_OFFERED, id="held-out-school-foundation"),
         pytest.param("heldout8", WATER_BOARD_STRICT, WATER_BOARD_OFFERED, id="water-board"),
         pytest.param("heldout9", CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED, id="construction"),
         pytest.param("heldout7", CHILDCARE_STRICT, CHILDCARE_OFFERED, id="childcare"),
@@ -210,11 +218,11 @@ def test_lexical_matching_alone_still_answers_the_regression_questions() -> None
 
 def test_lexical_matching_alone_offers_the_rules_that_share_words() -> None:
     """Without the model few fresh questions get a sure answer, but the rule meant is
-    mostly among the "did you mean" choices (README: 73.3% on both held-out sets)."""
+    mostly among the "did you mean" choices (README: 70.0% on the four held-out sets)."""
     lexical = Answerer(choice=load_embedder("off"))
     outcomes = tuple(
         outcome
-        for folder in ("heldout10", "heldout11")
+        for folder in ("heldout10", "heldout11", "heldout12", "heldout13")
         for outcome in evaluate(
             load_questions(DATA / folder / "questions.yaml"),
             _guidelines(DATA / folder / "guidelines"),
