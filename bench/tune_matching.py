@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,10 +62,7 @@ from bot.answering import fusion  # noqa: E402
 from bot.answering.adapter import AdaptedEmbedder  # noqa: E402
 from bot.answering.answerer import Answerer  # noqa: E402
 from bot.answering.embedding import (  # noqa: E402
-    Embedder,
     EmbedderChoice,
-    Kind,
-    Vectors,
     load_embedder,
 )
 from bot.answering.evaluation import (  # noqa: E402
@@ -106,18 +103,6 @@ CONTEXT = {
         "Hi, quick question from the support team, ",
     ],
 }
-
-
-class CachedEmbedder:
-    """An embedder whose every text goes through the vector cache."""
-
-    def __init__(self, inner: Embedder, cache: VectorCache) -> None:
-        self.inner = inner
-        self.cache = cache
-        self.model_id = inner.model_id
-
-    def embed(self, texts: Sequence[str], *, kind: Kind) -> Vectors:
-        return self.cache.embed(self.inner, texts, kind=kind)
 
 
 @dataclass
@@ -223,7 +208,9 @@ def answerers() -> Callable[[str], Answerer]:
         choice = load_embedder(spec)
         assert choice.embedder is not None, choice.problem
         # Questions go through the cache too, so that a second run embeds nothing.
-        cached = EmbedderChoice(embedder=CachedEmbedder(choice.embedder, cache), spec=spec)
+        cached = EmbedderChoice(
+            embedder=train_adapter.CachedEmbedder(choice.embedder, cache), spec=spec
+        )
         single = Answerer(choice=cached, cache=cache)
         return lambda group: single
     plain = train_adapter.plain_embedder()

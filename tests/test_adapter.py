@@ -87,6 +87,14 @@ def test_an_unreadable_adapter_leaves_the_plain_model_and_says_so(
         path.write_bytes(content)
     inner = Plain()
     with caplog.at_level(logging.WARNING):
-        embedder = adapted(inner, path)
+        embedder = adapted(inner, dim=3, path=path)
     assert embedder is inner
     assert says in caplog.text and "the plain model is used" in caplog.text
+
+
+def test_a_readable_adapter_of_the_right_size_is_applied(tmp_path: Path) -> None:
+    path = tmp_path / "adapter.npy"
+    np.save(path, np.diag([0.0, 1.0, 1.0]).astype(np.float16))
+    embedder = adapted(Plain(), dim=3, path=path)
+    assert isinstance(embedder, AdaptedEmbedder)
+    assert embedder.embed(["abc"], kind="query")[0, 0] == 0.0

@@ -68,12 +68,12 @@ def load_adapter(path: Path = ADAPTER_FILE) -> np.ndarray | None:
     return np.asarray(matrix, dtype=np.float32)
 
 
-def adapted(inner: Embedder, path: Path = ADAPTER_FILE) -> Embedder:
-    """``inner`` with the shipped adapter, or as it is when the adapter cannot be read."""
+def adapted(inner: Embedder, *, dim: int, path: Path = ADAPTER_FILE) -> Embedder:
+    """``inner`` (whose vectors have ``dim`` dimensions) with the shipped adapter, or as
+    it is when the adapter cannot be read or does not fit."""
     matrix = load_adapter(path)
     if matrix is None:
         return inner
-    dim = inner.embed(["x"], kind="query").shape[1]
     if matrix.shape != (dim, dim):
         log.warning(
             "The matcher's fitted adapter %s is for %s-dimensional vectors, the model gives "

