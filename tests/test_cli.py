@@ -214,3 +214,19 @@ def test_ask_without_the_model_offers_the_rules_that_share_words() -> None:
     text = as_text.stdout.decode()
     assert "Gaat het over een van deze?" in text
     assert "[Storingen, incidenten en crises]" in text and "[Iets anders]" in text
+
+
+def test_ask_without_the_model_is_never_sure_of_a_rule_by_words_alone() -> None:
+    """Words alone pick the wrong rule too often to answer without doubt: the best rule
+    is given as a guess and offered as a choice; a rule's own example, word for word,
+    is still answered plainly."""
+    off = {"MERKWERKER_EMBEDDER": "off"}
+    question = "Mag ik een foto van mijn werkplek op LinkedIn zetten?"
+    guessed = json.loads(run("ask", "--json", question, settings=off).stdout)
+    assert guessed["rule"] == "office-photos" and guessed["choices"] == ["office-photos"]
+    text = run("ask", question, settings=off).stdout.decode()
+    assert text.startswith("Ik weet niet zeker of ik je goed begrijp.")
+    example = "Is het ok om foto's van een beurs te posten?"
+    settled = json.loads(run("ask", "--json", example, settings=off).stdout)
+    assert settled["rule"] == "events-conferences" and settled["choices"] == []
+    assert run("ask", example, settings=off).stdout.decode().startswith("✅")

@@ -179,8 +179,20 @@ class Answerer:
     def match(self, question: str, guidelines: Guidelines, *, today: date) -> MatchResult:
         """Rank the rules active on ``today`` for ``question`` and decide how sure we are."""
         prepared = self.prepare(guidelines)
+        exact = prepared.examples.get(example_key(question))
         if prepared.semantic is None:
-            return prepared.lexical.match(question, today=today)
+            result = prepared.lexical.match(question, today=today)
+            chosen = next((c for c in result.candidates if c.rule_id == exact), None)
+            if chosen is None:
+                return result
+            # One of a rule's examples word for word: that rule, without doubt (as below).
+            return dataclasses.replace(
+                result,
+                best=chosen,
+                sure=True,
+                choices=(),
+                related=tuple(c for c in result.related if c is not chosen),
+            )
         index = prepared.lexical
         lexical = index.lexical(question)
         similarities = prepared.semantic.similarities(self._question_vector(prepared, question))
@@ -205,7 +217,6 @@ class Answerer:
             )
             candidates.append((candidate, values))
         decision = decide(candidates)
-        exact = prepared.examples.get(example_key(question))
         if exact is not None:
             # The question is one of a rule's examples, word for word: the owners said
             # where it belongs (for instance by accepting a proposal), so that is the
