@@ -12,7 +12,9 @@ With ``MERKWERKER_EMBEDDER`` set, it measures that model (see bot/answering/embe
   built; all four measured with the matcher before it and with it (insurer 71.1% /
   86.7%, then 75.6% / 91.1%; grid operator 82.2% / 97.8%, then 86.7% / 96.7%; hotel
   chain 70.0% / 83.3%, then 71.1% / 87.8%; school foundation 78.9% / 90.0%, then 84.4%
-  / 95.6%; none sure-but-wrong); never tuned on;
+  / 95.6%; none sure-but-wrong), and once more with the ranking fitted listwise (78.9%
+  / 92.2%, 87.8% / 97.8%, 71.1% / 90.0%, 83.3% / 93.3%; none sure-but-wrong); never
+  tuned on;
 - seen: a water board and a construction company (heldout8/ and heldout9/, measured
   78.9% / 92.2% and 80.0% / 90.0% while held out), a childcare organisation (heldout7/,
   77.8% / 86.7%, then 78.9% / 91.1%) and a housing corporation (heldout6/, 75.6% /

@@ -21,6 +21,11 @@ With the default model, the similarities come through the adapter
 or one organisation's) is answered through an adapter fitted without that group, so
 the fusion learns how far similarities carry on guidelines the adapter never saw.
 
+The ranking model is fitted listwise: for each question, a softmax over its candidates
+must put the right rule first (``fit_listwise``); a scale and a bias fitted on top make
+its score a probability. ``--pointwise`` fits it as before, candidate by candidate.
+The gate (whether the best candidate is right at all) is a logistic model on top.
+
 Prints the fitted weights and, for the thresholds in fusion.py, the training figures.
 Paste the weights into fusion.py by hand.
 
@@ -37,10 +42,10 @@ Options for comparing variants: ``--reuse`` (the features of the last run, saved
 .bench-samples.pickle), ``--drop=feature,...`` (fit without those features),
 ``--exclude=kind,...`` (fit without those kinds of sample), ``--qw=N`` (weight of the
 questions written from titles and answers), ``--l2=X``, ``--gate-l2=X``, ``--no-cross``
-(gate fitted on in-sample rankings), ``--off=N`` (weight of off-topic questions in the gate) and
-``--band=X`` (``fusion.OFF_TOPIC_BAND``). ``MERKWERKER_EMBEDDER`` fits for another model
-(see bot/answering/embedding.py); ``TUNE_SAMPLES=path`` keeps its features apart from
-the default model's.
+(gate fitted on in-sample rankings), ``--pointwise``, ``--off=N`` (weight of off-topic
+questions in the gate) and ``--band=X`` (``fusion.OFF_TOPIC_BAND``).
+``MERKWERKER_EMBEDDER`` fits for another model (see bot/answering/embedding.py);
+``TUNE_SAMPLES=path`` keeps its features apart from the default model's.
 """
 
 from __future__ import annotations
@@ -358,15 +363,72 @@ def fit(samples: list[Sample], kinds: list[str] | None = None) -> None:
     fusion.GATE_WEIGHTS, fusion.GATE_BIAS = tuple(float(v) for v in gw), float(gb)
 
 
+POINTWISE = "--pointwise" in sys.argv
+"""Fit the ranking model candidate by candidate (right rule or not), as before the
+listwise fit (for comparison)."""
+
+
 def ranker(pairs: list[tuple[Sample, str]]) -> tuple[np.ndarray, float]:
     """The ranking model's weights and bias, fitted on ``pairs``."""
-    return fit_rows(
-        [r for s, _ in pairs for r in s.rows],
-        [label for s, _ in pairs for label in s.labels],
-        sample_weight=[
-            QUESTION_WEIGHT if k in QUESTION_KINDS else 1.0 for s, k in pairs for _ in s.rows
-        ],
-    )
+    weights = [QUESTION_WEIGHT if k in QUESTION_KINDS else 1.0 for _, k in pairs]
+    rows = [r for s, _ in pairs for r in s.rows]
+    labels = [label for s, _ in pairs for label in s.labels]
+    if POINTWISE:
+        return fit_rows(
+            rows,
+            labels,
+            sample_weight=[w for (s, _), w in zip(pairs, weights, strict=True) for _ in s.rows],
+        )
+    w = fit_listwise([s for s, _ in pairs], weights)
+    # The weights rank; a scale and a bias on top make the score a probability again
+    # (the gate and the thresholds read it as one).
+    scale, bias = fit_rows([[float(np.dot(w, r))] for r in rows], labels, l2=0.0, steps=2000)
+    return w * scale[0], bias
+
+
+LISTWISE_STEPS = 1500
+
+
+def fit_listwise(samples: list[Sample], weights: list[float], l2: float = L2) -> np.ndarray:
+    """Weights under which, for each question, the right rule has the highest score among
+    its candidates: the softmax over each question's candidates, fitted by Adam.
+
+    Fitting the ranking itself rather than each candidate apart (right rule or not)
+    gave, leaving one organisation out, more right rules first: what a person sees.
+    Questions whose right rule is not among the candidates (off-topic ones too) teach
+    the ranking nothing and are left to the gate.
+    """
+    chosen = [
+        (np.array(s.rows), int(np.argmax(s.labels)), w)
+        for s, w in zip(samples, weights, strict=True)
+        if s.rows and sum(s.labels) == 1
+    ]
+    every = np.array([r for s in samples for r in s.rows])
+    mean, spread = every.mean(axis=0), every.std(axis=0) + 1e-9
+    # One row per question, its candidates side by side (missing ones masked out).
+    width = max(len(rows) for rows, _, _ in chosen)
+    x = np.zeros((len(chosen), width, every.shape[1]))
+    present = np.zeros((len(chosen), width), dtype=bool)
+    for i, (rows, _, _) in enumerate(chosen):
+        x[i, : len(rows)] = (rows - mean) / spread
+        present[i, : len(rows)] = True
+    right = np.array([position for _, position, _ in chosen])
+    question_weight = np.array([w for _, _, w in chosen])
+    question_weight = question_weight / question_weight.sum()
+    x_right = x[np.arange(len(chosen)), right]
+    w = np.zeros(x.shape[2])
+    first = np.zeros_like(w)
+    second = np.zeros_like(w)
+    for step in range(1, LISTWISE_STEPS + 1):
+        z = np.where(present, x @ w, -np.inf)
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        gradient = np.einsum("q,qk,qkf->f", question_weight, p, x) - question_weight @ x_right
+        gradient = gradient + l2 * w
+        first = 0.9 * first + 0.1 * gradient
+        second = 0.999 * second + 0.001 * gradient * gradient
+        w -= 0.05 * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+    return w / spread
 
 
 EXCLUDED = next((a.split("=")[1] for a in sys.argv if a.startswith("--exclude=")), "").split(",")

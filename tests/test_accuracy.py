@@ -8,7 +8,9 @@ the model, bench/train_adapter.py), the other two after it was built; all four w
 measured with the matcher before it and with it (insurer 71.1% strict / 86.7% offered,
 then 75.6% / 91.1%; grid operator 82.2% / 97.8%, then 86.7% / 96.7%; hotel chain 70.0%
 / 83.3%, then 71.1% / 87.8%; school foundation 78.9% / 90.0%, then 84.4% / 95.6%;
-never a confident wrong answer). Nothing was tuned on them.
+never a confident wrong answer), and once more after the ranking model was fitted
+listwise (78.9% / 92.2%, 87.8% / 97.8%, 71.1% / 90.0%, 83.3% / 93.3%; none wrong and
+sure). Nothing was tuned on them.
 
 The other organisations were held out the same way until their figures were reported
 and are tuning data since (see the README for what each measured while held out): a
@@ -42,10 +44,10 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
-INSURER_STRICT, INSURER_OFFERED = 0.72, 0.88
-GRID_OPERATOR_STRICT, GRID_OPERATOR_OFFERED = 0.83, 0.93
-HOTEL_STRICT, HOTEL_OFFERED = 0.68, 0.84
-SCHOOL_STRICT, SCHOOL_OFFERED = 0.81, 0.92
+INSURER_STRICT, INSURER_OFFERED = 0.75, 0.89
+GRID_OPERATOR_STRICT, GRID_OPERATOR_OFFERED = 0.84, 0.94
+HOTEL_STRICT, HOTEL_OFFERED = 0.68, 0.87
+SCHOOL_STRICT, SCHOOL_OFFERED = 0.80, 0.90
 WATER_BOARD_STRICT, WATER_BOARD_OFFERED = 0.91, 0.94
 CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED = 0.94, 0.96
 HOUSING_STRICT, HOUSING_OFFERED = 0.92, 0.94
