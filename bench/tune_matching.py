@@ -63,6 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import train_adapter  # noqa: E402
+from bench.fitting import fit_listwise, fit_rows  # noqa: E402
 from bot.answering import fusion  # noqa: E402
 from bot.answering.adapter import AdaptedEmbedder  # noqa: E402
 from bot.answering.answerer import Answerer  # noqa: E402
@@ -168,35 +169,6 @@ def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQu
         sample.ids.append(index.rule_ids[position])
         sample.labels.append(int(index.rule_ids[position] == expect))
     return sample
-
-
-def fit_rows(
-    rows: list[list[float]],
-    labels: list[int],
-    l2: float = L2,
-    steps: int = 4000,
-    balance: bool = True,
-    sample_weight: list[float] | None = None,
-) -> tuple[np.ndarray, float]:
-    raw = np.array(rows)
-    y = np.array(labels, dtype=float)
-    # Standardise so that every feature learns at the same pace; undone at the end.
-    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
-    x = (raw - mean) / scale
-    w = np.zeros(x.shape[1])
-    b = 0.0
-    rate = 0.5
-    # Positives are rare (one per question): weigh them up so the model is not lazy.
-    weight = np.where(y == 1, (len(y) - y.sum()) / max(y.sum(), 1), 1.0)
-    weight = weight / weight.mean() if balance else np.ones_like(y)
-    if sample_weight is not None:
-        weight = weight * np.array(sample_weight)
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(x @ w + b)))
-        grad = (p - y) * weight
-        w -= rate * (x.T @ grad / len(y) + l2 * w)
-        b -= rate * grad.mean()
-    return w / scale, float(b - (w / scale) @ mean)
 
 
 def answerers() -> Callable[[str], Answerer]:
@@ -377,58 +349,22 @@ def ranker(pairs: list[tuple[Sample, str]]) -> tuple[np.ndarray, float]:
         return fit_rows(
             rows,
             labels,
+            l2=L2,
             sample_weight=[w for (s, _), w in zip(pairs, weights, strict=True) for _ in s.rows],
         )
-    w = fit_listwise([s for s, _ in pairs], weights)
+    w = fit_listwise(
+        [
+            (np.array(s.rows), int(np.argmax(s.labels)), weight)
+            for (s, _), weight in zip(pairs, weights, strict=True)
+            if s.rows and sum(s.labels) == 1
+        ],
+        np.array(rows),
+        l2=L2,
+    )
     # The weights rank; a scale and a bias on top make the score a probability again
     # (the gate and the thresholds read it as one).
     scale, bias = fit_rows([[float(np.dot(w, r))] for r in rows], labels, l2=0.0, steps=2000)
     return w * scale[0], bias
-
-
-LISTWISE_STEPS = 1500
-
-
-def fit_listwise(samples: list[Sample], weights: list[float], l2: float = L2) -> np.ndarray:
-    """Weights under which, for each question, the right rule has the highest score among
-    its candidates: the softmax over each question's candidates, fitted by Adam.
-
-    Fitting the ranking itself rather than each candidate apart (right rule or not)
-    gave, leaving one organisation out, more right rules first: what a person sees.
-    Questions whose right rule is not among the candidates (off-topic ones too) teach
-    the ranking nothing and are left to the gate.
-    """
-    chosen = [
-        (np.array(s.rows), int(np.argmax(s.labels)), w)
-        for s, w in zip(samples, weights, strict=True)
-        if s.rows and sum(s.labels) == 1
-    ]
-    every = np.array([r for s in samples for r in s.rows])
-    mean, spread = every.mean(axis=0), every.std(axis=0) + 1e-9
-    # One row per question, its candidates side by side (missing ones masked out).
-    width = max(len(rows) for rows, _, _ in chosen)
-    x = np.zeros((len(chosen), width, every.shape[1]))
-    present = np.zeros((len(chosen), width), dtype=bool)
-    for i, (rows, _, _) in enumerate(chosen):
-        x[i, : len(rows)] = (rows - mean) / spread
-        present[i, : len(rows)] = True
-    right = np.array([position for _, position, _ in chosen])
-    question_weight = np.array([w for _, _, w in chosen])
-    question_weight = question_weight / question_weight.sum()
-    x_right = x[np.arange(len(chosen)), right]
-    w = np.zeros(x.shape[2])
-    first = np.zeros_like(w)
-    second = np.zeros_like(w)
-    for step in range(1, LISTWISE_STEPS + 1):
-        z = np.where(present, x @ w, -np.inf)
-        p = np.exp(z - z.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        gradient = np.einsum("q,qk,qkf->f", question_weight, p, x) - question_weight @ x_right
-        gradient = gradient + l2 * w
-        first = 0.9 * first + 0.1 * gradient
-        second = 0.999 * second + 0.001 * gradient * gradient
-        w -= 0.05 * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
-    return w / spread
 
 
 EXCLUDED = next((a.split("=")[1] for a in sys.argv if a.startswith("--exclude=")), "").split(",")
