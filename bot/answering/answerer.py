@@ -20,7 +20,6 @@ from pathlib import Path
 
 from bot.answering.embedding import EmbedderChoice, Vectors, load_embedder
 from bot.answering.fusion import (
-    Decision,
     candidate_positions,
     decide,
     features,
@@ -181,18 +180,7 @@ class Answerer:
         prepared = self.prepare(guidelines)
         exact = prepared.examples.get(example_key(question))
         if prepared.semantic is None:
-            result = prepared.lexical.match(question, today=today)
-            chosen = next((c for c in result.candidates if c.rule_id == exact), None)
-            if chosen is None:
-                return result
-            # One of a rule's examples word for word: that rule, without doubt (as below).
-            return dataclasses.replace(
-                result,
-                best=chosen,
-                sure=True,
-                choices=(),
-                related=tuple(c for c in result.related if c is not chosen),
-            )
+            return _settled_on(prepared.lexical.match(question, today=today), exact)
         index = prepared.lexical
         lexical = index.lexical(question)
         similarities = prepared.semantic.similarities(self._question_vector(prepared, question))
@@ -217,16 +205,11 @@ class Answerer:
             )
             candidates.append((candidate, values))
         decision = decide(candidates)
-        if exact is not None:
-            # The question is one of a rule's examples, word for word: the owners said
-            # where it belongs (for instance by accepting a proposal), so that is the
-            # answer, without doubt.
-            decision = _settled_on(decision, exact)
-        elif off_topic(similarities):
+        if exact is None and off_topic(similarities):
             decision = dataclasses.replace(decision, best=None, sure=False, choices=(), related=())
-        elif near_off_topic(similarities):
+        elif exact is None and near_off_topic(similarities):
             decision = offered_only(decision)
-        return MatchResult(
+        result = MatchResult(
             candidates=decision.ranked,
             best=decision.best,
             related=tuple(c for c in decision.related if c.rule_id != GENERAL_ID),
@@ -234,6 +217,7 @@ class Answerer:
             sure=decision.sure,
             choices=tuple(c for c in decision.choices if c.rule_id != GENERAL_ID),
         )
+        return _settled_on(result, exact)
 
     def _question_vector(self, prepared: PreparedIndex, question: str) -> Vectors:
         assert prepared.semantic is not None
@@ -248,19 +232,21 @@ class Answerer:
         return vector
 
 
-def _settled_on(decision: Decision, rule_id: str) -> Decision:
-    """``decision`` with ``rule_id`` as its sure answer (when that rule is active)."""
-    chosen = next((c for c in decision.ranked if c.rule_id == rule_id), None)
+def _settled_on(result: MatchResult, rule_id: str | None) -> MatchResult:
+    """``result`` with ``rule_id`` as its sure answer, when the question is one of that
+    rule's examples word for word (and the rule is active): the owners said where it
+    belongs (for instance by accepting a proposal), so that is the answer, without doubt,
+    by words alone too."""
+    chosen = next((c for c in result.candidates if c.rule_id == rule_id), None)
     if chosen is None:
-        return decision
-    ranked = (chosen, *(c for c in decision.ranked if c is not chosen))
+        return result
     return dataclasses.replace(
-        decision,
-        ranked=ranked,
+        result,
+        candidates=(chosen, *(c for c in result.candidates if c is not chosen)),
         best=chosen,
         sure=True,
         choices=(),
-        related=tuple(c for c in decision.related if c is not chosen),
+        related=tuple(c for c in result.related if c is not chosen),
     )
 
 
