@@ -120,6 +120,10 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout11", 40, 4, 37),
         ("heldout12", 40, 4, 37),
         ("heldout13", 40, 4, 37),
+        ("heldout14", 40, 4, 38),
+        ("heldout15", 40, 4, 37),
+        ("heldout16", 40, 4, 37),
+        ("heldout17", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
