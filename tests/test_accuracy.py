@@ -1,5 +1,11 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
+The latest held-out sets are an accountancy firm's, a telecom provider's, a pension
+administrator's and a logistics company's guidelines and questions
+(tests/data/heldout14/ to heldout17/), written the same way as the four below and
+committed before they were first measured (77.8% strict / 90.0% offered, 81.1% / 95.6%,
+85.6% / 96.7% and 86.7% / 91.1%; none wrong and sure). Nothing was tuned on them.
+
 An insurer's, a grid operator's, a hotel chain's and a school foundation's guidelines
 and questions (tests/data/heldout10/ to heldout13/) are the held-out sets: written by
 people who saw neither the matcher nor (for the questions) the rules' examples. The
@@ -44,6 +50,10 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
+ACCOUNTANCY_STRICT, ACCOUNTANCY_OFFERED = 0.74, 0.87
+TELECOM_STRICT, TELECOM_OFFERED = 0.77, 0.92
+PENSION_STRICT, PENSION_OFFERED = 0.82, 0.93
+LOGISTICS_STRICT, LOGISTICS_OFFERED = 0.83, 0.88
 INSURER_STRICT, INSURER_OFFERED = 0.75, 0.89
 GRID_OPERATOR_STRICT, GRID_OPERATOR_OFFERED = 0.84, 0.94
 HOTEL_STRICT, HOTEL_OFFERED = 0.68, 0.87
@@ -150,6 +160,12 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
+        pytest.param(
+            "heldout14", ACCOUNTANCY_STRICT, ACCOUNTANCY_OFFERED, id="held-out-accountancy"
+        ),
+        pytest.param("heldout15", TELECOM_STRICT, TELECOM_OFFERED, id="held-out-telecom"),
+        pytest.param("heldout16", PENSION_STRICT, PENSION_OFFERED, id="held-out-pension"),
+        pytest.param("heldout17", LOGISTICS_STRICT, LOGISTICS_OFFERED, id="held-out-logistics"),
         pytest.param("heldout10", INSURER_STRICT, INSURER_OFFERED, id="held-out-insurer"),
         pytest.param(
             "heldout11",
