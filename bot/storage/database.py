@@ -7,6 +7,8 @@ way ``open_database`` returns an engine whose schema is at the newest migration.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,19 +110,40 @@ def create_database_engine(url: str) -> Engine:
     return engine
 
 
-def _configure_sqlite_connection(dbapi_connection: Any, _connection_record: Any) -> None:
+def _configure_sqlite_connection(
+    dbapi_connection: Any, _connection_record: Any, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> None:
     cursor = dbapi_connection.cursor()
     try:
         # The busy timeout goes first so that switching to WAL waits for a lock that
         # another process holds instead of failing with "database is locked".
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        _switch_to_wal(cursor, wait_ms=busy_timeout_ms)
         # With WAL, NORMAL keeps the database consistent after a crash and only risks the
         # last commits on power loss; FULL would sync on every commit of every event.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor: Any, *, wait_ms: int) -> None:
+    """Put the file in WAL mode, waiting up to ``wait_ms`` for another process's lock.
+
+    SQLite answers "database is locked" at once, without its busy timeout, when a file
+    not yet in WAL mode (a new one) is being written by another connection, as when
+    two processes start together on a new file and the other one is migrating it; so
+    this asks again until the other one is done.
+    """
+    deadline = time.monotonic() + wait_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -180,15 +203,14 @@ def _exclusive_sqlite_engine(engine: Engine) -> Engine | None:
 
 
 def _configure_for_migration(dbapi_connection: Any, connection_record: Any) -> None:
-    _configure_sqlite_connection(dbapi_connection, connection_record)
-    # The driver's own transaction handling off, so that ours (below) is the only one;
-    # a migration of a big file may hold the lock for a while, so wait longer for it.
+    # Another process migrating the file (a big file, or a new one on a busy machine) may
+    # hold its lock for a while: wait longer for it, from the first statement on, since
+    # switching a new file to WAL already needs that lock.
+    _configure_sqlite_connection(
+        dbapi_connection, connection_record, busy_timeout_ms=SQLITE_MIGRATION_WAIT_MS
+    )
+    # The driver's own transaction handling off, so that ours (below) is the only one.
     dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_MIGRATION_WAIT_MS}")
-    finally:
-        cursor.close()
 
 
 def _begin_immediate(connection: Connection) -> None:
