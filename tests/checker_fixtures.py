@@ -6,7 +6,7 @@ import itertools
 from datetime import date
 
 from bot.checking import CheckResult, check
-from bot.guidelines.patterns import compile_pattern, compile_terms
+from bot.guidelines.patterns import compile_pattern
 from bot.guidelines.rules import (
     ActiveWindow,
     Check,
@@ -17,6 +17,7 @@ from bot.guidelines.rules import (
     Severity,
     Source,
 )
+from bot.guidelines.terms import compile_terms
 from bot.messages import Verdict
 
 TODAY = date(2026, 3, 1)

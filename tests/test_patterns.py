@@ -6,14 +6,8 @@ import time
 
 import pytest
 
-from bot.guidelines.patterns import (
-    MATCH_TIMEOUT,
-    PatternProblem,
-    TermIndex,
-    compile_pattern,
-    compile_terms,
-    term_key,
-)
+from bot.guidelines.patterns import MATCH_TIMEOUT, PatternProblem, compile_pattern
+from bot.guidelines.terms import TermIndex, compile_terms, term_key
 
 
 def found(terms: list[str], text: str) -> list[str]:

@@ -18,16 +18,9 @@ from typing import Any
 
 from bot.checking.detectors import Span, run_detectors
 from bot.checking.own_words import SharedItem, needs_own_words
-from bot.guidelines.patterns import (
-    MATCH_TIMEOUT,
-    PatternProblem,
-    TermHit,
-    TermIndex,
-    compile_pattern,
-    compile_terms,
-    term_key,
-)
+from bot.guidelines.patterns import MATCH_TIMEOUT, PatternProblem, compile_pattern
 from bot.guidelines.rules import Check, Detector, Guidelines, Rule, Severity
+from bot.guidelines.terms import TermHit, TermIndex, compile_terms, term_key
 from bot.i18n import t
 from bot.messages import CheckVerdict
 

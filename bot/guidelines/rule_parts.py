@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.guidelines.nodes import Node, Validator, or_list
-from bot.guidelines.patterns import PatternProblem, compile_pattern, compile_terms
+from bot.guidelines.patterns import PatternProblem, compile_pattern
 from bot.guidelines.rules import ActiveWindow, Check, Detector, Severity
+from bot.guidelines.terms import compile_terms
 
 CHECK_KINDS = ("terms", "pattern", "if_any", "detect")
 CHECK_KEYS = (*CHECK_KINDS, "require_any", "severity", "message")
