@@ -1,4 +1,5 @@
-"""The SQL of the people area: settings, roster and roles, export and forgetting.
+"""The SQL of the people area: settings, roster and roles, and forgetting (the export's
+reading is in ``bot.people.queries``).
 
 ``PeopleStore`` takes and returns plain values (``Profile``, ``PersonRow``,
 ``Forgotten``, the export document); the features, replies and the CLI work on those.
@@ -7,7 +8,6 @@ Forgetting deletes the personal rows and keeps the anonymous totals (see ``forge
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 from bot.lists import split_list
 from bot.people.forget import Forgotten
 from bot.people.profile import Profile
+from bot.people.queries import export_person
 from bot.people.roster import PersonRow
 from bot.storage.store import Store
 from bot.storage.tables import (
@@ -45,32 +46,6 @@ from bot.storage.tables import (
     User,
 )
 from bot.suggestions.suggestion import SHARE_STATUSES
-
-_USER_FIELDS = (
-    "platform",
-    "platform_user_id",
-    "language",
-    "created_at",
-    "display_name",
-    "team",
-    "location",
-    "timezone",
-    "digest",
-    "digest_time",
-    "digest_weekday",
-    "quiet_start",
-    "quiet_end",
-    "digest_cap",
-    "tracking",
-    "leaderboard",
-    "tracking_explained_at",
-    "last_digest_at",
-)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
 
 FORGOTTEN_ACTOR = "forgotten"
 """What stands where a forgotten person had added, approved or granted something."""
@@ -90,117 +65,7 @@ class PeopleStore:
     def export(self, user_id: int, *, now: datetime) -> dict[str, Any] | None:
         """The person's data as plain JSON values; None when there is no such person."""
         with Session(self._engine) as session:
-            user = session.get(User, user_id)
-            if user is None:
-                return None
-            person: dict[str, Any] = {}
-            for name in _USER_FIELDS:
-                value = getattr(user, name)
-                person[name] = _iso(value) if isinstance(value, datetime) else value
-            person["topics"] = list(split_list(user.topics, squeeze=True, fold_case=True))
-            questions = session.exec(
-                select(Question)
-                .where(col(Question.user_id) == user_id)
-                .order_by(col(Question.asked_at))
-            ).all()
-            checks = session.exec(
-                select(DraftCheck)
-                .where(col(DraftCheck.user_id) == user_id)
-                .order_by(col(DraftCheck.checked_at))
-            ).all()
-            events = session.exec(
-                select(Event).where(col(Event.user_id) == user_id).order_by(col(Event.occurred_at))
-            ).all()
-            shares = session.execute(
-                select(Share, ContentItem.title)
-                .join(ContentItem, col(ContentItem.id) == col(Share.item_id), isouter=True)
-                .where(col(Share.user_id) == user_id)
-                .order_by(col(Share.created_at), col(Share.id))
-            ).all()
-            conversations = session.exec(
-                select(ConversationReference).where(col(ConversationReference.user_id) == user_id)
-            ).all()
-            roles = session.exec(
-                select(Role).where(
-                    col(Role.platform) == user.platform,
-                    col(Role.platform_user_id) == user.platform_user_id,
-                )
-            ).all()
-            outbox = session.exec(
-                select(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)
-            ).all()
-            return {
-                "exported_at": now.isoformat(),
-                "user": person,
-                "questions": [
-                    {
-                        "asked_at": _iso(q.asked_at),
-                        "language": q.language,
-                        "text": q.text,
-                        "verdict": q.verdict,
-                        "rule": q.rule_id,
-                        "answered": q.answered,
-                        "choices": list(split_list(q.choices, squeeze=True, fold_case=True)),
-                        "picked_rule": q.picked_rule_id,
-                        "feedback": q.feedback,
-                    }
-                    for q in questions
-                ],
-                "draft_checks": [
-                    {
-                        "checked_at": _iso(c.checked_at),
-                        "language": c.language,
-                        "verdict": c.verdict,
-                        "rules": list(split_list(c.rule_ids, squeeze=True, fold_case=True)),
-                        "findings": c.finding_count,
-                        **({"text": c.text} if c.text is not None else {}),
-                    }
-                    for c in checks
-                ],
-                "events": [
-                    {
-                        "occurred_at": _iso(e.occurred_at),
-                        "kind": e.kind,
-                        "item_id": e.item_id,
-                        "network": e.network,
-                        "reason": e.reason,
-                        "detail": e.detail,
-                        "team": e.team,
-                    }
-                    for e in events
-                ],
-                "shares": [
-                    {
-                        "created_at": _iso(s.created_at),
-                        "item_id": s.item_id,
-                        "title": title,
-                        "network": s.network,
-                        "token": s.token,
-                    }
-                    for s, title in shares
-                ],
-                "conversations": [
-                    {
-                        "platform": c.platform,
-                        "conversation_id": c.conversation_id,
-                        "updated_at": _iso(c.updated_at),
-                        "reference": json.loads(c.data or "{}"),
-                    }
-                    for c in conversations
-                ],
-                "roles": [
-                    {"role": r.role, "granted_by": r.granted_by, "granted_at": _iso(r.granted_at)}
-                    for r in roles
-                ],
-                "outbox": [
-                    {
-                        "created_at": _iso(o.created_at),
-                        "status": o.status,
-                        "sent_at": _iso(o.sent_at),
-                    }
-                    for o in outbox
-                ],
-            }
+            return export_person(session, user_id, now=now)
 
     def forget(self, user_id: int) -> Forgotten | None:
         """Delete the person's personal rows in one transaction (see bot.people.forget).
