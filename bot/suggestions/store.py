@@ -16,23 +16,28 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, Executable, Select, Table, bindparam, case, func, or_
+from sqlalchemy import Connection, Engine, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.lists import folded_set
 from bot.storage import Store
-from bot.storage.bulk import insert_new
-from bot.storage.sqltime import age_days
-from bot.storage.tables import ContentItem, Event, Share, User, UTCDateTime
+from bot.storage.tables import ContentItem, Event, Share, User
 from bot.suggestions.activity import Activity, month_start
 from bot.suggestions.links import new_token
-from bot.suggestions.scoring import DONE_KINDS, Person
-from bot.suggestions.suggestion import NETWORKS, SHARE_STATUSES, ClickTarget, NewShare, Opened
+from bot.suggestions.queries import (
+    PERSON_COLUMNS,
+    candidates_query,
+    existing_tokens,
+    feedback_query,
+    insert_shares,
+    tracked_people,
+)
+from bot.suggestions.scoring import Person
+from bot.suggestions.suggestion import NETWORKS, ClickTarget, NewShare, Opened
 from bot.tracking.store import EventLog, NewEvent
 
 Transaction: TypeAlias = Connection
@@ -40,20 +45,6 @@ Transaction: TypeAlias = Connection
 
 FeedbackRow: TypeAlias = tuple[int | None, str | None, str | None]
 """One "done with it" event of a person: item id, reason, the item's topics."""
-
-_SHARES: Table = Share.__table__  # type: ignore[attr-defined]
-_CHUNK = 500  # ids per IN list: well below SQLite's bound-parameter limit
-_PERSON_COLUMNS = (col(User.language), col(User.team), col(User.location), col(User.topics))
-_DETAIL_COLUMNS = (
-    col(ContentItem.title),
-    col(ContentItem.url),
-    col(ContentItem.summary),
-    col(ContentItem.captions),
-    col(ContentItem.approved_at),
-    col(ContentItem.created_at),
-    col(ContentItem.not_before),
-)
-"""What a suggestion shows, and what ``new_since`` is decided on (see ``is_new_since``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,57 +77,6 @@ def _person(
     )
 
 
-def _feedback_query() -> Select[int | None, int | None, str | None, str]:
-    """Feedback events (user id, item id, reason, item topics); add the ``where`` on user."""
-    return (
-        sa_select(
-            col(Event.user_id), col(Event.item_id), col(Event.reason), col(ContentItem.topics)
-        )
-        .outerjoin(ContentItem, col(ContentItem.id) == col(Event.item_id))
-        .where(col(Event.kind).in_(DONE_KINDS))
-    )
-
-
-@lru_cache(maxsize=4)
-def _candidates_query(with_new_since: bool, *, with_details: bool = False) -> Executable:
-    """The eligible items' ranking columns; built once, run with ``now`` (and ``new_since``).
-
-    Parameters: ``now`` and ``now_age`` (both the moment of ranking), and ``new_since``.
-    The columns are ``scoring.CANDIDATE_COLUMNS``, then with ``with_details`` also
-    ``_DETAIL_COLUMNS`` (for ranking many people from one read).
-    """
-    now = bindparam("now", type_=UTCDateTime)
-    approved_at = col(ContentItem.approved_at)
-    approved = func.coalesce(approved_at, col(ContentItem.created_at))
-    not_before = col(ContentItem.not_before)
-    # Visible since approval, or since the embargo lifted if that came later.
-    visible = case((not_before > approved, not_before), else_=approved)
-    statement = sa_select(
-        col(ContentItem.id),
-        col(ContentItem.topics),
-        col(ContentItem.priority),
-        age_days(bindparam("now_age", type_=UTCDateTime), visible),
-        col(ContentItem.audience_teams),
-        col(ContentItem.audience_locations),
-        col(ContentItem.audience_languages),
-        *(_DETAIL_COLUMNS if with_details else ()),
-    ).where(
-        col(ContentItem.status).in_(SHARE_STATUSES),
-        or_(not_before.is_(None), not_before <= now),
-        or_(col(ContentItem.expires).is_(None), col(ContentItem.expires) > now),
-    )
-    if with_new_since:
-        since = bindparam("new_since", type_=UTCDateTime)
-        statement = statement.where(
-            or_(
-                approved_at > since,
-                approved_at.is_(None) & (col(ContentItem.created_at) > since),
-                not_before > since,
-            )
-        )
-    return statement
-
-
 class SuggestionStore:
     """Reads for ranking, share links and the people's responses, as plain values."""
 
@@ -162,16 +102,16 @@ class SuggestionStore:
         """
         with self._engine.connect() as connection:
             row = connection.execute(
-                sa_select(*_PERSON_COLUMNS).where(col(User.id) == user_id)
+                sa_select(*PERSON_COLUMNS).where(col(User.id) == user_id)
             ).first()
             if row is None:
                 return None
-            feedback = connection.execute(_feedback_query().where(col(Event.user_id) == user_id))
+            feedback = connection.execute(feedback_query().where(col(Event.user_id) == user_id))
             feedback_rows = tuple((item, reason, topics) for _, item, reason, topics in feedback)
             params: dict[str, datetime] = {"now": now, "now_age": now}
             if new_since is not None:
                 params["new_since"] = new_since
-            rows = connection.execute(_candidates_query(new_since is not None), params).all()
+            rows = connection.execute(candidates_query(new_since is not None), params).all()
         return RankingInput(person=_person(user_id, *row), feedback=feedback_rows, rows=tuple(rows))
 
     def details(self, item_ids: Sequence[int]) -> dict[int, ItemDetails]:
@@ -200,7 +140,7 @@ class SuggestionStore:
         URL, summary, captions, ``approved_at``, ``created_at`` and ``not_before``."""
         with self._engine.connect() as connection:
             result = connection.execute(
-                _candidates_query(False, with_details=True), {"now": now, "now_age": now}
+                candidates_query(False, with_details=True), {"now": now, "now_age": now}
             ).all()
         return [tuple(row) for row in result]
 
@@ -212,12 +152,12 @@ class SuggestionStore:
         feedback: dict[int, list[FeedbackRow]] = {}
         with self._engine.connect() as connection:
             rows = connection.execute(
-                sa_select(col(User.id), *_PERSON_COLUMNS).where(col(User.id).in_(user_ids))
+                sa_select(col(User.id), *PERSON_COLUMNS).where(col(User.id).in_(user_ids))
             )
             for user_id, language, team, location, topics in rows:
                 if user_id is not None:  # a primary key: for the type checker
                     people[user_id] = _person(user_id, language, team, location, topics)
-            events = connection.execute(_feedback_query().where(col(Event.user_id).in_(user_ids)))
+            events = connection.execute(feedback_query().where(col(Event.user_id).in_(user_ids)))
             for event_user, item_id, reason, topics in events:
                 if event_user is not None:  # excluded by the query: for the type checker
                     feedback.setdefault(event_user, []).append((item_id, reason, topics))
@@ -289,8 +229,8 @@ class SuggestionStore:
         for those people and the anonymous owner (None), as ``share_tokens`` would reuse it
         (the oldest row). Creates nothing."""
         with self._engine.connect() as connection:
-            tracked = _tracked_people(connection, user_ids)
-            tokens = _existing_tokens(
+            tracked = tracked_people(connection, user_ids)
+            tokens = existing_tokens(
                 connection,
                 owners={u if u in tracked else None for u in user_ids},
                 item_ids=item_ids,
@@ -306,7 +246,7 @@ class SuggestionStore:
         Raises if a share token was taken already, so no link can point at someone
         else's share (with 96 random bits, that never happens).
         """
-        _insert_shares(transaction, shares)
+        insert_shares(transaction, shares)
         return self.events.record_events(events, connection=transaction)
 
     # What people did.
@@ -408,58 +348,3 @@ def suggestion_store(source: SuggestionSource) -> SuggestionStore:
     if isinstance(source, SuggestionStore):
         return source
     return SuggestionStore(source)
-
-
-def _tracked_people(connection: Connection, user_ids: Collection[int]) -> set[int]:
-    wanted = sorted(set(user_ids))
-    found: set[int] = set()
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        statement = sa_select(col(User.id)).where(col(User.id).in_(chunk), col(User.tracking))
-        found.update(u for u in connection.execute(statement).scalars() if u is not None)
-    return found
-
-
-def _existing_tokens(
-    connection: Connection, *, owners: Collection[int | None], item_ids: Collection[int]
-) -> dict[tuple[int | None, int, str], str]:
-    if not item_ids or not owners:
-        return {}
-    items = sorted(set(item_ids))
-    people = sorted(o for o in set(owners) if o is not None)
-    conditions = [
-        col(Share.user_id).in_(people[start : start + _CHUNK])
-        for start in range(0, len(people), _CHUNK)
-    ]
-    if None in owners:
-        conditions.append(col(Share.user_id).is_(None))
-    tokens: dict[tuple[int | None, int, str], str] = {}
-    for condition in conditions:
-        statement = (
-            sa_select(col(Share.user_id), col(Share.item_id), col(Share.network), col(Share.token))
-            .where(condition, col(Share.item_id).in_(items))
-            .order_by(col(Share.id))
-        )
-        for owner, item_id, network, token in connection.execute(statement):
-            tokens.setdefault((owner, item_id, network), token)
-    return tokens
-
-
-def _insert_shares(connection: Connection, shares: Sequence[NewShare]) -> None:
-    if not shares:
-        return
-    rows = [
-        {
-            "token": share.token,
-            "item_id": share.item_id,
-            "user_id": share.user_id,
-            "network": share.network,
-            "created_at": share.created_at,
-        }
-        for share in shares
-    ]
-    statement = insert_new(connection, _SHARES, "token")
-    # No RETURNING, for speed (see ``EventLog.record_events``): the count tells enough.
-    counted = statement.execution_options(preserve_rowcount=True)
-    if connection.execute(counted, rows).rowcount != len(rows):
-        raise RuntimeError("a new share token was taken already")
