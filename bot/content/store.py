@@ -5,8 +5,9 @@ Everything else in ``bot.content`` works on ``Content``, ``NewItem``, ``FeedInfo
 are synchronous, each in its own short transaction (the async core calls them through
 ``asyncio.to_thread``).
 
-``live_condition(now)`` is the one definition of "employees may see this item now" in
-SQL; ``bot.content.items.Content.is_live`` is the same rule for a value in hand.
+``live_condition(now)`` (in ``bot.content.queries``) is the one definition of "employees
+may see this item now" in SQL; ``bot.content.items.Content.is_live`` is the same rule for
+a value in hand.
 """
 
 from __future__ import annotations
@@ -14,19 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Engine, and_, or_
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.content.items import (
-    APPROVED_STATUSES,
     Content,
     ContentError,
     ContentInput,
     ContentProblem,
-    ContentState,
     ContentStatus,
 )
+from bot.content.queries import live_condition, status_condition
 from bot.content.records import (
     FeedInfo,
     FeedSource,
@@ -42,38 +42,6 @@ from bot.storage.errors import StorageError
 from bot.storage.tables import ContentItem, Feed, Role
 
 __all__ = ["ContentStore", "StorageError", "live_condition", "status_condition"]
-
-
-def live_condition(now: datetime) -> ColumnElement[bool]:
-    """Items employees may see at ``now``: approved, embargo passed, not yet expired.
-
-    In SQL: ``status IN ('approved', 'live') AND (not_before IS NULL OR not_before <=
-    :now) AND (expires IS NULL OR expires > :now)``.
-    """
-    return and_(
-        col(ContentItem.status).in_(APPROVED_STATUSES),
-        or_(col(ContentItem.not_before).is_(None), col(ContentItem.not_before) <= now),
-        or_(col(ContentItem.expires).is_(None), col(ContentItem.expires) > now),
-    )
-
-
-def status_condition(status: str, now: datetime) -> ColumnElement[bool]:
-    """Items in ``status`` (one of ``LIST_FILTERS``) at ``now``; ``ValueError`` otherwise."""
-    approved = col(ContentItem.status).in_(APPROVED_STATUSES)
-    if status == ContentStatus.APPROVED.value:
-        return approved
-    state = ContentState(status)
-    if state is ContentState.LIVE:
-        return live_condition(now)
-    if state is ContentState.SCHEDULED:
-        return and_(approved, col(ContentItem.not_before) > now)
-    if state is ContentState.EXPIRED:
-        return and_(
-            approved,
-            or_(col(ContentItem.not_before).is_(None), col(ContentItem.not_before) <= now),
-            col(ContentItem.expires) <= now,
-        )
-    return col(ContentItem.status) == state.value
 
 
 def _content(row: ContentItem) -> Content:
