@@ -24,18 +24,15 @@ from bot.digests.outbox import (
     Claim,
     NewMessage,
 )
+from bot.digests.queries import CHUNK, OUTBOX, USERS, insert_messages, mark_digested
 from bot.digests.schedule import FREQUENCIES, DigestPlan
 from bot.messages import ConversationRef, Platform
-from bot.storage.bulk import insert_new
 from bot.storage.store import Store
-from bot.storage.tables import ConversationReference, OutboxMessage, User
+from bot.storage.tables import ConversationReference
 from bot.suggestions.store import SuggestionStore
 
-_OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 _REFS: Table = ConversationReference.__table__  # type: ignore[attr-defined]
-_USERS: Table = User.__table__  # type: ignore[attr-defined]
 
-_CHUNK = 500  # rows per INSERT or IN list: well below SQLite's bound-parameter limit
 
 RecordWritten = Callable[[Connection, list[int]], object]
 """Writes what goes with digests that went in, in the same transaction (given their users)."""
@@ -70,7 +67,7 @@ class DigestStore:
 
     def subscribers(self, *, platforms: Collection[str] | None = None) -> list[Subscriber]:
         """Everyone opted in to digests (on ``platforms``, if given), by user id, in one query."""
-        columns = _USERS.c
+        columns = USERS.c
         statement = select(
             columns.id,
             columns.platform,
@@ -133,11 +130,11 @@ class DigestStore:
         a key already in the outbox (another process was first) brings nothing along.
         """
         with self._engine.begin() as connection:
-            inserted = _insert_messages(connection, messages, now=now)
+            inserted = insert_messages(connection, messages, now=now)
             users = [m.user_id for m in messages if m.key in inserted]
             if record is not None:
                 record(connection, users)
-            _mark_digested(connection, users, now=now)
+            mark_digested(connection, users, now=now)
         return inserted
 
     def insert_messages(self, messages: Sequence[NewMessage], *, now: datetime) -> set[str]:
@@ -146,18 +143,18 @@ class DigestStore:
         A key that is already in the outbox is left as it is (and not returned).
         """
         with self._engine.begin() as connection:
-            return _insert_messages(connection, messages, now=now)
+            return insert_messages(connection, messages, now=now)
 
     def existing_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` are in the outbox already, whatever their status."""
         wanted = list(keys)
         found: set[str] = set()
         with self._engine.connect() as connection:
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
                 found.update(
                     connection.execute(
-                        select(_OUTBOX.c.key).where(_OUTBOX.c.key.in_(chunk))
+                        select(OUTBOX.c.key).where(OUTBOX.c.key.in_(chunk))
                     ).scalars()
                 )
         return found
@@ -168,11 +165,11 @@ class DigestStore:
         Only digests that were sent or are on their way count (not failed or unreachable
         ones: the person never saw those).
         """
-        statement = select(_OUTBOX.c.user_id, _OUTBOX.c.created_at).where(
-            _OUTBOX.c.key.like("digest:%"),
-            _OUTBOX.c.created_at >= since,
-            _OUTBOX.c.status.in_(COUNTED_STATUSES),
-            _OUTBOX.c.user_id.is_not(None),
+        statement = select(OUTBOX.c.user_id, OUTBOX.c.created_at).where(
+            OUTBOX.c.key.like("digest:%"),
+            OUTBOX.c.created_at >= since,
+            OUTBOX.c.status.in_(COUNTED_STATUSES),
+            OUTBOX.c.user_id.is_not(None),
         )
         found: dict[int, list[datetime]] = {}
         with self._engine.connect() as connection:
@@ -197,13 +194,13 @@ class DigestStore:
         if not platforms:
             return []
         due = (
-            select(_OUTBOX.c.id)
+            select(OUTBOX.c.id)
             .where(
-                _OUTBOX.c.status.in_((PENDING, SENDING)),
-                _OUTBOX.c.next_attempt_at <= now,
-                _OUTBOX.c.platform.in_(sorted(platforms)),
+                OUTBOX.c.status.in_((PENDING, SENDING)),
+                OUTBOX.c.next_attempt_at <= now,
+                OUTBOX.c.platform.in_(sorted(platforms)),
             )
-            .order_by(_OUTBOX.c.next_attempt_at, _OUTBOX.c.id)
+            .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
             .limit(limit)
             # Rendered on PostgreSQL only; SQLite runs one writer at a time anyway.
             .with_for_update(skip_locked=True)
@@ -214,30 +211,30 @@ class DigestStore:
             .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         statement = (
-            update(_OUTBOX)
-            .where(_OUTBOX.c.id.in_(select(due.c.id)))
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(select(due.c.id)))
             # Checked again on the row itself: on PostgreSQL the subquery may have read a row
             # that another pass claimed between its snapshot and our lock.
             .where(
-                _OUTBOX.c.status.in_((PENDING, SENDING)),
-                _OUTBOX.c.next_attempt_at <= now,
+                OUTBOX.c.status.in_((PENDING, SENDING)),
+                OUTBOX.c.next_attempt_at <= now,
             )
             .values(
                 status=SENDING,
                 next_attempt_at=now + lease,
-                attempts=_OUTBOX.c.attempts + 1,
+                attempts=OUTBOX.c.attempts + 1,
                 # Still "sending": the pass that held it stopped without saying what happened.
-                maybe_sent=case((_OUTBOX.c.status == SENDING, true()), else_=_OUTBOX.c.maybe_sent),
+                maybe_sent=case((OUTBOX.c.status == SENDING, true()), else_=OUTBOX.c.maybe_sent),
             )
             .returning(
-                _OUTBOX.c.id,
-                _OUTBOX.c.key,
-                _OUTBOX.c.user_id,
-                _OUTBOX.c.platform,
-                _OUTBOX.c.payload,
-                _OUTBOX.c.attempts,
-                _OUTBOX.c.created_at,
-                _OUTBOX.c.maybe_sent,
+                OUTBOX.c.id,
+                OUTBOX.c.key,
+                OUTBOX.c.user_id,
+                OUTBOX.c.platform,
+                OUTBOX.c.payload,
+                OUTBOX.c.attempts,
+                OUTBOX.c.created_at,
+                OUTBOX.c.maybe_sent,
             )
         )
         with self._engine.begin() as connection:
@@ -265,9 +262,9 @@ class DigestStore:
         """
         if not claims:
             return 0
-        held = or_(*(and_(_OUTBOX.c.id == c.id, _OUTBOX.c.attempts == c.attempts) for c in claims))
+        held = or_(*(and_(OUTBOX.c.id == c.id, OUTBOX.c.attempts == c.attempts) for c in claims))
         statement = (
-            update(_OUTBOX).where(held, _OUTBOX.c.status == SENDING).values(next_attempt_at=until)
+            update(OUTBOX).where(held, OUTBOX.c.status == SENDING).values(next_attempt_at=until)
         )
         with self._engine.begin() as connection:
             return connection.execute(statement).rowcount
@@ -285,11 +282,11 @@ class DigestStore:
             _REFS.c.platform,
             _REFS.c.conversation_id,
             _REFS.c.data,
-            _USERS.c.platform_user_id,
-        ).join(_USERS, _USERS.c.id == _REFS.c.user_id)
+            USERS.c.platform_user_id,
+        ).join(USERS, USERS.c.id == _REFS.c.user_id)
         with self._engine.connect() as connection:
-            for start in range(0, len(user_ids), _CHUNK):
-                chunk = user_ids[start : start + _CHUNK]
+            for start in range(0, len(user_ids), CHUNK):
+                chunk = user_ids[start : start + CHUNK]
                 rows = connection.execute(statement.where(_REFS.c.user_id.in_(chunk)))
                 for user_id, platform, conversation_id, data, platform_user_id in rows:
                     found[(user_id, platform)] = _reference(
@@ -301,11 +298,11 @@ class DigestStore:
 
     def _finish(self, claim: Claim, **values: object) -> bool:
         statement = (
-            update(_OUTBOX)
+            update(OUTBOX)
             .where(
-                _OUTBOX.c.id == claim.id,
-                _OUTBOX.c.status == SENDING,
-                _OUTBOX.c.attempts == claim.attempts,
+                OUTBOX.c.id == claim.id,
+                OUTBOX.c.status == SENDING,
+                OUTBOX.c.attempts == claim.attempts,
             )
             .values(**values)
         )
@@ -344,50 +341,11 @@ class DigestStore:
 
         For reports: ``unreachable`` counts people the bot could not reach.
         """
-        statement = select(_OUTBOX.c.status, func.count()).group_by(_OUTBOX.c.status)
+        statement = select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status)
         if since is not None:
-            statement = statement.where(_OUTBOX.c.created_at >= since)
+            statement = statement.where(OUTBOX.c.created_at >= since)
         with self._engine.connect() as connection:
             return {status: count for status, count in connection.execute(statement)}
-
-
-def _insert_messages(
-    connection: Connection, messages: Sequence[NewMessage], *, now: datetime
-) -> set[str]:
-    """Insert ``messages`` as ``pending``, due ``now``; return the keys actually inserted.
-
-    A key that is already in the outbox is left as it is (and not returned): writing
-    the same period's digest twice does nothing. Runs in the caller's transaction.
-    """
-    if not messages:
-        return set()
-    statement = insert_new(connection, _OUTBOX, "key")
-    rows = [
-        {
-            "key": m.key,
-            "user_id": m.user_id,
-            "platform": m.platform,
-            "payload": m.payload,
-            "status": PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for m in messages
-    ]
-    # One statement compiled once; SQLAlchemy sends the rows in multi-row batches
-    # ("insertmanyvalues") and hands back the keys of the rows that went in.
-    result = connection.execute(statement.returning(_OUTBOX.c.key), rows)
-    inserted = set(result.scalars())
-    return inserted
-
-
-def _mark_digested(connection: Connection, user_ids: Sequence[int], *, now: datetime) -> None:
-    """Move ``last_digest_at`` to ``now``: the next digest holds only what came after."""
-    users = sorted(set(user_ids))
-    for start in range(0, len(users), _CHUNK):
-        chunk = users[start : start + _CHUNK]
-        connection.execute(update(_USERS).where(_USERS.c.id.in_(chunk)).values(last_digest_at=now))
 
 
 def _reference(
