@@ -66,44 +66,40 @@ FEATURES = (
     "general_whole",
     "general_centroid",
     "general_words",
-    "discriminant",
-    "discriminant_gap",
 )
 
 WEIGHTS = (
-    0.85,
-    0.51,
-    0.93,
-    0.49,
-    -2.27,
-    -1.4,
-    6.47,
-    3.34,
-    1.02,
+    1.04,
+    0.62,
+    1.13,
+    0.6,
+    -2.05,
+    -1.28,
+    6.02,
+    3.73,
+    2.3,
     0.07,
-    -0.22,
-    2.46,
-    0.22,
-    0.56,
-    0.57,
-    1.16,
+    -0.2,
+    2.51,
+    0.26,
+    0.55,
+    0.55,
+    1.34,
     0.83,
-    0.9,
-    6.32,
-    -3.32,
-    6.48,
-    2.62,
-    1.07,
-    2.65,
-    1.16,
+    0.86,
+    6.45,
+    -3.19,
+    6.13,
+    4.32,
+    1.72,
 )
 """Fitted by ``bench/tune_matching.py`` (see there); one weight per feature."""
-BIAS = -4.94
+BIAS = -5.18
 
 GATE_FEATURES = ("rank_logit", "rank_margin", "similarity", "above_off_topic", "coverage", "bm25")
-GATE_WEIGHTS = (0.2, 1.53, 0.36, 2.4, 0.35, 0.1)
+GATE_WEIGHTS = (0.2, 1.65, 0.31, 2.38, 0.37, 0.11)
 """Fitted by ``bench/tune_matching.py``: whether the best candidate is right at all."""
-GATE_BIAS = -0.61
+GATE_BIAS = -0.59
 
 SURE = 0.93
 """The gate's probability for a plain answer; below it the answer is hedged. Chosen
@@ -148,12 +144,7 @@ def candidate_positions(similarities: Similarities, lexical: Lexical) -> list[in
     ]
     top_other = [
         int(i)
-        for scores in (
-            similarities.whole,
-            similarities.centroid_whole,
-            similarities.answer,
-            similarities.discriminant,
-        )
+        for scores in (similarities.whole, similarities.centroid_whole, similarities.answer)
         for i in np.argsort(-scores, kind="stable")[:OTHER_CANDIDATES]
     ]
     return list(dict.fromkeys([*map(int, top_semantic), *top_lexical, *top_other]))
@@ -206,8 +197,6 @@ def features(
         * (float(whole[position] - typical.whole_max) if whole[position] > -1 else -0.2),
         float(general) * float(similarities.centroid[position] - typical.centroid_median),
         float(general) / (1 + len(lexical.analysed)),
-        float(similarities.discriminant[position] - typical.discriminant_median),
-        float(similarities.discriminant[position] - typical.discriminant_max),
     ]
 
 

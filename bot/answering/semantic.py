@@ -84,9 +84,6 @@ class Similarities:
     """To the mean of all its texts, the question's topic words."""
     centroid_whole: Scores
     """To the mean of all its texts, question as written."""
-    discriminant: Scores
-    """The question's topic words through the guidelines' own rule classifier (see
-    ``discriminant``): what sets this rule apart from the others in these guidelines."""
     hub: Scores
     """How near the rule's texts come to other rules' texts (see ``_hubness``); the same
     for every question."""
@@ -105,8 +102,6 @@ class Similarities:
             answer_topic_median=_median(self.answer_topic),
             centroid_median=_median(self.centroid),
             centroid_whole_median=_median(self.centroid_whole),
-            discriminant_median=float(np.median(self.discriminant)),
-            discriminant_max=float(self.discriminant.max()),
         )
 
 
@@ -122,8 +117,6 @@ class Typical:
     answer_topic_median: float
     centroid_median: float
     centroid_whole_median: float
-    discriminant_median: float
-    discriminant_max: float
 
 
 def _median(scores: Scores) -> float:
@@ -174,12 +167,6 @@ class SemanticIndex:
         self._off_topic: Vectors | None = (
             cache.embed(embedder, list(off_topic), kind="query") if off_topic else None
         )
-        self._discriminant = discriminant(
-            [blocks[form] for form in _FORMS if len(blocks[form])],
-            [owners[form] for form in _FORMS if len(blocks[form])],
-            rule_count,
-            self._off_topic,
-        )
 
     def embed_question(self, question: str) -> Vectors:
         """The question's two vectors: its topic words, and as written (see ``focus``).
@@ -225,43 +212,10 @@ class SemanticIndex:
             answer_topic=per_form["answer_topic"],
             centroid=centroid,
             centroid_whole=(self._centroids @ whole).astype(np.float64),
-            discriminant=(topic.astype(np.float64) @ self._discriminant),
             hub=self._hub,
             off_topic=off_topic,
         )
 
-
-def discriminant(
-    blocks: Sequence[Vectors],
-    owners: Sequence[npt.NDArray[np.int64]],
-    rule_count: int,
-    off_topic: Vectors | None,
-) -> npt.NDArray[np.float64]:
-    """A linear classifier of these guidelines' own rules, fitted on their texts.
-
-    Ridge regression from each text's vector to its rule (one column per rule, the
-    everyday workplace questions as one more class that is then dropped): where the
-    nearest text and the centroid treat every direction of the model's space alike, this
-    weighs the directions that tell these rules apart. Fitted in closed form when the
-    index is built (a ``dim x dim`` solve, a few milliseconds). Returns ``(dim, rules)``.
-    """
-    rows = [b.astype(np.float64) for b in blocks]
-    labels = list(owners)
-    if off_topic is not None and len(off_topic):
-        rows.append(off_topic.astype(np.float64))
-        labels.append(np.full(len(off_topic), rule_count, dtype=np.int64))
-    if not rows:
-        return np.zeros((1, rule_count))
-    x = np.concatenate(rows)
-    y = np.zeros((len(x), rule_count + 1))
-    y[np.arange(len(x)), np.concatenate(labels)] = 1.0
-    gram = x.T @ x + RIDGE * np.eye(x.shape[1])
-    weights = np.linalg.solve(gram, x.T @ y)[:, :rule_count]
-    return np.asarray(weights, dtype=np.float64)
-
-
-RIDGE = 1.0
-"""How strongly the rule classifier's weights are pulled towards zero."""
 
 HUB_DISCOUNT = 0.5
 """How much of a rule's hubness is taken off its similarity to the examples."""
