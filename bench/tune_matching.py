@@ -14,8 +14,9 @@ Training data (never a fresh organisation's set before its figures are reported)
   corporation, a childcare organisation, a water board and a construction company
   (tests/data/heldout/ to heldout9/, each used once its held-out figures had been
   reported). The insurer, the grid operator, the hotel chain, the school foundation,
-  the accountancy firm, the telecom provider, the pension administrator and the
-  logistics company (heldout10/ to heldout17/) are held out: never fitted on.
+  the accountancy firm, the telecom provider, the pension administrator, the
+  logistics company, the law firm, the regional airport, the museum and the IT services
+  company (heldout10/ to heldout21/) are held out: never fitted on.
 
 With the default model, the similarities come through the adapter
 (bench/train_adapter.py), cross-fitted: each group of samples (the shipped guidelines'

@@ -1,6 +1,12 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-The latest held-out sets are an accountancy firm's, a telecom provider's, a pension
+The latest held-out sets are a law firm's, a regional airport's, a museum's and an IT
+services company's guidelines and questions (tests/data/heldout18/ to heldout21/),
+written the same way as the ones below and committed before they were first measured
+with the matcher as it is (86.7% strict / 97.8% offered, 91.1% / 96.7%, 87.8% / 92.2%
+and 93.3% / 97.8%; none wrong and sure). Nothing was tuned on them.
+
+Before them: an accountancy firm's, a telecom provider's, a pension
 administrator's and a logistics company's guidelines and questions
 (tests/data/heldout14/ to heldout17/), written the same way as the four below and
 committed before they were first measured (77.8% strict / 90.0% offered, 81.1% / 95.6%,
@@ -50,6 +56,10 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
+LAW_FIRM_STRICT, LAW_FIRM_OFFERED = 0.83, 0.94
+AIRPORT_STRICT, AIRPORT_OFFERED = 0.87, 0.93
+MUSEUM_STRICT, MUSEUM_OFFERED = 0.84, 0.89
+IT_SERVICES_STRICT, IT_SERVICES_OFFERED = 0.89, 0.94
 ACCOUNTANCY_STRICT, ACCOUNTANCY_OFFERED = 0.74, 0.87
 TELECOM_STRICT, TELECOM_OFFERED = 0.77, 0.92
 PENSION_STRICT, PENSION_OFFERED = 0.82, 0.93
@@ -134,6 +144,10 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout15", 40, 4, 37),
         ("heldout16", 40, 4, 37),
         ("heldout17", 40, 4, 37),
+        ("heldout18", 40, 4, 37),
+        ("heldout19", 40, 4, 38),
+        ("heldout20", 40, 4, 37),
+        ("heldout21", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -160,6 +174,12 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
+        pytest.param("heldout18", LAW_FIRM_STRICT, LAW_FIRM_OFFERED, id="held-out-law-firm"),
+        pytest.param("heldout19", AIRPORT_STRICT, AIRPORT_OFFERED, id="held-out-airport"),
+        pytest.param("heldout20", MUSEUM_STRICT, MUSEUM_OFFERED, id="held-out-museum"),
+        pytest.param(
+            "heldout21", IT_SERVICES_STRICT, IT_SERVICES_OFFERED, id="held-out-it-services"
+        ),
         pytest.param(
             "heldout14", ACCOUNTANCY_STRICT, ACCOUNTANCY_OFFERED, id="held-out-accountancy"
         ),
