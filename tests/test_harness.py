@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from harness import Chat, Seen, seen_text
+from harness import Chat
+from seen import Seen, seen_text
 
 from bot.messages import Choice, Choices, Divider, Fact, Field, Form, Link, Reply, Text
 
