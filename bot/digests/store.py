@@ -2,7 +2,8 @@
 
 ``DigestStore`` takes and returns plain values (``Subscriber``, ``NewMessage``,
 ``Claim``, ``ConversationRef``); composing and delivery work on those. The
-outbox's life cycle is described in ``bot.digests.outbox``.
+outbox's life cycle is described in ``bot.digests.outbox``; its bulk writes are in
+``bot.digests.queries``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Everything else in ``bot.suggestions`` asks a ``SuggestionStore`` for plain values
 (``Person``, tuples of ranking columns, ``Opened``, ``ClickTarget``, ``Activity``) and
-builds its replies from them; no other module of the area reads a table. Methods are
+builds its replies from them; no other module of the area reads a table (the statements
+the store runs are built in ``bot.suggestions.queries``). Methods are
 synchronous, each on its own connection (the async core calls them through
 ``asyncio.to_thread``). Events are written through the participation log, ``EventLog``.
 
