@@ -1,5 +1,6 @@
-"""Running ``merkwerker doctor`` as an admin does, for tests/test_doctor*.py: a real
-process, with an environment that holds only what the test sets."""
+"""Running ``merkwerker`` commands as an admin does, for tests that start them as real
+processes (tests/test_doctor*.py, tests/test_scheduler_standby.py), with an environment
+that holds only what the test sets."""
 
 from __future__ import annotations
 
@@ -32,7 +33,10 @@ def newest_database(tmp_path: Path) -> str:
     return url
 
 
-def doctor_env(tmp_path: Path, database: str, **extra: str) -> dict[str, str]:
+def merkwerker_env(tmp_path: Path, database: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``merkwerker`` process in a test: none of the machine's own
+    chat, database, proxy or Merkwerker settings, the sample guidelines, the tests'
+    shared embedding cache, and ``extra``."""
     cleared = ("SLACK_", "Microsoft", "MICROSOFT_", "MERKWERKER_")
     env = {
         k: v

