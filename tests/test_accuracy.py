@@ -1,13 +1,16 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-The latest held-out sets are a pharmaceutical manufacturer's, a regional broadcaster's,
-a football club's and a dairy cooperative's guidelines and questions
-(tests/data/heldout22/ to heldout25/), and before them a law firm's, a regional
+The latest held-out sets are an elderly-care organisation's, a temp and recruitment
+agency's, an engineering consultancy's and a national charity's guidelines and questions
+(tests/data/heldout26/ to heldout29/, written to tests/data/HELDOUT.md), before them a
+pharmaceutical manufacturer's, a regional broadcaster's, a football club's and a dairy
+cooperative's (heldout22/ to heldout25/), and before those a law firm's, a regional
 airport's, a museum's and an IT services company's (heldout18/ to heldout21/), written
 the same way as the ones below and committed before they were first measured with the
-matcher as it is (90.0% strict / 96.7% offered, 93.3% / 98.9%, 87.8% / 95.6% and 92.2%
-/ 96.7%; 86.7% / 97.8%, 91.1% / 96.7%, 87.8% / 92.2% and 93.3% / 97.8%; none wrong and
-sure). Nothing was tuned on them.
+matcher as it is (92.2% strict / 97.8% offered, 90.0% / 93.3%, 93.3% / 97.8% and 88.9%
+/ 93.3%; 90.0% / 96.7%, 93.3% / 98.9%, 87.8% / 95.6% and 92.2% / 96.7%; 86.7% / 97.8%,
+91.1% / 96.7%, 87.8% / 92.2% and 93.3% / 97.8%; none wrong and sure). Nothing was tuned
+on them.
 
 Before them: an accountancy firm's, a telecom provider's, a pension
 administrator's and a logistics company's guidelines and questions
@@ -59,6 +62,10 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
+ELDERLY_CARE_STRICT, ELDERLY_CARE_OFFERED = 0.88, 0.94
+TEMP_AGENCY_STRICT, TEMP_AGENCY_OFFERED = 0.86, 0.89
+ENGINEERING_STRICT, ENGINEERING_OFFERED = 0.89, 0.94
+CHARITY_STRICT, CHARITY_OFFERED = 0.85, 0.89
 PHARMA_STRICT, PHARMA_OFFERED = 0.86, 0.93
 BROADCASTER_STRICT, BROADCASTER_OFFERED = 0.89, 0.95
 FOOTBALL_STRICT, FOOTBALL_OFFERED = 0.84, 0.92
@@ -159,6 +166,10 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout23", 40, 4, 38),
         ("heldout24", 40, 4, 37),
         ("heldout25", 40, 4, 37),
+        ("heldout26", 40, 4, 37),
+        ("heldout27", 40, 4, 37),
+        ("heldout28", 40, 4, 37),
+        ("heldout29", 40, 4, 38),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -185,6 +196,16 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
+        pytest.param(
+            "heldout26", ELDERLY_CARE_STRICT, ELDERLY_CARE_OFFERED, id="held-out-elderly-care"
+        ),
+        pytest.param(
+            "heldout27", TEMP_AGENCY_STRICT, TEMP_AGENCY_OFFERED, id="held-out-temp-agency"
+        ),
+        pytest.param(
+            "heldout28", ENGINEERING_STRICT, ENGINEERING_OFFERED, id="held-out-engineering"
+        ),
+        pytest.param("heldout29", CHARITY_STRICT, CHARITY_OFFERED, id="held-out-charity"),
         pytest.param("heldout22", PHARMA_STRICT, PHARMA_OFFERED, id="held-out-pharma"),
         pytest.param(
             "heldout23", BROADCASTER_STRICT, BROADCASTER_OFFERED, id="held-out-broadcaster"
