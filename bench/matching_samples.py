@@ -80,39 +80,18 @@ def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQu
             text=question.text,
             fixed=GENERAL_ID,
         )
-    prepared = answerer.prepare(guidelines)
-    assert prepared.semantic is not None
-    index = prepared.lexical
-    lexical = index.lexical(question.text)
-    vector = prepared.semantic.embed_question(question.text)
-    similarities = prepared.semantic.similarities(vector)
-    sample = Sample(
-        rows=[],
-        labels=[],
-        ids=[],
+    scored = answerer.score(question.text, guidelines, today=TODAY)
+    similarities = scored.similarities
+    return Sample(
+        rows=[values for _, values in scored.candidates],
+        labels=[int(c.rule_id == expect) for c, _ in scored.candidates],
+        ids=[c.rule_id for c, _ in scored.candidates],
         expect=expect,
         text=question.text,
         off_topic=fusion.off_topic(similarities),
         near_off_topic=fusion.near_off_topic(similarities),
         off_topic_margin=fusion._off_topic_margin(similarities),
     )
-    for position in fusion.candidate_positions(similarities, lexical):
-        rule = index.rule(position)
-        if rule is not None and not rule.is_active(TODAY):
-            continue
-        coverage = index.coverage(position, lexical)
-        sample.rows.append(
-            fusion.features(
-                position,
-                similarities,
-                lexical,
-                coverage,
-                general=index.rule_ids[position] == GENERAL_ID,
-            )
-        )
-        sample.ids.append(index.rule_ids[position])
-        sample.labels.append(int(index.rule_ids[position] == expect))
-    return sample
 
 
 def answerers() -> Callable[[str], Answerer]:
