@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import regex
-
 from bot.answering.embedding import EmbedderChoice, Vectors, load_embedder
 from bot.answering.fusion import (
     candidate_positions,
@@ -38,7 +36,7 @@ from bot.answering.general import (
 )
 from bot.answering.matcher import Candidate, Lexical, MatchResult, RuleIndex
 from bot.answering.semantic import RuleText, SemanticIndex, Similarities
-from bot.answering.text import WORD, content_words, fold, without_words, words
+from bot.answering.text import words
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines.rules import Guidelines
 from bot.settings import Settings
@@ -60,14 +58,6 @@ class PreparedIndex:
     semantic: SemanticIndex | None
     examples: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Each example's words (see ``example_key``) and the rule it belongs to."""
-    name_words: frozenset[str] = frozenset()
-    """The words of the organisation's name (see ``topic_of``)."""
-
-    def topic_of(self, question: str) -> str:
-        """The question without the organisation's name, which says nothing about which
-        rule is meant ("what may I post as an employee of the Polderbank?") but pulls
-        towards the rules whose examples name it (saying where you work)."""
-        return without_words(question, self.name_words)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,30 +83,6 @@ def examples_of(guidelines: Guidelines) -> dict[str, str]:
         for example in rule.examples:
             owners.setdefault(example_key(example), set()).add(rule.id)
     return {key: next(iter(ids)) for key, ids in owners.items() if key and len(ids) == 1}
-
-
-_ADDRESSES = regex.compile(r"\S*[@#/]\S*|\S+\.\w\S*")
-"""Web and mail addresses, hashtags and handles: names written in lower case there
-("#polderbank", "comms@versland.nl") are still names."""
-
-
-def proper_name_words(guidelines: Guidelines) -> frozenset[str]:
-    """The words of the organisation's name that are a name: those the guidelines never
-    write in lower case ("Polderbank", "Rijnoever"), not the words of a name that are
-    also ordinary words there ("ziekenhuis", "dijk", "samen")."""
-    name = set(content_words(guidelines.organisation))
-    texts = [
-        text
-        for rule in guidelines.rules
-        for text in (*rule.examples, *rule.title.values(), *rule.answer.values(), *rule.keywords)
-    ] + [text for principle in guidelines.principles for text in principle.text.values()]
-    ordinary = {
-        folded
-        for text in texts
-        for word in WORD.findall(_ADDRESSES.sub(" ", text))
-        if word[:1].islower() and (folded := fold(word)) in name
-    }
-    return frozenset(name - ordinary)
 
 
 def rule_texts(guidelines: Guidelines, rule_ids: list[str]) -> list[RuleText]:
@@ -149,7 +115,7 @@ class Answerer:
         self.choice = choice
         self.cache = cache or VectorCache()
         self._indexes: OrderedDict[str, PreparedIndex] = OrderedDict()
-        self._questions: OrderedDict[tuple[str, str], Vectors] = OrderedDict()
+        self._questions: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
 
@@ -211,10 +177,7 @@ class Answerer:
                     off_topic=OFF_TOPIC_EXAMPLES,
                 )
             prepared = PreparedIndex(
-                lexical=lexical,
-                semantic=semantic,
-                examples=examples_of(guidelines),
-                name_words=proper_name_words(guidelines),
+                lexical=lexical, semantic=semantic, examples=examples_of(guidelines)
             )
             with self._lock:
                 self._indexes[key] = prepared
@@ -227,8 +190,7 @@ class Answerer:
         prepared = self.prepare(guidelines)
         exact = prepared.examples.get(example_key(question))
         if prepared.semantic is None:
-            lexical_only = prepared.lexical.match(prepared.topic_of(question), today=today)
-            return _settled_on(lexical_only, exact)
+            return _settled_on(prepared.lexical.match(question, today=today), exact)
         scored = self.score(question, guidelines, today=today)
         decision = decide(scored.candidates)
         if exact is None and off_topic(scored.similarities):
@@ -251,11 +213,8 @@ class Answerer:
         prepared = self.prepare(guidelines)
         assert prepared.semantic is not None, "scoring needs the model"
         index = prepared.lexical
-        topic = prepared.topic_of(question)
-        lexical = index.lexical(topic)
-        similarities = prepared.semantic.similarities(
-            self._question_vector(prepared, question, topic)
-        )
+        lexical = index.lexical(question)
+        similarities = prepared.semantic.similarities(self._question_vector(prepared, question))
         candidates: list[tuple[Candidate, list[float]]] = []
         for position in candidate_positions(similarities, lexical):
             rule = index.rule(position)
@@ -278,15 +237,14 @@ class Answerer:
             candidates.append((candidate, values))
         return Scored(lexical=lexical, similarities=similarities, candidates=candidates)
 
-    def _question_vector(self, prepared: PreparedIndex, question: str, topic: str) -> Vectors:
+    def _question_vector(self, prepared: PreparedIndex, question: str) -> Vectors:
         assert prepared.semantic is not None
-        key = (question, topic)
         with self._lock:
-            vector = self._questions.get(key)
+            vector = self._questions.get(question)
         if vector is None:
-            vector = prepared.semantic.embed_question(question, topic=topic)
+            vector = prepared.semantic.embed_question(question)
             with self._lock:
-                self._questions[key] = vector
+                self._questions[question] = vector
                 while len(self._questions) > _QUESTION_CACHE_SIZE:
                     self._questions.popitem(last=False)
         return vector
