@@ -160,10 +160,10 @@ def main() -> None:
         for name, b in zip(BATCHES, batches, strict=True)
     ]
     together.insert(
-        2,
+        3,
         (
-            "held out: the latest eight together",
-            Figures(outcomes=tuple(o for f in held_out[:8] for o in f.outcomes)),
+            "held out: the latest twelve together",
+            Figures(outcomes=tuple(o for f in held_out[:12] for o in f.outcomes)),
         ),
     )
     together.append(
