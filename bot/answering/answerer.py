@@ -191,7 +191,7 @@ class Answerer:
         exact = prepared.examples.get(example_key(question))
         if prepared.semantic is None:
             return _settled_on(prepared.lexical.match(question, today=today), exact)
-        scored = self.score(question, guidelines, today=today)
+        scored = self._score(prepared, question, today=today)
         decision = decide(scored.candidates)
         if exact is None and off_topic(scored.similarities):
             decision = dataclasses.replace(decision, best=None, sure=False, choices=(), related=())
@@ -210,7 +210,9 @@ class Answerer:
     def score(self, question: str, guidelines: Guidelines, *, today: date) -> Scored:
         """Both signals for ``question`` and the features of each candidate rule active
         on ``today``, each with the ranking model's probability (needs the model)."""
-        prepared = self.prepare(guidelines)
+        return self._score(self.prepare(guidelines), question, today=today)
+
+    def _score(self, prepared: PreparedIndex, question: str, *, today: date) -> Scored:
         assert prepared.semantic is not None, "scoring needs the model"
         index = prepared.lexical
         lexical = index.lexical(question)
