@@ -63,9 +63,8 @@ class Sample:
     expect: str
     text: str = ""
     fixed: str | None = None
-    off_topic: bool = False
-    near_off_topic: bool = False
     off_topic_margin: float = -1.0
+    """See ``fusion.off_topic_margin``."""
 
 
 def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQuestion) -> Sample:
@@ -88,9 +87,7 @@ def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQu
         ids=[c.rule_id for c, _ in scored.candidates],
         expect=expect,
         text=question.text,
-        off_topic=fusion.off_topic(similarities),
-        near_off_topic=fusion.near_off_topic(similarities),
-        off_topic_margin=fusion._off_topic_margin(similarities),
+        off_topic_margin=fusion.off_topic_margin(similarities),
     )
 
 

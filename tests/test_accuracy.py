@@ -1,16 +1,21 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-The latest held-out sets are an elderly-care organisation's, a temp and recruitment
-agency's, an engineering consultancy's and a national charity's guidelines and questions
-(tests/data/heldout26/ to heldout29/, written to tests/data/HELDOUT.md), before them a
+The latest held-out sets are a port authority's, a fashion retailer's, a chain of
+veterinary clinics' and a software scale-up's guidelines and questions
+(tests/data/heldout30/ to heldout33/, written to tests/data/HELDOUT.md), committed before
+they were first measured, then measured with the matcher before its last change
+(86.7% strict / 98.9% offered, 92.2% / 95.6%, 94.4% / 98.9% and 87.8% / 95.6%), with
+that change's first step alone and with it (87.8% / 98.9%, 93.3% / 96.7%, 94.4% / 98.9% and 91.1% / 98.9%; none wrong and
+sure). Before them an elderly-care organisation's, a temp and recruitment agency's, an
+engineering consultancy's and a national charity's (heldout26/ to heldout29/), a
 pharmaceutical manufacturer's, a regional broadcaster's, a football club's and a dairy
-cooperative's (heldout22/ to heldout25/), and before those a law firm's, a regional
-airport's, a museum's and an IT services company's (heldout18/ to heldout21/), written
-the same way as the ones below and committed before they were first measured with the
-matcher as it is (92.2% strict / 97.8% offered, 90.0% / 93.3%, 93.3% / 97.8% and 88.9%
-/ 93.3%; 90.0% / 96.7%, 93.3% / 98.9%, 87.8% / 95.6% and 92.2% / 96.7%; 86.7% / 97.8%,
-91.1% / 96.7%, 87.8% / 92.2% and 93.3% / 97.8%; none wrong and sure). Nothing was tuned
-on them.
+cooperative's (heldout22/ to heldout25/), and a law firm's, a regional airport's, a
+museum's and an IT services company's (heldout18/ to heldout21/), written the same way
+as the ones below and committed before they were first measured with the matcher as it
+was then (92.2% strict / 97.8% offered, 90.0% / 93.3%, 93.3% / 97.8% and 88.9% / 93.3%;
+90.0% / 96.7%, 93.3% / 98.9%, 87.8% / 95.6% and 92.2% / 96.7%; 86.7% / 97.8%, 91.1% /
+96.7%, 87.8% / 92.2% and 93.3% / 97.8%; none wrong and sure), and measured again with
+the matcher's last change (see the README). Nothing was tuned on them.
 
 Before them: an accountancy firm's, a telecom provider's, a pension
 administrator's and a logistics company's guidelines and questions
@@ -62,6 +67,10 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
+PORT_STRICT, PORT_OFFERED = 0.84, 0.95
+FASHION_STRICT, FASHION_OFFERED = 0.89, 0.93
+VETERINARY_STRICT, VETERINARY_OFFERED = 0.9, 0.95
+SOFTWARE_STRICT, SOFTWARE_OFFERED = 0.87, 0.95
 ELDERLY_CARE_STRICT, ELDERLY_CARE_OFFERED = 0.88, 0.94
 TEMP_AGENCY_STRICT, TEMP_AGENCY_OFFERED = 0.86, 0.89
 ENGINEERING_STRICT, ENGINEERING_OFFERED = 0.89, 0.94
@@ -170,6 +179,10 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout27", 40, 4, 37),
         ("heldout28", 40, 4, 37),
         ("heldout29", 40, 4, 38),
+        ("heldout30", 40, 4, 37),
+        ("heldout31", 40, 4, 37),
+        ("heldout32", 40, 4, 37),
+        ("heldout33", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -196,6 +209,10 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
+        pytest.param("heldout30", PORT_STRICT, PORT_OFFERED, id="held-out-port-authority"),
+        pytest.param("heldout31", FASHION_STRICT, FASHION_OFFERED, id="held-out-fashion"),
+        pytest.param("heldout32", VETERINARY_STRICT, VETERINARY_OFFERED, id="held-out-veterinary"),
+        pytest.param("heldout33", SOFTWARE_STRICT, SOFTWARE_OFFERED, id="held-out-software"),
         pytest.param(
             "heldout26", ELDERLY_CARE_STRICT, ELDERLY_CARE_OFFERED, id="held-out-elderly-care"
         ),

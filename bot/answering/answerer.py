@@ -18,25 +18,27 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import regex
+
 from bot.answering.embedding import EmbedderChoice, Vectors, load_embedder
 from bot.answering.fusion import (
     candidate_positions,
     decide,
     features,
-    near_off_topic,
-    off_topic,
-    offered_only,
+    off_topic_margin,
     probability,
+    settle,
 )
 from bot.answering.general import (
     GENERAL_EXAMPLES,
     GENERAL_ID,
     GENERAL_KEYWORDS,
     OFF_TOPIC_EXAMPLES,
+    about_publishing,
 )
 from bot.answering.matcher import Candidate, Lexical, MatchResult, RuleIndex
 from bot.answering.semantic import RuleText, SemanticIndex, Similarities
-from bot.answering.text import words
+from bot.answering.text import WORD, content_words, fold, without_words, words
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines.rules import Guidelines
 from bot.settings import Settings
@@ -58,6 +60,14 @@ class PreparedIndex:
     semantic: SemanticIndex | None
     examples: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Each example's words (see ``example_key``) and the rule it belongs to."""
+    name_words: frozenset[str] = frozenset()
+    """The words of the organisation's name (see ``topic_of``)."""
+
+    def topic_of(self, question: str) -> str:
+        """The question without the organisation's name, which says nothing about which
+        rule is meant ("what may I post as an employee of the Polderbank?") but pulls
+        towards the rules whose examples name it (saying where you work)."""
+        return without_words(question, self.name_words)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +93,30 @@ def examples_of(guidelines: Guidelines) -> dict[str, str]:
         for example in rule.examples:
             owners.setdefault(example_key(example), set()).add(rule.id)
     return {key: next(iter(ids)) for key, ids in owners.items() if key and len(ids) == 1}
+
+
+_ADDRESSES = regex.compile(r"\S*[@#/]\S*|\S+\.\w\S*")
+"""Web and mail addresses, hashtags and handles: names written in lower case there
+("#polderbank", "comms@versland.nl") are still names."""
+
+
+def proper_name_words(guidelines: Guidelines) -> frozenset[str]:
+    """The words of the organisation's name that are a name: those the guidelines never
+    write in lower case ("Polderbank", "Rijnoever"), not the words of a name that are
+    also ordinary words there ("ziekenhuis", "dijk", "samen")."""
+    name = set(content_words(guidelines.organisation))
+    texts = [
+        text
+        for rule in guidelines.rules
+        for text in (*rule.examples, *rule.title.values(), *rule.answer.values(), *rule.keywords)
+    ] + [text for principle in guidelines.principles for text in principle.text.values()]
+    ordinary = {
+        folded
+        for text in texts
+        for word in WORD.findall(_ADDRESSES.sub(" ", text))
+        if word[:1].islower() and (folded := fold(word)) in name
+    }
+    return frozenset(name - ordinary)
 
 
 def rule_texts(guidelines: Guidelines, rule_ids: list[str]) -> list[RuleText]:
@@ -115,7 +149,7 @@ class Answerer:
         self.choice = choice
         self.cache = cache or VectorCache()
         self._indexes: OrderedDict[str, PreparedIndex] = OrderedDict()
-        self._questions: OrderedDict[str, Vectors] = OrderedDict()
+        self._questions: OrderedDict[tuple[str, str], Vectors] = OrderedDict()
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
 
@@ -177,7 +211,10 @@ class Answerer:
                     off_topic=OFF_TOPIC_EXAMPLES,
                 )
             prepared = PreparedIndex(
-                lexical=lexical, semantic=semantic, examples=examples_of(guidelines)
+                lexical=lexical,
+                semantic=semantic,
+                examples=examples_of(guidelines),
+                name_words=proper_name_words(guidelines),
             )
             with self._lock:
                 self._indexes[key] = prepared
@@ -190,13 +227,16 @@ class Answerer:
         prepared = self.prepare(guidelines)
         exact = prepared.examples.get(example_key(question))
         if prepared.semantic is None:
-            return _settled_on(prepared.lexical.match(question, today=today), exact)
+            lexical_only = prepared.lexical.match(prepared.topic_of(question), today=today)
+            return _settled_on(lexical_only, exact)
         scored = self._score(prepared, question, today=today)
         decision = decide(scored.candidates)
-        if exact is None and off_topic(scored.similarities):
-            decision = dataclasses.replace(decision, best=None, sure=False, choices=(), related=())
-        elif exact is None and near_off_topic(scored.similarities):
-            decision = offered_only(decision)
+        if exact is None:
+            decision = settle(
+                decision,
+                margin=off_topic_margin(scored.similarities),
+                publishing=about_publishing(question),
+            )
         result = MatchResult(
             candidates=decision.ranked,
             best=decision.best,
@@ -215,8 +255,11 @@ class Answerer:
     def _score(self, prepared: PreparedIndex, question: str, *, today: date) -> Scored:
         assert prepared.semantic is not None, "scoring needs the model"
         index = prepared.lexical
-        lexical = index.lexical(question)
-        similarities = prepared.semantic.similarities(self._question_vector(prepared, question))
+        topic = prepared.topic_of(question)
+        lexical = index.lexical(topic)
+        similarities = prepared.semantic.similarities(
+            self._question_vector(prepared, question, topic)
+        )
         candidates: list[tuple[Candidate, list[float]]] = []
         for position in candidate_positions(similarities, lexical):
             rule = index.rule(position)
@@ -239,14 +282,15 @@ class Answerer:
             candidates.append((candidate, values))
         return Scored(lexical=lexical, similarities=similarities, candidates=candidates)
 
-    def _question_vector(self, prepared: PreparedIndex, question: str) -> Vectors:
+    def _question_vector(self, prepared: PreparedIndex, question: str, topic: str) -> Vectors:
         assert prepared.semantic is not None
+        key = (question, topic)
         with self._lock:
-            vector = self._questions.get(question)
+            vector = self._questions.get(key)
         if vector is None:
-            vector = prepared.semantic.embed_question(question)
+            vector = prepared.semantic.embed_question(question, topic=topic)
             with self._lock:
-                self._questions[question] = vector
+                self._questions[key] = vector
                 while len(self._questions) > _QUESTION_CACHE_SIZE:
                     self._questions.popitem(last=False)
         return vector

@@ -1,9 +1,13 @@
 """Questions about posting in general, answered with the principles.
 
-These phrases are matched like a rule's examples; they are not shown to anyone.
+These phrases are matched like a rule's examples; they are not shown to anyone. Also
+the everyday workplace questions that no rule is about, and the words that say a
+question is about publishing at all.
 """
 
 from __future__ import annotations
+
+from bot.answering.text import words
 
 GENERAL_ID = "__general__"
 
@@ -101,3 +105,31 @@ OFF_TOPIC_EXAMPLES: tuple[str, ...] = (
     "what is the weather tomorrow",
     "who won the football match",
 )
+
+PUBLISHING_WORDS: frozenset[str] = frozenset(
+    # Posting, sharing, reacting, the platforms, photos and videos, saying or naming
+    # something in public, the press, profiles and drafts; Dutch, then English (folded).
+    """
+    post posts posten postte gepost plaats plaatsen plaatst geplaatst deel delen deelt
+    gedeeld zet zetten gezet tweet tweeten tweets retweet retweeten like liken liket
+    geliked reageer reageren reactie reacties comment comments commenten online
+    internet social socials sociale media linkedin insta instagram ig facebook fb
+    tiktok twitter youtube story stories blog bloggen vlog foto fotos filmpje filmpjes
+    video videos selfie selfies publiceren publiceer vertellen vertel zeggen zeg noemen
+    noem vermelden vermeld openbaar pers journalist journalisten bericht berichten
+    profiel account accounts whatsapp app appen podcast interview
+    share shares sharing shared posted posting publish published repost tweeting liking
+    reply replying pic pics picture pictures photo photos snap mention mentioning say
+    tell public press reporter reporters profile blogpost newsletter vlogging draft
+    concept caption hashtag tag taggen tagging reel reels
+    """.split()
+)
+"""Words of which a question about posting nearly always has one: 12% of the tuning
+organisations' rule questions have none, against 84% of their off-topic questions. A
+question without any must be clearly nearer to a rule than to the everyday workplace
+questions to be answered (``fusion.NOT_PUBLISHING_BAND``)."""
+
+
+def about_publishing(question: str) -> bool:
+    """Whether ``question`` has any of ``PUBLISHING_WORDS``."""
+    return not PUBLISHING_WORDS.isdisjoint(words(question))

@@ -168,15 +168,17 @@ class SemanticIndex:
             cache.embed(embedder, list(off_topic), kind="query") if off_topic else None
         )
 
-    def embed_question(self, question: str) -> Vectors:
+    def embed_question(self, question: str, *, topic: str | None = None) -> Vectors:
         """The question's two vectors: its topic words, and as written (see ``focus``).
 
-        Only the first ``QUESTION_CHARS`` characters count: the model's cost grows with
-        the length (a pasted 2,000 characters took half a second), and a question says
-        what it is about well before that.
+        ``topic`` is the question with what says nothing about the rule taken out (the
+        organisation's name); its topic words are taken from that. Only the first
+        ``QUESTION_CHARS`` characters count: the model's cost grows with the length (a
+        pasted 2,000 characters took half a second), and a question says what it is
+        about well before that.
         """
         question = question[:QUESTION_CHARS]
-        topic = focus(question)
+        topic = focus((question if topic is None else topic)[:QUESTION_CHARS])
         if topic == question:
             vector = self.embedder.embed([question], kind="query")
             return np.concatenate([vector, vector])

@@ -14,7 +14,7 @@ import regex
 import snowballstemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 
-_WORD = regex.compile(r"[\p{L}\p{N}]+")
+WORD = regex.compile(r"[\p{L}\p{N}]+")
 _NL = snowballstemmer.stemmer("dutch")
 _EN = snowballstemmer.stemmer("english")
 
@@ -51,6 +51,13 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
+def without_words(text: str, drop: frozenset[str]) -> str:
+    """``text`` without the words whose folded form is in ``drop``."""
+    if not drop:
+        return text
+    return str(WORD.sub(lambda m: "" if fold(m.group()) in drop else m.group(), text))
+
+
 def content_words(text: str) -> list[str]:
     """The words that carry meaning: no stop words (in any inflection), no single letters."""
     return list(_content_words(text))
@@ -60,7 +67,7 @@ def content_words(text: str) -> list[str]:
 # (folding every text of 500 rules takes a few hundred milliseconds).
 @lru_cache(maxsize=65536)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(fold(text)))
+    return tuple(WORD.findall(fold(text)))
 
 
 @lru_cache(maxsize=65536)
