@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from samples import ORGANISATION, write_guidelines
 
 from bot.answering.answer import answer_question
 from bot.answering.answerer import Answerer, proper_name_words
@@ -43,20 +44,13 @@ def load(folder: Path) -> Guidelines:
     return result.guidelines
 
 
-NAMED = """\
-organisation: Ziekenhuis Rijnoever
-languages: [nl, en]
-contacts:
-  comms: {name: Communicatie, where: "#comms"}
-principles:
-  - id: add
-    title: {nl: Voeg toe, en: Add}
-    text: {nl: Voeg je eigen blik toe., en: Add your own view.}
+NAMED_ORGANISATION = ORGANISATION.replace("Testbedrijf", "Ziekenhuis Rijnoever")
+NAMED_RULES = """\
 rules:
   - id: where-you-work
     title: {nl: Zeggen waar je werkt, en: Saying where you work}
     verdict: allowed
-    owner: comms
+    owner: hr
     answer:
       nl: Je mag zeggen dat je in ons ziekenhuis werkt; volg #rijnoever.
       en: You may say you work at our hospital; follow #rijnoever.
@@ -66,22 +60,25 @@ rules:
 """
 
 
+def named(folder: Path) -> Guidelines:
+    return load(write_guidelines(folder, organisation=NAMED_ORGANISATION, rules=NAMED_RULES))
+
+
 def test_the_name_is_the_words_the_guidelines_never_write_in_lower_case(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "rules.yaml").write_text(NAMED, "utf-8")
     # "ziekenhuis" is also an ordinary word there; "#rijnoever" is a hashtag, not prose.
-    assert proper_name_words(load(tmp_path)) == {"rijnoever"}
+    assert proper_name_words(named(tmp_path)) == {"rijnoever"}
 
 
 def test_the_name_is_left_out_of_what_a_question_is_matched_by(
     tmp_path: Path, answerer: Answerer
 ) -> None:
-    (tmp_path / "rules.yaml").write_text(NAMED, "utf-8")
-    prepared = answerer.prepare(load(tmp_path))
+    guidelines = named(tmp_path)
+    prepared = answerer.prepare(guidelines)
     topic = prepared.topic_of("Mag ik zeggen dat ik bij Rijnoever in het ziekenhuis werk?")
     assert "Rijnoever" not in topic and "ziekenhuis" in topic
-    result = answerer.match("What may I post as a Rijnoever employee?", load(tmp_path), today=TODAY)
+    result = answerer.match("What may I post as a Rijnoever employee?", guidelines, today=TODAY)
     assert "rijnoever" not in result.query_words
 
 
