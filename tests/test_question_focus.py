@@ -145,3 +145,21 @@ def test_without_posting_words_a_question_must_be_clearly_nearer_to_a_rule() -> 
     assert answered.best is not None and answered.best.rule_id == "uniforms" and answered.sure
     far = settle(decision(0.99), margin=-NOT_PUBLISHING_BAND - 0.01, publishing=False)
     assert far.best is not None and far.sure
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Were answered, hedged, with the rule on unreleased products and on phishing.
+        "Hoe bestel ik een nieuwe werkjas in een grotere maat?",
+        "Hoe meld ik me aan voor de cursus Excel?",
+    ],
+)
+def test_an_everyday_question_without_posting_words_gets_no_rule(
+    answerer: Answerer, question: str
+) -> None:
+    guidelines = load(ROOT / "guidelines")
+    answer = answer_question(question, guidelines, language="nl", today=TODAY, answerer=answerer)
+    assert answer.verdict is Verdict.UNKNOWN
+    assert answer.rule is None and not answer.sure
+    assert answer.contact is not None
