@@ -64,6 +64,26 @@ def test_ask_unknown_and_general(folder: Path) -> None:
     assert "Voeg toe" in general["answer"]
 
 
+def test_ask_json_keeps_everyday_questions_and_the_organisations_name_off_the_rules() -> None:
+    # No posting word, and nearer to everyday work than to any rule: no rule, no choices.
+    jacket = run("ask", "--json", "Hoe bestel ik een nieuwe werkjas in een grotere maat?")
+    assert jacket.returncode == 0, jacket.stderr
+    data = json.loads(jacket.stdout)
+    assert data["verdict"] == "unknown" and data["rule"] is None
+    assert data["contact"] is not None
+    # The bank's name says nothing about which rule is meant: the principles.
+    bank = ROOT / "tests" / "data" / "heldout2" / "guidelines"
+    named = run(
+        "ask",
+        "--json",
+        "What am I allowed to post online as a Polderbank employee?",
+        "-g",
+        str(bank),
+    )
+    assert named.returncode == 0, named.stderr
+    assert json.loads(named.stdout)["verdict"] == "general"
+
+
 def test_check_json_with_offsets(folder: Path) -> None:
     text = "Live bij Acme Bank! Vragen? Mail jan@test.nl"
     done = run("check", text, "-g", str(folder), "--json")
