@@ -1,9 +1,13 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-The latest held-out sets are a port authority's, a fashion retailer's, a chain of
-veterinary clinics' and a software scale-up's guidelines and questions
-(tests/data/heldout30/ to heldout33/, written to tests/data/HELDOUT.md), committed before
-they were first measured, then measured with the matcher before its last change
+The latest held-out sets are a vegetable seed breeder's, a waste collection and
+recycling company's, a family theme park's and a youth care organisation's guidelines
+and questions (tests/data/heldout34/ to heldout37/, written to tests/data/HELDOUT.md),
+committed before any matcher ran on them and measured only with the matcher as it is
+(92.2% strict / 98.9% offered, 93.3% / 100%, 87.8% / 97.8% and 88.9% / 97.8%; none
+wrong and sure). Before them a port authority's, a fashion retailer's, a chain of
+veterinary clinics' and a software scale-up's (heldout30/ to heldout33/), committed
+before they were first measured, then measured with the matcher before its last change
 (86.7% strict / 98.9% offered, 92.2% / 95.6%, 94.4% / 98.9% and 87.8% / 95.6%), with
 that change's first step alone and with it (87.8% / 98.9%, 93.3% / 96.7%, 94.4% / 98.9% and 91.1% / 98.9%; none wrong and
 sure). Before them an elderly-care organisation's, a temp and recruitment agency's, an
@@ -67,6 +71,10 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
+SEED_STRICT, SEED_OFFERED = 0.88, 0.95
+WASTE_STRICT, WASTE_OFFERED = 0.89, 0.96
+THEME_PARK_STRICT, THEME_PARK_OFFERED = 0.84, 0.94
+YOUTH_CARE_STRICT, YOUTH_CARE_OFFERED = 0.85, 0.94
 PORT_STRICT, PORT_OFFERED = 0.84, 0.95
 FASHION_STRICT, FASHION_OFFERED = 0.89, 0.93
 VETERINARY_STRICT, VETERINARY_OFFERED = 0.9, 0.95
@@ -183,6 +191,10 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout31", 40, 4, 37),
         ("heldout32", 40, 4, 37),
         ("heldout33", 40, 4, 37),
+        ("heldout34", 40, 4, 37),
+        ("heldout35", 40, 4, 37),
+        ("heldout36", 40, 4, 37),
+        ("heldout37", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -209,6 +221,10 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
+        pytest.param("heldout34", SEED_STRICT, SEED_OFFERED, id="held-out-seed-breeder"),
+        pytest.param("heldout35", WASTE_STRICT, WASTE_OFFERED, id="held-out-waste"),
+        pytest.param("heldout36", THEME_PARK_STRICT, THEME_PARK_OFFERED, id="held-out-theme-park"),
+        pytest.param("heldout37", YOUTH_CARE_STRICT, YOUTH_CARE_OFFERED, id="held-out-youth-care"),
         pytest.param("heldout30", PORT_STRICT, PORT_OFFERED, id="held-out-port-authority"),
         pytest.param("heldout31", FASHION_STRICT, FASHION_OFFERED, id="held-out-fashion"),
         pytest.param("heldout32", VETERINARY_STRICT, VETERINARY_OFFERED, id="held-out-veterinary"),
