@@ -53,22 +53,33 @@ class Counted:
 def counting(engine: Engine) -> Iterator[Counted]:
     """Record every transaction on ``engine`` while the block runs."""
     counted = Counted()
+    # Each connection's open transaction: the inbox's thread and the answering one may
+    # run at the same time, and their statements must not land in each other's.
+    open_on: dict[int, Transaction] = {}
 
-    def begun(_connection: Any) -> None:
-        counted.transactions.append(Transaction())
+    def begun(connection: Any) -> None:
+        transaction = Transaction()
+        open_on[id(connection)] = transaction
+        counted.transactions.append(transaction)
 
-    def executed(*args: Any) -> None:
-        statement = " ".join(str(args[2]).split())
-        if not counted.transactions or counted.transactions[-1].ended:
-            counted.transactions.append(Transaction())  # autocommit, outside BEGIN
-        counted.transactions[-1].statements.append(statement)
+    def executed(connection: Any, *args: Any) -> None:
+        statement = " ".join(str(args[1]).split())
+        transaction = open_on.get(id(connection))
+        if transaction is None or transaction.ended:
+            transaction = Transaction()  # autocommit, outside BEGIN
+            open_on[id(connection)] = transaction
+            counted.transactions.append(transaction)
+        transaction.statements.append(statement)
 
-    def committed(_connection: Any) -> None:
-        counted.transactions[-1].ended = "COMMIT"
+    def ended(how: str) -> Any:
+        def end(connection: Any) -> None:
+            transaction = open_on.pop(id(connection), None)
+            if transaction is not None:
+                transaction.ended = how
 
-    def rolled_back(_connection: Any) -> None:
-        if counted.transactions:
-            counted.transactions[-1].ended = "ROLLBACK"
+        return end
+
+    committed, rolled_back = ended("COMMIT"), ended("ROLLBACK")
 
     listeners = [
         ("begin", begun),
