@@ -7,7 +7,7 @@ the adapter's own and is left out of ``counted``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,13 +65,13 @@ def counting(engine: Engine) -> Iterator[Counted]:
     def executed(connection: Any, *args: Any) -> None:
         statement = " ".join(str(args[1]).split())
         transaction = open_on.get(id(connection))
-        if transaction is None or transaction.ended:
+        if transaction is None:
             transaction = Transaction()  # autocommit, outside BEGIN
             open_on[id(connection)] = transaction
             counted.transactions.append(transaction)
         transaction.statements.append(statement)
 
-    def ended(how: str) -> Any:
+    def ended(how: str) -> Callable[[Any], None]:
         def end(connection: Any) -> None:
             transaction = open_on.pop(id(connection), None)
             if transaction is not None:
