@@ -37,6 +37,7 @@ from bot.answering.general import (
     about_publishing,
 )
 from bot.answering.matcher import Candidate, Lexical, MatchResult, RuleIndex
+from bot.answering.seed_vectors import SeedVectors
 from bot.answering.semantic import RuleText, SemanticIndex, Similarities
 from bot.answering.text import WORD, content_words, fold, without_words, words
 from bot.answering.vector_cache import VectorCache, default_cache_path
@@ -178,7 +179,8 @@ class Answerer:
         with _DEFAULT_LOCK:
             found = _CONFIGURED.get(key)
             if found is None:
-                found = cls(choice=load_embedder(key[0]), cache=VectorCache(cache_path))
+                cache = VectorCache(cache_path, seed=SeedVectors.load())
+                found = cls(choice=load_embedder(key[0]), cache=cache)
                 _CONFIGURED[key] = found
             return found
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answering.embedding import Embedder, Kind, Vectors
+from bot.answering.seed_vectors import SeedVectors
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +34,12 @@ def cache_key(model_id: str, kind: Kind, text: str) -> str:
 
 
 class VectorCache:
-    """Vectors by ``cache_key``: a dict in front of an optional SQLite file."""
+    """Vectors by ``cache_key``: a dict in front of the shipped vectors (see
+    ``seed_vectors``, when given) and an optional SQLite file."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, seed: SeedVectors | None = None) -> None:
         self.path = path
+        self.seed = seed
         self._memory: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._file_ok = path is not None
@@ -71,6 +74,11 @@ class VectorCache:
         """How many vectors this process holds in memory."""
         return len(self._memory)
 
+    def snapshot(self) -> dict[str, bytes]:
+        """The vectors held in memory, by key."""
+        with self._lock:
+            return dict(self._memory)
+
     def embed(self, embedder: Embedder, texts: Sequence[str], *, kind: Kind) -> Vectors:
         """Vectors for ``texts`` in order, computing only those not cached yet."""
         keys = [cache_key(embedder.model_id, kind, text) for text in texts]
@@ -81,6 +89,12 @@ class VectorCache:
                 if data is not None:
                     found[key] = data
         missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing and self.seed is not None:
+            for key in missing:
+                data = self.seed.get(key)
+                if data is not None:
+                    found[key] = data
+            missing = [k for k in missing if k not in found]
         if missing and self._file_ok:
             found.update(self._read(missing))
         todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
