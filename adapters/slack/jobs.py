@@ -4,7 +4,7 @@ One method per kind of request, each run from the work queue by ``Ingress``. Eac
 reads the payload with ``adapters.slack.payloads``, asks the core once (a message with
 ``handle``, the slash command as a typed ``IncomingCommand`` with ``handle_command``, a
 press or a form with ``handle_action``, App Home with ``home``), and shows the reply
-with ``Surfaces``. When something fails, the person is told (in their language) rather
+with ``Surfaces`` (a form as a modal, through ``form_opening``). When something fails, the person is told (in their language) rather
 than left waiting, and the failure is logged.
 """
 
@@ -13,90 +13,34 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from adapters.slack import payloads as p
-from adapters.slack.actions import (
-    FORM,
-    LINK,
-    FormSource,
-    action_of,
-    decode_form_source,
-    reopen_of,
-)
+from adapters.slack.actions import FORM, LINK, FormSource, action_of, reopen_of
 from adapters.slack.delivery_keys import already_sent, delivery_metadata
+from adapters.slack.form_opening import FormOpener, without_forms
 from adapters.slack.profiles import Profile, Profiles
+from adapters.slack.requests import Payload, notice, pressed, where
 from adapters.slack.surfaces import Surfaces
 from bot.content.form import FORM_ACTION as QUEUE_FORM_ACTION
 from bot.conversation import Merkwerker
-from bot.i18n import t
 from bot.intents import Command, command_of, lacks_argument
 from bot.messages import (
-    ConversationRef,
-    Form,
-    FormAction,
     IncomingAction,
     IncomingCommand,
     IncomingMessage,
     Platform,
     Reply,
-    Text,
 )
 from bot.suggestions import actions as suggestion_actions
 
 log = logging.getLogger(__name__)
 
-Payload = Mapping[str, Any]
 USAGE = {
     Command.ASK: "slack.command.ask_empty",
     Command.CHECK: "slack.command.check_empty",
     Command.QUEUE: "slack.command.queue_empty",
 }
 """How to use a command that lacks its argument, in Slack's own syntax."""
-
-
-def _notice(language: str, key: str) -> Reply:
-    return Reply(parts=(Text(text=t(language, key)),), language=language, kind="notice")
-
-
-def _form_of(reply: Reply, action: str = "", reopen: FormAction | None = None) -> Form | None:
-    """The form that ``reopen`` asks for again (or whose own action is ``action``), else
-    the reply's first form; None when it holds none."""
-    forms = [part for part in reply.parts if isinstance(part, Form)]
-    wanted = (f for f in forms if (f.reopen == reopen if reopen else f.action == action))
-    return next(wanted, forms[0] if forms else None)
-
-
-def _where(body: Payload, user: str) -> ConversationRef:
-    """The conversation of a command or interaction (the person's DM when there is none)."""
-    return p.to_conversation(channel=p.channel_of(body) or user, user=user, team=p.team_of(body))
-
-
-def _pressed(
-    body: Payload, *, user: str, profile: Profile, action: str, value: str
-) -> IncomingAction:
-    """The core's ``action`` with ``value``, pressed by ``user`` (a button or a shortcut).
-
-    Its delivery id is Slack's ``action_ts`` (of the button, else of the shortcut), else the
-    trigger id, so a press Slack delivers again is recognised.
-    """
-    buttons = p.actions_of(body)
-    stamp = (buttons[0].get("action_ts") if buttons else None) or body.get("action_ts")
-    return IncomingAction(
-        platform=Platform.SLACK,
-        user_id=user,
-        conversation=_where(body, user),
-        action=action,
-        value=value,
-        locale=profile.locale,
-        action_id=f"{user}/{stamp or body.get('trigger_id') or ''}",
-        user_name=profile.name,
-    )
-
-
-def _without_forms(reply: Reply) -> Reply | None:
-    parts = tuple(part for part in reply.parts if not isinstance(part, Form))
-    return Reply(parts=parts, language=reply.language, kind=reply.kind) if parts else None
 
 
 class Jobs:
@@ -106,6 +50,7 @@ class Jobs:
         self.bot = bot
         self.surfaces = surfaces
         self.profiles = profiles
+        self.forms = FormOpener(bot, surfaces)
         self._bot_user_id: str | None = None
 
     async def bot_user_id(self) -> str | None:
@@ -136,7 +81,7 @@ class Jobs:
         except Exception:
             log.exception("handling a Slack request failed")
             try:
-                await tell(_notice(language, "slack.error"))
+                await tell(notice(language, "slack.error"))
             except Exception:  # Slack itself is failing; the log has the story
                 log.exception("could not tell the person that something failed")
 
@@ -208,9 +153,9 @@ class Jobs:
 
         async def work() -> None:
             if call is not None and lacks_argument(call):
-                await tell(_notice(language, USAGE[call.name]))
+                await tell(notice(language, USAGE[call.name]))
                 return
-            conversation = _where(body, user)
+            conversation = where(body, user)
             message_id = f"command/{trigger_id}" if trigger_id else None
             if call is None:  # free text after the command word: a message like any other
                 reply = await self.bot.handle(
@@ -237,33 +182,9 @@ class Jobs:
                         user_name=profile.name,
                     )
                 )
-            await self._show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
+            await self.forms.show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
 
         await self._guarded(work, tell, language)
-
-    async def _show(
-        self,
-        reply: Reply,
-        *,
-        trigger_id: str,
-        channel: str | None,
-        tell: Callable[[Reply], Awaitable[None]],
-        form_action: str = "",
-        reopen: FormAction | None = None,
-        tell_rest: bool = True,
-    ) -> None:
-        """Open the reply's form as a modal (if any and possible), and tell the rest."""
-        form = _form_of(reply, form_action, reopen)
-        if form is not None and trigger_id:
-            opened = await self.surfaces.open_form(
-                form, trigger_id=trigger_id, language=reply.language, channel=channel or None
-            )
-            if opened:
-                rest = _without_forms(reply)
-                if rest is not None and tell_rest:
-                    await tell(rest)
-                return
-        await tell(reply)
 
     async def press(self, body: Payload) -> None:
         """Handle a button press: record a link open, open a form, or run the core's action."""
@@ -295,18 +216,18 @@ class Jobs:
         async def work() -> None:
             reopen = reopen_of(action_id, value)
             if reopen is not None:
-                await self._reopen_form(body, reopen, user=user, profile=profile, tell=tell)
+                await self.forms.reopen(body, reopen, user=user, profile=profile, tell=tell)
                 return
             if action_id.startswith(FORM):
-                await self._open_form_button(
+                await self.forms.open_from_source(
                     body, value=value, user=user, profile=profile, tell=tell
                 )
                 return
             reply = await self.bot.handle_action(
-                _pressed(body, user=user, profile=profile, action=action_of(action_id), value=value)
+                pressed(body, user=user, profile=profile, action=action_of(action_id), value=value)
             )
             if reply is not None:
-                await self._show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
+                await self.forms.show(reply, trigger_id=trigger_id, channel=channel, tell=tell)
             if container == "home":
                 await self.publish_home_for(
                     user, channel=channel, profile=profile, team=p.team_of(body)
@@ -318,97 +239,13 @@ class Jobs:
         # Only worth recording when sharing is installed; the message stays as it is.
         if not self.bot.handles_action(suggestion_actions.OPENED):
             return
-        incoming = _pressed(
+        incoming = pressed(
             body, user=user, profile=profile, action=suggestion_actions.OPENED, value=value
         )
         try:
             await self.bot.handle_action(incoming)
         except Exception:
             log.exception("recording a link open failed")
-
-    async def _reopen_form(
-        self,
-        body: Payload,
-        reopen: FormAction,
-        *,
-        user: str,
-        profile: Profile,
-        tell: Callable[[Reply], Awaitable[None]],
-    ) -> None:
-        """Open a form from its button: ask the core for it again with its ``reopen``."""
-        reply = await self.bot.handle_action(
-            _pressed(body, user=user, profile=profile, action=reopen.action, value=reopen.value)
-        )
-        await self._open_found_form(
-            body, reply, language=self._language(profile), tell=tell, reopen=reopen
-        )
-
-    async def _open_form_button(
-        self,
-        body: Payload,
-        *,
-        value: str,
-        user: str,
-        profile: Profile,
-        tell: Callable[[Reply], Awaitable[None]],
-    ) -> None:
-        """Open a form from a button posted before forms carried ``reopen`` (or from a form
-        without one): its value holds where the form came from, the home view or the
-        message that made it, which is asked again to get the form back."""
-        source = decode_form_source(value)
-        channel = p.channel_of(body)
-        team = p.team_of(body)
-        conversation = p.to_conversation(channel=channel or user, user=user, team=team)
-        if source is None:
-            await tell(_notice(self._language(profile), "action.unknown"))
-            return
-        if source.home:
-            reply = await self.bot.home(
-                platform=Platform.SLACK,
-                platform_user_id=user,
-                conversation=conversation,
-                locale=profile.locale,
-                user_name=profile.name,
-            )
-        else:
-            reply = await self.bot.handle(
-                IncomingMessage(
-                    platform=Platform.SLACK,
-                    user_id=user,
-                    conversation=conversation,
-                    text=source.text,
-                    locale=profile.locale,
-                    user_name=profile.name,
-                )
-            )
-        await self._open_found_form(
-            body, reply, language=reply.language, tell=tell, form_action=source.action
-        )
-
-    async def _open_found_form(
-        self,
-        body: Payload,
-        reply: Reply | None,
-        *,
-        language: str,
-        tell: Callable[[Reply], Awaitable[None]],
-        form_action: str = "",
-        reopen: FormAction | None = None,
-    ) -> None:
-        """Open the form a form button asked for as a modal; a notice when there is none."""
-        if reply is None or _form_of(reply, form_action, reopen) is None:
-            await tell(_notice(reply.language if reply else language, "action.unknown"))
-            return
-        await self._show(
-            reply,
-            trigger_id=str(body.get("trigger_id") or ""),
-            channel=p.channel_of(body),
-            tell=tell,
-            form_action=form_action,
-            reopen=reopen,
-            # The message with the button stays as it is, so the form can be opened again.
-            tell_rest=False,
-        )
 
     async def queue_shortcut(self, body: Payload) -> None:
         """The "Queue for sharing" message shortcut: the queue form, prefilled with the link."""
@@ -426,13 +263,13 @@ class Jobs:
         async def work() -> None:
             url = p.first_url(text)
             if url is None:
-                await tell(_notice(language, "slack.shortcut.no_link"))
+                await tell(notice(language, "slack.shortcut.no_link"))
                 return
             reply = await self.bot.handle_action(
-                _pressed(body, user=user, profile=profile, action=QUEUE_FORM_ACTION, value=url)
+                pressed(body, user=user, profile=profile, action=QUEUE_FORM_ACTION, value=url)
             )
             if reply is not None:
-                await self._show(
+                await self.forms.show(
                     reply, trigger_id=str(body.get("trigger_id") or ""), channel=channel, tell=tell
                 )
 
@@ -466,7 +303,7 @@ class Jobs:
         """Show the result of a form that took too long to answer in the modal itself."""
         if reply is None:
             return
-        rest = _without_forms(reply) or reply
+        rest = without_forms(reply) or reply
         direct = channel if channel and channel.startswith("D") else user
         await self.surfaces.post(rest, channel=direct)
 
@@ -497,6 +334,6 @@ class Jobs:
         """Tell ``user`` in their direct message that their request failed."""
         profile = await self._profile(user)
         try:
-            await self.surfaces.post(_notice(self._language(profile), "slack.error"), channel=user)
+            await self.surfaces.post(notice(self._language(profile), "slack.error"), channel=user)
         except Exception:  # Slack itself is failing; the log has the story
             log.exception("could not tell the person that something failed")
