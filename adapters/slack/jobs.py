@@ -4,8 +4,9 @@ One method per kind of request, each run from the work queue by ``Ingress``. Eac
 reads the payload with ``adapters.slack.payloads``, asks the core once (a message with
 ``handle``, the slash command as a typed ``IncomingCommand`` with ``handle_command``, a
 press or a form with ``handle_action``, App Home with ``home``), and shows the reply
-with ``Surfaces`` (a form as a modal, through ``form_opening``). When something fails, the person is told (in their language) rather
-than left waiting, and the failure is logged.
+with ``Surfaces`` (a form as a modal, through ``form_opening``). When something fails,
+the person is told (in their language) rather than left waiting, and the failure is
+logged.
 """
 
 from __future__ import annotations
