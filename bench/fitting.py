@@ -1,11 +1,14 @@
-"""The two model fits of bench/tune_matching.py, on plain arrays.
+"""The model fits of bench/tune_matching.py, on plain arrays.
 
 ``fit_rows`` is a logistic regression (the gate, and the pointwise ranking model);
 ``fit_listwise`` fits the ranking model's weights so that the right rule comes first
-among each question's candidates.
+among each question's candidates, and ``fit_listwise_hidden`` the same with a few
+hidden units beside the weights.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,6 +46,53 @@ def fit_rows(
 LISTWISE_STEPS = 1500
 
 
+def _stacked(
+    questions: list[tuple[np.ndarray, int, float]], every: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each question's candidates side by side (standardised, missing ones masked out),
+    the position of the right one, the questions' weights, and the features' mean and
+    spread."""
+    mean, spread = every.mean(axis=0), every.std(axis=0) + 1e-9
+    width = max(len(rows) for rows, _, _ in questions)
+    x = np.zeros((len(questions), width, every.shape[1]))
+    present = np.zeros((len(questions), width), dtype=bool)
+    for i, (rows, _, _) in enumerate(questions):
+        x[i, : len(rows)] = (rows - mean) / spread
+        present[i, : len(rows)] = True
+    right = np.array([position for _, position, _ in questions])
+    question_weight = np.array([w for _, _, w in questions])
+    return x, present, right, question_weight / question_weight.sum(), mean, spread
+
+
+class _Adam:
+    """Adam steps for a few named arrays."""
+
+    def __init__(self, params: dict[str, np.ndarray], rate: float = 0.05) -> None:
+        self.params = params
+        self.rate = rate
+        self.first = {k: np.zeros_like(v) for k, v in params.items()}
+        self.second = {k: np.zeros_like(v) for k, v in params.items()}
+        self.steps = 0
+
+    def step(self, gradients: dict[str, np.ndarray]) -> None:
+        self.steps += 1
+        for k, g in gradients.items():
+            self.first[k] = 0.9 * self.first[k] + 0.1 * g
+            self.second[k] = 0.999 * self.second[k] + 0.001 * g * g
+            first = self.first[k] / (1 - 0.9**self.steps)
+            second = self.second[k] / (1 - 0.999**self.steps)
+            self.params[k] -= self.rate * first / (np.sqrt(second) + 1e-8)
+
+
+def _softmax_gradient(z: np.ndarray, present: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """d(cross-entropy of the right candidate)/d(score), per question and candidate."""
+    z = np.where(present, z, -np.inf)
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(len(right)), right] -= 1.0
+    return np.where(present, p, 0.0)
+
+
 def fit_listwise(
     questions: list[tuple[np.ndarray, int, float]], every: np.ndarray, *, l2: float
 ) -> np.ndarray:
@@ -57,28 +107,72 @@ def fit_listwise(
     Questions whose right rule is not among the candidates (off-topic ones too) teach
     the ranking nothing and are left to the gate.
     """
-    mean, spread = every.mean(axis=0), every.std(axis=0) + 1e-9
-    # One row per question, its candidates side by side (missing ones masked out).
-    width = max(len(rows) for rows, _, _ in questions)
-    x = np.zeros((len(questions), width, every.shape[1]))
-    present = np.zeros((len(questions), width), dtype=bool)
-    for i, (rows, _, _) in enumerate(questions):
-        x[i, : len(rows)] = (rows - mean) / spread
-        present[i, : len(rows)] = True
-    right = np.array([position for _, position, _ in questions])
-    question_weight = np.array([w for _, _, w in questions])
-    question_weight = question_weight / question_weight.sum()
-    x_right = x[np.arange(len(questions)), right]
-    w = np.zeros(x.shape[2])
-    first = np.zeros_like(w)
-    second = np.zeros_like(w)
-    for step in range(1, LISTWISE_STEPS + 1):
-        z = np.where(present, x @ w, -np.inf)
-        p = np.exp(z - z.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        gradient = np.einsum("q,qk,qkf->f", question_weight, p, x) - question_weight @ x_right
-        gradient = gradient + l2 * w
-        first = 0.9 * first + 0.1 * gradient
-        second = 0.999 * second + 0.001 * gradient * gradient
-        w -= 0.05 * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
-    return w / spread
+    x, present, right, question_weight, _, spread = _stacked(questions, every)
+    adam = _Adam({"w": np.zeros(x.shape[2])})
+    for _ in range(LISTWISE_STEPS):
+        w = adam.params["w"]
+        g = _softmax_gradient(x @ w, present, right) * question_weight[:, None]
+        adam.step({"w": np.einsum("qk,qkf->f", g, x) + l2 * w})
+    return adam.params["w"] / spread
+
+
+@dataclass(frozen=True)
+class HiddenRanker:
+    """A ranking score with a small hidden layer beside the linear part, on the features
+    as they are (not standardised): ``weights @ x + out @ tanh(hidden.T @ x + bias)``."""
+
+    weights: np.ndarray
+    hidden: np.ndarray
+    """features x units"""
+    hidden_bias: np.ndarray
+    out: np.ndarray
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        return rows @ self.weights + np.tanh(rows @ self.hidden + self.hidden_bias) @ self.out
+
+
+def fit_listwise_hidden(
+    questions: list[tuple[np.ndarray, int, float]],
+    every: np.ndarray,
+    *,
+    l2: float,
+    units: int,
+    hidden_l2: float = 0.01,
+) -> HiddenRanker:
+    """``fit_listwise`` with ``units`` tanh units beside the linear part, so that one
+    feature can count more when another is high (a close example matters less for a
+    rule whose whole text is far). Starts from small random hidden weights (a fixed
+    seed, so the same data gives the same model)."""
+    x, present, right, question_weight, mean, spread = _stacked(questions, every)
+    features = x.shape[2]
+    rng = np.random.default_rng(0)
+    adam = _Adam(
+        {
+            "w": np.zeros(features),
+            "u": rng.normal(0.0, 0.3, (features, units)),
+            "c": np.zeros(units),
+            "v": np.zeros(units),
+        }
+    )
+    for _ in range(LISTWISE_STEPS):
+        w, u, c, v = (adam.params[k] for k in "wucv")
+        h = np.tanh(x @ u + c)
+        g = _softmax_gradient(x @ w + h @ v, present, right) * question_weight[:, None]
+        dh = g[:, :, None] * v * (1 - h * h)
+        adam.step(
+            {
+                "w": np.einsum("qk,qkf->f", g, x) + l2 * w,
+                "v": np.einsum("qk,qkh->h", g, h) + hidden_l2 * v,
+                "u": np.einsum("qkh,qkf->fh", dh, x) + hidden_l2 * u,
+                "c": dh.sum(axis=(0, 1)),
+            }
+        )
+    w, u, c, v = (adam.params[k] for k in "wucv")
+    # Undo the standardisation: (x - mean) / spread.
+    hidden = u / spread[:, None]
+    return HiddenRanker(
+        weights=w / spread,
+        hidden=hidden,
+        hidden_bias=c - mean @ hidden,
+        out=v,
+    )

@@ -1,4 +1,5 @@
-"""Fit the weights of the semantic + lexical fusion (bot/answering/fusion.py).
+"""Fit the weights of the semantic + lexical fusion (bot/answering/fusion.py; the numbers
+live in bot/answering/fitted.py).
 
 Training data (never a fresh organisation's set before its figures are reported):
 - the regression questions in tests/data/questions.yaml, and the 50 questions to the
@@ -29,12 +30,14 @@ or one organisation's) is answered through an adapter fitted without that group,
 the fusion learns how far similarities carry on guidelines the adapter never saw.
 
 The ranking model is fitted listwise: for each question, a softmax over its candidates
-must put the right rule first (``fit_listwise``); a scale and a bias fitted on top make
-its score a probability. ``--pointwise`` fits it as before, candidate by candidate.
+must put the right rule first (``fit_listwise_hidden``: one weight per feature and
+``--hidden=N`` tanh units beside them, 8 unless told; ``--hidden=0`` for the weights
+alone); a scale and a bias fitted on top make its score a probability. ``--pointwise``
+fits the weights alone, candidate by candidate.
 The gate (whether the best candidate is right at all) is a logistic model on top.
 
-Prints the fitted weights and, for the thresholds in fusion.py, the training figures.
-Paste the weights into fusion.py by hand.
+Prints the fitted weights and hidden units and, for the thresholds in fusion.py, the
+training figures. Paste them into bot/answering/fitted.py by hand.
 
 With ``--looo`` (leave one organisation out) it fits ten times, each time without
 one organisation's questions and examples, and measures on that organisation's
@@ -59,6 +62,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +70,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fitting import fit_listwise, fit_rows  # noqa: E402
+from bench.fitting import fit_listwise, fit_listwise_hidden, fit_rows  # noqa: E402
 from bench.matching_samples import (  # noqa: E402
     TUNING_ORGANISATIONS,
     Sample,
@@ -116,11 +120,11 @@ def fit(samples: list[Sample], kinds: list[str] | None = None) -> None:
     """Fit the ranking model, then the gate on top of it, into ``fusion``."""
     kinds = kinds or ["?"] * len(samples)
     pairs = [(s, k) for s, k in zip(samples, kinds, strict=True) if not s.fixed]
-    w, b = ranker(pairs)
-    fusion.WEIGHTS, fusion.BIAS = tuple(float(v) for v in w), float(b)
+    fitted = ranker(pairs)
+    install(fitted)
     if CROSS_FIT:
         rows, labels, weights = cross_fitted_gate_rows(pairs)
-        fusion.WEIGHTS, fusion.BIAS = tuple(float(v) for v in w), float(b)
+        install(fitted)
     else:
         rows, labels, weights = gate_rows(samples)
     gw, gb = fit_rows(rows, labels, l2=GATE_L2, balance=False, sample_weight=weights)
@@ -132,31 +136,69 @@ POINTWISE = "--pointwise" in sys.argv
 listwise fit (for comparison)."""
 
 
-def ranker(pairs: list[tuple[Sample, str]]) -> tuple[np.ndarray, float]:
-    """The ranking model's weights and bias, fitted on ``pairs``."""
+HIDDEN_UNITS = int(next((a.split("=")[1] for a in sys.argv if a.startswith("--hidden=")), 8))
+"""Hidden units beside the weights (``--hidden=0``: the weights alone)."""
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """A fitted ranking model, as ``fusion`` holds it."""
+
+    weights: tuple[float, ...]
+    bias: float
+    hidden: tuple[tuple[float, ...], ...] = ()
+    hidden_bias: tuple[float, ...] = ()
+    hidden_out: tuple[float, ...] = ()
+
+
+def install(model: Ranker) -> None:
+    """Make ``model`` the one ``fusion.probability`` uses."""
+    fusion.WEIGHTS, fusion.BIAS = model.weights, model.bias
+    fusion.HIDDEN, fusion.HIDDEN_BIAS = model.hidden, model.hidden_bias
+    fusion.HIDDEN_OUT = model.hidden_out
+
+
+def _floats(values: np.ndarray) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
+def ranker(pairs: list[tuple[Sample, str]]) -> Ranker:
+    """The ranking model, fitted on ``pairs``."""
     weights = [QUESTION_WEIGHT if k in QUESTION_KINDS else 1.0 for _, k in pairs]
     rows = [r for s, _ in pairs for r in s.rows]
     labels = [label for s, _ in pairs for label in s.labels]
     if POINTWISE:
-        return fit_rows(
+        w, b = fit_rows(
             rows,
             labels,
             l2=L2,
             sample_weight=[w for (s, _), w in zip(pairs, weights, strict=True) for _ in s.rows],
         )
-    w = fit_listwise(
-        [
-            (np.array(s.rows), int(np.argmax(s.labels)), weight)
-            for (s, _), weight in zip(pairs, weights, strict=True)
-            if s.rows and sum(s.labels) == 1
-        ],
-        np.array(rows),
-        l2=L2,
-    )
-    # The weights rank; a scale and a bias on top make the score a probability again
+        return Ranker(weights=_floats(w), bias=b)
+    questions = [
+        (np.array(s.rows), int(np.argmax(s.labels)), weight)
+        for (s, _), weight in zip(pairs, weights, strict=True)
+        if s.rows and sum(s.labels) == 1
+    ]
+    every = np.array(rows)
+    # The model ranks; a scale and a bias on top make its score a probability again
     # (the gate and the thresholds read it as one).
-    scale, bias = fit_rows([[float(np.dot(w, r))] for r in rows], labels, l2=0.0, steps=2000)
-    return w * scale[0], bias
+    if HIDDEN_UNITS:
+        model = fit_listwise_hidden(questions, every, l2=L2, units=HIDDEN_UNITS)
+        scores = model.scores(every)
+    else:
+        w = fit_listwise(questions, every, l2=L2)
+        scores = every @ w
+    scale, bias = fit_rows([[float(v)] for v in scores], labels, l2=0.0, steps=2000)
+    if not HIDDEN_UNITS:
+        return Ranker(weights=_floats(w * scale[0]), bias=bias)
+    return Ranker(
+        weights=_floats(model.weights * scale[0]),
+        bias=bias,
+        hidden=tuple(_floats(unit) for unit in model.hidden.T),
+        hidden_bias=_floats(model.hidden_bias),
+        hidden_out=_floats(model.out * scale[0]),
+    )
 
 
 EXCLUDED = next((a.split("=")[1] for a in sys.argv if a.startswith("--exclude=")), "").split(",")
@@ -183,8 +225,7 @@ def cross_fitted_gate_rows(
         test = [s for s, k in pairs if group(k) == held]
         if not train or not test:
             continue
-        w, b = ranker(train)
-        fusion.WEIGHTS, fusion.BIAS = tuple(float(v) for v in w), float(b)
+        install(ranker(train))
         r, lab, wt = gate_rows(test)
         rows += r
         labels += lab
@@ -244,6 +285,12 @@ def main() -> None:
     fit(samples, kinds)
     print("WEIGHTS =", tuple(round(float(v), 2) for v in fusion.WEIGHTS))
     print("BIAS =", round(float(fusion.BIAS), 2))
+    print("HIDDEN = (")
+    for unit in fusion.HIDDEN:
+        print("    (", ", ".join(f"{v:.3f}" for v in unit), "),")
+    print(")")
+    print("HIDDEN_BIAS =", tuple(round(float(v), 3) for v in fusion.HIDDEN_BIAS))
+    print("HIDDEN_OUT =", tuple(round(float(v), 3) for v in fusion.HIDDEN_OUT))
     print("GATE_WEIGHTS =", tuple(round(float(v), 2) for v in fusion.GATE_WEIGHTS))
     print("GATE_BIAS =", round(float(fusion.GATE_BIAS), 2))
     report(samples, kinds)

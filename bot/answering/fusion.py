@@ -3,9 +3,9 @@
 For each candidate rule a handful of features (how similar the question is to the
 rule's texts compared with the other rules, BM25 score, how much of the question's
 meaning the rule's words cover; for the pseudo-rule of the general principles, how
-general the question is) go into a logistic model whose weights were fitted by
-``bench/tune_matching.py`` to put the right rule first among each question's
-candidates (a softmax over them), then scaled into a probability. The data: the
+general the question is) go into a small model, one weight per feature plus a few
+hidden units, fitted by ``bench/tune_matching.py`` to put the right rule first among
+each question's candidates (a softmax over them), then scaled into a probability. The data: the
 regression questions, leave-one-out and sparse variants of the shipped guidelines, and
 ten other organisations' guidelines and questions (a municipality, a hospital, a bank, a
 university, a supermarket chain, a public transport operator, a housing corporation, a
@@ -39,6 +39,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.answering.fitted import (
+    BIAS,
+    GATE_BIAS,
+    GATE_WEIGHTS,
+    HIDDEN,
+    HIDDEN_BIAS,
+    HIDDEN_OUT,
+    WEIGHTS,
+)
 from bot.answering.matcher import Candidate, Lexical
 from bot.answering.semantic import Similarities
 
@@ -68,38 +77,8 @@ FEATURES = (
     "general_words",
 )
 
-WEIGHTS = (
-    1.0,
-    0.6,
-    1.09,
-    0.57,
-    -1.88,
-    -1.17,
-    6.54,
-    3.79,
-    2.29,
-    0.09,
-    -0.22,
-    2.34,
-    0.36,
-    0.57,
-    0.56,
-    0.89,
-    0.87,
-    0.85,
-    6.45,
-    -2.41,
-    5.46,
-    5.68,
-    1.03,
-)
-"""Fitted by ``bench/tune_matching.py`` (see there); one weight per feature."""
-BIAS = -5.23
-
 GATE_FEATURES = ("rank_logit", "rank_margin", "similarity", "above_off_topic", "coverage", "bm25")
-GATE_WEIGHTS = (0.2, 1.57, 0.33, 2.39, 0.37, 0.14)
-"""Fitted by ``bench/tune_matching.py``: whether the best candidate is right at all."""
-GATE_BIAS = -0.59
+"""What the gate weighs (``fitted.GATE_WEIGHTS``): whether the best candidate is right at all."""
 
 SURE = 0.93
 """The gate's probability for a plain answer; below it the answer is hedged. Chosen
@@ -256,8 +235,12 @@ def offered_only(decision: Decision) -> Decision:
 
 
 def probability(values: Sequence[float]) -> float:
-    """The ranking model's probability that the candidate is the rule meant."""
-    return _logistic(BIAS + sum(w * v for w, v in zip(WEIGHTS, values, strict=True)))
+    """The ranking model's probability that the candidate is the rule meant: the
+    weighted features, plus the hidden units' say."""
+    score = BIAS + sum(w * v for w, v in zip(WEIGHTS, values, strict=True))
+    for weights, bias, out in zip(HIDDEN, HIDDEN_BIAS, HIDDEN_OUT, strict=True):
+        score += out * math.tanh(bias + sum(w * v for w, v in zip(weights, values, strict=True)))
+    return _logistic(score)
 
 
 def _logistic(z: float) -> float:
