@@ -2,7 +2,7 @@
 
 Without them the very first start on the shipped guidelines (``merkwerker chat`` on a
 fresh machine) embeds about a thousand texts before it can answer: some 25 seconds on
-one core. With them it starts in about two. They are looked up by the same key as the
+one core. With them the first answer comes in under three. They are looked up by the same key as the
 cache file (model, kind, text), so they serve any guidelines that share a text with the
 shipped ones and never a text that was edited: an edited text is embedded as usual.
 
