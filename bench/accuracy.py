@@ -35,6 +35,14 @@ With ``MERKWERKER_EMBEDDER`` set, it measures that model (see bot/answering/embe
   / 95.6%; none sure-but-wrong), and once more with the ranking fitted listwise (78.9%
   / 92.2%, 87.8% / 97.8%, 71.1% / 90.0%, 83.3% / 93.3%; none sure-but-wrong); never
   tuned on;
+- not fitted on: a bicycle manufacturer's, a car-leasing company's, an educational
+  publisher's, a safety region's and a zoo's guidelines and questions
+  (tests/data/tuning1/ to tuning5/), written the same way as the held-out sets but as
+  tuning data, committed before any matcher ran on them and measured once with the
+  matcher as it is (commit a18d1f2); fitting the adapter and the fusion on them as well
+  was tried, leaving one organisation out, and not kept (no better), so nothing was
+  fitted on them; the misses of two (the bicycle manufacturer, the safety region) were
+  read after that measurement;
 - seen: a water board and a construction company (heldout8/ and heldout9/, measured
   78.9% / 92.2% and 80.0% / 90.0% while held out), a childcare organisation (heldout7/,
   77.8% / 86.7%, then 78.9% / 91.1%) and a housing corporation (heldout6/, 75.6% /
@@ -125,6 +133,11 @@ ORGANISATIONS = (
     ("held out: grid operator (never tuned on)", "heldout11"),
     ("held out: hotel chain (never tuned on)", "heldout12"),
     ("held out: school foundation (never tuned on)", "heldout13"),
+    ("not fitted on: bicycle manufacturer (written as tuning data)", "tuning1"),
+    ("not fitted on: car-leasing company (written as tuning data)", "tuning2"),
+    ("not fitted on: educational publisher (written as tuning data)", "tuning3"),
+    ("not fitted on: safety region (written as tuning data)", "tuning4"),
+    ("not fitted on: zoo (written as tuning data)", "tuning5"),
     ("seen: water board (tuned on since)", "heldout8"),
     ("seen: construction (tuned on since)", "heldout9"),
     ("seen: childcare (tuned on since)", "heldout7"),
@@ -194,7 +207,18 @@ def main() -> None:
             Figures(outcomes=tuple(o for f in held_out for o in f.outcomes)),
         )
     )
-    sets[len(held_out) : len(held_out)] = together
+    spare = [figures for name, figures in sets if name.startswith("not fitted on")]
+    together += [
+        (
+            "not fitted on: the five tuning sets together",
+            Figures(outcomes=tuple(o for f in spare for o in f.outcomes)),
+        ),
+        (
+            f"all {len(held_out) + len(spare)} never fitted on together",
+            Figures(outcomes=tuple(o for f in (*held_out, *spare) for o in f.outcomes)),
+        ),
+    ]
+    sets[len(held_out) + len(spare) : len(held_out) + len(spare)] = together
     sets += [
         (
             "seen: 50 questions to the shipped guidelines",
@@ -216,7 +240,7 @@ def main() -> None:
     for name, figures in sets:
         print(line(name, figures))
     if "--misses" in sys.argv:
-        for name, figures in sets[: len(ORGANISATIONS) + len(BATCHES) + 5]:
+        for name, figures in sets[: len(ORGANISATIONS) + len(BATCHES) + 7]:
             print(f"\n{name}:")
             for miss in figures.misses():
                 print("  " + miss)

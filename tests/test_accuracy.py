@@ -39,6 +39,13 @@ never a confident wrong answer), and once more after the ranking model was fitte
 listwise (78.9% / 92.2%, 87.8% / 97.8%, 71.1% / 90.0%, 83.3% / 93.3%; none wrong and
 sure). Nothing was tuned on them.
 
+A bicycle manufacturer's, a car-leasing company's, an educational publisher's, a safety
+region's and a zoo's guidelines and questions (tests/data/tuning1/ to tuning5/) were
+written the same way as tuning data, committed before any matcher ran on them and
+measured once with the matcher as it is (78.9% strict / 85.6% offered, 82.2% / 93.3%,
+85.6% / 96.7%, 77.8% / 94.4% and 78.9% / 95.6%; none wrong and sure). Fitting on them was
+tried and not kept (see the README), so nothing was fitted on them.
+
 The other organisations were held out the same way until their figures were reported
 and are tuning data since (see the README for what each measured while held out): a
 water board (heldout8/), a construction company (heldout9/), a childcare organisation
@@ -99,6 +106,11 @@ INSURER_STRICT, INSURER_OFFERED = 0.75, 0.89
 GRID_OPERATOR_STRICT, GRID_OPERATOR_OFFERED = 0.84, 0.94
 HOTEL_STRICT, HOTEL_OFFERED = 0.68, 0.87
 SCHOOL_STRICT, SCHOOL_OFFERED = 0.80, 0.90
+BICYCLES_STRICT, BICYCLES_OFFERED = 0.75, 0.82
+CAR_LEASE_STRICT, CAR_LEASE_OFFERED = 0.78, 0.89
+PUBLISHER_STRICT, PUBLISHER_OFFERED = 0.81, 0.92
+SAFETY_REGION_STRICT, SAFETY_REGION_OFFERED = 0.74, 0.9
+ZOO_STRICT, ZOO_OFFERED = 0.75, 0.91
 WATER_BOARD_STRICT, WATER_BOARD_OFFERED = 0.91, 0.94
 CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED = 0.94, 0.96
 HOUSING_STRICT, HOUSING_OFFERED = 0.92, 0.94
@@ -195,6 +207,11 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout35", 40, 4, 37),
         ("heldout36", 40, 4, 37),
         ("heldout37", 40, 4, 37),
+        ("tuning1", 40, 4, 37),
+        ("tuning2", 40, 4, 37),
+        ("tuning3", 40, 4, 37),
+        ("tuning4", 40, 4, 37),
+        ("tuning5", 40, 4, 37),
     ],
 )
 def test_later_held_out_sets_are_as_described(
@@ -266,6 +283,13 @@ def test_later_held_out_sets_are_as_described(
         ),
         pytest.param("heldout12", HOTEL_STRICT, HOTEL_OFFERED, id="held-out-hotel-chain"),
         pytest.param("heldout13", SCHOOL_STRICT, SCHOOL_OFFERED, id="held-out-school-foundation"),
+        pytest.param("tuning1", BICYCLES_STRICT, BICYCLES_OFFERED, id="not-fitted-bicycles"),
+        pytest.param("tuning2", CAR_LEASE_STRICT, CAR_LEASE_OFFERED, id="not-fitted-car-lease"),
+        pytest.param("tuning3", PUBLISHER_STRICT, PUBLISHER_OFFERED, id="not-fitted-publisher"),
+        pytest.param(
+            "tuning4", SAFETY_REGION_STRICT, SAFETY_REGION_OFFERED, id="not-fitted-safety-region"
+        ),
+        pytest.param("tuning5", ZOO_STRICT, ZOO_OFFERED, id="not-fitted-zoo"),
         pytest.param("heldout8", WATER_BOARD_STRICT, WATER_BOARD_OFFERED, id="water-board"),
         pytest.param("heldout9", CONSTRUCTION_STRICT, CONSTRUCTION_OFFERED, id="construction"),
         pytest.param("heldout7", CHILDCARE_STRICT, CHILDCARE_OFFERED, id="childcare"),
