@@ -210,7 +210,7 @@ def main() -> None:
     spare = [figures for name, figures in sets if name.startswith("not fitted on")]
     together += [
         (
-            "not fitted on: the five tuning sets together",
+            f"not fitted on: the {len(spare)} tuning sets together",
             Figures(outcomes=tuple(o for f in spare for o in f.outcomes)),
         ),
         (
