@@ -189,6 +189,67 @@ async def test_a_stop_lets_the_jobs_finish_and_gives_the_lock_up() -> None:
     assert events == [BecameActive.__name__, "start", "stop(lost=False)", "release"]
 
 
+class HeldElsewhere:
+    """A lock another scheduler holds; its row appears at the ``row_from``-th read."""
+
+    def __init__(self, *, row_from: int | None) -> None:
+        self.row_from = row_from
+        self.reads = 0
+
+    def try_acquire(self, *, holder: str, now: datetime, stale_after: timedelta) -> Won | None:
+        return None
+
+    def renew(self, claim: Claim, *, now: datetime) -> Lost | None:
+        raise AssertionError("never held")
+
+    def release(self, claim: Claim) -> None:
+        raise AssertionError("never held")
+
+    def current(self) -> Holder | None:
+        self.reads += 1
+        if self.row_from is None or self.reads < self.row_from:
+            return None
+        return Holder(name="other:9", acquired_at=T0, heartbeat_at=T0)
+
+
+async def _standby_news(lock: HeldElsewhere, *, tries: int) -> list[LockNews]:
+    news: list[LockNews] = []
+    stop = asyncio.Event()
+
+    async def stop_after_tries() -> None:
+        while lock.reads < tries:
+            await asyncio.sleep(0.001)
+        stop.set()
+
+    stopper = asyncio.create_task(stop_after_tries())
+    await asyncio.wait_for(
+        run_while_active(
+            lock,
+            RecordedWork([]),
+            holder="me:1",
+            timings=LockTimings(heartbeat=0.01, takeover=0.05),
+            stop=stop,
+            tell=news.append,
+            clock=lambda: T0,
+        ),
+        timeout=10,
+    )
+    await stopper
+    return news
+
+
+async def test_a_standby_names_a_holder_whose_row_is_written_just_after_it_took_the_lock() -> None:
+    # Two schedulers started together: the winner holds the lock a moment before its row
+    # says so. The standby names it rather than saying "another scheduler" first.
+    news = await _standby_news(HeldElsewhere(row_from=2), tries=5)
+    assert news == [StandingBy(Holder(name="other:9", acquired_at=T0, heartbeat_at=T0))]
+
+
+async def test_a_holder_that_stays_unknown_is_told_once_as_unknown() -> None:
+    news = await _standby_news(HeldElsewhere(row_from=None), tries=6)
+    assert news == [StandingBy(None)]
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [

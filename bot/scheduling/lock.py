@@ -158,6 +158,7 @@ async def run_while_active(
     heartbeat shows the lock lost, the work is stopped before anything else happens.
     """
     told: object = None
+    unknown_before = False
     while not stop.is_set():
         try:
             won = await asyncio.to_thread(
@@ -172,13 +173,18 @@ async def run_while_active(
             await _pause(stop, timings.heartbeat)
             continue
         if won is None:
-            # Said once per holder, not at every try.
-            if told != ("standby", active.name if active else None):
+            # Said once per holder, not at every try. A holder without a row is not
+            # told at the first try: the winner writes its row just after taking the
+            # lock, so "unknown" is said only when it stays unknown a heartbeat later.
+            said = ("standby", active.name if active else None)
+            if (active is not None or unknown_before) and told != said:
                 tell(StandingBy(active))
-                told = ("standby", active.name if active else None)
+                told = said
+            unknown_before = active is None
             await _pause(stop, timings.heartbeat)
             continue
         told = None
+        unknown_before = False
         tell(BecameActive(holder, won.previous, won.claim.acquired_at))
         lost = await _run_active(lock, work, won.claim, timings=timings, stop=stop, clock=clock)
         if lost is not None:
