@@ -53,7 +53,9 @@ Options for comparing variants: ``--reuse`` (the features of the last run, saved
 ``--exclude=kind,...`` (fit without those kinds of sample), ``--qw=N`` (weight of the
 questions written from titles and answers), ``--l2=X``, ``--gate-l2=X``, ``--no-cross``
 (gate fitted on in-sample rankings), ``--pointwise``, ``--off=N`` (weight of off-topic
-questions in the gate) and ``--band=X`` (``fusion.OFF_TOPIC_BAND``).
+questions in the gate), ``--band=X`` (``fusion.OFF_TOPIC_BAND``) and, with ``--looo``,
+``--choice-min=X,Y,...`` (``fusion.CHOICE_MIN`` values measured side by side on the same
+fits).
 ``MERKWERKER_EMBEDDER`` fits for another model (see bot/answering/embedding.py);
 ``TUNE_SAMPLES=path`` keeps its features apart from the default model's.
 """
@@ -233,28 +235,47 @@ def cross_fitted_gate_rows(
     return rows, labels, weights
 
 
+CHOICE_MINS = tuple(
+    float(v)
+    for v in next(
+        (a.split("=")[1] for a in sys.argv if a.startswith("--choice-min=")),
+        str(fusion.CHOICE_MIN),
+    ).split(",")
+)
+"""``fusion.CHOICE_MIN`` values to measure side by side with ``--looo`` (a threshold of
+what is shown, not of the fit: each fold is fitted once and measured with each)."""
+
+
 def leave_one_organisation_out(samples: list[Sample], kinds: list[str]) -> None:
     """Fit without one organisation (its questions and its examples), measure on its
     questions; for each organisation in turn, and the mean."""
-    totals = []
+    totals: dict[float, list[tuple[float, float, int]]] = {v: [] for v in CHOICE_MINS}
+    shipped = fusion.CHOICE_MIN
     for name, _ in TUNING_ORGANISATIONS:
         excluded = {name, f"{name}-loo", *EXCLUDED}
         kept = [(s, k) for s, k in zip(samples, kinds, strict=True) if k not in excluded]
         fit([s for s, _ in kept], [k for _, k in kept])
-        strict, offered, wrong_sure, total = figures(samples, kinds, name)
-        totals.append((strict, offered, wrong_sure))
-        print(
-            f"left out {name:12} n={total:4} strict={strict:.1%} offered={offered:.1%} "
-            f"sure-but-wrong={wrong_sure}"
-        )
+        for value in CHOICE_MINS:
+            fusion.CHOICE_MIN = value
+            strict, offered, wrong_sure, total = figures(samples, kinds, name)
+            totals[value].append((strict, offered, wrong_sure))
+            print(
+                f"left out {name:12} n={total:4} strict={strict:.1%} offered={offered:.1%} "
+                f"sure-but-wrong={wrong_sure}"
+                + (f" (CHOICE_MIN={value:g})" if len(CHOICE_MINS) > 1 else ""),
+                flush=True,
+            )
+        fusion.CHOICE_MIN = shipped
         if "--misses" in sys.argv:
             misses(samples, kinds, name)
         categories(samples, kinds, name)
-    mean = np.mean(np.array(totals), axis=0)
-    print(
-        f"leave-one-organisation-out mean: strict={mean[0]:.1%} offered={mean[1]:.1%} "
-        f"sure-but-wrong={sum(t[2] for t in totals)} (total)"
-    )
+    for value, rows in totals.items():
+        mean = np.mean(np.array(rows), axis=0)
+        print(
+            f"leave-one-organisation-out mean: strict={mean[0]:.1%} offered={mean[1]:.1%} "
+            f"sure-but-wrong={sum(t[2] for t in rows)} (total)"
+            + (f" (CHOICE_MIN={value:g})" if len(CHOICE_MINS) > 1 else "")
+        )
 
 
 def drop_features(samples: list[Sample], names: list[str]) -> None:

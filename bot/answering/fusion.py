@@ -87,7 +87,10 @@ the five organisations (none instead of one), at the same share right."""
 LIKELY = 0.15
 OFFER = 0.05
 CHOICE_MIN = 0.1
-"""A rule is offered as a choice when at least this share of the best one's probability."""
+"""A rule is offered as a choice when at least this share of the best one's probability.
+Leaving one organisation out of ten, 0.05, 0.02 and 0 (always the best three) offered
+not one question more than 0.1 on any of them (``--looo --choice-min=0.1,0.05,0.02,0``):
+a right rule ranked second or third is above it already, so lower only shows more."""
 MAX_CHOICES = 3
 RELATED_MIN = 0.5
 CANDIDATES = 8
