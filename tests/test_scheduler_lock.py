@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from adapters.cli.scheduler_jobs import news_line
 from bot.scheduling import (
+    ActiveWork,
     BecameActive,
     Claim,
     Holder,
@@ -25,6 +28,7 @@ from bot.scheduling import (
     LockTimings,
     Lost,
     LostHow,
+    SchedulerLock,
     StandingBy,
     Won,
     create_missing,
@@ -36,6 +40,25 @@ from bot.storage import Store
 
 T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 LIMIT = timedelta(seconds=30)
+
+
+def _running(
+    lock: SchedulerLock,
+    work: ActiveWork,
+    *,
+    stop: asyncio.Event,
+    tell: Callable[[LockNews], None],
+) -> Coroutine[Any, Any, None]:
+    """``run_while_active`` as these tests run it: as "me:1", a heartbeat every 10 ms."""
+    return run_while_active(
+        lock,
+        work,
+        holder="me:1",
+        timings=LockTimings(heartbeat=0.01, takeover=0.05),
+        stop=stop,
+        tell=tell,
+        clock=lambda: T0,
+    )
 
 
 def test_of_standbys_trying_at_once_exactly_one_takes_the_lock(database_url: str) -> None:
@@ -146,15 +169,7 @@ async def test_the_jobs_are_stopped_before_the_loss_is_told_and_it_stands_by_aga
             stop.set()
 
     await asyncio.wait_for(
-        run_while_active(
-            ScriptedLock(events, lose_at=2),
-            RecordedWork(events),
-            holder="me:1",
-            timings=LockTimings(heartbeat=0.01, takeover=0.05),
-            stop=stop,
-            tell=tell,
-            clock=lambda: T0,
-        ),
+        _running(ScriptedLock(events, lose_at=2), RecordedWork(events), stop=stop, tell=tell),
         timeout=10,
     )
     assert events == [
@@ -172,14 +187,11 @@ async def test_a_stop_lets_the_jobs_finish_and_gives_the_lock_up() -> None:
     stop = asyncio.Event()
     work = RecordedWork(events)
     runner = asyncio.create_task(
-        run_while_active(
+        _running(
             ScriptedLock(events, lose_at=10**6),
             work,
-            holder="me:1",
-            timings=LockTimings(heartbeat=0.01, takeover=0.05),
             stop=stop,
             tell=lambda news: events.append(type(news).__name__),
-            clock=lambda: T0,
         )
     )
     while "start" not in events:
@@ -223,15 +235,7 @@ async def _standby_news(lock: HeldElsewhere, *, tries: int) -> list[LockNews]:
 
     stopper = asyncio.create_task(stop_after_tries())
     await asyncio.wait_for(
-        run_while_active(
-            lock,
-            RecordedWork([]),
-            holder="me:1",
-            timings=LockTimings(heartbeat=0.01, takeover=0.05),
-            stop=stop,
-            tell=news.append,
-            clock=lambda: T0,
-        ),
+        _running(lock, RecordedWork([]), stop=stop, tell=news.append),
         timeout=10,
     )
     await stopper
@@ -286,17 +290,7 @@ async def test_a_database_that_is_down_is_said_once_and_tried_again() -> None:
     lock = UnreachableLock([], lose_at=0)
     told: list[LockNews] = []
     stop = asyncio.Event()
-    runner = asyncio.create_task(
-        run_while_active(
-            lock,
-            RecordedWork([]),
-            holder="me:1",
-            timings=LockTimings(heartbeat=0.01, takeover=0.05),
-            stop=stop,
-            tell=told.append,
-            clock=lambda: T0,
-        )
-    )
+    runner = asyncio.create_task(_running(lock, RecordedWork([]), stop=stop, tell=told.append))
     while lock.beats < 5:
         await asyncio.sleep(0.01)
     stop.set()
