@@ -138,14 +138,19 @@ def fit_listwise_hidden(
     l2: float,
     units: int,
     hidden_l2: float = 0.01,
+    seed: int = 0,
 ) -> HiddenRanker:
     """``fit_listwise`` with ``units`` tanh units beside the linear part, so that one
     feature can count more when another is high (a close example matters less for a
     rule whose whole text is far). Starts from small random hidden weights (a fixed
-    seed, so the same data gives the same model)."""
+    ``seed``, so the same data gives the same model)."""
     x, present, right, question_weight, mean, spread = _stacked(questions, every)
-    features = x.shape[2]
-    rng = np.random.default_rng(0)
+    # The candidates that are there, one per row, in single precision: plain matrix
+    # products on a third fewer rows, about twice as fast as the three-way array.
+    flat = x[present].astype(np.float32)
+    weight = np.broadcast_to(question_weight[:, None], present.shape)[present]
+    features = flat.shape[1]
+    rng = np.random.default_rng(seed)
     adam = _Adam(
         {
             "w": np.zeros(features),
@@ -154,17 +159,19 @@ def fit_listwise_hidden(
             "v": np.zeros(units),
         }
     )
+    z = np.zeros(present.shape)
     for _ in range(LISTWISE_STEPS):
-        w, u, c, v = (adam.params[k] for k in "wucv")
-        h = np.tanh(x @ u + c)
-        g = _softmax_gradient(x @ w + h @ v, present, right) * question_weight[:, None]
-        dh = g[:, :, None] * v * (1 - h * h)
+        w, u, c, v = (adam.params[k].astype(np.float32) for k in "wucv")
+        h = np.tanh(flat @ u + c)
+        z[present] = flat @ w + h @ v
+        g = (_softmax_gradient(z, present, right)[present] * weight).astype(np.float32)
+        dh = g[:, None] * v * (1 - h * h)
         adam.step(
             {
-                "w": np.einsum("qk,qkf->f", g, x) + l2 * w,
-                "v": np.einsum("qk,qkh->h", g, h) + hidden_l2 * v,
-                "u": np.einsum("qkh,qkf->fh", dh, x) + hidden_l2 * u,
-                "c": dh.sum(axis=(0, 1)),
+                "w": flat.T @ g + l2 * w,
+                "v": h.T @ g + hidden_l2 * v,
+                "u": flat.T @ dh + hidden_l2 * u,
+                "c": dh.sum(axis=0),
             }
         )
     w, u, c, v = (adam.params[k] for k in "wucv")
@@ -175,4 +182,28 @@ def fit_listwise_hidden(
         hidden=hidden,
         hidden_bias=c - mean @ hidden,
         out=v,
+    )
+
+
+def fit_listwise_ensemble(
+    questions: list[tuple[np.ndarray, int, float]],
+    every: np.ndarray,
+    *,
+    l2: float,
+    units: int,
+    members: int,
+    hidden_l2: float = 0.01,
+) -> HiddenRanker:
+    """The mean score of ``members`` models of ``fit_listwise_hidden``, each started from
+    other random hidden weights: one model again, with the members' weights averaged and
+    their hidden units side by side, each unit's output divided by ``members``."""
+    fits = [
+        fit_listwise_hidden(questions, every, l2=l2, units=units, hidden_l2=hidden_l2, seed=seed)
+        for seed in range(members)
+    ]
+    return HiddenRanker(
+        weights=np.mean([f.weights for f in fits], axis=0),
+        hidden=np.concatenate([f.hidden for f in fits], axis=1),
+        hidden_bias=np.concatenate([f.hidden_bias for f in fits]),
+        out=np.concatenate([f.out for f in fits]) / members,
     )

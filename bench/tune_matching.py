@@ -55,7 +55,9 @@ questions written from titles and answers), ``--l2=X``, ``--gate-l2=X``, ``--no-
 (gate fitted on in-sample rankings), ``--pointwise``, ``--off=N`` (weight of off-topic
 questions in the gate), ``--band=X`` (``fusion.OFF_TOPIC_BAND``) and, with ``--looo``,
 ``--choice-min=X,Y,...`` (``fusion.CHOICE_MIN`` values measured side by side on the same
-fits).
+fits); for the hidden units ``--hidden=N``, ``--hidden-l2=X``, ``--steps=N`` (of the
+listwise fit) and ``--members=N`` (models from other random starts, their scores
+averaged).
 ``MERKWERKER_EMBEDDER`` fits for another model (see bot/answering/embedding.py);
 ``TUNE_SAMPLES=path`` keeps its features apart from the default model's.
 """
@@ -72,7 +74,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fitting import fit_listwise, fit_listwise_hidden, fit_rows  # noqa: E402
+from bench import fitting  # noqa: E402
+from bench.fitting import fit_listwise, fit_listwise_ensemble, fit_rows  # noqa: E402
 from bench.matching_samples import (  # noqa: E402
     TUNING_ORGANISATIONS,
     Sample,
@@ -140,6 +143,15 @@ listwise fit (for comparison)."""
 
 HIDDEN_UNITS = int(next((a.split("=")[1] for a in sys.argv if a.startswith("--hidden=")), 8))
 """Hidden units beside the weights (``--hidden=0``: the weights alone)."""
+MEMBERS = int(next((a.split("=")[1] for a in sys.argv if a.startswith("--members=")), 1))
+"""Models with hidden units fitted from other random starts whose scores are averaged
+(``--members=N``; 1: one model)."""
+HIDDEN_L2 = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--hidden-l2=")), 0.01))
+"""How strongly the hidden units' weights are pulled towards zero."""
+if any(a.startswith("--steps=") for a in sys.argv):
+    fitting.LISTWISE_STEPS = int(
+        next(a.split("=")[1] for a in sys.argv if a.startswith("--steps="))
+    )
 
 
 @dataclass(frozen=True)
@@ -186,7 +198,9 @@ def ranker(pairs: list[tuple[Sample, str]]) -> Ranker:
     # The model ranks; a scale and a bias on top make its score a probability again
     # (the gate and the thresholds read it as one).
     if HIDDEN_UNITS:
-        model = fit_listwise_hidden(questions, every, l2=L2, units=HIDDEN_UNITS)
+        model = fit_listwise_ensemble(
+            questions, every, l2=L2, units=HIDDEN_UNITS, members=MEMBERS, hidden_l2=HIDDEN_L2
+        )
         scores = model.scores(every)
     else:
         w = fit_listwise(questions, every, l2=L2)
