@@ -84,13 +84,16 @@ from bench.matching_samples import (  # noqa: E402
 from bench.tuning_figures import categories, figures, grid, misses, report  # noqa: E402
 from bot.answering import fusion  # noqa: E402
 
-L2 = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--l2=")), 0.03))
+
+def option(name: str, default: str) -> str:
+    """The value of ``--name=value`` on the command line, or ``default``."""
+    return next((a.split("=", 1)[1] for a in sys.argv if a.startswith(f"--{name}=")), default)
+
+
+L2 = float(option("l2", "0.03"))
 """How strongly the weights are pulled towards zero."""
-if any(a.startswith("--band=") for a in sys.argv):
-    fusion.OFF_TOPIC_BAND = float(
-        next(a.split("=")[1] for a in sys.argv if a.startswith("--band="))
-    )
-OFF_TOPIC_WEIGHT = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--off=")), 2))
+fusion.OFF_TOPIC_BAND = float(option("band", str(fusion.OFF_TOPIC_BAND)))
+OFF_TOPIC_WEIGHT = float(option("off", "2"))
 
 
 def gate_rows(samples: list[Sample]) -> tuple[list[list[float]], list[int], list[float]]:
@@ -111,11 +114,11 @@ def gate_rows(samples: list[Sample]) -> tuple[list[list[float]], list[int], list
     return rows, labels, weights
 
 
-GATE_L2 = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--gate-l2=")), 0.1))
+GATE_L2 = float(option("gate-l2", "0.1"))
 """How strongly the gate's weights are pulled towards zero: harder than the ranker's,
 which left one organisation out gave fewer confident wrong answers (0.1: none over the
 five; 0.03: two)."""
-QUESTION_WEIGHT = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--qw=")), 2))
+QUESTION_WEIGHT = float(option("qw", "2"))
 """How much a question written from the titles and answers counts against an example
 asked back (written by the people who wrote the rule, so closer to its texts)."""
 QUESTION_KINDS = ("shipped", *(name for name, _ in TUNING_ORGANISATIONS))
@@ -141,17 +144,14 @@ POINTWISE = "--pointwise" in sys.argv
 listwise fit (for comparison)."""
 
 
-HIDDEN_UNITS = int(next((a.split("=")[1] for a in sys.argv if a.startswith("--hidden=")), 8))
+HIDDEN_UNITS = int(option("hidden", "8"))
 """Hidden units beside the weights (``--hidden=0``: the weights alone)."""
-MEMBERS = int(next((a.split("=")[1] for a in sys.argv if a.startswith("--members=")), 1))
+MEMBERS = int(option("members", "1"))
 """Models with hidden units fitted from other random starts whose scores are averaged
 (``--members=N``; 1: one model)."""
-HIDDEN_L2 = float(next((a.split("=")[1] for a in sys.argv if a.startswith("--hidden-l2=")), 0.01))
+HIDDEN_L2 = float(option("hidden-l2", "0.01"))
 """How strongly the hidden units' weights are pulled towards zero."""
-if any(a.startswith("--steps=") for a in sys.argv):
-    fitting.LISTWISE_STEPS = int(
-        next(a.split("=")[1] for a in sys.argv if a.startswith("--steps="))
-    )
+fitting.LISTWISE_STEPS = int(option("steps", str(fitting.LISTWISE_STEPS)))
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def ranker(pairs: list[tuple[Sample, str]]) -> Ranker:
     )
 
 
-EXCLUDED = next((a.split("=")[1] for a in sys.argv if a.startswith("--exclude=")), "").split(",")
+EXCLUDED = option("exclude", "").split(",")
 """Kinds of sample left out of the fit (for comparing training sets)."""
 CROSS_FIT = "--no-cross" not in sys.argv
 """The gate learns from rankings of samples the ranking model was not fitted on."""
@@ -249,13 +249,7 @@ def cross_fitted_gate_rows(
     return rows, labels, weights
 
 
-CHOICE_MINS = tuple(
-    float(v)
-    for v in next(
-        (a.split("=")[1] for a in sys.argv if a.startswith("--choice-min=")),
-        str(fusion.CHOICE_MIN),
-    ).split(",")
-)
+CHOICE_MINS = tuple(float(v) for v in option("choice-min", str(fusion.CHOICE_MIN)).split(","))
 """``fusion.CHOICE_MIN`` values to measure side by side with ``--looo`` (a threshold of
 what is shown, not of the fit: each fold is fitted once and measured with each)."""
 
@@ -311,7 +305,7 @@ def main() -> None:
     else:
         samples, kinds = collect()
         saved.write_bytes(pickle.dumps((samples, kinds)))
-    dropped = next((a.split("=")[1] for a in sys.argv if a.startswith("--drop=")), "")
+    dropped = option("drop", "")
     if dropped:
         drop_features(samples, dropped.split(","))
     if "--looo" in sys.argv:
