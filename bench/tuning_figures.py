@@ -23,7 +23,10 @@ def decide(sample: Sample) -> fusion.Decision:
     ]
     decision = fusion.decide(scored)
     return fusion.settle(
-        decision, margin=sample.off_topic_margin, publishing=about_publishing(sample.text)
+        decision,
+        margin=sample.off_topic_margin,
+        publishing=about_publishing(sample.text),
+        about_posting=sample.about_posting,
     )
 
 

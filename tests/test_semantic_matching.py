@@ -116,6 +116,8 @@ def test_a_question_finds_a_rule_whose_examples_are_in_the_other_language(
         "Ik ben mijn wachtwoord vergeten, wat nu?",
         # About expenses, though with a word a rule uses ("congres").
         "Hoe declareer ik de reiskosten van een congres?",
+        # Travel near the rule on events: the topic gate says it is not about posting.
+        "Wie boekt mijn hotel voor het congres?",
     ],
 )
 def test_an_off_topic_question_gets_unknown_with_the_contact_and_no_choices(
@@ -133,8 +135,7 @@ def test_an_off_topic_question_gets_unknown_with_the_contact_and_no_choices(
 @pytest.mark.parametrize(
     ("question", "offered"),
     [
-        # Everyday work (travel, expenses) about something a rule is about.
-        ("Wie boekt mijn hotel voor het congres?", "events-conferences"),
+        # Everyday work (expenses) about something a rule is about.
         ("Can I expense LinkedIn Premium?", "job-title-linkedin-profile"),
     ],
 )

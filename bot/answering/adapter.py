@@ -45,12 +45,22 @@ class AdaptedEmbedder:
         self._matrix_t = np.ascontiguousarray(matrix.astype(np.float32).T)
         digest = hashlib.sha256(self._matrix_t.tobytes()).hexdigest()[:12]
         self.model_id = f"{inner.model_id}+adapter-{digest}"
+        self._inverse_t: np.ndarray | None = None
 
     def embed(self, texts: Sequence[str], *, kind: Kind) -> Vectors:
         vectors = self.inner.embed(texts, kind=kind)
         if not len(vectors):
             return vectors
         return normalised(vectors @ self._matrix_t)
+
+    def unadapted(self, vectors: Vectors) -> Vectors:
+        """The inner model's vectors (normalised) that ``embed`` turned into ``vectors``:
+        the matrix undone, for what was fitted on the plain model (``topic``)."""
+        if self._inverse_t is None:
+            self._inverse_t = np.linalg.inv(self._matrix_t.astype(np.float64))
+        return normalised(
+            (np.asarray(vectors, dtype=np.float64) @ self._inverse_t).astype(np.float32)
+        )
 
 
 def load_adapter(path: Path = ADAPTER_FILE) -> np.ndarray | None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import regex
 
@@ -40,6 +41,7 @@ from bot.answering.matcher import Candidate, Lexical, MatchResult, RuleIndex
 from bot.answering.seed_vectors import SeedVectors
 from bot.answering.semantic import RuleText, SemanticIndex, Similarities
 from bot.answering.text import WORD, content_words, fold, without_words, words
+from bot.answering.topic import TopicGate, shipped_topic_gate
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines.rules import Guidelines
 from bot.settings import Settings
@@ -79,6 +81,9 @@ class Scored:
     lexical: Lexical
     similarities: Similarities
     candidates: list[tuple[Candidate, list[float]]]
+    about_posting: float | None = None
+    """How sure the topic gate is that the question is about posting (``topic``); None
+    without a gate for the model in use."""
 
 
 def example_key(text: str) -> str:
@@ -146,8 +151,20 @@ def rule_texts(guidelines: Guidelines, rule_ids: list[str]) -> list[RuleText]:
 class Answerer:
     """Matches questions to rules; one per process, shared by every conversation."""
 
-    def __init__(self, *, choice: EmbedderChoice, cache: VectorCache | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        choice: EmbedderChoice,
+        cache: VectorCache | None = None,
+        topic_gate: TopicGate | Literal["shipped"] | None = "shipped",
+    ) -> None:
         self.choice = choice
+        gate = shipped_topic_gate() if topic_gate == "shipped" else topic_gate
+        self._gate = (
+            gate.for_embedder(choice.embedder)
+            if isinstance(gate, TopicGate) and choice.embedder is not None
+            else None
+        )
         self.cache = cache or VectorCache()
         self._indexes: OrderedDict[str, PreparedIndex] = OrderedDict()
         self._questions: OrderedDict[tuple[str, str], Vectors] = OrderedDict()
@@ -238,6 +255,7 @@ class Answerer:
                 decision,
                 margin=off_topic_margin(scored.similarities),
                 publishing=about_publishing(question),
+                about_posting=scored.about_posting,
             )
         result = MatchResult(
             candidates=decision.ranked,
@@ -259,9 +277,8 @@ class Answerer:
         index = prepared.lexical
         topic = prepared.topic_of(question)
         lexical = index.lexical(topic)
-        similarities = prepared.semantic.similarities(
-            self._question_vector(prepared, question, topic)
-        )
+        vectors = self._question_vector(prepared, question, topic)
+        similarities = prepared.semantic.similarities(vectors)
         candidates: list[tuple[Candidate, list[float]]] = []
         for position in candidate_positions(similarities, lexical):
             rule = index.rule(position)
@@ -282,7 +299,12 @@ class Answerer:
                 probability=probability(values),
             )
             candidates.append((candidate, values))
-        return Scored(lexical=lexical, similarities=similarities, candidates=candidates)
+        return Scored(
+            lexical=lexical,
+            similarities=similarities,
+            candidates=candidates,
+            about_posting=None if self._gate is None else self._gate.about_posting(vectors[1]),
+        )
 
     def _question_vector(self, prepared: PreparedIndex, question: str, topic: str) -> Vectors:
         assert prepared.semantic is not None

@@ -48,8 +48,10 @@ from bot.answering.fitted import (
     HIDDEN_OUT,
     WEIGHTS,
 )
+from bot.answering.general import GENERAL_ID
 from bot.answering.matcher import Candidate, Lexical
 from bot.answering.semantic import Similarities
+from bot.answering.topic import ABOUT_POSTING_MIN
 
 FEATURES = (
     "similarity",
@@ -206,18 +208,27 @@ out of questions): 0.1 gave 88.9% strict and 95.6% offered, 0.15 88.2% / 95.8%, 
 this band 88.2% / 94.9%; a band of 0.1 for every question lost a point strict."""
 
 
-def settle(decision: Decision, *, margin: float, publishing: bool) -> Decision:
+def settle(
+    decision: Decision,
+    *,
+    margin: float,
+    publishing: bool,
+    about_posting: float | None = None,
+) -> Decision:
     """``decision`` for a question ``margin`` nearer to the everyday workplace questions
     than to any rule (see ``off_topic_margin``), ``publishing`` if it has any of
     ``general.PUBLISHING_WORDS``: nearer, it is off-topic (no rule, none offered: the
     contact is the answer); almost as near, the rules are only offered; otherwise
-    ``decision`` stands.
+    ``decision`` stands. A question the topic gate (``topic``) gives less than
+    ``topic.ABOUT_POSTING_MIN`` of being about posting at all is off-topic too, unless
+    the ranking is sure of a rule or the best answer is the principles (see
+    ``_not_about_posting``).
 
     Offering the rules to an off-topic question whose best rule the gate is still at
     least 0.8 sure of gained three questions of 910 leaving one organisation out (88.9%
     / 95.9% against 88.9% / 95.6%) and showed choices to three more off-topic ones: not
     kept, since an off-topic question gets the contact and nothing to pick from."""
-    if margin > 0:
+    if margin > 0 or _not_about_posting(decision, about_posting):
         return dataclasses.replace(decision, best=None, sure=False, choices=(), related=())
     band = OFF_TOPIC_BAND if publishing else max(OFF_TOPIC_BAND, NOT_PUBLISHING_BAND)
     if margin > -band:
@@ -311,3 +322,17 @@ def decide(scored: Sequence[tuple[Candidate, Sequence[float]]]) -> Decision:
     return Decision(
         ranked=ranked, best=None, sure=False, choices=(), related=(), confidence=sure_of_top
     )
+
+
+def _not_about_posting(decision: Decision, about_posting: float | None) -> bool:
+    """Whether the topic gate overrules ``decision``: the gate judges the question
+    alone, the ranking judges it against these guidelines. A rule the ranking is sure
+    of stays (an owner's rule on the referral bonus makes "how does the referral bonus
+    work?" a question about the guidelines, whatever the gate was fitted on), and so do
+    the principles ("what are the rules?" says nothing about posting and still asks for
+    them)."""
+    if about_posting is None or about_posting >= ABOUT_POSTING_MIN:
+        return False
+    if decision.sure:
+        return False
+    return decision.best is None or decision.best.rule_id != GENERAL_ID
