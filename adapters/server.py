@@ -149,6 +149,7 @@ def create_app(
             "database": "reachable" if reachable else "unreachable",
             "matching": bot.answerer.matching,
             "matching_detail": bot.answerer.choice.description,
+            "topic_gate": bot.answerer.topic_gate,
         }
         return web.json_response(body, status=200 if reachable else 503)
 

@@ -198,6 +198,8 @@ def test_forget_me_in_the_console_says_what_stays_anonymous(tmp_path: Path, fold
 def test_validate_says_which_matching_is_active(folder: Path) -> None:
     done = run("guidelines", "validate", str(folder), "--json")
     assert json.loads(done.stdout)["matching"] == "semantic+lexical"
+    assert json.loads(done.stdout)["topic_gate"] == "on"
+    assert "Topic gate: on" in run("guidelines", "validate", str(folder)).stdout.decode()
     env_run = subprocess.run(
         [sys.executable, "-m", "adapters.cli.main", "guidelines", "validate", str(folder)],
         capture_output=True,
@@ -214,6 +216,7 @@ def test_validate_says_which_matching_is_active(folder: Path) -> None:
     out = env_run.stdout.decode()
     assert env_run.returncode == 0
     assert "lexical only (the model file /nowhere/model.bin does not exist)" in out
+    assert "Topic gate: none" in out
 
 
 def test_ask_without_the_model_offers_the_rules_that_share_words() -> None:

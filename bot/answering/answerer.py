@@ -41,7 +41,7 @@ from bot.answering.matcher import Candidate, Lexical, MatchResult, RuleIndex
 from bot.answering.seed_vectors import SeedVectors
 from bot.answering.semantic import RuleText, SemanticIndex, Similarities
 from bot.answering.text import WORD, content_words, fold, without_words, words
-from bot.answering.topic import TopicGate, shipped_topic_gate
+from bot.answering.topic import GateState, TopicGate, set_up_gate
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines.rules import Guidelines
 from bot.settings import Settings
@@ -159,12 +159,10 @@ class Answerer:
         topic_gate: TopicGate | Literal["shipped"] | None = "shipped",
     ) -> None:
         self.choice = choice
-        gate = shipped_topic_gate() if topic_gate == "shipped" else topic_gate
-        self._gate = (
-            gate.for_embedder(choice.embedder)
-            if isinstance(gate, TopicGate) and choice.embedder is not None
-            else None
-        )
+        gate = set_up_gate(choice.embedder, topic_gate)
+        self._gate = gate.on
+        self.topic_gate: GateState = gate.state
+        """``on``, ``off`` (the bundled model's gate cannot be used) or ``none``."""
         self.cache = cache or VectorCache()
         self._indexes: OrderedDict[str, PreparedIndex] = OrderedDict()
         self._questions: OrderedDict[tuple[str, str], Vectors] = OrderedDict()

@@ -27,6 +27,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -67,6 +68,13 @@ class TopicGate:
         logit = float(vector @ self.weights[:-1]) / norm + float(self.weights[-1])
         return float(1.0 / (1.0 + np.exp(-logit)))
 
+    def fits(self, embedder: Embedder) -> bool:
+        """Whether ``embedder`` gives the vectors of the model the gate was fitted on,
+        directly or through its adapter."""
+        if embedder.model_id == self.model_id:
+            return True
+        return isinstance(embedder, AdaptedEmbedder) and embedder.inner.model_id == self.model_id
+
     def for_embedder(self, embedder: Embedder) -> GateOnVectors | None:
         """The gate on ``embedder``'s question vectors, or None when they are not the
         model's the gate was fitted on."""
@@ -93,6 +101,38 @@ class GateOnVectors:
         row = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         plain = row if self.adapted is None else self.adapted.unadapted(row)
         return self.gate.about_posting(plain)
+
+
+GateState = Literal["on", "off", "none"]
+"""What ``/healthz`` and ``merkwerker guidelines validate`` say of the gate: ``on``;
+``off``, though the model is the bundled one (its weights file cannot be read, or the
+adapter cannot be undone: logged); ``none``, for another model, words only, or a gate
+left out on purpose."""
+
+
+@dataclass(frozen=True)
+class GateSetup:
+    """The gate an answerer applies (None: no gate) and what to say about it."""
+
+    on: GateOnVectors | None
+    state: GateState
+
+
+def set_up_gate(
+    embedder: Embedder | None, gate: TopicGate | Literal["shipped"] | None
+) -> GateSetup:
+    """The gate for ``embedder``'s vectors: ``gate``, or the shipped one."""
+    if embedder is None or gate is None:
+        return GateSetup(None, "none")
+    if gate == "shipped":
+        loaded = shipped_topic_gate()
+        if loaded is None:
+            return GateSetup(None, "off")
+        gate = loaded
+    if not gate.fits(embedder):
+        return GateSetup(None, "none")
+    on = gate.for_embedder(embedder)
+    return GateSetup(on, "on" if on is not None else "off")
 
 
 @functools.cache

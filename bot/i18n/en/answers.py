@@ -44,4 +44,7 @@ MESSAGES: dict[str, str] = {
     "proposals.invalid_now": "The guidelines are not valid as they are, so nothing was changed. Fix these first:",
     "proposals.write_failed": "Cannot change {file}: {reason}",
     "matching.mode": "Matching questions to rules: {mode}.",
+    "matching.topic_gate.on": "Topic gate: on (a question that is not about posting, such as one about leave or a meeting room, gets no rule unless the ranking is sure of one).",
+    "matching.topic_gate.off": "Topic gate: off, because its weights file in the installed package cannot be read (see the log). Everyday questions that come near a rule may get that rule offered; reinstall Merkwerker to fix this.",
+    "matching.topic_gate.none": "Topic gate: none (it belongs to the bundled model; this matching does without it).",
 }

@@ -44,4 +44,7 @@ MESSAGES: dict[str, str] = {
     "proposals.invalid_now": "De richtlijnen zijn nu al niet geldig, dus er is niets veranderd. Los eerst dit op:",
     "proposals.write_failed": "Kan {file} niet wijzigen: {reason}",
     "matching.mode": "Vragen worden zo aan regels gekoppeld: {mode}.",
+    "matching.topic_gate.on": "Onderwerpfilter: aan (een vraag die niet over posten gaat, zoals over verlof of een vergaderruimte, krijgt geen regel, tenzij de rangschikking zeker is van een regel).",
+    "matching.topic_gate.off": "Onderwerpfilter: uit, omdat het bestand met zijn gewichten in het geïnstalleerde pakket niet te lezen is (zie het log). Alledaagse vragen die dicht bij een regel komen, kunnen die regel aangeboden krijgen; installeer Merkwerker opnieuw om dit op te lossen.",
+    "matching.topic_gate.none": "Onderwerpfilter: geen (het hoort bij het meegeleverde model; deze manier van koppelen werkt zonder).",
 }
