@@ -83,11 +83,13 @@ class Ran:
 
 
 def merkwerker(*args: str, cwd: Path = ROOT, timeout: float = 120) -> Ran:
-    """Run ``merkwerker <args>`` as its own process, as a person at a terminal would:
-    none of the developer's ``MERKWERKER_*`` settings, the session's embedding cache."""
+    """Run ``merkwerker <args>`` as its own process, as a person at a terminal would (an
+    English locale, a wide window): none of the developer's ``MERKWERKER_*`` settings,
+    the session's embedding cache."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE"))}
     env.update(
         PYTHONPATH=str(ROOT),
+        LANG="en_GB.UTF-8",
         COLUMNS="200",
         MERKWERKER_EMBEDDING_CACHE=os.environ["MERKWERKER_EMBEDDING_CACHE"],
     )

@@ -4,14 +4,12 @@ shipped guidelines and a database with questions people asked, picked and rated.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from harness import merkwerker
 
 from bot.answering.feedback import Feedback
 from bot.answering.store import FeedbackStore
@@ -24,21 +22,6 @@ PICKED = 'Mag ik zeggen dat "Acme" klant is: ja # of nee? 🎉'
 WORSE = "Mag ik de omzet van mijn team delen?"
 UNANSWERED = "Hoe laat gaat de kantine open?"
 NEAR_COMMENT = "      # Toegevoegd na de enquête van de helpdesk."
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE"))}
-    env.update(PYTHONPATH=str(ROOT), LANG="en_GB.UTF-8", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=env,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -90,7 +73,9 @@ def database(tmp_path: Path) -> str:
 def test_listing_shows_questions_per_rule_with_counts(
     folder: Path, database: str, tmp_path: Path
 ) -> None:
-    done = run("guidelines", "proposals", "-g", "guidelines", "--database", database, cwd=tmp_path)
+    done = merkwerker(
+        "guidelines", "proposals", "-g", "guidelines", "--database", database, cwd=tmp_path
+    )
 
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -109,7 +94,7 @@ def test_listing_shows_questions_per_rule_with_counts(
 
 
 def test_json_has_the_same_lists_as_data(folder: Path, database: str, tmp_path: Path) -> None:
-    done = run(
+    done = merkwerker(
         "guidelines",
         "proposals",
         "--json",
@@ -148,7 +133,7 @@ def test_json_has_the_same_lists_as_data(folder: Path, database: str, tmp_path: 
 
 
 def test_since_and_until_choose_the_period(folder: Path, database: str, tmp_path: Path) -> None:
-    later = run(
+    later = merkwerker(
         "guidelines",
         "proposals",
         "--json",
@@ -164,7 +149,7 @@ def test_since_and_until_choose_the_period(folder: Path, database: str, tmp_path
     data = json.loads(later.stdout)
     assert data["picked"] == [] and data["not_helpful"] == [] and data["unanswered"] == []
 
-    within = run(
+    within = merkwerker(
         "guidelines",
         "proposals",
         "--json",
@@ -183,7 +168,7 @@ def test_since_and_until_choose_the_period(folder: Path, database: str, tmp_path
         "old-intranet",
     ]
 
-    wrong = run(
+    wrong = merkwerker(
         "guidelines",
         "proposals",
         "-g",
@@ -201,7 +186,7 @@ def test_since_and_until_choose_the_period(folder: Path, database: str, tmp_path
 
 
 def test_a_missing_database_is_one_sentence(folder: Path, tmp_path: Path) -> None:
-    done = run("guidelines", "proposals", "-g", str(folder), cwd=tmp_path)
+    done = merkwerker("guidelines", "proposals", "-g", str(folder), cwd=tmp_path)
 
     assert done.returncode == 1
     assert done.stderr.strip().startswith("There is no database at merkwerker.db")
@@ -209,7 +194,7 @@ def test_a_missing_database_is_one_sentence(folder: Path, tmp_path: Path) -> Non
 
 
 def test_questions_without_apply_are_refused(folder: Path, database: str, tmp_path: Path) -> None:
-    done = run(
+    done = merkwerker(
         "guidelines",
         "proposals",
         "-g",
@@ -226,7 +211,7 @@ def test_questions_without_apply_are_refused(folder: Path, database: str, tmp_pa
 
 def test_the_html_and_json_reports_show_the_proposals(database: str, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    done = run(
+    done = merkwerker(
         "report",
         "--since",
         "2026-03-02",
@@ -250,7 +235,7 @@ def test_the_html_and_json_reports_show_the_proposals(database: str, tmp_path: P
     assert html.index(">financial-results</th>", picked) > html.index("Answers marked not helpful")
 
     data = json.loads(
-        run(
+        merkwerker(
             "report",
             "--since",
             "2026-03-02",
@@ -279,7 +264,7 @@ def test_a_database_that_cannot_be_read_is_one_sentence(folder: Path, tmp_path: 
     with sqlite3.connect(path) as db:
         db.execute("DROP TABLE question")
 
-    done = run(
+    done = merkwerker(
         "guidelines",
         "proposals",
         "-g",
