@@ -1,6 +1,11 @@
 """Answer accuracy, with the floors the README states; lowering one needs a reason.
 
-The latest held-out sets are a vegetable seed breeder's, a waste collection and
+The latest held-out sets are a regional energy supplier's, a cooperative flower
+auction's, a mental health care provider's and a festival organiser's guidelines and
+questions (tests/data/heldout38/ to heldout41/, written to tests/data/HELDOUT.md),
+committed before any matcher ran on them and measured once, with the matcher after its
+topic gate (88.9% strict / 96.7% offered, 93.3% / 97.8%, 88.9% / 96.7% and 85.6% /
+93.3%; none wrong and sure). Before them a vegetable seed breeder's, a waste collection and
 recycling company's, a family theme park's and a youth care organisation's guidelines
 and questions (tests/data/heldout34/ to heldout37/, written to tests/data/HELDOUT.md),
 committed before any matcher ran on them and measured with the matcher before its last
@@ -78,6 +83,10 @@ DATA = ROOT / "tests" / "data"
 TODAY = date(2026, 11, 22)
 
 # Floors, a few points under the figures measured when they were set (README).
+ENERGY_STRICT, ENERGY_OFFERED = 0.85, 0.93
+FLOWER_AUCTION_STRICT, FLOWER_AUCTION_OFFERED = 0.89, 0.94
+MENTAL_HEALTH_STRICT, MENTAL_HEALTH_OFFERED = 0.85, 0.93
+FESTIVAL_STRICT, FESTIVAL_OFFERED = 0.82, 0.9
 SEED_STRICT, SEED_OFFERED = 0.88, 0.95
 WASTE_STRICT, WASTE_OFFERED = 0.89, 0.96
 THEME_PARK_STRICT, THEME_PARK_OFFERED = 0.84, 0.94
@@ -207,6 +216,10 @@ def test_held_out_sets_are_as_described() -> None:
         ("heldout35", 40, 4, 37),
         ("heldout36", 40, 4, 37),
         ("heldout37", 40, 4, 37),
+        ("heldout38", 40, 4, 38),
+        ("heldout39", 40, 4, 38),
+        ("heldout40", 40, 4, 38),
+        ("heldout41", 40, 4, 37),
         ("tuning1", 40, 4, 37),
         ("tuning2", 40, 4, 37),
         ("tuning3", 40, 4, 37),
@@ -238,6 +251,14 @@ def test_later_held_out_sets_are_as_described(
 @pytest.mark.parametrize(
     ("folder", "strict", "offered"),
     [
+        pytest.param("heldout38", ENERGY_STRICT, ENERGY_OFFERED, id="held-out-energy"),
+        pytest.param(
+            "heldout39", FLOWER_AUCTION_STRICT, FLOWER_AUCTION_OFFERED, id="held-out-flower-auction"
+        ),
+        pytest.param(
+            "heldout40", MENTAL_HEALTH_STRICT, MENTAL_HEALTH_OFFERED, id="held-out-mental-health"
+        ),
+        pytest.param("heldout41", FESTIVAL_STRICT, FESTIVAL_OFFERED, id="held-out-festival"),
         pytest.param("heldout34", SEED_STRICT, SEED_OFFERED, id="held-out-seed-breeder"),
         pytest.param("heldout35", WASTE_STRICT, WASTE_OFFERED, id="held-out-waste"),
         pytest.param("heldout36", THEME_PARK_STRICT, THEME_PARK_OFFERED, id="held-out-theme-park"),

@@ -25,7 +25,7 @@ TODAY = date(2026, 11, 22)
 
 EVERYDAY_UNKNOWN = 0.9
 """Share of the held-out everyday questions (tests/data/everyday/heldout.yaml) asked of
-the shipped guidelines and the four newest held-out organisations' that get "no rule
+the shipped guidelines and four held-out organisations' (heldout34/ to heldout37/) that get "no rule
 covers this": no rule, no rules to pick from, not the principles (measured with the
 topic gate: 93.4%, 467 of 500; without it 49.8%)."""
 EVERYDAY_MAX_SURE = 10
