@@ -82,7 +82,7 @@ class Ran:
     stderr: str
 
 
-def merkwerker(*args: str, cwd: Path = ROOT, timeout: float = 120) -> Ran:
+def merkwerker(*args: str, cwd: Path = ROOT, timeout: float = 120, columns: int = 200) -> Ran:
     """Run ``merkwerker <args>`` as its own process, as a person at a terminal would (an
     English locale, a wide window): none of the developer's ``MERKWERKER_*`` settings,
     the session's embedding cache."""
@@ -90,7 +90,7 @@ def merkwerker(*args: str, cwd: Path = ROOT, timeout: float = 120) -> Ran:
     env.update(
         PYTHONPATH=str(ROOT),
         LANG="en_GB.UTF-8",
-        COLUMNS="200",
+        COLUMNS=str(columns),
         MERKWERKER_EMBEDDING_CACHE=os.environ["MERKWERKER_EMBEDDING_CACHE"],
     )
     done = subprocess.run(

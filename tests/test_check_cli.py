@@ -4,30 +4,16 @@ found, other words are not, and the *Voeg toe* reminder comes only with a bare s
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from harness import Ran, merkwerker
 from samples import write_guidelines
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def check(text: str, folder: Path, *more: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
-    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
-    env["PYTHONPATH"] = str(ROOT)
-    env["COLUMNS"] = "200"
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "check", text, "-g", str(folder), *more],
-        capture_output=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-        text=True,
-    )
+def check(text: str, folder: Path, *more: str) -> Ran:
+    return merkwerker("check", text, "-g", str(folder), *more, timeout=60)
 
 
 def test_joined_hyphenated_and_hashtag_spellings_are_found(tmp_path: Path) -> None:

@@ -3,31 +3,17 @@ several kinds of mistake, and the exact sentences they read in English and Dutch
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from harness import Ran, merkwerker
 from samples import ORGANISATION, RULES, write_guidelines
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def validate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MERKWERKER_", "DATABASE_URL"))}
-    env["MERKWERKER_EMBEDDING_CACHE"] = os.environ["MERKWERKER_EMBEDDING_CACHE"]
-    env["PYTHONPATH"] = str(ROOT)
-    env["COLUMNS"] = "300"
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli.main", "guidelines", "validate", *args],
-        capture_output=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-        check=False,
-        text=True,
-    )
+def validate(*args: str, cwd: Path) -> Ran:
+    return merkwerker("guidelines", "validate", *args, cwd=cwd, timeout=60, columns=300)
 
 
 def broken_folder(base: Path) -> Path:
@@ -85,8 +71,11 @@ def test_every_mistake_once_in_plain_english_and_dutch(tmp_path: Path) -> None:
 
     assert english.returncode == dutch.returncode == 1
     # Each problem exactly once, in file order, with the relative path as it was typed.
-    assert english.stdout.splitlines()[:-1] == EXPECTED_EN
-    assert dutch.stdout.splitlines()[:-1] == EXPECTED_NL
+    assert english.stdout.splitlines()[:-2] == EXPECTED_EN
+    assert dutch.stdout.splitlines()[:-2] == EXPECTED_NL
+    # Then which matching is active and whether the topic gate is on.
+    assert english.stdout.splitlines()[-1].startswith("Topic gate: on")
+    assert dutch.stdout.splitlines()[-1].startswith("Onderwerpfilter: aan")
     for output in (english.stdout, dutch.stdout):
         assert "cannot start any token" not in output and "could not find expected" not in output
         assert str(tmp_path) not in output  # never made absolute

