@@ -78,16 +78,16 @@ class TopicGate:
     def for_embedder(self, embedder: Embedder) -> GateOnVectors | None:
         """The gate on ``embedder``'s question vectors, or None when they are not the
         model's the gate was fitted on."""
-        if embedder.model_id == self.model_id:
+        if not self.fits(embedder):
+            return None
+        if embedder.model_id == self.model_id or not isinstance(embedder, AdaptedEmbedder):
             return GateOnVectors(self, None)
-        if isinstance(embedder, AdaptedEmbedder) and embedder.inner.model_id == self.model_id:
-            try:
-                embedder.unadapted(np.zeros((1, self.weights.shape[0] - 1), dtype=np.float32))
-            except np.linalg.LinAlgError:
-                log.warning("The matcher's adapter cannot be undone; the topic gate is off.")
-                return None
-            return GateOnVectors(self, embedder)
-        return None
+        try:
+            embedder.unadapted(np.zeros((1, self.weights.shape[0] - 1), dtype=np.float32))
+        except np.linalg.LinAlgError:
+            log.warning("The matcher's adapter cannot be undone; the topic gate is off.")
+            return None
+        return GateOnVectors(self, embedder)
 
 
 @dataclass(frozen=True)
