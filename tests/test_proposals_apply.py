@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
-from test_proposals_cli import NEAR_COMMENT, PICKED, folder, run
+from harness import Ran, merkwerker
+from test_proposals_cli import NEAR_COMMENT, PICKED, folder
 
 from bot.guidelines import load_guidelines
 
 __all__ = ["folder"]
 
 
-def apply(folder: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def apply(folder: Path, cwd: Path, *args: str) -> Ran:
     """``merkwerker guidelines proposals -g FOLDER ARGS...`` in ``cwd``, the folder typed
     relative to ``cwd`` as a person would (messages name files as the folder was given)."""
-    return run("guidelines", "proposals", "-g", os.path.relpath(folder, cwd), *args, cwd=cwd)
+    return merkwerker("guidelines", "proposals", "-g", os.path.relpath(folder, cwd), *args, cwd=cwd)
 
 
 def test_apply_adds_the_question_to_the_rule_in_its_own_file(folder: Path, tmp_path: Path) -> None:
