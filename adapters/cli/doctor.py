@@ -100,7 +100,7 @@ def doctor(
     folder = settings.guidelines if settings is not None else guidelines or default_folder()
     lines.append(check_guidelines(folder, language=language))
     spec = settings.embedder if settings is not None else env.get("MERKWERKER_EMBEDDER", "")
-    lines.append(check_matching(spec, language=language))
+    lines += check_matching(spec, language=language)
     lines += asyncio.run(_credentials(states, language))
 
     for line in lines:

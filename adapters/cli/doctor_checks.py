@@ -203,14 +203,23 @@ def check_guidelines(folder: Path, *, language: str) -> Line:
     return Line(Mark.FAILED, text, tuple(details))
 
 
-def check_matching(spec: str, *, language: str) -> Line:
-    """Which matching answers questions: by meaning and words, or by words only and why."""
+def check_matching(spec: str, *, language: str) -> list[Line]:
+    """Which matching answers questions (by meaning and words, or by words only and why),
+    and whether the topic gate is on: a check when it belongs to the model, a note when
+    the matching in use does without it."""
     from bot.answering.embedding import load_embedder
+    from bot.answering.topic import set_up_gate
 
     choice = load_embedder(spec)
     if choice.problem:
-        return Line(Mark.FAILED, t(language, "doctor.matching.problem", mode=choice.description))
-    return Line(Mark.OK, t(language, "doctor.matching.ok", mode=choice.description))
+        matching = Line(
+            Mark.FAILED, t(language, "doctor.matching.problem", mode=choice.description)
+        )
+    else:
+        matching = Line(Mark.OK, t(language, "doctor.matching.ok", mode=choice.description))
+    state = set_up_gate(choice.embedder, "shipped").state
+    mark = {"on": Mark.OK, "off": Mark.FAILED, "none": Mark.NOTE}[state]
+    return [matching, Line(mark, t(language, f"matching.topic_gate.{state}"))]
 
 
 async def check_slack_token(setup: object, *, language: str) -> Line:
