@@ -149,3 +149,24 @@ def test_a_contacts_notify_target_is_accepted_and_a_wrong_one_named_with_its_lin
         "or chat after 'teams:' is missing or has a space in it. Write its id right after "
         "the colon, such as slack:C0123ABC.",
     ]
+
+
+def test_an_empty_list_in_a_long_file_is_an_error_with_its_line(tmp_path: Path) -> None:
+    """``examples: []`` in the shipped hr.yaml (long enough to be read piece by piece)
+    stopped validate, ask and serve with a traceback."""
+    folder = tmp_path / "g"
+    shutil.copytree(ROOT / "guidelines", folder)
+    hr = (folder / "hr.yaml").read_text("utf-8")
+    start = hr.index("    examples:\n      - Mag ik onze vacatures delen op LinkedIn?")
+    end = hr.index("\n    ", hr.index("Can I share vacancies from the careers site?"))
+    (folder / "hr.yaml").write_text(hr[:start] + "    examples: []" + hr[end:], "utf-8")
+    line = hr[:start].count("\n") + 1
+
+    ran = validate("g", cwd=tmp_path)
+
+    assert ran.returncode == 1
+    assert "Traceback" not in ran.stdout + ran.stderr
+    assert ran.stdout.splitlines()[0] == (
+        f"g/hr.yaml:{line}:15: error: examples of rule 'vacancies' (rules[5]) is an empty "
+        "list. Add at least one item, or remove the line."
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
@@ -168,9 +169,19 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
     return data
 
 
+class _DatesAsText(RoundTripConstructor):
+    """Dates stay text: the validator reads them (``rule_parts.parse_date``) and says
+    which one is wrong and on which line; the YAML reader would stop at 31 February
+    without saying where."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def _read_yaml(text: str, name: str, problems: list[Problem]) -> Any:
     """The one document in ``text`` (any YAML value), or None after recording why not."""
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _DatesAsText
     try:
         # One pass: compose the node graph (an alias is a shared node there, never a
         # copy, so an alias bomb costs nothing), refuse any anchor, then construct.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from bot.guidelines.rules import Guidelines
 from bot.guidelines.validate import build
 
 ENV_VAR = "MERKWERKER_GUIDELINES"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,17 +37,35 @@ def default_folder() -> Path:
     return Path(configured) if configured else Path("guidelines")
 
 
+FOLLOW_ON = frozenset({"no_rules", "missing_setting", "unknown_owner", "unknown_owner_suggest"})
+"""Problems that follow from a file that could not be read, not said beside it."""
+
+
 def load_guidelines(folder: Path | str) -> LoadResult:
-    """Read and validate every guidelines file in ``folder``; never raises for bad content."""
-    path = Path(folder)
+    """Read and validate every guidelines file in ``folder``; never raises for bad content.
+
+    Not even for content that trips a fault in this code: that is logged with its
+    traceback and told as one error (a running bot keeps its last valid version)."""
+    try:
+        return _load(Path(folder))
+    except Exception:
+        log.exception("reading the guidelines in %s failed", folder)
+        problem = Problem(
+            file=str(folder), line=0, column=0, path="", key="internal_error", values={}
+        )
+        return LoadResult(guidelines=None, problems=(problem,), version="")
+
+
+def _load(path: Path) -> LoadResult:
     read = read_folder(path)
     problems = list(read.problems)
     guidelines: Guidelines | None = None
     if read.documents:
         guidelines, found = build(read.documents, read.version)
         if has_errors(read.problems):
-            # "No rules" is no news when a file that may hold them could not be read.
-            found = [p for p in found if p.key != "no_rules"]
+            # When a file could not be read, what it may hold (the rules, the contacts,
+            # the organisation) is no news: one error names that file, not dozens more.
+            found = [p for p in found if p.key not in FOLLOW_ON]
         problems.extend(found)
     if has_errors(problems):
         guidelines = None

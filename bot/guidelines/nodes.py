@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.guidelines.problems import SUBJECT_KINDS, SUBJECT_PATH, Level, Problem
+from bot.guidelines.problems import SUBJECT_KINDS, SUBJECT_PATH, Kind, Level, Problem
 from bot.guidelines.rules import Localized, Source
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -125,6 +125,10 @@ class Validator:
     def text(self, node: Node, *, limit: int = MAX_TEXT) -> str | None:
         """A non-empty single piece of text, or ``None`` after reporting why not."""
         value = node.value
+        if isinstance(value, dict) and len(value) == 1 and _plain(next(iter(value.values()))):
+            # "- Vraag: mag ik ...": a text with ": " in it, which YAML reads as a key.
+            self.report(node, "yaml_colon_in_text")
+            return None
         if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
             self.report(node, "expected_text", found=kind_of(value))
             return None
@@ -204,21 +208,27 @@ class Validator:
         return text
 
 
-def kind_of(value: Any) -> str:
-    """How a value reads to an editor: text, a list, a number..."""
+def kind_of(value: Any) -> Kind:
+    """How a value reads to an editor (text, a list, a number...), worded in the
+    reader's language when the problem is shown."""
     if value is None:
-        return "nothing"
+        return Kind("nothing")
     if isinstance(value, bool):
-        return "yes/no"
+        return Kind("yes_no")
     if isinstance(value, dict):
-        return "a list of keys"
+        return Kind("mapping")
     if isinstance(value, list):
-        return "a list"
+        return Kind("list")
     if isinstance(value, (int, float)):
-        return "a number"
+        return Kind("number")
     if isinstance(value, (date, datetime)):
-        return "a date"
-    return "text"
+        return Kind("date")
+    return Kind("text")
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` could be the rest of a sentence: text, a number, or nothing."""
+    return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
 
 
 def or_list(options: tuple[str, ...]) -> tuple[str, ...]:

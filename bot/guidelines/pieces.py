@@ -15,6 +15,7 @@ editor sees the same file:line whichever way the file was read.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -38,6 +39,8 @@ Reader = Callable[[str, str, list[Problem]], Any]
 _CACHE: OrderedDict[bytes, tuple[int, Any]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 4096
+
+log = logging.getLogger(__name__)
 
 
 class _Uncertain(Exception):
@@ -70,6 +73,9 @@ def read_in_pieces(text: str, name: str, read: Reader) -> dict[str, Any] | None:
             root[key] = data[key]
             root.lc.add_kv_line_col(key, list(data.lc.data[key]))
     except _Uncertain:
+        return None
+    except Exception:  # a shape this cutting did not foresee: the whole read still words it
+        log.exception("reading %s in pieces failed; reading it whole", name)
         return None
     if not keys:
         return None
@@ -177,11 +183,11 @@ def _move(value: Any, by: int) -> None:
     while stack:
         item = stack.pop()
         if isinstance(item, CommentedMap):
-            for key, (kl, kc, vl, vc) in list(item.lc.data.items()):
+            for key, (kl, kc, vl, vc) in list((item.lc.data or {}).items()):
                 item.lc.data[key] = [kl + by, kc, vl + by, vc]
             stack.extend(item.values())
         elif isinstance(item, CommentedSeq):
-            for index, (line, column) in list(item.lc.data.items()):
+            for index, (line, column) in list((item.lc.data or {}).items()):
                 item.lc.data[index] = [line + by, column]
             stack.extend(item)
         else:
@@ -198,13 +204,13 @@ def _shifted(value: Any, by: int) -> Any:
         moved = CommentedMap()
         for key, item in value.items():
             moved[key] = _shifted(item, by)
-        for key, (kl, kc, vl, vc) in value.lc.data.items():
+        for key, (kl, kc, vl, vc) in (value.lc.data or {}).items():
             moved.lc.add_kv_line_col(key, [kl + by, kc, vl + by, vc])
         moved.lc.line, moved.lc.col = (value.lc.line or 0) + by, value.lc.col
         return moved
     if isinstance(value, CommentedSeq):
         sequence = CommentedSeq(_shifted(item, by) for item in value)
-        for index, (line, column) in value.lc.data.items():
+        for index, (line, column) in (value.lc.data or {}).items():
             sequence.lc.add_kv_line_col(index, [line + by, column])
         sequence.lc.line, sequence.lc.col = (value.lc.line or 0) + by, value.lc.col
         return sequence

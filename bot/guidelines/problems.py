@@ -18,6 +18,18 @@ SUBJECT_PATH = re.compile(r"^(rules|principles)\[\d+\]")
 SUBJECT_KINDS = {"rules": "rule", "principles": "principle"}
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What a value in a file turned out to be (``text``, ``list``, ``mapping``...), as a
+    problem's value: worded by the catalogue (``guidelines.kind.*``) in the reader's
+    language."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Level(StrEnum):
     """``error`` stops a version from being used; ``warning`` is shown but allowed."""
 
@@ -41,10 +53,7 @@ class Problem:
 
     def message(self, language: str = "en") -> str:
         """The sentence that says what is wrong and what to write instead."""
-        values = {
-            name: _or_list(value, language) if isinstance(value, tuple) else value
-            for name, value in self.values.items()
-        }
+        values = {name: _worded(value, language) for name, value in self.values.items()}
         values.setdefault("path", self.named_path(language))
         values.setdefault("line", self.line)
         return t(language, "guidelines." + self.key, **values)
@@ -75,6 +84,14 @@ class Problem:
         """One line: where, how serious, and what to do."""
         level = t(language, "guidelines.level." + self.level.value)
         return f"{self.location()}: {level}: {self.message(language)}"
+
+
+def _worded(value: object, language: str) -> object:
+    if isinstance(value, tuple):
+        return _or_list(value, language)
+    if isinstance(value, Kind):
+        return t(language, f"guidelines.kind.{value.name}")
+    return value
 
 
 def _or_list(options: tuple[object, ...], language: str) -> str:

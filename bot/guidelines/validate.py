@@ -229,20 +229,20 @@ def _rule(
         return None
     value = node.value
     ident = _unique_id(v, node, seen)
-    title = v.localized(v.child(node, "title"), languages) if value.get("title") else None
+    title = v.localized(v.child(node, "title"), languages) if _given(value, "title") else None
     verdict_text = (
         v.choice(v.child(node, "verdict"), tuple(str(x) for x in RULE_VERDICTS))
-        if value.get("verdict")
+        if _given(value, "verdict")
         else None
     )
     owner = None
-    if value.get("owner"):
+    if _given(value, "owner"):
         owner_node = v.child(node, "owner")
         owner = v.text(owner_node, limit=63)
         if owner:
             pending_owners.append((owner_node, owner))
-    answer = v.localized(v.child(node, "answer"), languages) if value.get("answer") else None
-    examples = v.text_list(v.child(node, "examples")) if value.get("examples") else ()
+    answer = v.localized(v.child(node, "answer"), languages) if _given(value, "answer") else None
+    examples = v.text_list(v.child(node, "examples")) if _given(value, "examples") else ()
     keywords = v.text_list(v.child(node, "keywords")) if "keywords" in value else ()
     active = parse_active(v, v.child(node, "active")) if "active" in value else None
     verdict = Verdict(verdict_text) if verdict_text else None
@@ -268,3 +268,9 @@ def _rule(
         checks=checks,
         source=node.source(),
     )
+
+
+def _given(value: dict[str, object], key: str) -> bool:
+    """Whether a required key has a value to check (``None`` is reported as missing).
+    An empty text, list or mapping is checked, so that it is reported, not dropped."""
+    return value.get(key) is not None

@@ -72,6 +72,10 @@ def explain(error: MarkedYAMLError, text: str) -> SyntaxComplaint:
             key="yaml_duplicate_key", line=at[0], column=at[1], values={"name": duplicate.group(1)}
         )
     if problem.startswith("expected <block end>, but found '<scalar>'"):
+        opened = _quote_opened_before(text, at)
+        if opened is not None:
+            # A quote left open ran on to the next quote lines further down.
+            return SyntaxComplaint(key="yaml_unclosed_quote", line=opened[0], column=opened[1])
         return SyntaxComplaint(key="yaml_text_after_quote", line=at[0], column=at[1])
     if problem.startswith(("expected <block end>", "did not find expected")):
         return SyntaxComplaint(key="yaml_indentation", line=at[0], column=at[1])
@@ -104,3 +108,40 @@ def _line(text: str, line: int) -> str:
 def _char_at(text: str, line: int, column: int) -> str:
     found = _line(text, line)[column - 1 : column]
     return found if found in ("*", "&") else ""
+
+
+def _quote_opened_before(text: str, at: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the quoted text that closes just before ``at`` opened, when that is on an
+    earlier line: a quote left open on that line, closed by chance further down."""
+    lines = text.split("\n")
+    if not 0 < at[0] <= len(lines):
+        return None
+    offset = sum(len(line) + 1 for line in lines[: at[0] - 1]) + at[1] - 1
+    close = offset - 1
+    while close >= 0 and text[close] in " \t":
+        close -= 1
+    if close < 0 or text[close] not in "\"'":
+        return None
+    quote = text[close]
+    position = close - 1
+    while position >= 0:
+        if text[position] == quote and not (quote == '"' and _escaped(text, position)):
+            if quote == "'" and position > 0 and text[position - 1] == "'":
+                position -= 2  # '' is a quote inside single quotes
+                continue
+            break
+        position -= 1
+    if position < 0:
+        return None
+    line = line_of(text, position)
+    if line == at[0]:
+        return None
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return line, column
+
+
+def _escaped(text: str, position: int) -> bool:
+    backslashes = 0
+    while position - backslashes - 1 >= 0 and text[position - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
