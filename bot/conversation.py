@@ -10,6 +10,7 @@ leaves what is written down to ``recording.Recorder`` and the home view to
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -169,6 +170,7 @@ class Merkwerker:
             )
         return await self._respond(
             understand(text),
+            said=message.text,
             language=language,
             platform=message.platform,
             user_id=message.user_id,
@@ -194,6 +196,7 @@ class Merkwerker:
             )
         return await self._respond(
             understand_command(CommandCall(name=command.name, argument=argument)),
+            said=command.argument or "",
             language=language,
             platform=command.platform,
             user_id=command.user_id,
@@ -207,6 +210,7 @@ class Merkwerker:
         self,
         understood: Understood,
         *,
+        said: str,
         language: str,
         platform: Platform,
         user_id: str,
@@ -218,7 +222,8 @@ class Merkwerker:
         if understood.intent is Intent.EMPTY:
             return notice_reply("input.empty", language=language)
         if understood.intent is Intent.CHECK:
-            language = self.language_for(understood.text, locale)
+            said = understood.text
+            language = self.language_for(said, locale)
         ctx, person = await self._context(
             platform=platform,
             platform_user_id=user_id,
@@ -228,6 +233,12 @@ class Merkwerker:
             delivery_id=delivery_id,
             store_language=False,
         )
+        told = self._told_language(said, locale)
+        known = person.language if person is not None else None
+        if told is None and known in ctx.guidelines.languages and known in SUPPORTED:
+            # "help", "ok", a number: the language they wrote in before, not a default.
+            language = known
+            ctx = dataclasses.replace(ctx, language=known)
         # What the message writes (the person's new language, where to reach them, the
         # question or check and its event) goes in one transaction.
         turn = self.recorder.turn(
@@ -365,6 +376,16 @@ class Merkwerker:
     def handles_action(self, action: str) -> bool:
         """Whether an installed feature takes ``action``."""
         return self._feature_for_action(action) is not None
+
+    def _told_language(self, text: str, locale: str | None) -> str | None:
+        """The language the platform's locale or the words of ``text`` make clear, or
+        None when neither does (a command, a number, a name)."""
+        supported = tuple(lang for lang in self.library.current.languages if lang in SUPPORTED)
+        from_locale = language_from_locale(locale, supported or ("en",))
+        if from_locale:
+            return from_locale
+        detected = language_of(text, fallback="")
+        return detected if detected in supported else None
 
     def language_for(self, text: str, locale: str | None = None) -> str:
         """The reply language: the platform locale when known, else the message's language."""

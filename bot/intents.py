@@ -107,7 +107,9 @@ CHAT_COMMANDS = frozenset(
     }
 )
 """Words typed in a chat that are never questions about the guidelines."""
-_BUTTON_NUMBER = regex.compile(r"^\[?\s*\d{1,3}\s*\]?$")
+_BUTTON_NUMBER = regex.compile(r"^[\[(#]?\s*(\d{1,3})\s*[\]).]?$")
+_NO_LETTERS = regex.compile(r"^[^\p{L}]*$")
+_DIGITS = regex.compile(r"\d")
 
 _CHECK_COMMAND = regex.compile(
     r"^\s*(?:check|controleer|controleren|toets|review|draft|concept|nakijken|kijk na)"
@@ -249,6 +251,21 @@ def _command(simple: str, stripped: str) -> Understood | None:
     return None
 
 
+def button_number(text: str) -> int | None:
+    """The number of a button typed as text ("3", "[3]", "(3)", "3.", "3)", "#3"), or None."""
+    found = _BUTTON_NUMBER.match(text.strip())
+    return int(found.group(1)) if found else None
+
+
+def _not_a_question(text: str) -> bool:
+    """A button number in any of its typed forms, or a few symbols without a letter
+    ("👍", "²", "①", "!!"): never a question about the guidelines. A longer run of digits
+    (a phone number to check) is left to the other intents."""
+    if button_number(text) is not None:
+        return True
+    return bool(_NO_LETTERS.match(text)) and len(_DIGITS.findall(text)) <= 3 and len(text) <= 12
+
+
 def simplify(text: str) -> str:
     """``text`` folded, without end punctuation or question marks, one space between words."""
     return " ".join(fold(text.strip()).strip(" !.?").replace("?", " ").split())
@@ -262,7 +279,7 @@ def understand(text: str) -> Understood:
     simple = simplify(stripped)
     if simple in HELP_WORDS or stripped == "?":
         return Understood(intent=Intent.HELP, text="")
-    if simple.lstrip("/") in CHAT_COMMANDS or _BUTTON_NUMBER.match(stripped):
+    if simple.lstrip("/") in CHAT_COMMANDS or _not_a_question(stripped):
         return Understood(intent=Intent.COMMAND, text=simple)
     if len(simple) <= 200:
         command = _command(simple, stripped)

@@ -88,6 +88,27 @@ def test_thumbs_down_is_recorded_with_the_rule_and_thumbs_up_too(chat: Chat, ann
     ]
 
 
+def test_thumbs_down_on_the_principles_reaches_the_owners_as_unanswered(
+    chat: Chat, ann: Person
+) -> None:
+    """The principles answer no rule's question: a 👎 on them said "passed it on to the
+    owners of this rule" and showed up nowhere."""
+    question = "What may I post?"
+    assert "Helpful?" in ann.say(question)
+    said = ann.click("👎")
+    assert "passed it on to the owners of the guidelines" in said
+    assert "owners of this rule" not in said
+    listed = chat.cli("guidelines", "proposals", "--json", "-g", str(chat.guidelines))
+    assert listed.returncode == 0, listed.stderr
+    unanswered = json.loads(listed.stdout)["unanswered"]
+    assert [entry["question"] for entry in unanswered] == [question]
+    ann.say(question)
+    ann.click("👍")
+    [first, second] = questions(chat)
+    assert (first["feedback"], first["answered"]) == ("not_helpful", False)
+    assert (second["feedback"], second["answered"]) == ("helpful", True)
+
+
 def test_commands_and_stray_numbers_are_never_recorded_as_questions(
     chat: Chat, ann: Person
 ) -> None:
@@ -97,6 +118,27 @@ def test_commands_and_stray_numbers_are_never_recorded_as_questions(
     out = "\n".join(said)
     assert out.count("looks like a command") + out.count("lijkt een opdracht") == 4
     assert [q["text"] for q in questions(chat)] == ["Can I name our client?"]
+
+
+def test_buttons_typed_in_other_forms_and_stray_symbols_are_not_questions(
+    chat: Chat, ann: Person
+) -> None:
+    """ "(2)", "1.", "#3", "2)", "👍", "²" and "①" typed at the console are no questions
+    (the last two stopped the console with a traceback)."""
+    ann.say("Can I name our client?")
+    for line in ("(9)", "9.", "#9", "9)", "👍", "²", "①"):
+        assert "looks like a command" in ann.say(line).text
+    assert [q["text"] for q in questions(chat)] == ["Can I name our client?"]
+
+
+def test_a_command_is_answered_in_the_language_the_person_wrote_in_before(
+    chat: Chat, ann: Person
+) -> None:
+    ann.say("Can I post our profit numbers?")
+    assert "I answer in the language you write in" in ann.say("help").text
+    assert "looks like a command" in ann.say("7").text
+    ann.say("Mag ik onze jaarcijfers delen?")
+    assert "ik antwoord in de taal waarin je schrijft" in ann.say("help").text
 
 
 def test_a_pick_becomes_a_proposal_and_apply_makes_it_an_example(chat: Chat, ann: Person) -> None:

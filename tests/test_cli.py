@@ -195,6 +195,35 @@ def test_forget_me_in_the_console_says_what_stays_anonymous(tmp_path: Path, fold
     assert "1 event(s)" in out and "3 share link(s)" in out
 
 
+def test_chat_takes_typed_buttons_in_any_form_and_keeps_them_after_a_wrong_number(
+    folder: Path, tmp_path: Path
+) -> None:
+    """ "²" and "①" stopped the console with a traceback; a number with no button
+    (9) made the buttons of the answer above stop working; "(2)" was taken as a question."""
+    database = tmp_path / "chat.db"
+    script = "Can I say which client I work for?\n²\n①\n9\n(2)\nquit\n"
+    done = run(
+        "chat",
+        "-g",
+        str(folder),
+        "--database",
+        f"sqlite:///{database}",
+        "--lang",
+        "en",
+        stdin=script.encode(),
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in out + done.stderr.decode()
+    assert out.count("looks like a command") == 3
+    assert "Thanks for letting me know" in out or "passed it on" in out  # (2) pressed 👎
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        texts = [row[0] for row in db.execute("select text from question order by id")]
+    assert texts == ["Can I say which client I work for?"]
+
+
 def test_validate_says_which_matching_is_active(folder: Path) -> None:
     done = run("guidelines", "validate", str(folder), "--json")
     assert json.loads(done.stdout)["matching"] == "semantic+lexical"

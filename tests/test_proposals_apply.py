@@ -108,3 +108,12 @@ def test_an_apply_that_would_break_the_folder_changes_nothing(folder: Path, tmp_
     assert lines[1].startswith("  guidelines/security.yaml:")
     assert "at most 500 are allowed" in lines[1]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_the_help_says_how_to_apply_a_question_that_starts_with_a_dash(tmp_path: Path) -> None:
+    """Without ``--`` such a question is taken for an option ("No such option: -")."""
+    done = merkwerker("guidelines", "proposals", "--help", cwd=tmp_path)
+    flat = " ".join(done.stdout.replace("│", " ").split())
+    assert (
+        'Put -- before them when one starts with a dash: --apply RULE_ID -- "- like this?"' in flat
+    )

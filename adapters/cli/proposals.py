@@ -39,7 +39,10 @@ UNANSWERED_LIMIT = 50
 def proposals(
     questions: Annotated[
         list[str] | None,
-        typer.Argument(help='With --apply: the questions to add, each in quotes ("...").'),
+        typer.Argument(
+            help='With --apply: the questions to add, each in quotes ("..."). Put -- before '
+            'them when one starts with a dash: --apply RULE_ID -- "- like this?"'
+        ),
     ] = None,
     apply: Annotated[
         str | None,

@@ -18,6 +18,7 @@ from rich.console import Console
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
 from bot.i18n import t
+from bot.intents import Intent, button_number, understand
 from bot.messages import (
     Choice,
     Choices,
@@ -51,6 +52,7 @@ class ConsoleChat:
             platform=Platform.CONSOLE, conversation_id="console", user_id=self.user_id
         )
         self._choices: list[Choice] = []
+        self._mistyped = False
         self._interactive = False
 
     async def send(self, *, to: ConversationRef, reply: Reply) -> None:
@@ -63,9 +65,10 @@ class ConsoleChat:
         return None
 
     def _show(self, reply: Reply) -> None:
-        self._choices = [
-            c for part in reply.parts if isinstance(part, Choices) for c in part.choices
-        ]
+        choices = [c for part in reply.parts if isinstance(part, Choices) for c in part.choices]
+        if choices or not self._mistyped:
+            self._choices = choices
+        self._mistyped = False
         self.console.print(to_renderable(reply, numbered=True))
         self.console.print()
 
@@ -102,10 +105,12 @@ class ConsoleChat:
             self.console.print(t(language, "console.bye"), style="dim")
 
     async def _respond(self, line: str) -> Reply | None:
-        number = line.strip().lstrip("[").rstrip("]")
-        if number.isdigit() and 1 <= int(number) <= len(self._choices):
-            choice = self._choices[int(number) - 1]
+        number = button_number(line)
+        if number is not None and 1 <= number <= len(self._choices):
+            choice = self._choices[number - 1]
             return await self.bot.handle_action(self._action(choice.action, choice.value, {}))
+        # A number with no button, "²", "👍": the buttons shown stay pressable.
+        self._mistyped = understand(line).intent is Intent.COMMAND
         return await self.bot.handle(
             IncomingMessage(
                 platform=Platform.CONSOLE,

@@ -131,8 +131,10 @@ class AnswerFeedbackFeature:
             note = t(language, "answer.feedback.unrecorded")
         elif feedback is Feedback.HELPFUL:
             note = t(language, "answer.feedback.thanks_up")
-        else:
+        elif rule_id:
             note = t(language, "answer.feedback.thanks_down")
+        else:
+            note = t(language, "answer.feedback.thanks_down_principles")
         guidelines = ctx.guidelines
         rule = guidelines.rule(rule_id) if rule_id else None
         if rule is None:

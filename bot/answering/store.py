@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Table, and_, func
+from sqlalchemy import ColumnElement, Engine, Table, and_, case, false, func, true
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import col
@@ -22,6 +22,7 @@ from bot.answering.feedback import (
     RuleQuestions,
     UnansweredQuestion,
 )
+from bot.messages import Verdict
 from bot.storage.messages import require_aware
 from bot.storage.store import Store
 from bot.storage.tables import Question
@@ -85,13 +86,21 @@ class FeedbackStore:
     def record_feedback(
         self, question_id: int, *, user_id: int | None, feedback: Feedback, now: datetime
     ) -> bool:
-        """Store 👍, 👎 or "something else"; the latter makes the question unanswered."""
+        """Store 👍, 👎 or "something else"; the latter makes the question unanswered, and
+        so does a 👎 on the principles (no rule answered it: the owners see it with the
+        unanswered questions; a 👍 after it answers it again)."""
         values: dict[str, object] = {
             "feedback": Feedback(feedback).value,
             "feedback_at": require_aware(now, "now"),
         }
         if feedback is Feedback.SOMETHING_ELSE:
             values.update(answered=False, picked_rule_id=None)
+        else:
+            principles = and_(
+                _QUESTIONS.c.verdict == Verdict.GENERAL.value, _QUESTIONS.c.rule_id.is_(None)
+            )
+            answered = true() if feedback is Feedback.HELPFUL else false()
+            values["answered"] = case((principles, answered), else_=_QUESTIONS.c.answered)
         return self._update(question_id, user_id, values)
 
     def _update(self, question_id: int, user_id: int | None, values: dict[str, object]) -> bool:

@@ -37,8 +37,17 @@ def default_folder() -> Path:
     return Path(configured) if configured else Path("guidelines")
 
 
-FOLLOW_ON = frozenset({"no_rules", "missing_setting", "unknown_owner", "unknown_owner_suggest"})
+FOLLOW_ON = frozenset({"no_rules", "missing_setting"})
 """Problems that follow from a file that could not be read, not said beside it."""
+
+
+def _follows_on(problem: Problem) -> bool:
+    """Whether ``problem`` may only be there because a file could not be read: a missing
+    setting, no rules, or an owner when no contacts were found at all (they are in the
+    broken file). An owner that is not among contacts that were read stays an error."""
+    if problem.key == "unknown_owner":
+        return problem.values.get("contacts") == "-"
+    return problem.key in FOLLOW_ON
 
 
 def load_guidelines(folder: Path | str) -> LoadResult:
@@ -65,7 +74,7 @@ def _load(path: Path) -> LoadResult:
         if has_errors(read.problems):
             # When a file could not be read, what it may hold (the rules, the contacts,
             # the organisation) is no news: one error names that file, not dozens more.
-            found = [p for p in found if p.key not in FOLLOW_ON]
+            found = [p for p in found if not _follows_on(p)]
         problems.extend(found)
     if has_errors(problems):
         guidelines = None

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "answer.helpful.no": "👎",
     "answer.feedback.thanks_up": "Thanks for letting me know!",
     "answer.feedback.thanks_down": "Thanks for telling me. I've passed it on to the owners of this rule so they can improve the answer.",
+    "answer.feedback.thanks_down_principles": "Thanks for telling me. The general principles did not answer your question, so I've passed it on to the owners of the guidelines as a question without a rule yet.",
     "answer.feedback.unrecorded": "Thanks. (Nothing is stored here, so your feedback is not kept.)",
     "answer.picked": "Thanks! I've noted that your question is about this rule, so I'll recognise it next time.",
     "answer.none.thanks": "Thanks. Then no rule covers it yet: I've noted your question so the guideline owners can add one.",
