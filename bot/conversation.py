@@ -150,6 +150,7 @@ class Merkwerker:
             roles=self.settings.roles_for(platform.value, platform_user_id) | stored_roles,
             user_name=user_name,
             delivery_id=delivery_id,
+            tracking=person.tracking if person is not None else True,
         )
         return ctx, person
 

@@ -32,6 +32,14 @@ class Context:
     user_name: str | None = None
     delivery_id: str | None = None
     """The platform's id of this message or button press, for idempotent recording."""
+    tracking: bool = True
+    """False when the person opted out: their questions and checks are stored without
+    their ``user_id``."""
+
+    @property
+    def owner_id(self) -> int | None:
+        """The ``user_id`` their questions are stored with (None after opting out)."""
+        return self.user_id if self.tracking else None
 
 
 class Feature(Protocol):

@@ -82,3 +82,32 @@ def test_opting_back_in_links_events_again(chat: Chat) -> None:
     assert "already on" in anna.press("privacy.opt_in")
     assert "off for you" in anna.press("privacy.opt_out")
     assert stored(chat)["tracking"] is False
+
+
+def test_after_opting_out_questions_and_checks_are_kept_without_the_person(
+    chat: Chat,
+) -> None:
+    """ "Opt out stops linking anything to you": the questions and checks stay for the
+    owners, but not under the person; the buttons on their answers still work."""
+    anna = chat.person("U1")
+    anna.say("Can I name our client?")
+    anna.say("opt out")
+    anna.say("Can I post a photo of the office?")
+    assert "passed it on to the owners of this rule" in anna.click("👎")
+    anna.say("check: Live bij Acme Bank!")
+    export = chat.export("U1")
+    assert [q["text"] for q in export["questions"]] == ["Can I name our client?"]
+    assert export["draft_checks"] == []
+    from sqlalchemy import text
+
+    with chat.engine.connect() as connection:
+        rows = connection.execute(
+            text("select user_id, text, feedback from question order by id")
+        ).all()
+        checks = connection.execute(text("select user_id from draft_check")).all()
+    assert [tuple(row) for row in rows][-1] == (
+        None,
+        "Can I post a photo of the office?",
+        "not_helpful",
+    )
+    assert [tuple(row) for row in checks] == [(None,)]

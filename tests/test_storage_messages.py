@@ -84,8 +84,9 @@ def test_a_message_writes_its_records_and_event_once(store: Store) -> None:
         events = session.exec(select(Event)).all()
         references = session.exec(select(ConversationReference)).all()
     assert user.language == "en"
-    # An opted-out person's question is kept with them; the event counts without them.
-    assert [q.user_id for q in questions] == [person.user_id, person.user_id]
+    # An opted-out person's question is kept for the owners, and like the event it is
+    # not linked to them ("opt out stops linking anything to you").
+    assert [q.user_id for q in questions] == [None, None]
     assert [(e.kind, e.user_id, e.team) for e in events] == [("question_asked", None, "Sales")]
     assert [(r.user_id, r.conversation_id) for r in references] == [(person.user_id, "a:2")]
 

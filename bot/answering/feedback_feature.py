@@ -72,7 +72,7 @@ class AnswerFeedbackFeature:
         if question_id is None or self._store is None:
             return None
         try:
-            return await asyncio.to_thread(self._store.question, question_id, user_id=ctx.user_id)
+            return await asyncio.to_thread(self._store.question, question_id, user_id=ctx.owner_id)
         except Exception:
             log.exception("could not read question %s", question_id)
             return None
@@ -164,7 +164,7 @@ class AnswerFeedbackFeature:
             done: bool = await asyncio.to_thread(
                 method,
                 question_id,
-                user_id=ctx.user_id,
+                user_id=ctx.owner_id,
                 now=ctx.now,
                 **values,
             )

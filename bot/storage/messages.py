@@ -218,10 +218,13 @@ def write_message(connection: Connection, record: MessageRecord) -> int | None:
         connection.execute(_SET_LANGUAGE, {"user_id": person.user_id, "language": record.language})
     if person is not None and record.conversation is not None:
         save_reference(connection, user_id=person.user_id, ref=record.conversation, now=record.at)
+    # Someone who opted out: their question or check is kept (the owners need the
+    # question), but not linked to them.
+    owner = user_id if person is not None and person.tracking else None
     if record.question is not None:
-        values = question_values(record.question, user_id=user_id, asked_at=record.at)
+        values = question_values(record.question, user_id=owner, asked_at=record.at)
         return insert_row(connection, _QUESTIONS, values)
     if record.check is not None:
-        values = check_values(record.check, user_id=user_id, checked_at=record.at)
+        values = check_values(record.check, user_id=owner, checked_at=record.at)
         return insert_row(connection, _CHECKS, values)
     return None
