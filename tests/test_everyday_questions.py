@@ -13,6 +13,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.answering.answer import answer_question
 from bot.answering.answerer import Answerer
 from bot.answering.evaluation import load_questions
@@ -39,10 +41,21 @@ def _guidelines(folder: Path) -> Guidelines:
     return result.guidelines
 
 
-def test_everyday_questions_get_no_rule(bundled_answerer: Answerer) -> None:
+EVERYDAY_FRESH_UNKNOWN = 0.75
+"""The same share for the 100 written later (tests/data/everyday/fresh.yaml, twelve of
+them sharing a word with posting: "can I share a hotel room?"), measured once: 80.2%,
+401 of 500 (4 sure). Lower than the held-out half: a figure reported, not tuned to."""
+
+
+@pytest.mark.parametrize(
+    ("name", "floor"), [("heldout", EVERYDAY_UNKNOWN), ("fresh", EVERYDAY_FRESH_UNKNOWN)]
+)
+def test_everyday_questions_get_no_rule(
+    bundled_answerer: Answerer, name: str, floor: float
+) -> None:
     """A question about leave, a badge or the Christmas party is about none of the
     rules, whoever's guidelines it is asked of: "no rule covers this", with the contact."""
-    questions = load_questions(DATA / "everyday" / "heldout.yaml")
+    questions = load_questions(DATA / "everyday" / f"{name}.yaml")
     assert len(questions) == 100 and {q.expect for q in questions} == {"unknown"}
     folders = [ROOT / "guidelines", *(DATA / f"heldout{n}" / "guidelines" for n in range(34, 38))]
     got: Counter[str] = Counter()
@@ -64,5 +77,5 @@ def test_everyday_questions_get_no_rule(bundled_answerer: Answerer) -> None:
             else:
                 got["unknown"] += 1
     share = got["unknown"] / (len(questions) * len(folders))
-    assert share >= EVERYDAY_UNKNOWN, f"unknown {share:.1%} < {EVERYDAY_UNKNOWN:.0%}: {got}"
+    assert share >= floor, f"unknown {share:.1%} < {floor:.0%}: {got}"
     assert len(sure) <= EVERYDAY_MAX_SURE, sure
