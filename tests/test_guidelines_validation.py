@@ -439,3 +439,22 @@ def test_a_fault_in_the_reader_is_one_error_not_a_crash(
         "log has the details; please report it to whoever runs the bot."
     )
     assert "NoneType" in caplog.text
+
+
+def test_a_copy_of_a_file_is_blamed_and_named_as_a_copy() -> None:
+    """ "rules - kopie.yaml" sorts before "rules.yaml": its ids were the first seen, so
+    the original was blamed for repeating them."""
+    folder = write_guidelines(Path("g"))
+    (folder / "rules - kopie.yaml").write_text(RULES, encoding="utf-8")
+    problems = load_guidelines(folder).problems
+    assert {p.file for p in problems} == {"g/rules - kopie.yaml"}
+    assert len(problems) == 4
+    assert (
+        problems[0]
+        .message("en")
+        .endswith(
+            "This file looks like a copy of g/rules.yaml: remove it from the folder (or move it "
+            "elsewhere), or give its rules their own ids."
+        )
+    )
+    assert "lijkt een kopie van g/rules.yaml" in problems[0].message("nl")

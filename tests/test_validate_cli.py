@@ -41,7 +41,8 @@ EXPECTED_EN = [
     "g/tab.yaml:3:1: error: a tab is used for indentation on line 3; use spaces, as many as "
     "on the lines around it.",
     "g/z-copy.yaml:2:9: error: rules[1].id 'client-names' is already used at g/rules.yaml:2. "
-    "Every rule and principle needs its own id.",
+    "This file looks like a copy of g/rules.yaml: remove it from the folder (or move it "
+    "elsewhere), or give its rules their own ids.",
     "Not valid: 5 error(s), 0 warning(s). A running bot keeps serving the last valid version "
     "until these are fixed.",
 ]
@@ -57,7 +58,8 @@ EXPECTED_NL = [
     "g/tab.yaml:3:1: fout: op regel 3 wordt met een tab ingesprongen; gebruik spaties, "
     "evenveel als op de regels eromheen.",
     "g/z-copy.yaml:2:9: fout: rules[1].id 'client-names' wordt al gebruikt in "
-    "g/rules.yaml:2. Elke regel en elk principe heeft een eigen id nodig.",
+    "g/rules.yaml:2. Dit bestand lijkt een kopie van g/rules.yaml: haal het uit de map (of "
+    "zet het ergens anders), of geef de regels eigen ids.",
     "Niet geldig: 5 fout(en), 0 waarschuwing(en). Een draaiende bot blijft de laatste "
     "geldige versie gebruiken tot deze zijn opgelost.",
 ]

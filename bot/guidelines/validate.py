@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from bot.guidelines.files import Document
@@ -51,7 +52,10 @@ _T = TypeVar("_T")
 def build(documents: tuple[Document, ...], version: str) -> tuple[Guidelines | None, list[Problem]]:
     """Validate and merge ``documents``; the guidelines are ``None`` when there are errors."""
     v = Validator()
-    roots = [Node(doc.data, doc.name, 1, 1, "") for doc in documents]
+    # A file that looks like a copy ("hr - kopie.yaml", "hr (1).yaml") is read last, so
+    # that its repeated ids are blamed on it, not on the original.
+    ordered = sorted(documents, key=lambda doc: looks_like_copy(doc.name))
+    roots = [Node(doc.data, doc.name, 1, 1, "") for doc in ordered]
     for root in roots:
         v.mapping(root, TOP_KEYS)
 
@@ -212,7 +216,11 @@ def _unique_id(v: Validator, node: Node, seen: dict[str, Node]) -> str | None:
         return None
     if ident in seen:
         first = seen[ident]
-        v.report(id_node, "duplicate_id", id=ident, other=f"{first.file}:{first.line}")
+        other = f"{first.file}:{first.line}"
+        if looks_like_copy(id_node.file) and first.file != id_node.file:
+            v.report(id_node, "duplicate_id_copy", id=ident, other=other, original=first.file)
+        else:
+            v.report(id_node, "duplicate_id", id=ident, other=other)
         return None
     seen[ident] = id_node
     return ident
@@ -274,3 +282,12 @@ def _given(value: dict[str, object], key: str) -> bool:
     """Whether a required key has a value to check (``None`` is reported as missing).
     An empty text, list or mapping is checked, so that it is reported, not dropped."""
     return value.get(key) is not None
+
+
+_COPY_NAME = re.compile(r"kopie|copy|backup|\boud\b|\bold\b|\(\d+\)", re.IGNORECASE)
+
+
+def looks_like_copy(name: str) -> bool:
+    """Whether a file's name says it is a copy of another: "hr - kopie.yaml",
+    "hr copy.yaml", "hr (1).yaml", "hr-backup.yaml", "hr oud.yaml"."""
+    return _COPY_NAME.search(Path(name).stem) is not None

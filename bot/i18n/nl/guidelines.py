@@ -70,6 +70,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.notice.fix": "Verbeter het bestand en sla het op; ik meld het hier zodra de nieuwe versie live is.",
     "guidelines.notice.fixed": "De richtlijnen zijn weer in orde: opgelost, de nieuwe versie is live ({version}, {rules} regels).",
     "guidelines.duplicate_id": "{path} '{id}' wordt al gebruikt in {other}. Elke regel en elk principe heeft een eigen id nodig.",
+    "guidelines.duplicate_id_copy": "{path} '{id}' wordt al gebruikt in {other}. Dit bestand lijkt een kopie van {original}: haal het uit de map (of zet het ergens anders), of geef de regels eigen ids.",
     "guidelines.bad_date": "{path} is '{value}', en dat is geen datum. Schrijf datums als jaar-maand-dag, zoals 2026-12-15.",
     "guidelines.empty_window": "{path} is leeg. Geef from:, until: of allebei, of haal active: weg.",
     "guidelines.window_reversed": "{path} begint op {start} maar eindigt eerder, op {until}. Draai de datums om.",
