@@ -24,7 +24,7 @@ from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.rules import Guidelines
 from bot.home import home_view
 from bot.i18n import SUPPORTED
-from bot.i18n.detect import language_from_locale, language_of
+from bot.i18n.detect import told_language
 from bot.inputs import TextTooLong, clean_text
 from bot.intents import CommandCall, Intent, Understood, understand, understand_command
 from bot.messages import (
@@ -379,24 +379,18 @@ class Merkwerker:
         return self._feature_for_action(action) is not None
 
     def _told_language(self, text: str, locale: str | None) -> str | None:
-        """The language the platform's locale or the words of ``text`` make clear, or
-        None when neither does (a command, a number, a name)."""
-        supported = tuple(lang for lang in self.library.current.languages if lang in SUPPORTED)
-        from_locale = language_from_locale(locale, supported or ("en",))
-        if from_locale:
-            return from_locale
-        detected = language_of(text, fallback="")
-        return detected if detected in supported else None
+        """The language the locale or the words of ``text`` make clear, or None."""
+        return told_language(text, locale, self._languages())
 
     def language_for(self, text: str, locale: str | None = None) -> str:
-        """The reply language: the platform locale when known, else the message's language."""
-        guidelines = self.library.current
-        supported = tuple(lang for lang in guidelines.languages if lang in SUPPORTED) or ("en",)
-        from_locale = language_from_locale(locale, supported)
-        if from_locale:
-            return from_locale
-        detected = language_of(text, fallback=supported[0])
-        return detected if detected in supported else supported[0]
+        """The reply language: the platform locale when known, else the message's
+        language, else the guidelines' first."""
+        return self._told_language(text, locale) or self._languages()[0]
+
+    def _languages(self) -> tuple[str, ...]:
+        """The guidelines' languages that replies can be worded in."""
+        languages = self.library.current.languages
+        return tuple(lang for lang in languages if lang in SUPPORTED) or ("en",)
 
     async def ask(self, question: str, *, language: str) -> Answer:
         """Answer ``question`` from no one in particular (the command line) and record it."""

@@ -41,3 +41,13 @@ def language_from_locale(locale: str | None, supported: tuple[str, ...]) -> str 
         return None
     code = locale.replace("_", "-").split("-")[0].lower()
     return code if code in supported else None
+
+
+def told_language(text: str, locale: str | None, supported: tuple[str, ...]) -> str | None:
+    """The one of ``supported`` that the platform ``locale`` or the words of ``text`` make
+    clear, or None when neither does (a command, a number, a name)."""
+    from_locale = language_from_locale(locale, supported)
+    if from_locale:
+        return from_locale
+    detected = language_of(text, fallback="")
+    return detected if detected in supported else None
