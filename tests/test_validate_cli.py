@@ -172,3 +172,26 @@ def test_an_empty_list_in_a_long_file_is_an_error_with_its_line(tmp_path: Path) 
         f"g/hr.yaml:{line}:15: error: examples of rule 'vacancies' (rules[5]) is an empty "
         "list. Add at least one item, or remove the line."
     )
+
+
+def test_curly_quotes_from_a_word_processor_are_a_warning_and_left_out(tmp_path: Path) -> None:
+    """“#ask-hr” pasted from a document: YAML keeps the curly quotes as letters, so every
+    answer would show them. The editor is told on which line, and the bot leaves them out."""
+    organisation = ORGANISATION.replace('where: "#ask-hr"', "where: \u201c#ask-hr\u201d")
+    assert organisation != ORGANISATION
+    folder = write_guidelines(tmp_path / "g", organisation=organisation)
+    ran = validate("g", "--lang", "en", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[0] == (
+        "g/organisation.yaml:5:30: warning: contacts.hr.where is between curly quotes "
+        "(\u201c#ask-hr\u201d), the kind a word processor types. YAML does not take them as "
+        "quotes, so they would show in every answer; Merkwerker leaves them out. Use straight "
+        'quotes ("...") or none to make this note go away.'
+    )
+    dutch = validate("g", "--lang", "nl", cwd=tmp_path)
+    assert "staat tussen gekrulde aanhalingstekens (\u201c#ask-hr\u201d)" in dutch.stdout
+    from bot.guidelines import load_guidelines
+
+    loaded = load_guidelines(folder).guidelines
+    assert loaded is not None
+    assert loaded.contacts["hr"].where == "#ask-hr"

@@ -46,6 +46,25 @@ def _position(container: Any, key: Any, *, of_key: bool = False) -> tuple[int, i
     return int(line) + 1, int(column) + 1
 
 
+CURLY_QUOTES = {"“": "”“", "„": "”“", "‘": "’", "‚": "’‘", "«": "»"}
+"""Opening quotes a word processor types, with the closing ones that go with them: YAML
+takes them as letters, not as quotes around a text."""
+
+
+def without_curly_quotes(text: str) -> str:
+    """``text`` without the curly quotes around all of it (“#ask-hr”, pasted from a
+    document), which would otherwise show up in every answer; unchanged when quotes only
+    surround part of it (“Tip” staat in “de gids”). An apostrophe inside (zo’n) is
+    no quote."""
+    closing = CURLY_QUOTES.get(text[:1])
+    if len(text) < 2 or closing is None or text[-1] not in closing:
+        return text
+    inner = text[1:-1]
+    if text[0] in inner or any(mark in inner for mark in closing if mark != "’"):
+        return text
+    return inner.strip()
+
+
 class Validator:
     """Collects problems while building the model from one or more documents."""
 
@@ -133,6 +152,11 @@ class Validator:
             self.report(node, "expected_text", found=kind_of(value))
             return None
         text = str(value).strip()
+        unwrapped = without_curly_quotes(text)
+        if unwrapped != text:
+            shown = text if len(text) <= 40 else f"{text[:30]}…{text[-1]}"
+            self.report(node, "curly_quotes", Level.WARNING, text=shown)
+            text = unwrapped
         if not text:
             self.report(node, "empty_text")
             return None

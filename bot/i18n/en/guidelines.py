@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.kind.number": "a number",
     "guidelines.kind.date": "a date",
     "guidelines.kind.text": "text",
+    "guidelines.curly_quotes": '{path} is between curly quotes ({text}), the kind a word processor types. YAML does not take them as quotes, so they would show in every answer; Merkwerker leaves them out. Use straight quotes ("...") or none to make this note go away.',
     "guidelines.empty_text": "{path} is empty. Write the text, or remove the line.",
     "guidelines.text_too_long": "{path} is {length} characters long; at most {limit} are allowed. Shorten it.",
     "guidelines.empty_list": "{path} is an empty list. Add at least one item, or remove the line.",

@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.kind.number": "een getal",
     "guidelines.kind.date": "een datum",
     "guidelines.kind.text": "tekst",
+    "guidelines.curly_quotes": '{path} staat tussen gekrulde aanhalingstekens ({text}), zoals een tekstverwerker ze typt. YAML ziet die niet als aanhalingstekens, dus ze zouden in elk antwoord staan; Merkwerker laat ze weg. Gebruik rechte aanhalingstekens ("...") of geen, dan verdwijnt deze melding.',
     "guidelines.empty_text": "{path} is leeg. Schrijf de tekst, of haal de regel weg.",
     "guidelines.text_too_long": "{path} is {length} tekens lang; er mogen er hooguit {limit} zijn. Maak het korter.",
     "guidelines.empty_list": "{path} is een lege lijst. Voeg minstens één item toe, of haal de regel weg.",
