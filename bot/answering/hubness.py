@@ -90,9 +90,12 @@ def _nearness(
     new_columns = np.flatnonzero(known_columns < 0)
     if len(new_columns):
         _fill(matrix, block, owners, new_columns)
-    for rule in np.flatnonzero(owned & (known_rows < 0)).tolist():
-        # A rule whose texts changed: its whole row (its old columns are no longer its).
-        matrix[rule] = (block[owners == rule] @ block.T).max(axis=0)
+    if len(old_columns):
+        # A rule whose texts changed, at the columns copied above (``_fill`` did the
+        # new ones for every rule): its old values there are no longer its.
+        old_block = block[old_columns].T
+        for rule in np.flatnonzero(owned & (known_rows < 0)).tolist():
+            matrix[rule, old_columns] = (block[owners == rule] @ old_block).max(axis=0)
     remembered = _Nearness(
         rows={r: i for i, r in enumerate(rows) if r},
         columns={c: i for i, c in enumerate(columns)},
