@@ -20,10 +20,12 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from bot.guidelines.parsed_store import ParsedStore
 from bot.guidelines.problems import Problem
 
 TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
@@ -40,7 +42,19 @@ _CACHE: OrderedDict[bytes, tuple[int, Any]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 4096
 
+_STORE: list[ParsedStore] = []
+"""Where pieces are kept across restarts (see ``keep_pieces_in``), if anywhere."""
+
 log = logging.getLogger(__name__)
+
+
+def keep_pieces_in(path: Path | None) -> None:
+    """Keep the pieces read in the SQLite file ``path`` too (see ``parsed_store``), so a
+    restart reads no unchanged piece again; ``None``: in memory only."""
+    with _CACHE_LOCK:
+        current = _STORE[0].path if _STORE else None
+        if path != current:
+            _STORE[:] = [ParsedStore(path)] if path is not None else []
 
 
 class _Uncertain(Exception):
@@ -77,6 +91,9 @@ def read_in_pieces(text: str, name: str, read: Reader) -> dict[str, Any] | None:
     except Exception:  # a shape this cutting did not foresee: the whole read still words it
         log.exception("reading %s in pieces failed; reading it whole", name)
         return None
+    finally:
+        if _STORE:
+            _STORE[0].flush()
     if not keys:
         return None
     root.lc.line, root.lc.col = keys[0][1], 0
@@ -163,16 +180,28 @@ def _piece(lines: list[str], start: int, end: int, name: str, read: Reader) -> A
         if at == start:
             return data
         return _shifted(data, start - at)
+    store = _STORE[0] if _STORE else None
+    stored = store.get(key) if store is not None else None
+    if stored is not None:
+        _remember(key, *stored)
+        at, data = stored
+        return data if at == start else _shifted(data, start - at)
     problems: list[Problem] = []
     data = read(text, name, problems)
     if problems or data is None:
         raise _Uncertain  # the whole read words the problem with the right line
     _move(data, start)  # read just now, not shared yet: its line numbers are moved in place
+    _remember(key, start, data)
+    if store is not None:
+        store.add(key, start, data)
+    return data
+
+
+def _remember(key: bytes, start: int, data: Any) -> None:
     with _CACHE_LOCK:
         _CACHE[key] = (start, data)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-    return data
 
 
 def _move(value: Any, by: int) -> None:
