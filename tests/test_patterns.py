@@ -163,8 +163,7 @@ def test_an_invalid_pattern_says_what_is_wrong() -> None:
     with pytest.raises(PatternProblem) as caught:
         compile_pattern("(unclosed")
     assert caught.value.kind == "invalid"
-    assert "position" in caught.value.reason
-    assert str(caught.value) == caught.value.reason
+    assert str(caught.value) == str(caught.value.reason) == "missing ) at position 10"
 
 
 @pytest.mark.parametrize("source", ["a*", r"\b", "foo|", "(?=x)", "(?<=a)", "x?"])

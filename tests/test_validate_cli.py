@@ -195,3 +195,26 @@ def test_curly_quotes_from_a_word_processor_are_a_warning_and_left_out(tmp_path:
     loaded = load_guidelines(folder).guidelines
     assert loaded is not None
     assert loaded.contacts["hr"].where == "#ask-hr"
+
+
+def test_why_a_file_or_pattern_fails_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    """The system's own reasons (a folder where a file should be, a bracket never closed)
+    were English inside a Dutch message."""
+    rules = RULES.replace(
+        "      - terms: [Acme Bank, Project Falcon]", '      - pattern: "(Acme"', 1
+    )
+    assert rules != RULES
+    folder = write_guidelines(tmp_path / "g", rules=rules)
+    (folder / "oud.yaml").mkdir()
+    dutch = validate("g", "--lang", "nl", cwd=tmp_path).stdout.splitlines()
+    assert (
+        dutch[0]
+        == "g/oud.yaml: fout: dit bestand kan niet worden gelezen (het is een map, geen bestand)."
+    )
+    assert dutch[1].endswith(
+        "'(Acme' is geen geldige reguliere expressie (een ( wordt nergens gesloten met )). "
+        "Verbeter hem, of gebruik terms: voor gewone woorden."
+    )
+    english = validate("g", "--lang", "en", cwd=tmp_path).stdout.splitlines()
+    assert english[0] == "g/oud.yaml: error: this file cannot be read (it is a folder, not a file)."
+    assert "'(Acme' is not a valid regular expression (a ( is never closed with ))." in english[1]

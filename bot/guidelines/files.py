@@ -21,7 +21,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from bot.guidelines.pieces import read_in_pieces
-from bot.guidelines.problems import Level, Problem
+from bot.guidelines.problems import Level, Problem, os_reason
 from bot.guidelines.yaml_errors import explain, line_of
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -115,7 +115,7 @@ def _read_bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
             return None
         return path.read_bytes()
     except OSError as error:
-        problems.append(_problem(name, "file_unreadable", reason=error.strerror or str(error)))
+        problems.append(_problem(name, "file_unreadable", reason=os_reason(error)))
         return None
 
 

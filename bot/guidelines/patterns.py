@@ -13,6 +13,8 @@ from typing import Literal
 
 import regex
 
+from bot.guidelines.problems import Reason, pattern_reason
+
 FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
 """Flags for everything compiled here: case-insensitive, Unicode-aware, ``re``-compatible."""
 
@@ -37,8 +39,8 @@ _LITERAL_RUN = regex.compile(r"(?<!\\)[^\W_]+")
 class PatternProblem(Exception):
     """An editor's pattern cannot be used; ``kind`` says why, ``reason`` says it in words."""
 
-    def __init__(self, reason: str, kind: ProblemKind) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str | Reason, kind: ProblemKind) -> None:
+        super().__init__(str(reason))
         self.reason = reason
         self.kind: ProblemKind = kind
 
@@ -106,7 +108,9 @@ def _compile_pattern(source: str) -> regex.Pattern[str]:
         )
     try:
         pattern: regex.Pattern[str] = regex.compile(source, FLAGS)
-    except (regex.error, ValueError, OverflowError, RecursionError) as error:
+    except regex.error as error:
+        raise PatternProblem(pattern_reason(error.msg, error.pos), "invalid") from error
+    except (ValueError, OverflowError, RecursionError) as error:
         raise PatternProblem(str(error), "invalid") from error
     if pattern.search("") is not None:
         raise PatternProblem("it matches empty text", "matches_empty")

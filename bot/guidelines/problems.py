@@ -6,6 +6,7 @@ message describes it, so it can be shown in Dutch or English.
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,6 +29,20 @@ class Kind:
 
     def __str__(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why reading or compiling failed: as the system said it (``text``, in English),
+    and, for the cases the catalogue knows (``guidelines.reason.<key>``, with
+    ``position`` when there is one), in the reader's language."""
+
+    text: str
+    key: str | None = None
+    position: int | None = None
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Level(StrEnum):
@@ -91,6 +106,8 @@ def _worded(value: object, language: str) -> object:
         return _or_list(value, language)
     if isinstance(value, Kind):
         return t(language, f"guidelines.kind.{value.name}")
+    if isinstance(value, Reason) and value.key is not None:
+        return t(language, f"guidelines.reason.{value.key}", position=(value.position or 0) + 1)
     return value
 
 
@@ -104,3 +121,39 @@ def _or_list(options: tuple[object, ...], language: str) -> str:
 def has_errors(problems: tuple[Problem, ...] | list[Problem]) -> bool:
     """Whether any problem is an error (warnings alone do not block a version)."""
     return any(p.level is Level.ERROR for p in problems)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "not_found",
+    errno.EACCES: "no_permission",
+    errno.EPERM: "no_permission",
+    errno.EISDIR: "is_folder",
+    errno.ELOOP: "link_loop",
+    errno.EIO: "disk_error",
+}
+
+
+def os_reason(error: OSError) -> Reason:
+    """Why a file could not be read, in words the catalogue knows when it can."""
+    return Reason(error.strerror or str(error), _OS_REASONS.get(error.errno or 0))
+
+
+_PATTERN_REASONS = {
+    "missing )": "missing_paren",
+    "unbalanced parenthesis": "unbalanced_paren",
+    "unterminated character set": "unterminated_set",
+    "nothing to repeat": "nothing_to_repeat",
+    "multiple repeat": "multiple_repeat",
+    "bad escape": "bad_escape",
+    "bad character range": "bad_range",
+    "min repeat greater than max repeat": "bad_repeat",
+    "repeat count too big": "repeat_too_big",
+}
+
+
+def pattern_reason(message: str, position: int | None) -> Reason:
+    """Why a regular expression does not compile (the engine's ``message``, at
+    ``position``), in words the catalogue knows when it can."""
+    key = next((k for text, k in _PATTERN_REASONS.items() if message.startswith(text)), None)
+    shown = f"{message} at position {position + 1}" if position is not None else message
+    return Reason(shown, key, position)
