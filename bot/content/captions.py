@@ -13,6 +13,7 @@ from datetime import date
 from bot.checking import check
 from bot.content.items import CaptionFinding, ContentProblem
 from bot.guidelines.rules import Guidelines
+from bot.inputs import without_invisible
 from bot.messages import CheckVerdict
 
 _ORDER = {CheckVerdict.OK: 0, CheckVerdict.WARN: 1, CheckVerdict.BLOCK: 2}
@@ -23,13 +24,14 @@ def check_captions(
 ) -> tuple[CheckVerdict, tuple[CaptionFinding, ...]]:
     """The worst verdict over every caption variant, and every finding.
 
-    Each variant is checked in its own language, with the rules active on ``today``.
+    Each variant is checked in its own language, with the rules active on ``today``,
+    cleaned of invisible characters as ``merkwerker check`` and chat clean a draft.
     """
     verdict = CheckVerdict.OK
     findings: list[CaptionFinding] = []
     for language, variants in captions.items():
         for number, text in enumerate(variants, start=1):
-            result = check(text, guidelines, language=language, today=today)
+            result = check(without_invisible(text), guidelines, language=language, today=today)
             if _ORDER[result.verdict] > _ORDER[verdict]:
                 verdict = result.verdict
             findings.extend(
