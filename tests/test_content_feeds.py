@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from content_fixtures import DATA, QueueSetup, queue_on, sqlite_url
+from harness import cli
+from samples import write_guidelines
 
 from bot.content import ContentError, ContentInput, ContentStatus, Feeds, describe
 
@@ -263,3 +265,22 @@ def test_a_refused_connection_is_reported(sqlite_setup: QueueSetup) -> None:
     feeds.add(f"http://127.0.0.1:{port}/feed.xml", by="anna")
     (outcome,) = feeds.fetch()
     assert outcome.error is not None and outcome.error.key == "feed_unreachable"
+
+
+def test_entries_of_a_fetch_that_failed_arrive_with_the_next_fetch(
+    tmp_path: Path, feed_server: _FeedServer
+) -> None:
+    database = sqlite_url(tmp_path)
+    good = write_guidelines(tmp_path / "good")
+    broken = write_guidelines(tmp_path / "broken")
+    (broken / "rules.yaml").write_text("rules: [\n", encoding="utf-8")
+    added = cli("feeds", "add", f"{feed_server.url}/feed.xml", database=database)
+    assert added.returncode == 0, added.stderr
+
+    failed = cli("feeds", "fetch", "--id", "1", "-g", str(broken), database=database)
+    assert failed.returncode == 1
+
+    again = cli("feeds", "fetch", "--id", "1", "-g", str(good), database=database)
+    assert again.returncode == 0, again.stderr
+    assert "2 new draft(s)" in again.stdout
+    assert "if-none-match" not in feed_server.requests[-1]

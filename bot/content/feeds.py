@@ -124,16 +124,21 @@ class Feeds:
             # Info, not a warning: the caller reports the outcome to a person.
             log.info("feed %s (%s): %s", feed_id, failed_info.url, failed_info.last_error)
             return FetchOutcome(feed=failed_info, error=error)
-        info = store.feed_fetched(
-            feed_id,
-            etag=got.etag,
-            modified=got.modified,
-            title=parsed.title if parsed is not None else None,
-            at=self.queue.clock(),
-        )
         if parsed is None:
+            info = store.feed_fetched(
+                feed_id, etag=got.etag, modified=got.modified, title=None, at=self.queue.clock()
+            )
             return FetchOutcome(feed=info, not_modified=True)
-        added, known, skipped = self._store_entries(info, parsed.entries)
+        feed = store.feed(feed_id)
+        assert feed is not None  # checked by the caller
+        added, known, skipped = self._store_entries(feed, parsed.entries)
+        # The validators are saved only now: had they been saved before the entries and
+        # storing failed (unreadable guidelines, the database), the next fetch would get
+        # "304 not modified" and the entries would never arrive. Until then the previous
+        # validators stay, which name an older version of the feed: the next fetch is full.
+        info = store.feed_fetched(
+            feed_id, etag=got.etag, modified=got.modified, title=parsed.title, at=self.queue.clock()
+        )
         warning = None
         if parsed.problem is not None:
             warning = ContentProblem(
