@@ -60,3 +60,32 @@ def test_an_import_with_a_zero_width_space_is_not_approved(operator: Operator) -
     assert imported.returncode == 1
     assert f"{file}:3: " in imported.stderr and "Acme Bank" in imported.stderr
     assert "Nothing was imported" in imported.stderr
+
+
+def test_a_title_offered_as_the_caption_is_checked_before_approval(operator: Operator) -> None:
+    added = operator("content", "add", "https://example.com/falcon", "--title", "Project Falcon")
+    assert added.returncode == 0, added.stderr
+    assert '"Project Falcon" in the title' in added.stdout
+
+    refused = operator("content", "approve", "1")
+    assert refused.returncode == 1
+    assert "#1 is not approved" in refused.stderr
+    assert "The title breaks the rule" in refused.stderr and '"Project Falcon"' in refused.stderr
+    assert operator.show(1)["status"] == "draft"
+
+    dutch = operator("content", "approve", "1", "--lang", "nl")
+    assert "De titel gaat tegen de regel" in dutch.stderr
+
+
+def test_a_feed_entry_whose_title_is_blocked_cannot_be_approved(operator: Operator) -> None:
+    feed = operator.folder / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+        "<item><guid>1</guid><title>Acme Bank picks us</title>"
+        "<link>https://example.com/acme</link></item></channel></rss>",
+        encoding="utf-8",
+    )
+    assert operator("feeds", "add", str(feed)).returncode == 0
+    assert "1 new draft(s)" in operator("feeds", "fetch").stdout
+    refused = operator("content", "approve", "1")
+    assert refused.returncode == 1 and '"Acme Bank"' in refused.stderr

@@ -110,6 +110,7 @@ _FIELD_OF_PROBLEM: Mapping[str, str] = {
     "url_too_long": "url",
     "title_missing": "title",
     "title_too_long": "title",
+    "title_blocked": "title",
     "summary_too_long": "summary",
     "bad_topic": "topics",
     "audience_language": "languages",
