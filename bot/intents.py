@@ -227,9 +227,13 @@ _PREFIXES: dict[Intent, tuple[str, ...]] = {
         "digest",
     ),
     Intent.PRIVACY: ("privacy", "tracking", "opt out", "opt-out", "opt in", "opt-in"),
-    Intent.QUEUE: ("queue", "wachtrij", "inplannen"),
 }
 _URL = regex.compile(r"https?://\S+", regex.IGNORECASE)
+QUEUE_WORDS = ("queue", "wachtrij", "inplannen")
+"""The words that start ``queue <url> [title]`` in a chat message."""
+_QUEUE = regex.compile(
+    r"^(?:" + "|".join(QUEUE_WORDS) + r")(?:\s+(?P<rest>.*))?$", regex.IGNORECASE | regex.DOTALL
+)
 
 
 def _command(simple: str, stripped: str) -> Understood | None:
@@ -241,14 +245,22 @@ def _command(simple: str, stripped: str) -> Understood | None:
             if simple == prefix or simple.startswith(prefix + " "):
                 # Settings and privacy keep the whole (folded) command, such as
                 # "digest weekly" or "opt out", for the feature to read.
-                rest = simple
-                if intent is Intent.QUEUE:
-                    url = _URL.search(stripped)
-                    if url is None:
-                        return None
-                    rest = stripped[url.start() :].strip()
-                return Understood(intent=intent, text=rest)
+                return Understood(intent=intent, text=simple)
     return None
+
+
+def _queue_command(stripped: str, simple: str) -> Understood | None:
+    """``queue <url> [title]`` at any length (links with tracking parameters are long).
+    Words before the link only in a short message ("queue this: https://…"), so a
+    pasted post that starts with "Wachtrij" stays a post."""
+    found = _QUEUE.match(stripped)
+    if found is None:
+        return None
+    rest = (found["rest"] or "").strip()
+    url = _URL.search(rest)
+    if url is None or (url.start() > 1 and len(simple) > PASTED_POST_CHARS):
+        return None
+    return Understood(intent=Intent.QUEUE, text=rest[url.start() :].strip())
 
 
 def button_number(text: str) -> int | None:
@@ -281,7 +293,10 @@ def understand(text: str) -> Understood:
         return Understood(intent=Intent.HELP, text="")
     if simple.lstrip("/") in CHAT_COMMANDS or _not_a_question(stripped):
         return Understood(intent=Intent.COMMAND, text=simple)
-    if len(simple) <= 200:
+    queue = _queue_command(stripped, simple)
+    if queue is not None:
+        return queue
+    if len(simple) <= PASTED_POST_CHARS:
         command = _command(simple, stripped)
         if command is not None:
             return command
