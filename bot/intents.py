@@ -35,7 +35,8 @@ class Intent(StrEnum):
     FORGET = "forget"
     """"Forget me": delete the person's personal rows."""
     QUEUE = "queue"
-    """Comms: queue a URL for sharing; ``text`` holds the URL and anything after it."""
+    """Comms: queue a URL for sharing; ``text`` holds the URL and anything after it, or
+    the whole message when it has no web link (the feature says how to write one)."""
     REPORT = "report"
     """Comms: the participation report's summary and a link to the full report."""
     COMMAND = "command"
@@ -234,6 +235,8 @@ QUEUE_WORDS = ("queue", "wachtrij", "inplannen")
 _QUEUE = regex.compile(
     r"^(?:" + "|".join(QUEUE_WORDS) + r")(?:\s+(?P<rest>.*))?$", regex.IGNORECASE | regex.DOTALL
 )
+# Anything written as an address ("ftp://…", "www.…", Slack's "<…>"), web link or not.
+_LINK_LIKE = regex.compile(r"^<?(?:[a-z][a-z0-9+.-]*://|www\.)", regex.IGNORECASE)
 
 
 def _command(simple: str, stripped: str) -> Understood | None:
@@ -250,15 +253,21 @@ def _command(simple: str, stripped: str) -> Understood | None:
 
 
 def _queue_command(stripped: str, simple: str) -> Understood | None:
-    """``queue <url> [title]`` at any length (links with tracking parameters are long).
-    Words before the link only in a short message ("queue this: https://…"), so a
-    pasted post that starts with "Wachtrij" stays a post."""
+    """``queue <url> [title]`` at any length (links with tracking parameters are long),
+    and ``queue`` alone or with an address that is not a web link, for the feature to
+    say how to write it. Words before the link only in a short message ("queue this:
+    https://…"), so a pasted post that starts with "Wachtrij" stays a post."""
+    if simple in QUEUE_WORDS:
+        return Understood(intent=Intent.QUEUE, text=stripped)
     found = _QUEUE.match(stripped)
     if found is None:
         return None
     rest = (found["rest"] or "").strip()
     url = _URL.search(rest)
-    if url is None or (url.start() > 1 and len(simple) > PASTED_POST_CHARS):
+    if _LINK_LIKE.match(rest):
+        starts_with_url = url is not None and url.start() <= 1
+        return Understood(intent=Intent.QUEUE, text=rest if starts_with_url else stripped)
+    if url is None or len(simple) > PASTED_POST_CHARS:
         return None
     return Understood(intent=Intent.QUEUE, text=rest[url.start() :].strip())
 

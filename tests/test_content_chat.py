@@ -247,3 +247,20 @@ def test_a_title_that_is_too_long_is_refused_with_the_limit(chat: Chat, comms: P
     assert "I couldn't queue that:" in seen.text
     assert "The title is 699 characters long; at most 500 are allowed." in seen.text
     assert chat.queue() == []
+
+
+@pytest.mark.parametrize("typed", ["queue", "Queue", "queue ftp://example.com/file.pdf"])
+def test_queue_without_a_web_link_says_how_to_write_it(
+    chat: Chat, comms: Person, typed: str
+) -> None:
+    seen = comms.say(typed)
+    assert "I didn't find a link. Write: queue https://" in seen.text
+    assert chat.export(COMMS)["questions"] == []
+    assert chat.queue() == []
+
+
+def test_wachtrij_without_a_link_in_dutch(chat: Chat) -> None:
+    anna = chat.person("UANNA", roles={"comms"}, language="nl")
+    seen = anna.say("wachtrij")
+    assert "Ik zie geen link." in seen.text
+    assert chat.export("UANNA")["questions"] == []
