@@ -67,10 +67,18 @@ def caption_option(value: str) -> tuple[str, str] | None:
 
 
 def unquote(text: str) -> str:
-    """``text`` without one pair of matching quotes around all of it."""
-    if len(text) >= 2 and _QUOTE_PAIRS.get(text[0]) == text[-1]:
-        return text[1:-1].strip()
-    return text
+    """``text`` without one pair of matching quotes around all of it.
+
+    Only a pair that encloses the whole text: ``"Samen bouwen" is ons motto bij
+    "Noorderzon"`` starts and ends with a quote, but those belong to two quotations
+    inside the text, and it is kept as typed.
+    """
+    if len(text) < 2:
+        return text
+    opening, closing, inside = text[0], _QUOTE_PAIRS.get(text[0]), text[1:-1]
+    if closing != text[-1] or opening in inside or closing in inside:
+        return text
+    return inside.strip()
 
 
 def localize(value: datetime, timezone: ZoneInfo) -> datetime:
