@@ -106,6 +106,7 @@ MESSAGES: dict[str, str] = {
     "content.problem.feed_no_content": "this holds no RSS or Atom content. Check that the address points to the feed, not to a web page.",
     "content.problem.feed_bozo": "The feed has errors ({detail}), but {count} entries could be read and were used.",
     "content.feed.fetched": "{feed}: {added} new draft(s), {known} already known, {skipped} skipped.",
+    "content.feed.left_out": "The feed holds {count} more entries that were not read: at most {limit} are read per fetch. Ask the newsroom to keep fewer entries in the feed, or queue those by hand.",
     "content.feed.not_modified": "{feed}: not changed since the last fetch.",
     "content.feed.failed": "{feed}: {reason}",
     "content.cli.caption_format": '--caption \'{value}\' needs a language first, like --caption nl:"Mooi nieuws!" or --caption en:"Great news!".',

@@ -106,6 +106,7 @@ MESSAGES: dict[str, str] = {
     "content.problem.feed_no_content": "hier staat geen RSS- of Atom-inhoud. Controleer of het adres naar de feed wijst en niet naar een webpagina.",
     "content.problem.feed_bozo": "De feed bevat fouten ({detail}), maar {count} items konden worden gelezen en zijn gebruikt.",
     "content.feed.fetched": "{feed}: {added} nieuwe concept(en), {known} al bekend, {skipped} overgeslagen.",
+    "content.feed.left_out": "De feed bevat nog {count} berichten die niet zijn gelezen: per keer worden er maximaal {limit} gelezen. Vraag de nieuwsredactie om minder berichten in de feed te zetten, of zet die berichten met de hand klaar.",
     "content.feed.not_modified": "{feed}: niet veranderd sinds de vorige keer.",
     "content.feed.failed": "{feed}: {reason}",
     "content.cli.caption_format": '--caption \'{value}\' heeft eerst een taal nodig, zoals --caption nl:"Mooi nieuws!" of --caption en:"Great news!".',
