@@ -218,3 +218,35 @@ def test_dates_in_yaml_are_read_as_before(sqlite_setup: QueueSetup, tmp_path: Pa
     assert first.not_before == datetime(2026, 4, 24, 5, 0, tzinfo=UTC)
     assert first.expires == datetime(2099, 5, 30, 22, 0, tzinfo=UTC)
     assert second.not_before == datetime(2026, 4, 24, 5, 0, tzinfo=UTC)
+
+
+def test_a_row_with_an_unreadable_value_is_still_checked_in_full(tmp_path: Path) -> None:
+    file = tmp_path / "items.yaml"
+    file.write_text(
+        "- url: https://example.com/a\n"
+        "  title: A\n"
+        "- url: https://example.com/a\n"
+        "  title: A again\n"
+        "  not_before: next week\n"
+        "  topics: [Green Energy]\n"
+        "- url: [https://example.com/c]\n"
+        "  title: C\n"
+        "  priority: high\n"
+        "  topics: [Solar Power]\n",
+        encoding="utf-8",
+    )
+    database = sqlite_url(tmp_path)
+    guidelines = str(write_guidelines(tmp_path / "guidelines"))
+    done = cli("content", "import", str(file), "-g", guidelines, database=database)
+    assert done.returncode == 1
+    reported = [line.strip() for line in done.stderr.splitlines()[1:]]
+    assert [line.split(": ", 1)[0] for line in reported] == [
+        f"{file}:3",  # the same link as line 1
+        f"{file}:5",  # not a date
+        f"{file}:6",  # not a topic
+        f"{file}:7",  # a list, not a link
+        f"{file}:9",  # not a number
+        f"{file}:10",  # not a topic
+    ]
+    assert "also on line 1" in reported[0] and "'green-energy'" in reported[2]
+    assert "'solar-power'" in reported[5]
