@@ -25,6 +25,17 @@ class TextTooLong(ValueError):
         self.limit = limit
 
 
+def without_invisible(text: str) -> str:
+    """``text`` normalised as ``clean_text`` does it, whatever its length.
+
+    For text with its own length rules (captions, titles): what is stored and checked
+    is what a reader sees, with no hidden characters splitting a word.
+    """
+    normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cleaned: str = _INVISIBLE.sub("", normalised)
+    return cleaned
+
+
 def clean_text(text: str, *, limit: int = MAX_TEXT_CHARS) -> str:
     """``text`` normalised (NFC, unix newlines, no control or invisible characters).
 
@@ -32,8 +43,7 @@ def clean_text(text: str, *, limit: int = MAX_TEXT_CHARS) -> str:
     """
     if len(text) > limit * 2:
         raise TextTooLong(len(text), limit)
-    normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    cleaned: str = _INVISIBLE.sub("", normalised)
+    cleaned = without_invisible(text)
     if len(cleaned) > limit:
         raise TextTooLong(len(cleaned), limit)
     return cleaned

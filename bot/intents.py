@@ -35,7 +35,8 @@ class Intent(StrEnum):
     FORGET = "forget"
     """"Forget me": delete the person's personal rows."""
     QUEUE = "queue"
-    """Comms: queue a URL for sharing; ``text`` holds the URL and anything after it."""
+    """Comms: queue a URL for sharing; ``text`` holds the URL and anything after it, or
+    the whole message when it has no web link (the feature says how to write one)."""
     REPORT = "report"
     """Comms: the participation report's summary and a link to the full report."""
     COMMAND = "command"
@@ -227,9 +228,15 @@ _PREFIXES: dict[Intent, tuple[str, ...]] = {
         "digest",
     ),
     Intent.PRIVACY: ("privacy", "tracking", "opt out", "opt-out", "opt in", "opt-in"),
-    Intent.QUEUE: ("queue", "wachtrij", "inplannen"),
 }
 _URL = regex.compile(r"https?://\S+", regex.IGNORECASE)
+QUEUE_WORDS = ("queue", "wachtrij", "inplannen")
+"""The words that start ``queue <url> [title]`` in a chat message."""
+_QUEUE = regex.compile(
+    r"^(?:" + "|".join(QUEUE_WORDS) + r")(?:\s+(?P<rest>.*))?$", regex.IGNORECASE | regex.DOTALL
+)
+# Anything written as an address ("ftp://…", "www.…", Slack's "<…>"), web link or not.
+_LINK_LIKE = regex.compile(r"^<?(?:[a-z][a-z0-9+.-]*://|www\.)", regex.IGNORECASE)
 
 
 def _command(simple: str, stripped: str) -> Understood | None:
@@ -241,14 +248,28 @@ def _command(simple: str, stripped: str) -> Understood | None:
             if simple == prefix or simple.startswith(prefix + " "):
                 # Settings and privacy keep the whole (folded) command, such as
                 # "digest weekly" or "opt out", for the feature to read.
-                rest = simple
-                if intent is Intent.QUEUE:
-                    url = _URL.search(stripped)
-                    if url is None:
-                        return None
-                    rest = stripped[url.start() :].strip()
-                return Understood(intent=intent, text=rest)
+                return Understood(intent=intent, text=simple)
     return None
+
+
+def _queue_command(stripped: str, simple: str) -> Understood | None:
+    """``queue <url> [title]`` at any length (links with tracking parameters are long),
+    and ``queue`` alone or with an address that is not a web link, for the feature to
+    say how to write it. Words before the link only in a short message ("queue this:
+    https://…"), so a pasted post that starts with "Wachtrij" stays a post."""
+    if simple in QUEUE_WORDS:
+        return Understood(intent=Intent.QUEUE, text=stripped)
+    found = _QUEUE.match(stripped)
+    if found is None:
+        return None
+    rest = (found["rest"] or "").strip()
+    url = _URL.search(rest)
+    if _LINK_LIKE.match(rest):
+        starts_with_url = url is not None and url.start() <= 1
+        return Understood(intent=Intent.QUEUE, text=rest if starts_with_url else stripped)
+    if url is None or len(simple) > PASTED_POST_CHARS:
+        return None
+    return Understood(intent=Intent.QUEUE, text=rest[url.start() :].strip())
 
 
 def button_number(text: str) -> int | None:
@@ -281,7 +302,10 @@ def understand(text: str) -> Understood:
         return Understood(intent=Intent.HELP, text="")
     if simple.lstrip("/") in CHAT_COMMANDS or _not_a_question(stripped):
         return Understood(intent=Intent.COMMAND, text=simple)
-    if len(simple) <= 200:
+    queue = _queue_command(stripped, simple)
+    if queue is not None:
+        return queue
+    if len(simple) <= PASTED_POST_CHARS:
         command = _command(simple, stripped)
         if command is not None:
             return command

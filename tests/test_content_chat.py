@@ -223,3 +223,44 @@ def test_the_queue_is_quiet_in_prefaces_and_home(chat: Chat, comms: Person) -> N
     )
     assert chat.run(feature.preface(ctx)) == ()
     assert chat.run(feature.home(ctx)) == ()
+
+
+def test_a_long_link_with_tracking_parameters_is_queued(chat: Chat, comms: Person) -> None:
+    url = (
+        "https://news.example.com/2026/03/our-new-office-in-eindhoven-opens-its-doors"
+        "?utm_source=newsletter&utm_medium=email&utm_campaign=spring-2026-offices"
+        "&utm_content=header-link&utm_term=eindhoven"
+    )
+    message = f"queue {url} Our new office in Eindhoven opens its doors in May"
+    assert len(message) > 200
+    seen = comms.say(message)
+    assert "Queued as a draft." in seen.text
+    (item,) = chat.queue()
+    assert (item["url"], item["title"]) == (
+        url,
+        "Our new office in Eindhoven opens its doors in May",
+    )
+
+
+def test_a_title_that_is_too_long_is_refused_with_the_limit(chat: Chat, comms: Person) -> None:
+    seen = comms.say("queue https://example.com/news/launch " + "Launch " * 100)
+    assert "I couldn't queue that:" in seen.text
+    assert "The title is 699 characters long; at most 500 are allowed." in seen.text
+    assert chat.queue() == []
+
+
+@pytest.mark.parametrize("typed", ["queue", "Queue", "queue ftp://example.com/file.pdf"])
+def test_queue_without_a_web_link_says_how_to_write_it(
+    chat: Chat, comms: Person, typed: str
+) -> None:
+    seen = comms.say(typed)
+    assert "I didn't find a link. Write: queue https://" in seen.text
+    assert chat.export(COMMS)["questions"] == []
+    assert chat.queue() == []
+
+
+def test_wachtrij_without_a_link_in_dutch(chat: Chat) -> None:
+    anna = chat.person("UANNA", roles={"comms"}, language="nl")
+    seen = anna.say("wachtrij")
+    assert "Ik zie geen link." in seen.text
+    assert chat.export("UANNA")["questions"] == []

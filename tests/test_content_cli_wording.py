@@ -124,12 +124,25 @@ def test_an_empty_caption_is_one_clear_sentence(tmp_path: Path) -> None:
         ('nl:Zeg "kaas"', ("nl", 'Zeg "kaas"')),  # quotes inside stay
         ('nl:"Trots', ("nl", '"Trots')),  # no matching pair: kept as typed
         ("nl:\"'Trots'\"", ("nl", "'Trots'")),  # one pair only
+        ('nl:"Samen" en "samen"', ("nl", '"Samen" en "samen"')),  # two quotations, no pair
+        ("nl:„Zeg „kaas”, zei ze”", ("nl", "„Zeg „kaas”, zei ze”")),
         ("Trots", None),
         ("nld:Trots", None),
     ],
 )
 def test_caption_option(value: str, expected: tuple[str, str] | None) -> None:
     assert caption_option(value) == expected
+
+
+def test_quotations_at_both_ends_of_a_caption_are_kept(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    caption = '"Samen bouwen" is ons motto bij project "Noorderzon"'
+    added = merkwerker(
+        "content", "add", "https://example.com/a", "--caption", f"nl:{caption}", database=database
+    )
+    assert added.returncode == 0, added.stderr
+    shown = merkwerker("content", "show", "1", "--json", database=database)
+    assert json.loads(shown.stdout)["captions"] == {"nl": [caption]}
 
 
 def test_unquote_leaves_a_lone_quote() -> None:

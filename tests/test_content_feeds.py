@@ -5,6 +5,7 @@ Feeds are read from fixture files, and over HTTP from a server on 127.0.0.1 only
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
@@ -14,8 +15,11 @@ from pathlib import Path
 
 import pytest
 from content_fixtures import DATA, QueueSetup, queue_on, sqlite_url
+from harness import cli
+from samples import write_guidelines
 
 from bot.content import ContentError, ContentInput, ContentStatus, Feeds, describe
+from bot.content.entries import MAX_ENTRIES
 
 RSS = DATA / "newsroom-rss.xml"
 ATOM = DATA / "blog-atom.xml"
@@ -173,8 +177,8 @@ def test_adding_a_feed_checks_the_address_topics_and_duplicates(sqlite_setup: Qu
 class _FeedServer:
     """Serves the RSS fixture with an ETag, honours If-None-Match, and 404s elsewhere."""
 
-    def __init__(self) -> None:
-        body = RSS.read_bytes()
+    def __init__(self, body: bytes | None = None) -> None:
+        body = RSS.read_bytes() if body is None else body
         self.requests: list[dict[str, str]] = []
         requests = self.requests
 
@@ -263,3 +267,66 @@ def test_a_refused_connection_is_reported(sqlite_setup: QueueSetup) -> None:
     feeds.add(f"http://127.0.0.1:{port}/feed.xml", by="anna")
     (outcome,) = feeds.fetch()
     assert outcome.error is not None and outcome.error.key == "feed_unreachable"
+
+
+def test_entries_of_a_fetch_that_failed_arrive_with_the_next_fetch(
+    tmp_path: Path, feed_server: _FeedServer
+) -> None:
+    database = sqlite_url(tmp_path)
+    good = write_guidelines(tmp_path / "good")
+    broken = write_guidelines(tmp_path / "broken")
+    (broken / "rules.yaml").write_text("rules: [\n", encoding="utf-8")
+    added = cli("feeds", "add", f"{feed_server.url}/feed.xml", database=database)
+    assert added.returncode == 0, added.stderr
+
+    failed = cli("feeds", "fetch", "--id", "1", "-g", str(broken), database=database)
+    assert failed.returncode == 1
+
+    again = cli("feeds", "fetch", "--id", "1", "-g", str(good), database=database)
+    assert again.returncode == 0, again.stderr
+    assert "2 new draft(s)" in again.stdout
+    assert "if-none-match" not in feed_server.requests[-1]
+
+
+ATOM_WITH_A_RELATIVE_LINK = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Blog</title><id>urn:blog</id><updated>2026-02-01T09:00:00Z</updated>
+  <entry>
+    <title>Relative</title><id>urn:blog:1</id><updated>2026-02-01T09:00:00Z</updated>
+    <link href="/blog/atom-1"/>
+  </entry>
+</feed>
+"""
+
+
+def test_a_relative_link_is_read_against_the_feed_address(tmp_path: Path) -> None:
+    database = sqlite_url(tmp_path)
+    guidelines = str(write_guidelines(tmp_path / "guidelines"))
+    with _FeedServer(ATOM_WITH_A_RELATIVE_LINK) as server:
+        cli("feeds", "add", f"{server.url}/feed.xml", database=database)
+        fetched = cli("feeds", "fetch", "-g", guidelines, database=database)
+    assert "Blog: 1 new draft(s), 0 already known, 0 skipped." in fetched.stdout
+    listed = cli("content", "list", "--json", database=database)
+    assert [item["url"] for item in json.loads(listed.stdout)] == [f"{server.url}/blog/atom-1"]
+
+
+def test_entries_past_the_limit_are_counted_in_the_summary(tmp_path: Path) -> None:
+    items = "".join(
+        f"<item><guid>{n}</guid><title>Post {n}</title>"
+        f"<link>https://example.com/posts/{n}</link></item>"
+        for n in range(MAX_ENTRIES + 5)
+    )
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items}'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    database = sqlite_url(tmp_path)
+    guidelines = str(write_guidelines(tmp_path / "guidelines"))
+    cli("feeds", "add", str(feed), database=database)
+    english = cli("feeds", "fetch", "-g", guidelines, database=database)
+    assert f"Big: {MAX_ENTRIES} new draft(s)" in english.stdout
+    assert "5 more entries that were not read: at most 200 are read per fetch" in english.stdout
+    dutch = cli("feeds", "fetch", "-g", guidelines, "--lang", "nl", database=database)
+    assert "nog 5 berichten die niet zijn gelezen" in dutch.stdout

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from content_fixtures import DATA, QueueSetup, queue_on, sqlite_url
+from harness import cli
+from samples import write_guidelines
 
 from bot.content import ContentError, ContentStatus, import_file
 
@@ -172,3 +174,79 @@ def test_a_missing_file_is_explained(sqlite_setup: QueueSetup, tmp_path: Path) -
     with pytest.raises(ContentError) as raised:
         import_file(sqlite_setup.queue, tmp_path / "nope.yaml", by="anna")
     assert raised.value.keys == ("file_unreadable",)
+
+
+def test_an_impossible_date_is_reported_with_its_line_among_the_other_problems(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "dates.yaml"
+    file.write_text(
+        "- url: https://example.com/a\n"
+        "  title: A\n"
+        "  not_before: 2027-13-01\n"
+        "- url: https://example.com/b\n"
+        "  title: B\n"
+        "  expires: 2027-02-30\n"
+        "- url: example.com/c\n"
+        "  title: C\n"
+        "  not_before: 2026-04-24T07:00\n",
+        encoding="utf-8",
+    )
+    database = sqlite_url(tmp_path)
+    guidelines = str(write_guidelines(tmp_path / "guidelines"))
+    dutch = cli("content", "import", str(file), "--lang", "nl", "-g", guidelines, database=database)
+    assert dutch.returncode == 1
+    assert f"{file}:3: not_before is '2027-13-01', en dat is geen datum." in dutch.stderr
+    assert f"{file}:6: expires is '2027-02-30', en dat is geen datum." in dutch.stderr
+    assert f"{file}:7: " in dutch.stderr
+    assert "month" not in dutch.stderr and "YAML" not in dutch.stderr
+
+
+def test_dates_in_yaml_are_read_as_before(sqlite_setup: QueueSetup, tmp_path: Path) -> None:
+    file = tmp_path / "dates.yaml"
+    file.write_text(
+        "- url: https://example.com/a\n"
+        "  title: A\n"
+        "  not_before: 2026-04-24T07:00\n"
+        "  expires: 2099-05-31\n"
+        "- url: https://example.com/b\n"
+        "  title: B\n"
+        "  not_before: 2026-04-24 07:00:00+02:00\n",
+        encoding="utf-8",
+    )
+    first, second = import_file(sqlite_setup.queue, file, by="anna").added
+    assert first.not_before == datetime(2026, 4, 24, 5, 0, tzinfo=UTC)
+    assert first.expires == datetime(2099, 5, 30, 22, 0, tzinfo=UTC)
+    assert second.not_before == datetime(2026, 4, 24, 5, 0, tzinfo=UTC)
+
+
+def test_a_row_with_an_unreadable_value_is_still_checked_in_full(tmp_path: Path) -> None:
+    file = tmp_path / "items.yaml"
+    file.write_text(
+        "- url: https://example.com/a\n"
+        "  title: A\n"
+        "- url: https://example.com/a\n"
+        "  title: A again\n"
+        "  not_before: next week\n"
+        "  topics: [Green Energy]\n"
+        "- url: [https://example.com/c]\n"
+        "  title: C\n"
+        "  priority: high\n"
+        "  topics: [Solar Power]\n",
+        encoding="utf-8",
+    )
+    database = sqlite_url(tmp_path)
+    guidelines = str(write_guidelines(tmp_path / "guidelines"))
+    done = cli("content", "import", str(file), "-g", guidelines, database=database)
+    assert done.returncode == 1
+    reported = [line.strip() for line in done.stderr.splitlines()[1:]]
+    assert [line.split(": ", 1)[0] for line in reported] == [
+        f"{file}:3",  # the same link as line 1
+        f"{file}:5",  # not a date
+        f"{file}:6",  # not a topic
+        f"{file}:7",  # a list, not a link
+        f"{file}:9",  # not a number
+        f"{file}:10",  # not a topic
+    ]
+    assert "also on line 1" in reported[0] and "'green-energy'" in reported[2]
+    assert "'solar-power'" in reported[5]

@@ -24,6 +24,8 @@ class Downloaded:
     """A feed's bytes (empty when ``not_modified``) and the validators for next time."""
 
     body: bytes
+    url: str = ""
+    """Where the bytes came from after any redirect: relative links are relative to it."""
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
     modified: str | None = None
@@ -69,7 +71,7 @@ def download(
         except OSError as error:
             raise DownloadFailed("feed_unreachable", reason=error.strerror or str(error)) from None
         _limit(body)
-        return Downloaded(body=body)
+        return Downloaded(body=body, url=path.resolve().as_uri())
 
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
     if etag:
@@ -81,6 +83,7 @@ def download(
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(MAX_FEED_BYTES + 1)
             received = {k.lower(): v for k, v in response.headers.items()}
+            final_url = response.geturl()
     except urllib.error.HTTPError as error:
         error.close()  # it holds the connection open otherwise
         if error.code == 304:
@@ -100,6 +103,7 @@ def download(
     _limit(body)
     return Downloaded(
         body=body,
+        url=final_url,
         headers=received,
         etag=received.get("etag"),
         modified=received.get("last-modified"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -41,6 +42,8 @@ class ParsedFeed:
     problem: str | None = None
     skipped: int = 0
     """Entries without a link, which cannot be shared."""
+    left_out: int = 0
+    """Entries past ``MAX_ENTRIES``, not read in this fetch."""
 
 
 class _TextOnly(HTMLParser):
@@ -64,8 +67,11 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def parse_feed(body: bytes, headers: dict[str, str] | None = None) -> ParsedFeed:
-    """The entries in ``body``; raise ``DownloadFailed`` when it holds no feed at all."""
+def parse_feed(body: bytes, headers: dict[str, str] | None = None, *, base: str = "") -> ParsedFeed:
+    """The entries in ``body``; raise ``DownloadFailed`` when it holds no feed at all.
+
+    A relative link (``/blog/post-1``) is read relative to ``base``, the feed's address.
+    """
     result: Any = feedparser.parse(body, response_headers=headers or {})
     entries_raw = list(result.get("entries", []))
     version = result.get("version", "")
@@ -84,6 +90,7 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None) -> ParsedFeed
         if not link:
             skipped += 1
             continue
+        link = urljoin(base, link) if base else link
         title = " ".join(plain_text(str(raw.get("title") or "")).split()) or link
         guid = str(raw.get("id") or link).strip()
         if len(guid) > 1000:  # the column's limit; a hash keeps it unique
@@ -102,4 +109,5 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None) -> ParsedFeed
         entries=tuple(entries),
         problem=problem,
         skipped=skipped,
+        left_out=max(0, len(entries_raw) - MAX_ENTRIES),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.download import DownloadFailed, download, local_path
-from bot.content.entries import FeedEntry, parse_feed
+from bot.content.entries import MAX_ENTRIES, FeedEntry, parse_feed
 from bot.content.items import Content, ContentError, ContentInput, ContentProblem
 from bot.content.queue import ContentQueue
 from bot.content.records import FeedInfo
@@ -34,6 +34,8 @@ class FetchOutcome:
     skipped: int = 0
     """Entries that cannot be shared (no link, or not a web link)."""
     not_modified: bool = False
+    left_out: int = 0
+    """Entries past the most read in one fetch (``MAX_ENTRIES``), not looked at."""
     error: ContentProblem | None = None
     warning: ContentProblem | None = None
 
@@ -115,7 +117,11 @@ class Feeds:
             got = download(
                 source.url, etag=source.etag, modified=source.modified, timeout=self.timeout
             )
-            parsed = None if got.not_modified else parse_feed(got.body, got.headers)
+            parsed = (
+                None
+                if got.not_modified
+                else parse_feed(got.body, got.headers, base=got.url or source.url)
+            )
         except DownloadFailed as failed:
             error = ContentProblem(key=failed.key, values=failed.values)
             failed_info = store.feed_failed(
@@ -124,23 +130,33 @@ class Feeds:
             # Info, not a warning: the caller reports the outcome to a person.
             log.info("feed %s (%s): %s", feed_id, failed_info.url, failed_info.last_error)
             return FetchOutcome(feed=failed_info, error=error)
-        info = store.feed_fetched(
-            feed_id,
-            etag=got.etag,
-            modified=got.modified,
-            title=parsed.title if parsed is not None else None,
-            at=self.queue.clock(),
-        )
         if parsed is None:
+            info = store.feed_fetched(
+                feed_id, etag=got.etag, modified=got.modified, title=None, at=self.queue.clock()
+            )
             return FetchOutcome(feed=info, not_modified=True)
-        added, known, skipped = self._store_entries(info, parsed.entries)
+        feed = store.feed(feed_id)
+        assert feed is not None  # checked by the caller
+        added, known, skipped = self._store_entries(feed, parsed.entries)
+        # The validators are saved only now: had they been saved before the entries and
+        # storing failed (unreadable guidelines, the database), the next fetch would get
+        # "304 not modified" and the entries would never arrive. Until then the previous
+        # validators stay, which name an older version of the feed: the next fetch is full.
+        info = store.feed_fetched(
+            feed_id, etag=got.etag, modified=got.modified, title=parsed.title, at=self.queue.clock()
+        )
         warning = None
         if parsed.problem is not None:
             warning = ContentProblem(
                 key="feed_bozo", values={"detail": parsed.problem, "count": len(parsed.entries)}
             )
         return FetchOutcome(
-            feed=info, added=added, known=known, skipped=skipped + parsed.skipped, warning=warning
+            feed=info,
+            added=added,
+            known=known,
+            skipped=skipped + parsed.skipped,
+            left_out=parsed.left_out,
+            warning=warning,
         )
 
     def _store_entries(
@@ -183,7 +199,7 @@ def describe(outcome: FetchOutcome, language: str) -> str:
         return t(language, "content.feed.failed", feed=name, reason=outcome.error.message(language))
     if outcome.not_modified:
         return t(language, "content.feed.not_modified", feed=name)
-    return t(
+    fetched = t(
         language,
         "content.feed.fetched",
         feed=name,
@@ -191,3 +207,7 @@ def describe(outcome: FetchOutcome, language: str) -> str:
         known=outcome.known,
         skipped=outcome.skipped,
     )
+    if not outcome.left_out:
+        return fetched
+    left_out = t(language, "content.feed.left_out", count=outcome.left_out, limit=MAX_ENTRIES)
+    return f"{fetched} {left_out}"

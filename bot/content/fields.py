@@ -67,10 +67,18 @@ def caption_option(value: str) -> tuple[str, str] | None:
 
 
 def unquote(text: str) -> str:
-    """``text`` without one pair of matching quotes around all of it."""
-    if len(text) >= 2 and _QUOTE_PAIRS.get(text[0]) == text[-1]:
-        return text[1:-1].strip()
-    return text
+    """``text`` without one pair of matching quotes around all of it.
+
+    Only a pair that encloses the whole text: ``"Samen bouwen" is ons motto bij
+    "Noorderzon"`` starts and ends with a quote, but those belong to two quotations
+    inside the text, and it is kept as typed.
+    """
+    if len(text) < 2:
+        return text
+    opening, closing, inside = text[0], _QUOTE_PAIRS.get(text[0]), text[1:-1]
+    if closing != text[-1] or opening in inside or closing in inside:
+        return text
+    return inside.strip()
 
 
 def localize(value: datetime, timezone: ZoneInfo) -> datetime:
@@ -134,6 +142,24 @@ def input_from_values(
     variants too. With ``strict`` an unknown key is a problem (for import files); ``lines``
     gives the line of each key, ``line`` the line of the item, for problem locations.
     """
+    content, problems = read_values(
+        values, timezone=timezone, strict=strict, lines=lines, file=file, line=line
+    )
+    return (None if problems else content), problems
+
+
+def read_values(
+    values: Mapping[str, object],
+    *,
+    timezone: ZoneInfo,
+    strict: bool = False,
+    lines: Mapping[str, int] | None = None,
+    file: str = "",
+    line: int = 0,
+) -> tuple[ContentInput, list[ContentProblem]]:
+    """As ``input_from_values``, but always with an input: an unreadable value is left
+    empty, so the rest of the item can still be checked and every problem named at once
+    (an import reports all of them in one run)."""
     problems: list[ContentProblem] = []
     where = dict(lines or {})
 
@@ -176,16 +202,18 @@ def input_from_values(
     url = values.get("url")
     if url is None or not str(url).strip():
         problem("url_missing", "url")
+    text_of: dict[str, str] = {}
     for name in ("url", "title", "summary"):
-        if isinstance(values.get(name), list | dict):
+        value = values.get(name)
+        if isinstance(value, list | dict):
             problem("expected_text", name, field=name)
-    if problems:
-        return None, problems
+            value = None
+        text_of[name] = str(value or "").strip()
     return (
         ContentInput(
-            url=str(url).strip(),
-            title=str(values.get("title") or "").strip(),
-            summary=str(values.get("summary") or "").strip(),
+            url=text_of["url"],
+            title=text_of["title"],
+            summary=text_of["summary"],
             captions={lang: tuple(texts) for lang, texts in captions.items()},
             topics=split_list(values.get("topics")),
             teams=split_list(values.get("teams")),
@@ -195,5 +223,5 @@ def input_from_values(
             expires=moments["expires"],
             priority=priority,
         ),
-        [],
+        problems,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.content.captions import blocking_problems
-from bot.content.fields import input_from_values
+from bot.content.fields import read_values
 from bot.content.items import CaptionFinding, Content, ContentError, ContentProblem
 from bot.content.queue import ContentQueue, Prepared
 from bot.content.rows import MAX_FILE_BYTES, Row, read_rows
@@ -65,7 +65,9 @@ def import_file(queue: ContentQueue, path: Path, *, by: str, approve: bool = Fal
     prepared: list[tuple[Row, Prepared]] = []
     first_line: dict[str, int] = {}
     for row in rows:
-        content, found = input_from_values(
+        # An unreadable value is left empty and the row checked all the same, so that
+        # every problem of every row is reported in one run.
+        content, found = read_values(
             row.values,
             timezone=queue.timezone,
             strict=True,
@@ -74,10 +76,11 @@ def import_file(queue: ContentQueue, path: Path, *, by: str, approve: bool = Fal
             line=row.line,
         )
         problems.extend(found)
-        if content is None:
-            continue
+        unreadable = {_reported_field(p) for p in found}
         ready = queue.prepare(content)
-        row_problems = list(ready.problems)
+        # Not again what reading already said of the same field ("no link" for a link
+        # that was a list, "no title" for a misspelt title key).
+        row_problems = [p for p in ready.problems if _field_of(p) not in unreadable]
         if approve:
             row_problems.extend(blocking_problems(ready.findings))
         url = ready.content.url
@@ -85,7 +88,7 @@ def import_file(queue: ContentQueue, path: Path, *, by: str, approve: bool = Fal
             row_problems.append(
                 ContentProblem(key="duplicate_in_file", values={"line": first_line[url]})
             )
-        else:
+        elif url:
             first_line[url] = row.line
         problems.extend(_located(p, name, row, _field_of(p)) for p in row_problems)
         prepared.append((row, ready))
@@ -110,6 +113,7 @@ _FIELD_OF_PROBLEM: Mapping[str, str] = {
     "url_too_long": "url",
     "title_missing": "title",
     "title_too_long": "title",
+    "title_blocked": "title",
     "summary_too_long": "summary",
     "bad_topic": "topics",
     "audience_language": "languages",
@@ -118,6 +122,14 @@ _FIELD_OF_PROBLEM: Mapping[str, str] = {
     "bad_priority": "priority",
     "duplicate_in_file": "url",
 }
+
+
+def _reported_field(problem: ContentProblem) -> str:
+    """The field a reading problem is about: a misspelt key is about the field it
+    suggests ("titel": the title is not missing, it is misspelt)."""
+    if problem.key == "unknown_field_suggest":
+        return str(problem.values.get("suggestion", ""))
+    return str(problem.values.get("field") or _field_of(problem))
 
 
 def _field_of(problem: ContentProblem) -> str:

@@ -183,9 +183,15 @@ class Content:
         }
 
 
+TITLE_VARIANT = 0
+"""The ``variant`` of a finding in the title, which employees are offered as the
+e-mail subject, and as the caption when an item has none."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class CaptionFinding:
-    """One guidelines finding in one caption variant (``variant`` counts from 1)."""
+    """One guidelines finding in one caption variant (``variant`` counts from 1), or in
+    the title (``variant`` is ``TITLE_VARIANT``)."""
 
     language: str
     variant: int

@@ -4,9 +4,10 @@ Methods are synchronous, each in its own short transaction (the async core calls
 through ``asyncio.to_thread``). Who may call them is the caller's business: the chat
 feature checks roles, the command line trusts its operator.
 
-Rules kept here: a URL is queued once among items that are not retired; every caption
-is checked against the current guidelines when it is queued, edited and approved; a
-caption the guidelines block cannot be approved, nor edited into an approved item.
+Rules kept here: a URL is queued once among items that are not retired; every caption,
+and the title (the e-mail subject, and the caption of an item without one), is checked
+against the current guidelines when it is queued, edited and approved; text the
+guidelines block cannot be approved, nor edited into an approved item.
 Approval is the only manual step: an approved item shows from ``not_before`` until
 ``expires`` by the clock (see ``bot.content.items``).
 """
@@ -114,7 +115,9 @@ class ContentQueue:
             now=now if expiry_matters else None,
         )
         today = now.astimezone(self.timezone).date()
-        verdict, findings = check_captions(cleaned.captions, guidelines, today=today)
+        verdict, findings = check_captions(
+            cleaned.captions, guidelines, today=today, title=cleaned.title
+        )
         return Prepared(
             content=cleaned, verdict=verdict.value, findings=findings, problems=tuple(problems)
         )

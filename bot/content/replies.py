@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.fields import format_moment
 from bot.content.items import (
+    TITLE_VARIANT,
     CaptionFinding,
     Content,
     ContentError,
@@ -22,7 +23,7 @@ def finding_text(finding: CaptionFinding, language: str) -> str:
     """ "⛔ blocks · Client names: 'Acme Bank' in caption nl 1 — Don't name this client.\""""
     return t(
         language,
-        "content.finding",
+        "content.finding_title" if finding.variant == TITLE_VARIANT else "content.finding",
         severity=t(language, f"check.severity.{finding.severity}"),
         rule=finding.rule_title,
         match=finding.match,

@@ -1,7 +1,7 @@
 """The rules a content item must meet before it is stored, with every problem named.
 
-``clean`` tidies what it safely can (spaces, the case of topics and languages,
-repeated entries) and reports the rest: a person fixes everything in one go.
+``clean`` tidies what it safely can (spaces, invisible characters, the case of topics
+and languages, repeated entries) and reports the rest: a person fixes everything in one go.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content.fields import format_moment, localize
 from bot.content.items import ContentInput, ContentProblem
+from bot.inputs import without_invisible
 
 URL_MAX = 2000
 TITLE_MAX = 500
@@ -73,12 +74,14 @@ def clean(
         problem("url_missing")
     elif (found := url_problem(url)) is not None:
         problems.append(found)
-    title = " ".join(content.title.split())
+    # Invisible characters go first: a zero-width space would split a term the
+    # guidelines block ("Energie\u200bbox 2") and be posted along with the caption.
+    title = " ".join(without_invisible(content.title).split())
     if not title:
         problem("title_missing")
     elif len(title) > TITLE_MAX:
         problem("title_too_long", length=len(title), limit=TITLE_MAX)
-    summary = content.summary.strip()
+    summary = without_invisible(content.summary).strip()
     if len(summary) > SUMMARY_MAX:
         problem("summary_too_long", length=len(summary), limit=SUMMARY_MAX)
 
@@ -86,7 +89,8 @@ def clean(
     captions: dict[str, tuple[str, ...]] = {}
     for raw_lang, variants in content.captions.items():
         lang = raw_lang.strip().lower()
-        texts = tuple(dict.fromkeys(v.strip() for v in variants if v.strip()))
+        stripped = (without_invisible(v).strip() for v in variants)
+        texts = tuple(dict.fromkeys(v for v in stripped if v))
         if not texts:
             continue
         if lang not in languages:
