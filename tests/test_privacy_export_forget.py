@@ -366,3 +366,32 @@ def test_the_inbox_holds_who_sent_something_only_until_it_is_answered(
     assert set(PAYLOAD_COLUMNS) == {("inbox", "payload")}
     assert rows["answered"] == rows["given-up"] == "{}"
     assert "U0ANNA" in rows["waiting"]  # still to be answered
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("privacy", "export"),
+        ("privacy", "forget", "--yes"),
+        ("privacy", "opt-out"),
+        ("privacy", "opt-in"),
+        ("people", "revoke", "--role", "comms"),
+    ],
+)
+def test_a_mistyped_database_is_named_and_not_created(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # "No one is known here" from a new empty file would tell HR nothing is stored.
+    from harness import merkwerker
+
+    missing = tmp_path / "typo.db"
+    no_folder = tmp_path / "nonexistent" / "x.db"
+    for path in (missing, no_folder):
+        ran = merkwerker(
+            *command, "--platform", "slack", "--user", "U1", "--database", f"sqlite:///{path}"
+        )
+        assert ran.returncode == 1
+        assert f"There is no database at {path}" in ran.stderr
+        assert "known here" not in ran.stderr + ran.stdout
+        assert not path.exists()
+    assert not no_folder.parent.exists()

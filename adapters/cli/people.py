@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from adapters.cli.common import cli_language, fail, open_store, out
+from adapters.cli.common import cli_language, fail, open_existing_store, open_store, out
 from bot.i18n import t
 
 if TYPE_CHECKING:
@@ -78,10 +78,17 @@ def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
 
 
 @contextmanager
-def _store(database: str | None, language: str) -> Iterator[PeopleStore]:
+def _store(database: str | None, language: str, *, existing: bool = False) -> Iterator[PeopleStore]:
+    """The people in the database. With ``existing``, a SQLite file that is not there is one
+    sentence and exit 1: reading, deleting or switching off tracking in a new empty file
+    would wrongly report that nothing is stored about the person."""
     from bot.people import PeopleStore
 
-    store = open_store(database, language)
+    store = (
+        open_existing_store(database, language, missing_key="privacy.cli.no_database")
+        if existing
+        else open_store(database, language)
+    )
     try:
         yield PeopleStore.from_store(store)
     finally:
@@ -110,7 +117,7 @@ def export(
 
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
-    with _store(database, language) as store:
+    with _store(database, language, existing=True) as store:
         user_id = _known(store, platform, user, language)
         document = store.export(user_id, now=_now())
     if document is None:  # forgotten while we were reading
@@ -147,7 +154,7 @@ def forget(
 
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
-    with _store(database, language) as store:
+    with _store(database, language, existing=True) as store:
         user_id = _known(store, platform, user, language)
         if not yes:
             if not sys.stdin.isatty():
@@ -169,7 +176,7 @@ def _switch_tracking(
 
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
-    store = open_store(database, language)
+    store = open_existing_store(database, language, missing_key="privacy.cli.no_database")
     try:
         # Someone who never talked to the bot yet can be opted out in advance.
         user_id = store.ensure_user(platform=platform, platform_user_id=user)
@@ -335,7 +342,7 @@ def revoke(
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     role = _role(role, language)
-    with _store(database, language) as store:
+    with _store(database, language, existing=True) as store:
         revoked = store.revoke_role(platform=platform, user_id=user, role=role)
     key = "people.cli.revoked" if revoked else "people.cli.not_granted"
     _say(t(language, key, platform=platform, user=user, role=role))

@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "privacy.forget.done": "Done: I've forgotten you.",
     "privacy.forget.removed": "Deleted: your settings, {questions} question(s), {conversations} conversation link(s), {roles} role(s) and {outbox} queued message(s).",
     "privacy.forget.kept": "Kept only as anonymous totals, without your name: {events} event(s), {checks} draft check outcome(s) and {shares} share link(s).",
+    "privacy.cli.no_database": "There is no database at {path}, so nothing can be said about anyone in it. Give the right one with --database, or set DATABASE_URL.",
     "privacy.cli.unknown_user": "No one with {platform} id {user} is known here.",
     "privacy.cli.exported": "Wrote the data of {platform} user {user} to {path}.",
     "privacy.cli.cannot_write": "Cannot write {path}: {reason}",

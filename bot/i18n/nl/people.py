@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "privacy.forget.done": "Klaar: ik ben je vergeten.",
     "privacy.forget.removed": "Verwijderd: je instellingen, {questions} vraag/vragen, {conversations} gesprekskoppeling(en), {roles} rol(len) en {outbox} klaarstaand(e) bericht(en).",
     "privacy.forget.kept": "Alleen bewaard als anonieme totalen, zonder je naam: {events} gebeurtenis(sen), {checks} uitkomst(en) van conceptcontroles en {shares} deellink(s).",
+    "privacy.cli.no_database": "Er is geen database op {path}, dus over niemand valt daar iets te zeggen. Geef de juiste op met --database, of zet DATABASE_URL.",
     "privacy.cli.unknown_user": "Niemand met {platform}-id {user} is hier bekend.",
     "privacy.cli.exported": "De gegevens van {platform}-gebruiker {user} staan in {path}.",
     "privacy.cli.cannot_write": "Kan {path} niet schrijven: {reason}",
