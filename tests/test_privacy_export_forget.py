@@ -395,3 +395,26 @@ def test_a_mistyped_database_is_named_and_not_created(
         assert "known here" not in ran.stderr + ran.stdout
         assert not path.exists()
     assert not no_folder.parent.exists()
+
+
+def test_someone_known_only_by_a_granted_role_can_be_exported_and_forgotten(
+    chat: Chat,
+) -> None:
+    granted = chat.cli(
+        "people", "grant", "--platform", "slack", "--user", "U777", "--role", "admin"
+    )
+    assert granted.returncode == 0, granted.stderr
+
+    exported = chat.cli("privacy", "export", "--platform", "slack", "--user", "U777")
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)
+    assert document["user"] == {"platform": "slack", "platform_user_id": "U777"}
+    assert [r["role"] for r in document["roles"]] == ["admin"]
+
+    forgot = chat.cli("privacy", "forget", "--platform", "slack", "--user", "U777", "--yes")
+    assert forgot.returncode == 0, forgot.stderr
+    assert "Forgot slack user U777." in forgot.stdout
+    assert count(chat.engine, Role) == 0
+    again = chat.cli("privacy", "export", "--platform", "slack", "--user", "U777")
+    assert again.returncode == 1
+    assert again.stderr.strip() == "No one with slack id U777 is known here."

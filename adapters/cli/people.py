@@ -95,13 +95,6 @@ def _store(database: str | None, language: str, *, existing: bool = False) -> It
         store.close()
 
 
-def _known(store: PeopleStore, platform: str, user: str, language: str) -> int:
-    user_id = store.find_person(platform=platform, user_id=user)
-    if user_id is None:
-        _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
-    return user_id
-
-
 @privacy_app.command("export")
 def export(
     platform: PlatformOption,
@@ -118,9 +111,8 @@ def export(
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     with _store(database, language, existing=True) as store:
-        user_id = _known(store, platform, user, language)
-        document = store.export(user_id, now=_now())
-    if document is None:  # forgotten while we were reading
+        document = store.export_identity(platform=platform, platform_user_id=user, now=_now())
+    if document is None:
         _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
     text = export_json(document)
     if output is None:
@@ -155,13 +147,14 @@ def forget(
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     with _store(database, language, existing=True) as store:
-        user_id = _known(store, platform, user, language)
+        if store.export_identity(platform=platform, platform_user_id=user, now=_now()) is None:
+            _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
         if not yes:
             if not sys.stdin.isatty():
                 _fail(t(language, "privacy.cli.need_yes"))
             if not typer.confirm(t(language, "privacy.cli.confirm", platform=platform, user=user)):
                 _fail(t(language, "privacy.cli.aborted"), 1)
-        result = store.forget(user_id)
+        result = store.forget_identity(platform=platform, platform_user_id=user)
     if result is None:
         _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
     _say(t(language, "privacy.cli.forgotten", platform=platform, user=user))

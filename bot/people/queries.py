@@ -47,6 +47,47 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _roles(session: Session, platform: str, platform_user_id: str) -> list[dict[str, Any]]:
+    # Roles are keyed by platform id: they can be granted before the person ever talks.
+    roles = session.exec(
+        select(Role)
+        .where(col(Role.platform) == platform, col(Role.platform_user_id) == platform_user_id)
+        .order_by(col(Role.role))
+    ).all()
+    return [
+        {"role": r.role, "granted_by": r.granted_by, "granted_at": _iso(r.granted_at)}
+        for r in roles
+    ]
+
+
+def export_identity(
+    session: Session, *, platform: str, platform_user_id: str, now: datetime
+) -> dict[str, Any] | None:
+    """What is kept about a platform id: the person's full export when they have talked to
+    the bot, else what names them without a user row (their roles); None when nothing."""
+    user_id = session.exec(
+        select(col(User.id)).where(
+            col(User.platform) == platform, col(User.platform_user_id) == platform_user_id
+        )
+    ).first()
+    if user_id is not None:
+        return export_person(session, user_id, now=now)
+    roles = _roles(session, platform, platform_user_id)
+    if not roles:
+        return None
+    return {
+        "exported_at": now.isoformat(),
+        "user": {"platform": platform, "platform_user_id": platform_user_id},
+        "questions": [],
+        "draft_checks": [],
+        "events": [],
+        "shares": [],
+        "conversations": [],
+        "roles": roles,
+        "outbox": [],
+    }
+
+
 def export_person(session: Session, user_id: int, *, now: datetime) -> dict[str, Any] | None:
     """The person's data as plain JSON values; None when there is no such person."""
     user = session.get(User, user_id)
@@ -77,12 +118,7 @@ def export_person(session: Session, user_id: int, *, now: datetime) -> dict[str,
     conversations = session.exec(
         select(ConversationReference).where(col(ConversationReference.user_id) == user_id)
     ).all()
-    roles = session.exec(
-        select(Role).where(
-            col(Role.platform) == user.platform,
-            col(Role.platform_user_id) == user.platform_user_id,
-        )
-    ).all()
+    roles = _roles(session, user.platform, user.platform_user_id)
     outbox = session.exec(select(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)).all()
     return {
         "exported_at": now.isoformat(),
@@ -143,10 +179,7 @@ def export_person(session: Session, user_id: int, *, now: datetime) -> dict[str,
             }
             for c in conversations
         ],
-        "roles": [
-            {"role": r.role, "granted_by": r.granted_by, "granted_at": _iso(r.granted_at)}
-            for r in roles
-        ],
+        "roles": roles,
         "outbox": [
             {
                 "created_at": _iso(o.created_at),
