@@ -111,3 +111,26 @@ def test_after_opting_out_questions_and_checks_are_kept_without_the_person(
         "not_helpful",
     )
     assert [tuple(row) for row in checks] == [(None,)]
+
+
+def test_opting_out_unlinks_links_shared_before(chat: Chat) -> None:
+    from sqlmodel import Session, select
+
+    from bot.storage.tables import Share
+
+    add_user(chat.store, "U1", team="Sales")
+    add_item(chat.engine, "Wind farm opens")
+    anna = chat.person("U1")
+    offered = anna.say("What can I share?")
+    link = next(url for label, url in offered.links if "LinkedIn" in label)
+    assert chat.export("U1")["shares"]  # linked to her until she opts out
+    anna.say("opt out")
+
+    assert chat.open_link(link)  # someone clicks the link she posted earlier
+
+    assert chat.export("U1")["shares"] == []
+    assert [e["kind"] for e in chat.export("U1")["events"]] == ["suggested"]
+    with Session(chat.engine) as session:
+        assert all(s.user_id is None for s in session.exec(select(Share)))
+    clicks = [e for e in events(chat.engine) if e.kind == "link_clicked"]
+    assert len(clicks) == 1 and clicks[0].user_id is None and clicks[0].item_id is not None

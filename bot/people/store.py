@@ -235,13 +235,22 @@ class PeopleStore:
         return value if value in known or not known else known[0]
 
     def set_tracking(self, user_id: int, *, on: bool) -> bool:
-        """Turn personal tracking on or off; False when it already was (or no such person)."""
+        """Turn personal tracking on or off; False when it already was (or no such person).
+
+        Turning it off also unlinks the person's share links: a later click on a link they
+        posted before counts for the item, never for them. Done even when tracking was off
+        already, so links kept from before this was done are unlinked too.
+        """
         with self._engine.begin() as connection:
             result = connection.execute(
                 update(User)
                 .where(col(User.id) == user_id, col(User.tracking) != on)
                 .values(tracking=on)
             )
+            if not on:
+                connection.execute(
+                    update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
+                )
         return result.rowcount > 0
 
     def mark_explained(self, user_id: int, now: datetime) -> bool:
