@@ -230,13 +230,34 @@ def test_cli_export_and_forget(chat: Chat, tmp_path: Path) -> None:
 
 
 def test_cli_opt_out_and_in(chat: Chat) -> None:
+    add_user(chat.store, "U7")
     out = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "U7")
     assert out.returncode == 0, out.stderr
     assert "Tracking is now off for slack user U7." in out.stdout
     assert chat.export("U7")["user"]["tracking"] is False
+    again = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "U7")
+    assert again.returncode == 0
+    assert again.stdout.strip() == "Tracking was already off for slack user U7; nothing changed."
     back = chat.cli("privacy", "opt-in", "--platform", "slack", "--user", "U7")
     assert back.returncode == 0
+    assert "Tracking is now on for slack user U7." in back.stdout
     assert chat.export("U7")["user"]["tracking"] is True
+    still = chat.cli("privacy", "opt-in", "--platform", "slack", "--user", "U7")
+    assert "already on" in still.stdout and "now on" not in still.stdout
+
+
+def test_cli_opt_out_of_an_id_not_known_yet_says_so(chat: Chat) -> None:
+    mistyped = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "u555")
+    assert mistyped.returncode == 0, mistyped.stderr
+    assert "No one with slack id u555 was known here yet." in mistyped.stdout
+    assert "now off" not in mistyped.stdout
+    # Honoured when they arrive: the opt-out is kept for that id.
+    assert chat.export("u555")["user"]["tracking"] is False
+    again = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "u555")
+    assert "already off" in again.stdout
+    opt_in = chat.cli("privacy", "opt-in", "--platform", "slack", "--user", "U556")
+    assert opt_in.returncode == 1
+    assert opt_in.stderr.strip() == "No one with slack id U556 is known here."
 
 
 def test_export_as_a_real_process(database_url: str, tmp_path: Path) -> None:

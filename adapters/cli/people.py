@@ -171,13 +171,31 @@ def _switch_tracking(
     platform, user = _person_id(platform, user, language)
     store = open_existing_store(database, language, missing_key="privacy.cli.no_database")
     try:
+        people = PeopleStore.from_store(store)
+        known = people.find_person(platform=platform, user_id=user)
+        if known is None and on:  # tracking is on for everyone new: nothing to record
+            _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
         # Someone who never talked to the bot yet can be opted out in advance.
-        user_id = store.ensure_user(platform=platform, platform_user_id=user)
-        PeopleStore.from_store(store).set_tracking(user_id, on=on)
+        user_id = known or store.ensure_user(platform=platform, platform_user_id=user)
+        changed = people.set_tracking(user_id, on=on)
     finally:
         store.close()
-    key = "privacy.cli.opted_in" if on else "privacy.cli.opted_out"
-    _say(t(language, key, platform=platform, user=user))
+    _say(
+        t(
+            language,
+            _tracking_key(on=on, known=known is not None, changed=changed),
+            platform=platform,
+            user=user,
+        )
+    )
+
+
+def _tracking_key(*, on: bool, known: bool, changed: bool) -> str:
+    if not known:
+        return "privacy.cli.opted_out_unknown"
+    if not changed:
+        return "privacy.cli.already_on" if on else "privacy.cli.already_off"
+    return "privacy.cli.opted_in" if on else "privacy.cli.opted_out"
 
 
 @privacy_app.command("opt-out")

@@ -73,6 +73,9 @@ MESSAGES: dict[str, str] = {
     "privacy.cli.aborted": "Nothing was deleted.",
     "privacy.cli.forgotten": "Forgot {platform} user {user}.",
     "privacy.cli.opted_out": "Tracking is now off for {platform} user {user}.",
+    "privacy.cli.opted_out_unknown": "No one with {platform} id {user} was known here yet. Tracking will be off for them from their first message; if the id is mistyped, remove it with merkwerker privacy forget --platform {platform} --user {user} --yes.",
+    "privacy.cli.already_off": "Tracking was already off for {platform} user {user}; nothing changed.",
+    "privacy.cli.already_on": "Tracking was already on for {platform} user {user}; nothing changed.",
     "privacy.cli.opted_in": "Tracking is now on for {platform} user {user}.",
     # --- settings ---
     "settings.title": "⚙️ Your settings",

@@ -73,6 +73,9 @@ MESSAGES: dict[str, str] = {
     "privacy.cli.aborted": "Er is niets verwijderd.",
     "privacy.cli.forgotten": "{platform}-gebruiker {user} is vergeten.",
     "privacy.cli.opted_out": "Bijhouden staat nu uit voor {platform}-gebruiker {user}.",
+    "privacy.cli.opted_out_unknown": "Niemand met {platform}-id {user} was hier nog bekend. Bijhouden staat voor deze persoon uit vanaf het eerste bericht; is het id verkeerd getypt, verwijder het dan met merkwerker privacy forget --platform {platform} --user {user} --yes.",
+    "privacy.cli.already_off": "Bijhouden stond al uit voor {platform}-gebruiker {user}; er is niets veranderd.",
+    "privacy.cli.already_on": "Bijhouden stond al aan voor {platform}-gebruiker {user}; er is niets veranderd.",
     "privacy.cli.opted_in": "Bijhouden staat nu aan voor {platform}-gebruiker {user}.",
     # --- settings ---
     "settings.title": "⚙️ Je instellingen",
