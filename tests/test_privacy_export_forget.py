@@ -439,3 +439,19 @@ def test_someone_known_only_by_a_granted_role_can_be_exported_and_forgotten(
     again = chat.cli("privacy", "export", "--platform", "slack", "--user", "U777")
     assert again.returncode == 1
     assert again.stderr.strip() == "No one with slack id U777 is known here."
+
+
+def test_forget_reaches_names_given_with_as_on_the_command_line(chat: Chat) -> None:
+    added = chat.cli("content", "add", "https://example.com/news/b", "--as", "bob")
+    assert added.returncode == 0, added.stderr
+    (item,) = chat.queue()
+    approved = chat.cli("content", "approve", str(item["id"]), "--as", "bob")
+    assert approved.returncode == 0, approved.stderr
+    assert "bob" in chat.cli("content", "show", str(item["id"])).stdout
+
+    forgot = chat.cli("privacy", "forget", "--platform", "console", "--user", "bob", "--yes")
+
+    assert forgot.returncode == 0, forgot.stderr
+    shown = chat.cli("content", "show", str(item["id"]))
+    assert "bob" not in shown.stdout
+    assert "approved by forgotten" in shown.stdout

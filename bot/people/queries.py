@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.lists import split_list
@@ -14,6 +15,7 @@ from bot.storage.tables import (
     ConversationReference,
     DraftCheck,
     Event,
+    Feed,
     OutboxMessage,
     Question,
     Role,
@@ -60,6 +62,62 @@ def _roles(session: Session, platform: str, platform_user_id: str) -> list[dict[
     ]
 
 
+def actors(platform: str, platform_user_id: str) -> tuple[str, str]:
+    """How content, feeds and roles may name a person as who added, approved or granted:
+    "platform:id", or the bare id the command line's --as recorded before."""
+    return (f"{platform}:{platform_user_id}", platform_user_id)
+
+
+def _credits(
+    session: Session, platform: str, platform_user_id: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    # Content and feeds they added or approved, and roles they granted to others.
+    names = actors(platform, platform_user_id)
+    items = session.exec(
+        select(ContentItem)
+        .where(or_(col(ContentItem.added_by).in_(names), col(ContentItem.approved_by).in_(names)))
+        .order_by(col(ContentItem.id))
+    ).all()
+    feeds = session.exec(
+        select(Feed).where(col(Feed.added_by).in_(names)).order_by(col(Feed.id))
+    ).all()
+    granted = session.exec(
+        select(Role).where(col(Role.granted_by).in_(names)).order_by(col(Role.id))
+    ).all()
+    return (
+        [
+            {
+                "item_id": i.id,
+                "title": i.title,
+                "url": i.url,
+                "status": i.status,
+                "added": i.added_by in names,
+                "added_at": _iso(i.created_at),
+                "approved": i.approved_by in names,
+                "approved_at": _iso(i.approved_at) if i.approved_by in names else None,
+            }
+            for i in items
+        ],
+        [{"feed_id": f.id, "url": f.url, "added_at": _iso(f.created_at)} for f in feeds],
+        [
+            {
+                "platform": r.platform,
+                "user": r.platform_user_id,
+                "role": r.role,
+                "granted_at": _iso(r.granted_at),
+            }
+            for r in granted
+        ],
+    )
+
+
+def _with_credits(
+    document: dict[str, Any], session: Session, platform: str, platform_user_id: str
+) -> dict[str, Any]:
+    content, feeds, granted = _credits(session, platform, platform_user_id)
+    return {**document, "content": content, "feeds": feeds, "roles_granted": granted}
+
+
 def export_identity(
     session: Session, *, platform: str, platform_user_id: str, now: datetime
 ) -> dict[str, Any] | None:
@@ -72,20 +130,24 @@ def export_identity(
     ).first()
     if user_id is not None:
         return export_person(session, user_id, now=now)
-    roles = _roles(session, platform, platform_user_id)
-    if not roles:
-        return None
-    return {
-        "exported_at": now.isoformat(),
-        "user": {"platform": platform, "platform_user_id": platform_user_id},
-        "questions": [],
-        "draft_checks": [],
-        "events": [],
-        "shares": [],
-        "conversations": [],
-        "roles": roles,
-        "outbox": [],
-    }
+    document = _with_credits(
+        {
+            "exported_at": now.isoformat(),
+            "user": {"platform": platform, "platform_user_id": platform_user_id},
+            "questions": [],
+            "draft_checks": [],
+            "events": [],
+            "shares": [],
+            "conversations": [],
+            "roles": _roles(session, platform, platform_user_id),
+            "outbox": [],
+        },
+        session,
+        platform,
+        platform_user_id,
+    )
+    named = ("roles", "content", "feeds", "roles_granted")
+    return document if any(document[key] for key in named) else None
 
 
 def export_person(session: Session, user_id: int, *, now: datetime) -> dict[str, Any] | None:
@@ -120,7 +182,7 @@ def export_person(session: Session, user_id: int, *, now: datetime) -> dict[str,
     ).all()
     roles = _roles(session, user.platform, user.platform_user_id)
     outbox = session.exec(select(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)).all()
-    return {
+    document = {
         "exported_at": now.isoformat(),
         "user": person,
         "questions": [
@@ -189,3 +251,4 @@ def export_person(session: Session, user_id: int, *, now: datetime) -> dict[str,
             for o in outbox
         ],
     }
+    return _with_credits(document, session, user.platform, user.platform_user_id)

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from bot.lists import split_list
 from bot.people.forget import Forgotten
 from bot.people.profile import Profile
-from bot.people.queries import export_identity, export_person
+from bot.people.queries import actors, export_identity, export_person
 from bot.people.roster import PersonRow
 from bot.storage.store import Store
 from bot.storage.tables import (
@@ -109,8 +109,7 @@ class PeopleStore:
     def _forget(
         session: Session, platform: str, platform_user_id: str, user_id: int | None
     ) -> Forgotten:
-        # How content, feeds and roles name who added, approved or granted them.
-        actor = f"{platform}:{platform_user_id}"
+        names = actors(platform, platform_user_id)
 
         def run(statement: Delete | Update) -> int:
             # On the session's connection: an ORM-level execute of a bulk UPDATE does not
@@ -153,22 +152,22 @@ class PeopleStore:
                 [
                     run(
                         update(ContentItem)
-                        .where(col(ContentItem.added_by) == actor)
+                        .where(col(ContentItem.added_by).in_(names))
                         .values(added_by=FORGOTTEN_ACTOR)
                     ),
                     run(
                         update(ContentItem)
-                        .where(col(ContentItem.approved_by) == actor)
+                        .where(col(ContentItem.approved_by).in_(names))
                         .values(approved_by=FORGOTTEN_ACTOR)
                     ),
                     run(
                         update(Feed)
-                        .where(col(Feed.added_by) == actor)
+                        .where(col(Feed.added_by).in_(names))
                         .values(added_by=FORGOTTEN_ACTOR)
                     ),
                     run(
                         update(Role)
-                        .where(col(Role.granted_by) == actor)
+                        .where(col(Role.granted_by).in_(names))
                         .values(granted_by=FORGOTTEN_ACTOR)
                     ),
                 ]
