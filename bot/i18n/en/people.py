@@ -144,6 +144,8 @@ MESSAGES: dict[str, str] = {
     "people.import.empty": "{path} holds no people, only a header or nothing at all.",
     "people.import.done": "Imported {count} people: {created} new, {updated} updated.",
     "people.import.columns": "the first line must name the columns; missing: {missing}. Use: {columns}",
+    "people.import.unknown_columns": "the first line names columns that do not exist: {names}. Use only these (any order): {columns}",
+    "people.import.repeated_columns": "the first line names a column more than once: {names}. Name each once; the columns are: {columns}",
     "people.import.extra_cells": "this line has more cells than the first line has columns (a comma too many?).",
     "people.import.platform": 'platform is "{value}"; use one of {platforms}.',
     "people.import.user_id": "user_id is empty or longer than 200 characters.",

@@ -144,6 +144,8 @@ MESSAGES: dict[str, str] = {
     "people.import.empty": "{path} bevat geen mensen, alleen een kopregel of helemaal niets.",
     "people.import.done": "{count} mensen geïmporteerd: {created} nieuw, {updated} bijgewerkt.",
     "people.import.columns": "de eerste regel moet de kolommen noemen; er ontbreekt: {missing}. Gebruik: {columns}",
+    "people.import.unknown_columns": "de eerste regel noemt kolommen die niet bestaan: {names}. Gebruik alleen deze (in willekeurige volgorde): {columns}",
+    "people.import.repeated_columns": "de eerste regel noemt een kolom meer dan eens: {names}. Noem elke kolom één keer; de kolommen zijn: {columns}",
     "people.import.extra_cells": "deze regel heeft meer cellen dan de eerste regel kolommen heeft (een komma te veel?).",
     "people.import.platform": 'platform is "{value}"; gebruik een van {platforms}.',
     "people.import.user_id": "user_id is leeg of langer dan 200 tekens.",
