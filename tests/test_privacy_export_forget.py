@@ -455,3 +455,30 @@ def test_forget_reaches_names_given_with_as_on_the_command_line(chat: Chat) -> N
     shown = chat.cli("content", "show", str(item["id"]))
     assert "bob" not in shown.stdout
     assert "approved by forgotten" in shown.stdout
+
+
+def test_the_export_and_my_data_hold_what_a_comms_person_added_and_their_settings(
+    chat: Chat,
+) -> None:
+    add_user(chat.store, "UCOMMS", leaderboard=True, display_name="Carla")
+    comms = chat.person("UCOMMS", roles={"comms"})
+    comms.click("Approve", on=comms.say("queue https://example.com/news/a Our news"))
+    feed = chat.cli("feeds", "add", "https://example.com/feed.xml", "--as", "slack:UCOMMS")
+    assert feed.returncode == 0, feed.stderr
+
+    document = chat.export("UCOMMS")
+    [item] = document["content"]
+    assert (item["url"], item["added"], item["approved"]) == (
+        "https://example.com/news/a",
+        True,
+        True,
+    )
+    assert [f["url"] for f in document["feeds"]] == ["https://example.com/feed.xml"]
+
+    seen = comms.say("What do you know about me?")
+    assert "Your name: Carla" in seen
+    assert "Show my name on the leaderboard: Yes" in seen
+    assert "Content you added or approved: 1" in seen
+    assert "Feeds you added: 1" in seen
+    dutch = comms.say("wat weet je over mij", language="nl")
+    assert "Je naam: Carla" in dutch and "Feeds die je toevoegde: 1" in dutch
