@@ -134,3 +134,17 @@ def test_opting_out_unlinks_links_shared_before(chat: Chat) -> None:
         assert all(s.user_id is None for s in session.exec(select(Share)))
     clicks = [e for e in events(chat.engine) if e.kind == "link_clicked"]
     assert len(clicks) == 1 and clicks[0].user_id is None and clicks[0].item_id is not None
+
+
+def test_forget_me_and_stop_tracking_me_in_own_words_are_not_stored_as_questions(
+    chat: Chat,
+) -> None:
+    anna = chat.person("U1")
+    assert "Yes, forget me" in anna.say("FORGET ME PLEASE").buttons
+    assert "Ja, vergeet mij" in anna.say("vergeet mij alsjeblieft", language="nl").buttons
+    assert "tracking is off" in anna.say("stop tracking me").text.lower()
+    assert stored(chat)["tracking"] is False
+    assert chat.export("U1")["questions"] == []
+    report = chat.cli("report", "--format", "json")
+    assert report.returncode == 0, report.stderr
+    assert "FORGET" not in report.stdout and "stop tracking" not in report.stdout
