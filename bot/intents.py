@@ -15,6 +15,7 @@ import regex
 
 from bot.answering.text import fold
 from bot.messages import Command
+from bot.privacy_requests import PrivacyRequest, privacy_request
 
 
 class Intent(StrEnum):
@@ -323,7 +324,22 @@ def understand(text: str) -> Understood:
 
     if _looks_like_a_post(stripped):
         return Understood(intent=Intent.CHECK, text=stripped)
+    privacy = _privacy(simple)
+    if privacy is not None:
+        return privacy
     return Understood(intent=Intent.ASK, text=stripped)
+
+
+def _privacy(simple: str) -> Understood | None:
+    # Asking to be forgotten or untracked is never a question to store for the owners.
+    request = privacy_request(simple)
+    if request is PrivacyRequest.FORGET:
+        return Understood(intent=Intent.FORGET, text="")
+    if request is PrivacyRequest.OPT_OUT:
+        return Understood(intent=Intent.PRIVACY, text="opt out")
+    if request is PrivacyRequest.EXPLAIN:
+        return Understood(intent=Intent.PRIVACY, text="privacy")
+    return None
 
 
 def _looks_like_a_post(text: str) -> bool:

@@ -84,7 +84,7 @@ def test_add_show_and_list(cli: Cli) -> None:
     assert shown["audience"]["teams"] == ["Sales"]
     assert shown["not_before"] == "2026-02-28T23:00:00+00:00"
     assert shown["expires"] == "2099-12-31T17:00:00+00:00"
-    assert (shown["priority"], shown["status"], shown["added_by"]) == (4, "draft", "anna")
+    assert (shown["priority"], shown["status"], shown["added_by"]) == (4, "draft", "console:anna")
 
     listed = cli.json("content", "list", "--status", "draft")
     assert [item["id"] for item in listed] == [1]
@@ -119,11 +119,11 @@ def test_approve_records_who_and_retire_stops_showing(cli: Cli) -> None:
     assert "Approved #1: A (live" in approved.stdout
     again = cli("content", "approve", "1")
     assert "already approved" in again.stdout
-    assert cli.json("content", "show", "1")["approved_by"] == "bert"
+    assert cli.json("content", "show", "1")["approved_by"] == "console:bert"
 
     cli("content", "add", "https://example.com/b", "--title", "B")
     cli("content", "approve", "2")
-    assert cli.json("content", "show", "2")["approved_by"] == getpass.getuser()
+    assert cli.json("content", "show", "2")["approved_by"] == f"cli:{getpass.getuser()}"
 
     retired = cli("content", "retire", "1")
     assert retired.exit_code == 0 and "Retired #1: A" in retired.stdout

@@ -82,3 +82,31 @@ def test_report_and_rapport_ask_for_the_report(text: str) -> None:
 )
 def test_a_question_mentioning_a_report_stays_a_question(text: str) -> None:
     assert understand(text).intent is Intent.ASK
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "payload"),
+    [
+        ("FORGET ME PLEASE", Intent.FORGET, ""),
+        ("vergeet mij alsjeblieft", Intent.FORGET, ""),
+        ("Delete my data now!", Intent.FORGET, ""),
+        ("stop tracking me", Intent.PRIVACY, "opt out"),
+        ("Don't track me.", Intent.PRIVACY, "opt out"),
+        ("hou me niet meer bij aub", Intent.PRIVACY, "opt out"),
+        ("Please forget everything about me, I am leaving", Intent.PRIVACY, "privacy"),
+        ("Kun je mij a.u.b. vergeten?", Intent.PRIVACY, "privacy"),
+    ],
+)
+def test_asking_to_be_forgotten_or_untracked_is_never_a_question(
+    text: str, intent: Intent, payload: str
+) -> None:
+    understood = understand(text)
+    assert (understood.intent, understood.text) == (intent, payload)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Can I share an article about tracking cookies?", "Mag ik vertellen dat ik iets vergat?"],
+)
+def test_a_question_about_tracking_in_general_stays_a_question(text: str) -> None:
+    assert understand(text).intent is Intent.ASK

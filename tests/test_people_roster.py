@@ -263,3 +263,40 @@ def test_the_bot_remembers_conversations_and_reads_granted_roles(
         seen = anna.press("share.nonsense")
         assert seen.reply is not None and seen.reply.language == "nl"
         assert "Die knop werkt hier niet meer" in seen
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            "platform,user_id,teams,locatie",
+            "line 1: the first line names columns that do not exist: teams, locatie. "
+            "Use only these (any order): platform,user_id,team,location,display_name",
+        ),
+        (
+            "platform,user_id,team,team",
+            "line 1: the first line names a column more than once: team.",
+        ),
+    ],
+)
+def test_people_import_refuses_misspelled_or_repeated_columns(
+    store: Store, database_url: str, tmp_path: Path, header: str, expected: str
+) -> None:
+    file = tmp_path / "people.csv"
+    file.write_text(f"{header}\nslack,U1,Sales,Amsterdam\n", encoding="utf-8")
+
+    done = cli("people", "import", str(file), database=database_url)
+
+    assert done.returncode == 2
+    assert "nothing was imported" in done.stderr
+    assert expected in done.stderr
+    assert ("slack", "U1") not in people(store)
+
+
+def test_people_import_names_wrong_columns_in_dutch() -> None:
+    from bot.i18n import t
+
+    _, [problem] = read_people_csv("platform,user_id,teams\nslack,U1,Sales\n")
+    assert t("nl", problem.key, **problem.values).startswith(
+        "de eerste regel noemt kolommen die niet bestaan: teams."
+    )

@@ -230,13 +230,34 @@ def test_cli_export_and_forget(chat: Chat, tmp_path: Path) -> None:
 
 
 def test_cli_opt_out_and_in(chat: Chat) -> None:
+    add_user(chat.store, "U7")
     out = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "U7")
     assert out.returncode == 0, out.stderr
     assert "Tracking is now off for slack user U7." in out.stdout
     assert chat.export("U7")["user"]["tracking"] is False
+    again = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "U7")
+    assert again.returncode == 0
+    assert again.stdout.strip() == "Tracking was already off for slack user U7; nothing changed."
     back = chat.cli("privacy", "opt-in", "--platform", "slack", "--user", "U7")
     assert back.returncode == 0
+    assert "Tracking is now on for slack user U7." in back.stdout
     assert chat.export("U7")["user"]["tracking"] is True
+    still = chat.cli("privacy", "opt-in", "--platform", "slack", "--user", "U7")
+    assert "already on" in still.stdout and "now on" not in still.stdout
+
+
+def test_cli_opt_out_of_an_id_not_known_yet_says_so(chat: Chat) -> None:
+    mistyped = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "u555")
+    assert mistyped.returncode == 0, mistyped.stderr
+    assert "No one with slack id u555 was known here yet." in mistyped.stdout
+    assert "now off" not in mistyped.stdout
+    # Honoured when they arrive: the opt-out is kept for that id.
+    assert chat.export("u555")["user"]["tracking"] is False
+    again = chat.cli("privacy", "opt-out", "--platform", "slack", "--user", "u555")
+    assert "already off" in again.stdout
+    opt_in = chat.cli("privacy", "opt-in", "--platform", "slack", "--user", "U556")
+    assert opt_in.returncode == 1
+    assert opt_in.stderr.strip() == "No one with slack id U556 is known here."
 
 
 def test_export_as_a_real_process(database_url: str, tmp_path: Path) -> None:
@@ -366,3 +387,98 @@ def test_the_inbox_holds_who_sent_something_only_until_it_is_answered(
     assert set(PAYLOAD_COLUMNS) == {("inbox", "payload")}
     assert rows["answered"] == rows["given-up"] == "{}"
     assert "U0ANNA" in rows["waiting"]  # still to be answered
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("privacy", "export"),
+        ("privacy", "forget", "--yes"),
+        ("privacy", "opt-out"),
+        ("privacy", "opt-in"),
+        ("people", "revoke", "--role", "comms"),
+    ],
+)
+def test_a_mistyped_database_is_named_and_not_created(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # "No one is known here" from a new empty file would tell HR nothing is stored.
+    from harness import merkwerker
+
+    missing = tmp_path / "typo.db"
+    no_folder = tmp_path / "nonexistent" / "x.db"
+    for path in (missing, no_folder):
+        ran = merkwerker(
+            *command, "--platform", "slack", "--user", "U1", "--database", f"sqlite:///{path}"
+        )
+        assert ran.returncode == 1
+        assert f"There is no database at {path}" in ran.stderr
+        assert "known here" not in ran.stderr + ran.stdout
+        assert not path.exists()
+    assert not no_folder.parent.exists()
+
+
+def test_someone_known_only_by_a_granted_role_can_be_exported_and_forgotten(
+    chat: Chat,
+) -> None:
+    granted = chat.cli(
+        "people", "grant", "--platform", "slack", "--user", "U777", "--role", "admin"
+    )
+    assert granted.returncode == 0, granted.stderr
+
+    exported = chat.cli("privacy", "export", "--platform", "slack", "--user", "U777")
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)
+    assert document["user"] == {"platform": "slack", "platform_user_id": "U777"}
+    assert [r["role"] for r in document["roles"]] == ["admin"]
+
+    forgot = chat.cli("privacy", "forget", "--platform", "slack", "--user", "U777", "--yes")
+    assert forgot.returncode == 0, forgot.stderr
+    assert "Forgot slack user U777." in forgot.stdout
+    assert count(chat.engine, Role) == 0
+    again = chat.cli("privacy", "export", "--platform", "slack", "--user", "U777")
+    assert again.returncode == 1
+    assert again.stderr.strip() == "No one with slack id U777 is known here."
+
+
+def test_forget_reaches_names_given_with_as_on_the_command_line(chat: Chat) -> None:
+    added = chat.cli("content", "add", "https://example.com/news/b", "--as", "bob")
+    assert added.returncode == 0, added.stderr
+    (item,) = chat.queue()
+    approved = chat.cli("content", "approve", str(item["id"]), "--as", "bob")
+    assert approved.returncode == 0, approved.stderr
+    assert "bob" in chat.cli("content", "show", str(item["id"])).stdout
+
+    forgot = chat.cli("privacy", "forget", "--platform", "console", "--user", "bob", "--yes")
+
+    assert forgot.returncode == 0, forgot.stderr
+    shown = chat.cli("content", "show", str(item["id"]))
+    assert "bob" not in shown.stdout
+    assert "approved by forgotten" in shown.stdout
+
+
+def test_the_export_and_my_data_hold_what_a_comms_person_added_and_their_settings(
+    chat: Chat,
+) -> None:
+    add_user(chat.store, "UCOMMS", leaderboard=True, display_name="Carla")
+    comms = chat.person("UCOMMS", roles={"comms"})
+    comms.click("Approve", on=comms.say("queue https://example.com/news/a Our news"))
+    feed = chat.cli("feeds", "add", "https://example.com/feed.xml", "--as", "slack:UCOMMS")
+    assert feed.returncode == 0, feed.stderr
+
+    document = chat.export("UCOMMS")
+    [item] = document["content"]
+    assert (item["url"], item["added"], item["approved"]) == (
+        "https://example.com/news/a",
+        True,
+        True,
+    )
+    assert [f["url"] for f in document["feeds"]] == ["https://example.com/feed.xml"]
+
+    seen = comms.say("What do you know about me?")
+    assert "Your name: Carla" in seen
+    assert "Show my name on the leaderboard: Yes" in seen
+    assert "Content you added or approved: 1" in seen
+    assert "Feeds you added: 1" in seen
+    dutch = comms.say("wat weet je over mij", language="nl")
+    assert "Je naam: Carla" in dutch and "Feeds die je toevoegde: 1" in dutch

@@ -111,3 +111,40 @@ def test_after_opting_out_questions_and_checks_are_kept_without_the_person(
         "not_helpful",
     )
     assert [tuple(row) for row in checks] == [(None,)]
+
+
+def test_opting_out_unlinks_links_shared_before(chat: Chat) -> None:
+    from sqlmodel import Session, select
+
+    from bot.storage.tables import Share
+
+    add_user(chat.store, "U1", team="Sales")
+    add_item(chat.engine, "Wind farm opens")
+    anna = chat.person("U1")
+    offered = anna.say("What can I share?")
+    link = next(url for label, url in offered.links if "LinkedIn" in label)
+    assert chat.export("U1")["shares"]  # linked to her until she opts out
+    anna.say("opt out")
+
+    assert chat.open_link(link)  # someone clicks the link she posted earlier
+
+    assert chat.export("U1")["shares"] == []
+    assert [e["kind"] for e in chat.export("U1")["events"]] == ["suggested"]
+    with Session(chat.engine) as session:
+        assert all(s.user_id is None for s in session.exec(select(Share)))
+    clicks = [e for e in events(chat.engine) if e.kind == "link_clicked"]
+    assert len(clicks) == 1 and clicks[0].user_id is None and clicks[0].item_id is not None
+
+
+def test_forget_me_and_stop_tracking_me_in_own_words_are_not_stored_as_questions(
+    chat: Chat,
+) -> None:
+    anna = chat.person("U1")
+    assert "Yes, forget me" in anna.say("FORGET ME PLEASE").buttons
+    assert "Ja, vergeet mij" in anna.say("vergeet mij alsjeblieft", language="nl").buttons
+    assert "tracking is off" in anna.say("stop tracking me").text.lower()
+    assert stored(chat)["tracking"] is False
+    assert chat.export("U1")["questions"] == []
+    report = chat.cli("report", "--format", "json")
+    assert report.returncode == 0, report.stderr
+    assert "FORGET" not in report.stdout and "stop tracking" not in report.stdout

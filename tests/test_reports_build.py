@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from reports_fixtures import MONDAY, NEXT_MONDAY, START, World
+from sqlalchemy import update
+from sqlmodel import col
 
 from bot.reports import (
     ReportPeriod,
@@ -17,6 +19,7 @@ from bot.reports import (
     render_json,
 )
 from bot.reports.figures import Participation, TeamParticipation
+from bot.storage.tables import User
 
 
 @pytest.fixture
@@ -94,19 +97,59 @@ def test_teams_under_five_people_are_merged_into_other_and_never_named(world: Wo
         assert "Finance" in text
 
 
-def test_other_is_shown_even_when_it_is_small_but_small_teams_stay_unnamed(
+def test_a_small_other_takes_in_the_smallest_team_so_no_row_is_under_five(
     world: World,
 ) -> None:
-    world.team("Finance", 5)
+    world.team("Finance", 6)
+    sales = world.team("Sales", 5)
+    legal = world.team("Legal", 2)
+    for person in [*sales, *legal]:
+        world.event("suggested", MONDAY, person)
+    world.event("marked_shared", MONDAY, legal[0])
+
+    report = world.report()
+
+    # "other" would be Legal's two people; Sales, the smallest named team, joins it.
+    assert [team.team for team in report.teams] == ["Finance", None]
+    other = _team(report.teams, None)
+    assert (other.people, other.reached, other.shared) == (7, 7, 1)
+    assert all(team.people >= 5 for team in report.teams)
+    assert {row.team for row in report.team_weeks} == {None}
+    text = render_html(report, language="en")
+    assert "Legal" not in text and "Sales" not in text
+    assert "the smallest named team joins it" in text
+
+
+def test_when_everyone_together_is_under_five_there_are_only_totals(world: World) -> None:
     solo = world.person("Solo")
-    world.event("suggested", MONDAY, solo)
+    pair = world.team(None, 2)
+    for person in (solo, *pair):
+        world.event("suggested", MONDAY, person)
     world.event("marked_shared", MONDAY, solo)
 
     report = world.report()
 
-    other = _team(report.teams, None)
-    assert (other.people, other.reached, other.shared) == (1, 1, 1)
+    assert report.teams == () and report.team_weeks == ()
+    assert report.participation == Participation(reached=3, shared=1)
     assert "Solo" not in render_json(report)
+
+
+def test_people_count_in_the_team_their_team_size_counts_them_in(world: World) -> None:
+    sales = world.team("Sales", 6)
+    support = world.team("Support", 5)
+    world.event("suggested", MONDAY, sales[0])  # stamped "Sales" on the event
+    world.event("marked_shared", MONDAY, sales[0])
+    with world.engine.begin() as connection:  # then they moved to Support
+        connection.execute(update(User).where(col(User.id) == sales[0]).values(team="Support"))
+    world.event("suggested", MONDAY, support[0])
+
+    report = world.report()
+
+    # Sales is five people now, none of them reached; a row saying one person of Sales
+    # was reached would point at the one who left it.
+    support_row, sales_row = _team(report.teams, "Support"), _team(report.teams, "Sales")
+    assert (support_row.people, support_row.reached, support_row.shared) == (6, 2, 1)
+    assert (sales_row.people, sales_row.reached, sales_row.shared) == (5, 0, 0)
 
 
 def test_events_without_identity_count_in_totals_but_not_as_people(world: World) -> None:

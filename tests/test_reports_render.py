@@ -30,6 +30,7 @@ def report(tmp_path: Path) -> Iterator[Report]:
     world = World(f"sqlite:///{tmp_path / 'render.db'}")
     sales = world.team("Sales", 5)
     world.team("Tiny", 2)
+    world.team(None, 3)  # with Tiny, "other" is five people
     fan = world.person("Sales", leaderboard=True, name="Émile <Fan>")
     evil = world.item(EVIL_TITLE)
     formula = world.item(FORMULA_TITLE)
@@ -210,7 +211,7 @@ def test_json_keys_are_stable_and_do_not_depend_on_the_language(report: Report) 
     assert data["teams"][-1] == {
         "team": None,
         "other": True,
-        "people": 2,
+        "people": 5,
         "reached": 0,
         "shared": 0,
         "rate": None,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from adapters.cli.common import cli_language, fail, open_store, out
+from adapters.cli.common import cli_language, fail, open_existing_store, open_store, out
 from bot.i18n import t
 
 if TYPE_CHECKING:
@@ -78,21 +78,21 @@ def _person_id(platform: str, user: str, language: str) -> tuple[str, str]:
 
 
 @contextmanager
-def _store(database: str | None, language: str) -> Iterator[PeopleStore]:
+def _store(database: str | None, language: str, *, existing: bool = False) -> Iterator[PeopleStore]:
+    """The people in the database. With ``existing``, a SQLite file that is not there is one
+    sentence and exit 1: reading, deleting or switching off tracking in a new empty file
+    would wrongly report that nothing is stored about the person."""
     from bot.people import PeopleStore
 
-    store = open_store(database, language)
+    store = (
+        open_existing_store(database, language, missing_key="privacy.cli.no_database")
+        if existing
+        else open_store(database, language)
+    )
     try:
         yield PeopleStore.from_store(store)
     finally:
         store.close()
-
-
-def _known(store: PeopleStore, platform: str, user: str, language: str) -> int:
-    user_id = store.find_person(platform=platform, user_id=user)
-    if user_id is None:
-        _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
-    return user_id
 
 
 @privacy_app.command("export")
@@ -110,10 +110,9 @@ def export(
 
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
-    with _store(database, language) as store:
-        user_id = _known(store, platform, user, language)
-        document = store.export(user_id, now=_now())
-    if document is None:  # forgotten while we were reading
+    with _store(database, language, existing=True) as store:
+        document = store.export_identity(platform=platform, platform_user_id=user, now=_now())
+    if document is None:
         _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
     text = export_json(document)
     if output is None:
@@ -147,14 +146,15 @@ def forget(
 
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
-    with _store(database, language) as store:
-        user_id = _known(store, platform, user, language)
+    with _store(database, language, existing=True) as store:
+        if store.export_identity(platform=platform, platform_user_id=user, now=_now()) is None:
+            _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
         if not yes:
             if not sys.stdin.isatty():
                 _fail(t(language, "privacy.cli.need_yes"))
             if not typer.confirm(t(language, "privacy.cli.confirm", platform=platform, user=user)):
                 _fail(t(language, "privacy.cli.aborted"), 1)
-        result = store.forget(user_id)
+        result = store.forget_identity(platform=platform, platform_user_id=user)
     if result is None:
         _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
     _say(t(language, "privacy.cli.forgotten", platform=platform, user=user))
@@ -169,15 +169,33 @@ def _switch_tracking(
 
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
-    store = open_store(database, language)
+    store = open_existing_store(database, language, missing_key="privacy.cli.no_database")
     try:
+        people = PeopleStore.from_store(store)
+        known = people.find_person(platform=platform, user_id=user)
+        if known is None and on:  # tracking is on for everyone new: nothing to record
+            _fail(t(language, "privacy.cli.unknown_user", platform=platform, user=user), 1)
         # Someone who never talked to the bot yet can be opted out in advance.
-        user_id = store.ensure_user(platform=platform, platform_user_id=user)
-        PeopleStore.from_store(store).set_tracking(user_id, on=on)
+        user_id = known or store.ensure_user(platform=platform, platform_user_id=user)
+        changed = people.set_tracking(user_id, on=on)
     finally:
         store.close()
-    key = "privacy.cli.opted_in" if on else "privacy.cli.opted_out"
-    _say(t(language, key, platform=platform, user=user))
+    _say(
+        t(
+            language,
+            _tracking_key(on=on, known=known is not None, changed=changed),
+            platform=platform,
+            user=user,
+        )
+    )
+
+
+def _tracking_key(*, on: bool, known: bool, changed: bool) -> str:
+    if not known:
+        return "privacy.cli.opted_out_unknown"
+    if not changed:
+        return "privacy.cli.already_on" if on else "privacy.cli.already_off"
+    return "privacy.cli.opted_in" if on else "privacy.cli.opted_out"
 
 
 @privacy_app.command("opt-out")
@@ -335,7 +353,7 @@ def revoke(
     language = _language(lang)
     platform, user = _person_id(platform, user, language)
     role = _role(role, language)
-    with _store(database, language) as store:
+    with _store(database, language, existing=True) as store:
         revoked = store.revoke_role(platform=platform, user_id=user, role=role)
     key = "people.cli.revoked" if revoked else "people.cli.not_granted"
     _say(t(language, key, platform=platform, user=user, role=role))

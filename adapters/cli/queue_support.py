@@ -38,7 +38,12 @@ LangOption = Annotated[
     str | None, typer.Option("--lang", "-l", help="Messages in this language (nl or en).")
 ]
 AsOption = Annotated[
-    str | None, typer.Option("--as", help="Who does this (default: your user name).")
+    str | None,
+    typer.Option(
+        "--as",
+        help="Who does this: platform:id (slack:U123), or a name for a console person "
+        "(default: your login).",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 ListOption = Annotated[list[str] | None, typer.Option()]
@@ -53,12 +58,21 @@ def _language(lang: str | None) -> str:
 
 
 def _who(name: str | None) -> str:
-    if name and name.strip():
-        return name.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return "cli"
+    """Who is recorded as adding or approving: "platform:id", as chat records people, so
+    that ``privacy forget`` finds it. A bare name is a console person (``--as bob`` is
+    console:bob); without ``--as``, the operator's login as cli:<login>."""
+    from bot.people.roster import PLATFORMS
+
+    name = (name or "").strip()
+    if not name:
+        try:
+            return f"cli:{getpass.getuser()}"
+        except (KeyError, OSError):  # no user name in a bare container
+            return "cli"
+    platform, colon, user_id = name.partition(":")
+    if colon and platform.casefold() in PLATFORMS and user_id.strip():
+        return f"{platform.casefold()}:{user_id.strip()}"
+    return f"console:{name}"
 
 
 def _fail_problems(error: ContentError, language: str, heading: str, **values: object) -> NoReturn:

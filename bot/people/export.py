@@ -2,7 +2,8 @@
 
 The document holds the user row (their settings), their questions (text, verdict,
 date), their draft checks (outcomes; a draft text only if one was ever kept), their
-events, share links, conversation references, roles and queued messages.
+events, share links, conversation references, roles and queued messages, and the
+content and feeds they added or approved and the roles they granted.
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ def _counts(values: list[str]) -> str:
     return ", ".join(f"{name} {count}" for name, count in sorted(Counter(values).items()))
 
 
+def _credits(document: dict[str, Any], language: str) -> list[Part]:
+    # Roles, and what the person added, approved or granted as a comms person or admin.
+    none = t(language, "settings.none")
+    roles = ", ".join(role["role"] for role in document["roles"]) or none
+    parts: list[Part] = [Fact(label=t(language, "privacy.export.roles"), value=roles)]
+    for key, rows in (
+        ("privacy.export.content", document.get("content", [])),
+        ("privacy.export.feeds", document.get("feeds", [])),
+        ("privacy.export.roles_granted", document.get("roles_granted", [])),
+    ):
+        if rows:
+            parts.append(Fact(label=t(language, key), value=str(len(rows))))
+    return parts
+
+
 def summary_parts(document: dict[str, Any], language: str) -> tuple[Part, ...]:
     """A short, readable account of the export for the chat."""
     user = document["user"]
@@ -47,12 +63,17 @@ def summary_parts(document: dict[str, Any], language: str) -> tuple[Part, ...]:
                 since=(user["created_at"] or "")[:10],
             ),
         ),
+        Fact(label=t(language, "privacy.export.name"), value=user["display_name"] or none),
         Fact(label=t(language, "settings.field.team"), value=user["team"] or none),
         Fact(label=t(language, "settings.field.location"), value=user["location"] or none),
         Fact(label=t(language, "settings.field.topics"), value=", ".join(user["topics"]) or none),
         Fact(
             label=t(language, "settings.field.digest"),
             value=t(language, f"settings.digest.{user['digest']}"),
+        ),
+        Fact(
+            label=t(language, "settings.field.leaderboard"),
+            value=t(language, "settings.yes" if user["leaderboard"] else "settings.no"),
         ),
         Text(text=tracking),
         Fact(label=t(language, "privacy.export.questions"), value=str(len(questions))),
@@ -77,6 +98,7 @@ def summary_parts(document: dict[str, Any], language: str) -> tuple[Part, ...]:
     parts.append(
         Fact(label=t(language, "privacy.export.shares"), value=str(len(document["shares"])))
     )
+    parts.extend(_credits(document, language))
     parts.append(
         Text(
             text=t(

@@ -40,23 +40,45 @@ class LineProblem:
     values: dict[str, object]
 
 
+def _header_problem(header: list[str]) -> LineProblem | None:
+    # A misspelled or repeated column would otherwise be dropped without a word, and the
+    # import would say it worked while leaving teams or locations out.
+    columns = ",".join(CSV_COLUMNS)
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    repeated = sorted({name for name in header if name in CSV_COLUMNS and header.count(name) > 1})
+    missing = [name for name in ("platform", "user_id") if name not in header]
+    if missing:
+        return LineProblem(
+            line=1,
+            key="people.import.columns",
+            values={"missing": ", ".join(missing), "columns": columns},
+        )
+    if unknown:
+        shown = ", ".join(name or '""' for name in unknown)
+        return LineProblem(
+            line=1, key="people.import.unknown_columns", values={"names": shown, "columns": columns}
+        )
+    if repeated:
+        return LineProblem(
+            line=1,
+            key="people.import.repeated_columns",
+            values={"names": ", ".join(repeated), "columns": columns},
+        )
+    return None
+
+
 def read_people_csv(text: str) -> tuple[list[PersonRow], list[LineProblem]]:
     """The people in a CSV text with a header row, and every problem (by line number).
 
     Required columns: ``platform``, ``user_id``; optional: ``team``, ``location``,
-    ``display_name``. An empty optional cell leaves that value as it is.
+    ``display_name``. An empty optional cell leaves that value as it is. A column of
+    another name, or a column named twice, is a problem on line 1.
     """
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip().casefold() for name in reader.fieldnames or []]
-    missing = [name for name in ("platform", "user_id") if name not in header]
-    if missing:
-        return [], [
-            LineProblem(
-                line=1,
-                key="people.import.columns",
-                values={"missing": ", ".join(missing), "columns": ",".join(CSV_COLUMNS)},
-            )
-        ]
+    problem = _header_problem(header)
+    if problem is not None:
+        return [], [problem]
     reader.fieldnames = header
     rows: list[PersonRow] = []
     problems: list[LineProblem] = []

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from bot.lists import split_list
 from bot.people.forget import Forgotten
 from bot.people.profile import Profile
-from bot.people.queries import export_person
+from bot.people.queries import actors, export_identity, export_person
 from bot.people.roster import PersonRow
 from bot.storage.store import Store
 from bot.storage.tables import (
@@ -67,6 +67,16 @@ class PeopleStore:
         with Session(self._engine) as session:
             return export_person(session, user_id, now=now)
 
+    def export_identity(
+        self, *, platform: str, platform_user_id: str, now: datetime
+    ) -> dict[str, Any] | None:
+        """What is kept about a platform id, as plain JSON values, also when the person is
+        known only by a role; None when nothing is."""
+        with Session(self._engine) as session:
+            return export_identity(
+                session, platform=platform, platform_user_id=platform_user_id, now=now
+            )
+
     def forget(self, user_id: int) -> Forgotten | None:
         """Delete the person's personal rows in one transaction (see bot.people.forget).
 
@@ -76,73 +86,96 @@ class PeopleStore:
             user = session.get(User, user_id)
             if user is None:
                 return None
-            platform, platform_user_id = user.platform, user.platform_user_id
-            # How content, feeds and roles name who added, approved or granted them.
-            actor = f"{platform}:{platform_user_id}"
+            return self._forget(session, user.platform, user.platform_user_id, user_id)
 
-            def run(statement: Delete | Update) -> int:
-                # On the session's connection: an ORM-level execute of a bulk UPDATE does not
-                # hand back a cursor result, and the counts are what the person is told.
-                result = session.connection().execute(statement)
-                return result.rowcount if isinstance(result, CursorResult) else 0
+    def forget_identity(self, *, platform: str, platform_user_id: str) -> Forgotten | None:
+        """Like ``forget``, by platform id: also reaches someone known only by a role or as
+        who added or approved something (they never talked to the bot, so have no user row).
 
-            forgotten = Forgotten(
-                questions=run(delete(Question).where(col(Question.user_id) == user_id)),
-                conversations=run(
-                    delete(ConversationReference).where(
-                        col(ConversationReference.user_id) == user_id
-                    )
-                ),
-                outbox=run(delete(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)),
-                roles=run(
-                    delete(Role).where(
-                        col(Role.platform) == platform,
-                        col(Role.platform_user_id) == platform_user_id,
-                    )
-                ),
-                events_anonymised=run(
-                    update(Event)
-                    .where(col(Event.user_id) == user_id)
-                    .values(
-                        user_id=None,
-                        idempotency_key=literal("forgotten:") + cast(col(Event.id), String),
-                    )
-                ),
-                checks_anonymised=run(
-                    update(DraftCheck)
-                    .where(col(DraftCheck.user_id) == user_id)
-                    .values(user_id=None, text=None)
-                ),
-                shares_anonymised=run(
-                    update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
-                ),
-                credits_removed=sum(
-                    [
-                        run(
-                            update(ContentItem)
-                            .where(col(ContentItem.added_by) == actor)
-                            .values(added_by=FORGOTTEN_ACTOR)
-                        ),
-                        run(
-                            update(ContentItem)
-                            .where(col(ContentItem.approved_by) == actor)
-                            .values(approved_by=FORGOTTEN_ACTOR)
-                        ),
-                        run(
-                            update(Feed)
-                            .where(col(Feed.added_by) == actor)
-                            .values(added_by=FORGOTTEN_ACTOR)
-                        ),
-                        run(
-                            update(Role)
-                            .where(col(Role.granted_by) == actor)
-                            .values(granted_by=FORGOTTEN_ACTOR)
-                        ),
-                    ]
-                ),
-            )
+        None when nothing at all is stored about that id.
+        """
+        with Session(self._engine) as session:
+            user_id = session.exec(
+                select(col(User.id)).where(
+                    col(User.platform) == platform, col(User.platform_user_id) == platform_user_id
+                )
+            ).first()
+            forgotten = self._forget(session, platform, platform_user_id, user_id)
+            if user_id is None and forgotten.roles + forgotten.credits_removed == 0:
+                return None
+            return forgotten
+
+    @staticmethod
+    def _forget(
+        session: Session, platform: str, platform_user_id: str, user_id: int | None
+    ) -> Forgotten:
+        names = actors(platform, platform_user_id)
+
+        def run(statement: Delete | Update) -> int:
+            # On the session's connection: an ORM-level execute of a bulk UPDATE does not
+            # hand back a cursor result, and the counts are what the person is told.
+            result = session.connection().execute(statement)
+            return result.rowcount if isinstance(result, CursorResult) else 0
+
+        def by_user(statement: Delete | Update) -> int:
+            return 0 if user_id is None else run(statement)
+
+        forgotten = Forgotten(
+            questions=by_user(delete(Question).where(col(Question.user_id) == user_id)),
+            conversations=by_user(
+                delete(ConversationReference).where(col(ConversationReference.user_id) == user_id)
+            ),
+            outbox=by_user(delete(OutboxMessage).where(col(OutboxMessage.user_id) == user_id)),
+            roles=run(
+                delete(Role).where(
+                    col(Role.platform) == platform,
+                    col(Role.platform_user_id) == platform_user_id,
+                )
+            ),
+            events_anonymised=by_user(
+                update(Event)
+                .where(col(Event.user_id) == user_id)
+                .values(
+                    user_id=None,
+                    idempotency_key=literal("forgotten:") + cast(col(Event.id), String),
+                )
+            ),
+            checks_anonymised=by_user(
+                update(DraftCheck)
+                .where(col(DraftCheck.user_id) == user_id)
+                .values(user_id=None, text=None)
+            ),
+            shares_anonymised=by_user(
+                update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
+            ),
+            credits_removed=sum(
+                [
+                    run(
+                        update(ContentItem)
+                        .where(col(ContentItem.added_by).in_(names))
+                        .values(added_by=FORGOTTEN_ACTOR)
+                    ),
+                    run(
+                        update(ContentItem)
+                        .where(col(ContentItem.approved_by).in_(names))
+                        .values(approved_by=FORGOTTEN_ACTOR)
+                    ),
+                    run(
+                        update(Feed)
+                        .where(col(Feed.added_by).in_(names))
+                        .values(added_by=FORGOTTEN_ACTOR)
+                    ),
+                    run(
+                        update(Role)
+                        .where(col(Role.granted_by).in_(names))
+                        .values(granted_by=FORGOTTEN_ACTOR)
+                    ),
+                ]
+            ),
+        )
+        if user_id is not None:
             session.execute(delete(User).where(col(User.id) == user_id))
-            session.commit()
+        session.commit()
         return forgotten
 
     def profile(self, user_id: int) -> Profile | None:
@@ -201,13 +234,22 @@ class PeopleStore:
         return value if value in known or not known else known[0]
 
     def set_tracking(self, user_id: int, *, on: bool) -> bool:
-        """Turn personal tracking on or off; False when it already was (or no such person)."""
+        """Turn personal tracking on or off; False when it already was (or no such person).
+
+        Turning it off also unlinks the person's share links: a later click on a link they
+        posted before counts for the item, never for them. Done even when tracking was off
+        already, so links kept from before this was done are unlinked too.
+        """
         with self._engine.begin() as connection:
             result = connection.execute(
                 update(User)
                 .where(col(User.id) == user_id, col(User.tracking) != on)
                 .values(tracking=on)
             )
+            if not on:
+                connection.execute(
+                    update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
+                )
         return result.rowcount > 0
 
     def mark_explained(self, user_id: int, now: datetime) -> bool:

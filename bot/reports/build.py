@@ -1,7 +1,9 @@
 """Building a ``Report`` from what ``ReportQueries`` reads: the counts, then the privacy rules.
 
 Teams with fewer than ``MIN_TEAM_SIZE`` known people are merged into "other" inside
-the SQL, so a person who moved between two small teams still counts once.
+the SQL, and the smallest named teams join "other" until it too stands for at least that
+many people (``bot.reports.grouping``); people count in their team as the people list has
+it now, so a person who moved between two small teams still counts once.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.reports.figures import (
     TrendWeek,
     Unreachable,
 )
+from bot.reports.grouping import other_is_shown
 from bot.reports.period import ReportPeriod, WeekSpan
 from bot.reports.queries import ReportQueries
 
@@ -60,7 +63,7 @@ def build_report(
     people, trend, leaders = found.people, found.trend, found.leaders
     messages, unreachable_people = found.unreachable
     unanswered, proposals = found.unanswered, found.proposals
-    teams, team_weeks, everyone, weekly = _participation(people, weeks, sizes, named)
+    teams, team_weeks, everyone, weekly = _participation(people, weeks, sizes, named, min_team_size)
     activity = _activity_by_week(trend, weeks)
     return Report(
         period=period,
@@ -97,6 +100,7 @@ def _participation(
     weeks: list[WeekSpan],
     sizes: dict[str | None, int],
     named: set[str],
+    min_team_size: int,
 ) -> tuple[
     tuple[TeamParticipation, ...], tuple[TeamWeek, ...], Participation, dict[int, Participation]
 ]:
@@ -116,7 +120,9 @@ def _participation(
         for team in sorted(named, key=str.casefold)
     ]
     other = get("team", None, None)
-    if other_people or other.reached or other.shared:
+    # "other" is shown only when it stands for enough people; it is that small only when
+    # everyone together is (see named_teams), and then the totals are all there is to say.
+    if other_is_shown(other_people, min_team_size):
         teams.append(TeamParticipation(team=None, people=other_people, **vars(other)))
     team_weeks = []
     for week in weeks:

@@ -42,6 +42,7 @@ from sqlmodel import col
 
 from bot.answering.feedback import Proposals, UnansweredQuestion
 from bot.answering.store import FeedbackStore
+from bot.reports.grouping import named_teams
 from bot.reports.period import ReportPeriod, WeekSpan
 from bot.storage.store import Store
 from bot.storage.tables import ContentItem, Event, OutboxMessage, Question, User, UTCDateTime
@@ -108,8 +109,10 @@ def _weeks_table(weeks: Sequence[WeekSpan]) -> CTE:
 
 
 def _team_group(named: Collection[str]) -> ColumnElement[str | None]:
-    # Teams too small to be named become NULL: the "other" group.
-    team = col(Event.team)
+    # Teams too small to be named become NULL: the "other" group. The person's team as
+    # the people list has it, as team_sizes counts it: with the team stored on the event,
+    # a team of five today could stand for the one person who was in it back then.
+    team = col(User.team)
     if not named:
         return cast(null(), String)
     return case((team.in_(sorted(named)), team), else_=cast(null(), String))
@@ -142,7 +145,7 @@ def people_counts(
                 col(Event.occurred_at) < table.c.e,
             ),
         )
-        .where(col(Event.user_id).is_not(None))
+        .join(User, col(User.id) == col(Event.user_id))
         .distinct()
         .cte("seen")
     )
@@ -309,12 +312,13 @@ class ReportQueries:
         """Every section for ``period``; no leaderboard when ``leaderboard_size`` is 0.
 
         Teams with fewer than ``min_team_size`` known people are merged into "other"
-        inside the SQL, so a person who moved between two small teams counts once.
+        inside the SQL (see ``bot.reports.grouping``); people are counted by their team in
+        the people list, the same team their team's size counts them in.
         """
         weeks = period.weeks()
         with self._reading() as connection:
             sizes = team_sizes(connection)
-        named = {t for t, size in sizes.items() if t is not None and size >= min_team_size}
+        named = named_teams(sizes, min_team_size)
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The heaviest query runs beside the others on a connection of its own: SQLite
             # and PostgreSQL both work outside Python's GIL, so a report takes the time of

@@ -79,7 +79,7 @@ MESSAGES: dict[str, str] = {
     "report.leaderboard.intro": "Only people who chose to appear on the leaderboard are named here.",
     "report.note.period": "Counts everything from {since} up to, but not including, {until} ({timezone}). Weeks are ISO weeks, Monday to Sunday; the first and the last week may be partial.",
     "report.note.rate": "Participation: of the people who got a suggestion, the share who marked something as shared. People can share an earlier suggestion, so a week can pass 100%.",
-    "report.note.small_teams": 'Teams with fewer than {size} people are never named: they are counted together under "{other}", with the people who have no team.',
+    "report.note.small_teams": 'No row stands for fewer than {size} people. Teams are as the people list has them now; teams with fewer than {size} people are never named: they are counted together under "{other}", with the people who have no team. When "{other}" would still be fewer than {size} people, the smallest named team joins it; when everyone together is fewer than {size}, "{other}" is left out and only the totals are shown.',
     "report.note.anonymous": "People who opted out of tracking or asked to be forgotten are counted without identity: their actions are in the totals, but not as people. In this period that was {shares} share(s), {clicks} click(s) and {opened} opened link(s).",
     "report.chart.teams": "Participation per team",
     "report.chart.teams_desc": "Bar chart: per team, the percentage of people who got a suggestion and shared at least once.",

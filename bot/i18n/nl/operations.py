@@ -79,7 +79,7 @@ MESSAGES: dict[str, str] = {
     "report.leaderboard.intro": "Hier staan alleen mensen die er zelf voor kozen om op de ranglijst te staan.",
     "report.note.period": "Telt alles vanaf {since} tot (dus zonder) {until} ({timezone}). Weken zijn ISO-weken, maandag tot en met zondag; de eerste en de laatste week kunnen onvolledig zijn.",
     "report.note.rate": "Deelname: van de mensen die een voorstel kregen, het deel dat iets als gedeeld markeerde. Je kunt ook een eerder voorstel delen, dus een week kan boven de 100% uitkomen.",
-    "report.note.small_teams": 'Teams met minder dan {size} mensen worden nooit bij naam genoemd: die tellen samen mee onder "{other}", net als mensen zonder team.',
+    "report.note.small_teams": 'Geen enkele regel staat voor minder dan {size} mensen. Teams zijn zoals ze nu in de personenlijst staan; teams met minder dan {size} mensen worden nooit bij naam genoemd: die tellen samen mee onder "{other}", net als mensen zonder team. Zou "{other}" dan nog minder dan {size} mensen tellen, dan gaat het kleinste genoemde team er ook in op; zijn alle mensen samen minder dan {size}, dan blijft "{other}" weg en staan alleen de totalen er.',
     "report.note.anonymous": "Mensen die zich afmeldden voor tracking of vroegen om vergeten te worden, tellen mee zonder identiteit: wat ze deden zit in de totalen, maar niet als persoon. In deze periode ging het om {shares} keer gedeeld, {clicks} klik(s) en {opened} geopende link(s).",
     "report.chart.teams": "Deelname per team",
     "report.chart.teams_desc": "Staafdiagram: per team het percentage mensen dat een voorstel kreeg en minstens één keer deelde.",
