@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, NodeEvent
 
 from bot.content.items import ContentProblem
+from bot.yaml_text import round_trip_reader
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -61,18 +60,8 @@ def _problem(name: str, key: str, *, line: int = 0, **values: object) -> Content
     return ContentProblem(key=key, values=values, file=name, line=line)
 
 
-class _DatesAsText(RoundTripConstructor):
-    """Dates stay text: ``input_from_values`` reads them and names the row's line and
-    the field in the reader's language; the YAML reader would stop the whole file at
-    2027-13-01 or 31 February without saying where."""
-
-
-_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
 def _yaml_rows(text: str, name: str) -> tuple[list[Row], list[ContentProblem]]:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _DatesAsText
+    yaml = round_trip_reader()
     try:
         for event in yaml.parse(text):
             # Anchors and aliases are refused: an "alias bomb" could exhaust memory.

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
@@ -23,6 +21,7 @@ from ruamel.yaml.reader import ReaderError
 from bot.guidelines.pieces import read_in_pieces
 from bot.guidelines.problems import Level, Problem, os_reason
 from bot.guidelines.yaml_errors import explain, line_of
+from bot.yaml_text import round_trip_reader
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 200
@@ -169,19 +168,9 @@ def _parse(raw: bytes, name: str, problems: list[Problem]) -> Any:
     return data
 
 
-class _DatesAsText(RoundTripConstructor):
-    """Dates stay text: the validator reads them (``rule_parts.parse_date``) and says
-    which one is wrong and on which line; the YAML reader would stop at 31 February
-    without saying where."""
-
-
-_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
 def _read_yaml(text: str, name: str, problems: list[Problem]) -> Any:
     """The one document in ``text`` (any YAML value), or None after recording why not."""
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _DatesAsText
+    yaml = round_trip_reader()
     try:
         # One pass: compose the node graph (an alias is a shared node there, never a
         # copy, so an alias bomb costs nothing), refuse any anchor, then construct.

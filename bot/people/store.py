@@ -149,28 +149,13 @@ class PeopleStore:
                 update(Share).where(col(Share.user_id) == user_id).values(user_id=None)
             ),
             credits_removed=sum(
-                [
-                    run(
-                        update(ContentItem)
-                        .where(col(ContentItem.added_by).in_(names))
-                        .values(added_by=FORGOTTEN_ACTOR)
-                    ),
-                    run(
-                        update(ContentItem)
-                        .where(col(ContentItem.approved_by).in_(names))
-                        .values(approved_by=FORGOTTEN_ACTOR)
-                    ),
-                    run(
-                        update(Feed)
-                        .where(col(Feed.added_by).in_(names))
-                        .values(added_by=FORGOTTEN_ACTOR)
-                    ),
-                    run(
-                        update(Role)
-                        .where(col(Role.granted_by).in_(names))
-                        .values(granted_by=FORGOTTEN_ACTOR)
-                    ),
-                ]
+                run(update(table).where(col(by).in_(names)).values({by: FORGOTTEN_ACTOR}))
+                for table, by in (
+                    (ContentItem, ContentItem.added_by),
+                    (ContentItem, ContentItem.approved_by),
+                    (Feed, Feed.added_by),
+                    (Role, Role.granted_by),
+                )
             ),
         )
         if user_id is not None:
