@@ -27,7 +27,8 @@ itself to one CPU (``os.sched_setaffinity``) and sets ``OMP_NUM_THREADS=1``; the
   ``of which prepare hook`` the part spent in ``answerer.prepare`` (the rest is
   reading, parsing and validating the YAML);
 - ``serve -> /healthz 200``: from starting ``merkwerker serve`` (Teams in development
-  mode, no credentials, 500 rules, warm cache, SQLite; see serve_probe.py) to the
+  mode, no credentials, 500 rules, warm cache: the vectors and the guidelines as read
+  by the builds above, as an earlier start leaves them; SQLite; see serve_probe.py) to the
   first 200 (< 5 s); with ``--serve-runs N`` the median of N starts, and with
   ``--serve-only`` nothing else but the model load and the index builds it needs;
 - ``serve VmRSS``: its resident memory after answering a few Teams messages (< 500 MB);
@@ -63,6 +64,7 @@ from bot.answering.vector_cache import VectorCache
 from bot.checking import check
 from bot.guidelines import Guidelines, load_guidelines
 from bot.guidelines.library import GuidelinesLibrary
+from bot.guidelines.pieces import keep_pieces_in
 
 TEMPLATES = (
     "Mag ik iets over {a} en {b} delen?",
@@ -264,6 +266,9 @@ def main() -> None:
         work = Path(temp)
         folder = generated_rules(work, RULES)
         cache = work / "embeddings.sqlite3"
+        # What an earlier serve leaves in its cache file: the rules' vectors and the
+        # guidelines as read (see bot/guidelines/parsed_store.py).
+        keep_pieces_in(cache)
         loaded = load_guidelines(folder).guidelines
         assert loaded is not None, "the generated rules are not valid"
         start = time.perf_counter()
