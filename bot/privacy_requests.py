@@ -110,6 +110,14 @@ def privacy_request(simple: str) -> PrivacyRequest | None:
         return PrivacyRequest.FORGET
     if core in _OPT_OUT:
         return PrivacyRequest.OPT_OUT
-    if _ABOUT_ME.search(core):
+    found = _ABOUT_ME.search(core)
+    if found is not None and (found.start() == 0 or len(core.split()) <= EXPLAIN_WORDS):
         return PrivacyRequest.EXPLAIN
     return None
+
+
+EXPLAIN_WORDS = 6
+"""A longer message that mentions forgetting or tracking further on is a question like
+any other ("mag ik posten over onze actie 'vergeet me niet'?", "can I share how we
+stopped tracking customers?"), not a request about the sender's data; one that starts
+with it ("forget everything about me, I am leaving") is a request."""

@@ -106,7 +106,12 @@ def test_asking_to_be_forgotten_or_untracked_is_never_a_question(
 
 @pytest.mark.parametrize(
     "text",
-    ["Can I share an article about tracking cookies?", "Mag ik vertellen dat ik iets vergat?"],
+    [
+        "Can I share an article about tracking cookies?",
+        "Mag ik vertellen dat ik iets vergat?",
+        "Mag ik posten over onze actie 'Vergeet me niet' voor mensen met dementie?",
+        "Can I share on LinkedIn how we stopped tracking our customers' locations?",
+    ],
 )
 def test_a_question_about_tracking_in_general_stays_a_question(text: str) -> None:
     assert understand(text).intent is Intent.ASK
