@@ -26,7 +26,7 @@ from bot.home import home_view
 from bot.i18n import SUPPORTED
 from bot.i18n.detect import told_language
 from bot.inputs import TextTooLong, clean_text
-from bot.intents import CommandCall, Intent, Understood, understand, understand_command
+from bot.intents import Intent, Understood, understand
 from bot.messages import (
     ConversationRef,
     IncomingAction,
@@ -36,6 +36,7 @@ from bot.messages import (
     Platform,
     Reply,
 )
+from bot.named_commands import CommandCall, understand_command
 from bot.recording import ConversationRecords, ParticipationLog, Recorder, Turn
 from bot.records import Person
 from bot.replies import answer_reply, check_reply, help_reply, notice_reply

@@ -1,9 +1,8 @@
 """What a message asks for: help, a check of a draft post, or a question about the rules.
 
 Pure functions over text, so every phrasing can be tested without a bot. ``understand``
-reads free text a person typed; ``command_of`` and ``understand_command`` read a named
-command (Slack's ``/merkwerker <name> <argument>``), whose names and their Dutch and
-English aliases live here too, so no adapter copies them.
+reads free text a person typed; a named command (Slack's ``/merkwerker <name>
+<argument>``) is read by ``bot.named_commands``.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from enum import StrEnum
 import regex
 
 from bot.answering.text import fold
-from bot.messages import Command
 from bot.privacy_requests import PrivacyRequest, privacy_request
 
 
@@ -230,7 +228,7 @@ _PREFIXES: dict[Intent, tuple[str, ...]] = {
     ),
     Intent.PRIVACY: ("privacy", "tracking", "opt out", "opt-out", "opt in", "opt-in"),
 }
-_URL = regex.compile(r"https?://\S+", regex.IGNORECASE)
+WEB_LINK = regex.compile(r"https?://\S+", regex.IGNORECASE)
 QUEUE_WORDS = ("queue", "wachtrij", "inplannen")
 """The words that start ``queue <url> [title]`` in a chat message."""
 _QUEUE = regex.compile(
@@ -264,7 +262,7 @@ def _queue_command(stripped: str, simple: str) -> Understood | None:
     if found is None:
         return None
     rest = (found["rest"] or "").strip()
-    url = _URL.search(rest)
+    url = WEB_LINK.search(rest)
     if _LINK_LIKE.match(rest):
         starts_with_url = url is not None and url.start() <= 1
         return Understood(intent=Intent.QUEUE, text=rest if starts_with_url else stripped)
@@ -351,83 +349,3 @@ def _looks_like_a_post(text: str) -> bool:
         return True
     lines = [line for line in text.splitlines() if line.strip()]
     return len(lines) >= 3 or bool(_HASHTAG_OR_LINK.search(text))
-
-
-COMMAND_NAMES: dict[str, Command] = {
-    **{command.value: command for command in Command},
-    "vraag": Command.ASK,
-    "controleer": Command.CHECK,
-    "toets": Command.CHECK,
-    "delen": Command.SHARE,
-    "instellingen": Command.SETTINGS,
-    "vergeet": Command.FORGET,
-    "wachtrij": Command.QUEUE,
-}
-"""Every word that names a command: the English names and their Dutch aliases."""
-_WITHOUT_ARGUMENT = frozenset({Command.HELP, Command.SHARE, Command.MYDATA, Command.FORGET})
-_COMMAND_INTENTS = {
-    Command.HELP: Intent.HELP,
-    Command.SHARE: Intent.SHARE,
-    Command.MYDATA: Intent.MYDATA,
-    Command.FORGET: Intent.FORGET,
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class CommandCall:
-    """A command and its argument, as typed after a platform's command word."""
-
-    name: Command
-    argument: str = ""
-
-
-def command_of(text: str) -> CommandCall | None:
-    """The command in ``text`` (what followed ``/merkwerker``), or None for free text.
-
-    Empty text asks for help. A first word that names no command, or names one that
-    takes no argument while more follows ("share this with my team?"), makes the whole
-    text free text, for ``understand``.
-    """
-    stripped = text.strip()
-    if not stripped:
-        return CommandCall(name=Command.HELP)
-    word, _, rest = stripped.partition(" ")
-    name = COMMAND_NAMES.get(word.lower())
-    rest = rest.strip()
-    if name is None or (name in _WITHOUT_ARGUMENT and rest):
-        return None
-    return CommandCall(name=name, argument=rest)
-
-
-def lacks_argument(call: CommandCall) -> bool:
-    """True when ``call`` needs an argument it does not have (a question, a draft, a link)."""
-    if call.name in (Command.ASK, Command.CHECK):
-        return not call.argument.strip()
-    if call.name is Command.QUEUE:
-        return _URL.search(call.argument) is None
-    return False
-
-
-def understand_command(call: CommandCall) -> Understood:
-    """The intent of a command, straight from its name (EMPTY when its argument is missing).
-
-    The argument of ``ask`` is free text and is understood as typed; every other
-    command decides its intent itself.
-    """
-    if lacks_argument(call):
-        return Understood(intent=Intent.EMPTY, text="")
-    argument = call.argument.strip()
-    intent = _COMMAND_INTENTS.get(call.name)
-    if intent is not None:
-        return Understood(intent=intent, text="")
-    if call.name is Command.ASK:
-        return understand(argument)
-    if call.name is Command.CHECK:
-        return Understood(intent=Intent.CHECK, text=argument)
-    if call.name is Command.QUEUE:
-        url = _URL.search(argument)
-        assert url is not None  # lacks_argument said so
-        return Understood(intent=Intent.QUEUE, text=argument[url.start() :].strip())
-    # Settings and privacy read the whole folded command, as when typed in a message.
-    intent = Intent.SETTINGS if call.name is Command.SETTINGS else Intent.PRIVACY
-    return Understood(intent=intent, text=simplify(f"{call.name.value} {argument}"))

@@ -99,7 +99,7 @@ class IncomingCommand:
     """A named command a person gave (Slack's ``/merkwerker <name> <argument>``).
 
     The adapter finds it with
-    ``bot.intents.command_of``, so the core never reads it back out of built text.
+    ``bot.named_commands.command_of``, so the core never reads it back out of built text.
     ``command_id`` is the platform's id for this delivery.
     """
 

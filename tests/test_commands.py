@@ -9,16 +9,15 @@ from samples import write_guidelines
 
 from bot.conversation import Merkwerker
 from bot.guidelines import GuidelinesLibrary
-from bot.intents import (
+from bot.intents import Intent, Understood
+from bot.messages import Command, ConversationRef, IncomingCommand, IncomingMessage, Platform
+from bot.named_commands import (
     COMMAND_NAMES,
     CommandCall,
-    Intent,
-    Understood,
     command_of,
     lacks_argument,
     understand_command,
 )
-from bot.messages import Command, ConversationRef, IncomingCommand, IncomingMessage, Platform
 
 
 @pytest.mark.parametrize(

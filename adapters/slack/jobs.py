@@ -24,14 +24,15 @@ from adapters.slack.requests import Payload, notice, pressed, where
 from adapters.slack.surfaces import Surfaces
 from bot.content.form import FORM_ACTION as QUEUE_FORM_ACTION
 from bot.conversation import Merkwerker
-from bot.intents import Command, command_of, lacks_argument
 from bot.messages import (
+    Command,
     IncomingAction,
     IncomingCommand,
     IncomingMessage,
     Platform,
     Reply,
 )
+from bot.named_commands import command_of, lacks_argument
 from bot.suggestions import actions as suggestion_actions
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,9 @@ from adapters.slack.actions import (
 from adapters.slack.credentials import SlackSettings, slack_settings_from_env
 from adapters.slack.jobs import USAGE
 from adapters.slack.signature import is_valid_signature, sign
-from bot.intents import command_of, lacks_argument, understand, understand_command
+from bot.intents import understand
 from bot.messages import FormAction, Platform
+from bot.named_commands import command_of, lacks_argument, understand_command
 from bot.settings import SettingsError
 
 BOT = "UBOT"
