@@ -128,23 +128,11 @@ def parse_priority(value: object) -> int:
 
 
 def input_from_values(
-    values: Mapping[str, object],
-    *,
-    timezone: ZoneInfo,
-    strict: bool = False,
-    lines: Mapping[str, int] | None = None,
-    file: str = "",
-    line: int = 0,
+    values: Mapping[str, object], *, timezone: ZoneInfo
 ) -> tuple[ContentInput | None, list[ContentProblem]]:
-    """Read one item from named values; the input is ``None`` when any value is unreadable.
-
-    ``captions`` may be a mapping of language to text(s); ``caption_<lang>`` keys add
-    variants too. With ``strict`` an unknown key is a problem (for import files); ``lines``
-    gives the line of each key, ``line`` the line of the item, for problem locations.
-    """
-    content, problems = read_values(
-        values, timezone=timezone, strict=strict, lines=lines, file=file, line=line
-    )
+    """One item from named values (a chat command's fields); ``None`` when any value is
+    unreadable, with every problem (see ``read_values``)."""
+    content, problems = read_values(values, timezone=timezone)
     return (None if problems else content), problems
 
 
@@ -157,9 +145,14 @@ def read_values(
     file: str = "",
     line: int = 0,
 ) -> tuple[ContentInput, list[ContentProblem]]:
-    """As ``input_from_values``, but always with an input: an unreadable value is left
+    """Read one item from named values, always with an input: an unreadable value is left
     empty, so the rest of the item can still be checked and every problem named at once
-    (an import reports all of them in one run)."""
+    (an import reports all of them in one run).
+
+    ``captions`` may be a mapping of language to text(s); ``caption_<lang>`` keys add
+    variants too. With ``strict`` an unknown key is a problem (for import files); ``lines``
+    gives the line of each key, ``line`` the line of the item, for problem locations.
+    """
     problems: list[ContentProblem] = []
     where = dict(lines or {})
 
