@@ -12,8 +12,9 @@ from datetime import datetime
 from bot.answering.answerer import Answerer
 from bot.answering.feedback_feature import AnswerFeedbackFeature
 from bot.answering.store import FeedbackStore
+from bot.clock import utc_now
 from bot.content import ContentFeature, ContentQueue, ContentStore
-from bot.conversation import Merkwerker, utc_now
+from bot.conversation import Merkwerker
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.people import PeopleStore, PrivacyFeature, SettingsFeature

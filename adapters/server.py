@@ -28,7 +28,8 @@ from adapters.platform import ChatPlatform, Platforms, platforms_from_env
 from adapters.slack.platform import SlackPlatform, check_slack
 from bot.answering.answer import answer_question
 from bot.checking import check
-from bot.conversation import Merkwerker, utc_now
+from bot.clock import utc_now
+from bot.conversation import Merkwerker
 from bot.features import Sender
 from bot.guidelines.owner_notices import OwnerNotices
 from bot.guidelines.rules import NotifyTarget

@@ -4,7 +4,9 @@ button press in, a reply out.
 Platform-neutral and async. It routes (help, a draft check, a feature's intent or
 action, or a question for the guidelines), answers from the current guidelines, and
 leaves what is written down to ``recording.Recorder`` and the home view to
-``home.home_view``. Recording never stands in the way of an answer.
+``home.home_view``. Recording never stands in the way of an answer. Who is asking is
+read in ``person_context``, the reply language chosen in ``reply_language``, and the
+installed features are asked in ``installed_features``.
 """
 
 from __future__ import annotations
@@ -12,44 +14,41 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from bot.answering.answer import Answer, answer_question
 from bot.answering.answerer import Answerer, default_answerer
-from bot.checking import CheckResult, SharedItem, check, prepare
+from bot.checking import CheckResult, check, prepare
+from bot.clock import Clock, utc_now
 from bot.features import Context, Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.guidelines.rules import Guidelines
+from bot.guidelines.throttled_refresh import ThrottledRefresh
 from bot.home import home_view
 from bot.i18n import SUPPORTED
-from bot.i18n.detect import told_language
 from bot.inputs import TextTooLong, clean_text
+from bot.installed_features import (
+    feature_for_action,
+    feature_for_intent,
+    shared_items,
+    with_preface,
+)
 from bot.intents import Intent, Understood, understand
 from bot.messages import (
     ConversationRef,
     IncomingAction,
     IncomingCommand,
     IncomingMessage,
-    Part,
     Platform,
     Reply,
 )
 from bot.named_commands import CommandCall, understand_command
+from bot.person_context import person_context
 from bot.recording import ConversationRecords, ParticipationLog, Recorder, Turn
-from bot.records import Person
 from bot.replies import answer_reply, check_reply, help_reply, notice_reply
+from bot.reply_language import reply_language, told_reply_language
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The current time in UTC (the default clock)."""
-    return datetime.now(UTC)
 
 
 class Merkwerker:
@@ -75,8 +74,7 @@ class Merkwerker:
         self.features: list[Feature] = list(features or [])
         self.events = events
         self.recorder = Recorder(store=store, events=events)
-        self._refresh_seconds = refresh_seconds
-        self._last_refresh = 0.0
+        self._refresh = ThrottledRefresh(library, seconds=refresh_seconds)
         library.on_loaded(self._prepare)
 
     def _prepare(self, guidelines: Guidelines) -> None:
@@ -88,13 +86,6 @@ class Merkwerker:
     def add_feature(self, feature: Feature) -> None:
         """Route ``feature``'s intents and actions to it."""
         self.features.append(feature)
-
-    def _feature_for_intent(self, intent: Intent) -> Feature | None:
-        return next((f for f in self.features if intent in f.intents), None)
-
-    def _feature_for_action(self, action: str) -> Feature | None:
-        prefix = action.split(".", 1)[0]
-        return next((f for f in self.features if f.action_prefix == prefix), None)
 
     async def context(
         self,
@@ -108,7 +99,11 @@ class Merkwerker:
     ) -> Context:
         """Who is asking: their database row, roles and the moment, for features (a
         changed ``language`` is stored at once)."""
-        ctx, _person = await self._context(
+        ctx, _person = await person_context(
+            self.recorder,
+            settings=self.settings,
+            clock=self.clock,
+            library=self.library,
             platform=platform,
             platform_user_id=platform_user_id,
             conversation=conversation,
@@ -118,42 +113,6 @@ class Merkwerker:
             store_language=True,
         )
         return ctx
-
-    async def _context(
-        self,
-        *,
-        platform: Platform,
-        platform_user_id: str,
-        conversation: ConversationRef,
-        language: str,
-        user_name: str | None,
-        delivery_id: str | None,
-        store_language: bool,
-    ) -> tuple[Context, Person | None]:
-        # One trip to a worker thread and one query for the person and their roles:
-        # this runs for every message.
-        person = await asyncio.to_thread(
-            self.recorder.person,
-            platform.value,
-            platform_user_id,
-            language,
-            store_language=store_language,
-        )
-        stored_roles = person.roles if person is not None else frozenset()
-        ctx = Context(
-            platform=platform,
-            platform_user_id=platform_user_id,
-            user_id=person.user_id if person is not None else None,
-            conversation=conversation,
-            language=language,
-            now=self.clock(),
-            guidelines=self.library.current,
-            roles=self.settings.roles_for(platform.value, platform_user_id) | stored_roles,
-            user_name=user_name,
-            delivery_id=delivery_id,
-            tracking=person.tracking if person is not None else True,
-        )
-        return ctx, person
 
     @property
     def guidelines(self) -> Guidelines:
@@ -226,7 +185,11 @@ class Merkwerker:
         if understood.intent is Intent.CHECK:
             said = understood.text
             language = self.language_for(said, locale)
-        ctx, person = await self._context(
+        ctx, person = await person_context(
+            self.recorder,
+            settings=self.settings,
+            clock=self.clock,
+            library=self.library,
             platform=platform,
             platform_user_id=user_id,
             conversation=conversation,
@@ -235,7 +198,7 @@ class Merkwerker:
             delivery_id=delivery_id,
             store_language=False,
         )
-        told = self._told_language(said, locale)
+        told = told_reply_language(said, locale, self.library.current)
         known = person.language if person is not None else None
         if told is None and known in ctx.guidelines.languages and known in SUPPORTED:
             # "help", "ok", a number: the language they wrote in before, not a default.
@@ -253,7 +216,7 @@ class Merkwerker:
         )
         reply = await self._reply(ctx, understood, turn)
         await self.recorder.finish(turn)
-        return await self._with_preface(ctx, reply)
+        return await with_preface(self.features, ctx, reply)
 
     async def _reply(self, ctx: Context, understood: Understood, turn: Turn) -> Reply:
         guidelines = ctx.guidelines
@@ -265,7 +228,7 @@ class Merkwerker:
         if understood.intent is Intent.CHECK:
             result = await self._check(understood.text, language=language, turn=turn)
             return check_reply(result, guidelines, language=language)
-        feature = self._feature_for_intent(understood.intent)
+        feature = feature_for_intent(self.features, understood.intent)
         if feature is not None:
             # Written before the feature acts, which may change or forget the person.
             await self.recorder.finish(turn)
@@ -276,17 +239,6 @@ class Merkwerker:
             question = understood.text or question
         answer = await self._ask(question or "?", language=language, turn=turn)
         return answer_reply(answer, guidelines)
-
-    async def _with_preface(self, ctx: Context, reply: Reply) -> Reply:
-        parts: list[Part] = []
-        for feature in self.features:
-            try:
-                parts.extend(await feature.preface(ctx))
-            except Exception:
-                log.exception("preface of %s failed", type(feature).__name__)
-        if not parts:
-            return reply
-        return Reply(parts=(*parts, *reply.parts), language=reply.language, kind=reply.kind)
 
     async def handle_action(self, action: IncomingAction) -> Reply | None:
         """Handle a button press or form submission; a reply replaces the original message."""
@@ -303,7 +255,7 @@ class Merkwerker:
             user_name=action.user_name,
             delivery_id=action.action_id,
         )
-        feature = self._feature_for_action(action.action)
+        feature = feature_for_action(self.features, action.action)
         if feature is None:
             log.warning("no feature handles action %r", action.action)
             return notice_reply("action.unknown", language=language)
@@ -377,21 +329,12 @@ class Merkwerker:
 
     def handles_action(self, action: str) -> bool:
         """Whether an installed feature takes ``action``."""
-        return self._feature_for_action(action) is not None
-
-    def _told_language(self, text: str, locale: str | None) -> str | None:
-        """The language the locale or the words of ``text`` make clear, or None."""
-        return told_language(text, locale, self._languages())
+        return feature_for_action(self.features, action) is not None
 
     def language_for(self, text: str, locale: str | None = None) -> str:
         """The reply language: the platform locale when known, else the message's
         language, else the guidelines' first."""
-        return self._told_language(text, locale) or self._languages()[0]
-
-    def _languages(self) -> tuple[str, ...]:
-        """The guidelines' languages that replies can be worded in."""
-        languages = self.library.current.languages
-        return tuple(lang for lang in languages if lang in SUPPORTED) or ("en",)
+        return reply_language(text, locale, self.library.current)
 
     async def ask(self, question: str, *, language: str) -> Answer:
         """Answer ``question`` from no one in particular (the command line) and record it."""
@@ -421,33 +364,9 @@ class Merkwerker:
     async def _check(self, draft: str, *, language: str, turn: Turn) -> CheckResult:
         """Check ``draft`` against the active rules and record the outcome (not the text)
         with what ``turn`` has pending."""
-        shared = await self._shared_items(turn.at)
+        shared = await shared_items(self.features, turn.at)
         result = check(
             draft, self.library.current, language=language, today=turn.at.date(), shared=shared
         )
         await self.recorder.check(result, language=language, turn=turn)
         return result
-
-    async def _shared_items(self, now: datetime) -> list[SharedItem]:
-        """The company content a draft may be sharing, from the features that hold it
-        (those with a ``shared_items(now)`` method), to tell pasted text from own words."""
-        items: list[SharedItem] = []
-        for feature in self.features:
-            provide = getattr(feature, "shared_items", None)
-            if provide is None:
-                continue
-            try:
-                items.extend(await provide(now))
-            except Exception:  # without them the draft is still checked
-                log.exception("shared items of %s failed", type(feature).__name__)
-        return items
-
-    async def _refresh(self) -> None:
-        now = time.monotonic()
-        if now - self._last_refresh < self._refresh_seconds:
-            return
-        self._last_refresh = now
-        try:
-            await self.library.refresh()
-        except Exception:  # a reload problem must not stop the answer being given
-            log.exception("reloading the guidelines failed")
