@@ -16,7 +16,7 @@ from bot.content import (
     ContentState,
     ContentStatus,
     input_from_values,
-    parse_moment,
+    parse_field_moment,
 )
 from bot.i18n import CATALOGUES
 
@@ -220,7 +220,7 @@ def test_dates_and_times_are_read_in_the_configured_time_zone(
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    assert parse_moment(text, ZoneInfo(AMSTERDAM)) == expected
+    assert parse_field_moment(text, ZoneInfo(AMSTERDAM)) == expected
 
 
 def test_embargo_and_expiry_are_stored_exactly_and_enforced_by_the_clock(

@@ -164,7 +164,7 @@ def _period(
     since: str | None, until: str | None, language: str
 ) -> tuple[datetime | None, datetime | None]:
     """``--since``/``--until`` as moments in the configured time zone; open when not given."""
-    from bot.reports.period import PeriodError, parse_moment, zone
+    from bot.reports.period import PeriodError, parse_period_bound, zone
 
     if since is None and until is None:
         return None, None
@@ -174,8 +174,8 @@ def _period(
         fail(t(language, "report.bad_settings", reason=error.message(language)))
     try:
         tz = zone(settings.timezone)
-        start = parse_moment(since, tz) if since is not None else None
-        end = parse_moment(until, tz) if until is not None else None
+        start = parse_period_bound(since, tz) if since is not None else None
+        end = parse_period_bound(until, tz) if until is not None else None
     except PeriodError as error:
         fail(t(language, error.key, **error.values))
     if start is not None and end is not None and start >= end:

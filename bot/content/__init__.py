@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.content.chat import ContentFeature
 from bot.content.feeds import Feeds, FetchOutcome, describe
-from bot.content.fields import input_from_values, parse_moment
+from bot.content.fields import input_from_values, parse_field_moment
 from bot.content.importer import ImportResult, Skipped, import_file
 from bot.content.items import (
     APPROVED_STATUSES,
@@ -55,5 +55,5 @@ __all__ = [
     "import_file",
     "input_from_values",
     "live_condition",
-    "parse_moment",
+    "parse_field_moment",
 ]

@@ -88,11 +88,14 @@ def localize(value: datetime, timezone: ZoneInfo) -> datetime:
     return value
 
 
-def parse_moment(value: object, timezone: ZoneInfo) -> datetime | None:
-    """An aware datetime from an ISO date or datetime; ``None`` for empty.
+def parse_field_moment(value: object, timezone: ZoneInfo) -> datetime | None:
+    """An aware datetime from a field's value: an ISO date or datetime as text, or the
+    ``date`` or ``datetime`` YAML made of it; ``None`` for empty.
 
     A date alone means 00:00 in ``timezone``; a datetime without an offset is wall-clock
-    time in ``timezone``. Raises ``ValueError`` for anything else.
+    time in ``timezone`` (the result keeps that zone, or the offset given). Raises a bare
+    ``ValueError`` for anything else, which ``read_values`` words as a content problem.
+    (A report's ``--since``/``--until`` is read by ``bot.reports.period.parse_period_bound``.)
     """
     if value is None:
         return None
@@ -183,7 +186,7 @@ def read_values(
     moments: dict[str, datetime | None] = {}
     for name in ("not_before", "expires"):
         try:
-            moments[name] = parse_moment(values.get(name), timezone)
+            moments[name] = parse_field_moment(values.get(name), timezone)
         except ValueError:
             moments[name] = None
             problem("bad_date", name, field=name, value=str(values.get(name)))

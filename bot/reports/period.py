@@ -117,11 +117,14 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
-def parse_moment(text: str, tz: ZoneInfo) -> datetime:
-    """A date (``2026-03-01``, midnight in ``tz``) or ISO date-time, as an aware UTC datetime.
+def parse_period_bound(text: str, tz: ZoneInfo) -> datetime:
+    """A ``--since`` or ``--until`` option: a date (``2026-03-01``, midnight in ``tz``) or
+    ISO date-time, as an aware UTC datetime.
 
-    A date-time without an offset is read in ``tz``. Raises ``PeriodError`` when the text
-    is neither.
+    A date-time without an offset is read in ``tz``. Raises ``PeriodError``
+    (``report.bad_date``, naming the text) when the text is neither, empty included.
+    (A content item's ``not_before``/``expires`` is read by
+    ``bot.content.fields.parse_field_moment``.)
     """
     cleaned = text.strip()
     try:
@@ -154,12 +157,12 @@ def period_from_options(
     """
     tz = zone(timezone)
     end = (
-        parse_moment(until, tz)
+        parse_period_bound(until, tz)
         if until is not None
         else local_midnight(now.astimezone(tz).date() + timedelta(days=1), tz)
     )
     if since is not None:
-        start = parse_moment(since, tz)
+        start = parse_period_bound(since, tz)
     else:
         try:
             last_day = (end - timedelta(microseconds=1)).astimezone(tz).date()
