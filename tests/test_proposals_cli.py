@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from harness import merkwerker
+from typer.testing import CliRunner
 
+from adapters.cli.main import app
 from bot.answering.feedback import Feedback
 from bot.answering.store import FeedbackStore
 from bot.guidelines import load_guidelines
@@ -183,6 +185,29 @@ def test_since_and_until_choose_the_period(folder: Path, database: str, tmp_path
     assert wrong.stderr.strip() == (
         "'3 March' is not a date. Write it as year-month-day, such as 2026-03-01."
     )
+
+
+@pytest.mark.parametrize(
+    ("timezone", "until"),
+    [("Europe/Amsterdam", "9999-12-31"), ("America/New_York", "9999-12-31T23:59")],
+)
+def test_the_first_and_last_days_there_are_make_a_period(
+    folder: Path, database: str, timezone: str, until: str
+) -> None:
+    # East of Greenwich, midnight of 1 January of year 1 comes before the first moment
+    # UTC can hold; west of it, the last hours of 9999 come after the last one.
+    runner = CliRunner(env={"LANG": "en_GB.UTF-8", "MERKWERKER_TIMEZONE": timezone})
+    period = ["--since", "0001-01-01", "--until", until]
+    done = runner.invoke(
+        app,
+        ["guidelines", "proposals", "--json", "-g", str(folder), "--database", database, *period],
+    )
+
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert data["since"].startswith("0001-01-01T") and data["until"].startswith("9999-12-3")
+    assert [rule["rule"] for rule in data["picked"]] == ["client-names", "old-intranet"]
+    assert data["unanswered"][0]["question"] == UNANSWERED
 
 
 def test_a_missing_database_is_one_sentence(folder: Path, tmp_path: Path) -> None:

@@ -105,6 +105,32 @@ def test_the_configured_time_zone_decides_the_days(database: str) -> None:
     assert data["period"]["timezone"] == "America/New_York"
 
 
+@pytest.mark.parametrize("timezone", ["Europe/Amsterdam", "America/New_York"])
+@pytest.mark.parametrize(
+    ("period", "days", "weeks"),
+    [
+        (["--since", "0001-01-01", "--until", "0001-02-01"], ["0001-01-01", "0001-01-31"], 5),
+        (["--since", "9999-12-01", "--until", "9999-12-31"], ["9999-12-01", "9999-12-30"], 5),
+        (["--until", "0001-01-10"], ["0001-01-01", "0001-01-09"], 2),
+    ],
+)
+def test_the_first_and_last_days_there_are_make_a_period(
+    database: str, timezone: str, period: list[str], days: list[str], weeks: int
+) -> None:
+    # East of Greenwich, midnight of 1 January of year 1 comes before the first moment
+    # UTC can hold; the last ISO week of 9999 ends after the last day there is; the
+    # default four weeks before 10 January of year 1 start before the first.
+    result = report(
+        *period, "--database", database, "-f", "json", env={"MERKWERKER_TIMEZONE": timezone}
+    )
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [data["period"]["first_day"], data["period"]["last_day"]] == days
+    assert len(data["trend"]) == weeks
+    assert data["trend"][0]["week"].startswith(days[0][:4] + "-W")
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

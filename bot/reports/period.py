@@ -5,6 +5,11 @@ reports never count an event twice: ``--since 2026-03-01 --until 2026-04-01`` is
 A date means midnight at the start of that day in the time zone. Weeks are ISO weeks
 (Monday to Sunday) in that zone; the first and last week are cut off at the period's
 ends, so they may be partial.
+
+Every date Python knows works, 0001-01-01 to 9999-12-31. Where a time zone moves one of
+them past the first or last moment Python can hold in UTC (midnight of 1 January of year
+1 east of Greenwich, the end of 9999 west of it), the period starts or ends at that first
+or last moment instead: nothing can have been recorded beyond it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ It starts later when the data does: at the first day anything was recorded.
 """
 MAX_DAYS = 3660
 """The longest period a report may cover: ten years, far beyond any useful report."""
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+"""The first moment a period can start at."""
+LATEST = datetime.max.replace(tzinfo=UTC)
+"""The last moment a period can end at."""
 
 
 class PeriodError(ValueError):
@@ -44,7 +53,7 @@ class WeekSpan:
     def label(self) -> str:
         """The ISO week, such as ``2026-W09``."""
         year, week, _ = self.monday.isocalendar()
-        return f"{year}-W{week:02d}"
+        return f"{year:04d}-W{week:02d}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,13 +84,11 @@ class ReportPeriod:
     def weeks(self) -> list[WeekSpan]:
         """The ISO weeks that overlap the period, in order, each cut to the period."""
         tz = self.zone
-        monday = monday_of(self.since.astimezone(tz).date())
+        monday = monday_of(local_day(self.since, tz))
+        start = local_midnight(monday, tz)
         spans: list[WeekSpan] = []
-        while True:
-            start = local_midnight(monday, tz)
-            if start >= self.until:
-                return spans
-            end = local_midnight(monday + timedelta(days=7), tz)
+        while start < self.until:
+            end = _next_monday_midnight(monday, tz)
             spans.append(
                 WeekSpan(
                     index=len(spans),
@@ -90,13 +97,16 @@ class ReportPeriod:
                     end=min(end, self.until),
                 )
             )
+            if end >= self.until:
+                break
             monday += timedelta(days=7)
+            start = end
+        return spans
 
     def local_dates(self) -> tuple[date, date]:
         """The first and the last day (inclusive) of the period, in its time zone."""
         tz = self.zone
-        last = (self.until - timedelta(microseconds=1)).astimezone(tz).date()
-        return self.since.astimezone(tz).date(), last
+        return local_day(self.since, tz), local_day(self.until - timedelta(microseconds=1), tz)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -113,15 +123,34 @@ def monday_of(day: date) -> date:
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    """The moment ``day`` starts in ``tz``, in UTC."""
-    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+    """The moment ``day`` starts in ``tz``, in UTC (``EARLIEST`` or ``LATEST`` beyond them)."""
+    try:
+        return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if day.year == 1 else LATEST
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    """The day ``moment`` falls on in ``tz`` (the first or last day there is beyond them)."""
+    try:
+        return moment.astimezone(tz).date()
+    except OverflowError:
+        return date.min if moment.year == 1 else date.max
+
+
+def _next_monday_midnight(monday: date, tz: ZoneInfo) -> datetime:
+    try:
+        return local_midnight(monday + timedelta(days=7), tz)
+    except OverflowError:  # the last week of 9999 ends after the last day there is
+        return LATEST
 
 
 def parse_period_bound(text: str, tz: ZoneInfo) -> datetime:
     """A ``--since`` or ``--until`` option: a date (``2026-03-01``, midnight in ``tz``) or
     ISO date-time, as an aware UTC datetime.
 
-    A date-time without an offset is read in ``tz``. Raises ``PeriodError``
+    A date-time without an offset is read in ``tz``. A moment before the first or after the
+    last one UTC can hold is ``EARLIEST`` or ``LATEST``. Raises ``PeriodError``
     (``report.bad_date``, naming the text) when the text is neither, empty included.
     (A content item's ``not_before``/``expires`` is read by
     ``bot.content.fields.parse_field_moment``.)
@@ -132,11 +161,14 @@ def parse_period_bound(text: str, tz: ZoneInfo) -> datetime:
             return local_midnight(date.fromisoformat(cleaned), tz)
         except ValueError:
             moment = datetime.fromisoformat(cleaned)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=tz)
-        return moment.astimezone(UTC)
-    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across UTC
+    except ValueError:
         raise PeriodError("report.bad_date", value=text) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if moment.year == 1 else LATEST
 
 
 def period_from_options(
@@ -164,13 +196,20 @@ def period_from_options(
     if since is not None:
         start = parse_period_bound(since, tz)
     else:
-        try:
-            last_day = (end - timedelta(microseconds=1)).astimezone(tz).date()
-            start = local_midnight(monday_of(last_day) - timedelta(weeks=DEFAULT_WEEKS - 1), tz)
-        except OverflowError:  # an --until in the first weeks of year 1
-            raise PeriodError("report.bad_date", value=until) from None
+        start = _default_start(end, tz)
         if first_data is not None:
-            first_day = local_midnight(first_data.astimezone(tz).date(), tz)
+            first_day = local_midnight(local_day(first_data, tz), tz)
             if start < first_day < end:
                 start = first_day
     return ReportPeriod(since=start, until=end, timezone=timezone)
+
+
+def _default_start(end: datetime, tz: ZoneInfo) -> datetime:
+    first_day = local_midnight(date.min, tz)
+    if end <= first_day:  # an --until of 1 January of year 1: the period is empty
+        return first_day
+    last_day = local_day(end - timedelta(microseconds=1), tz)
+    try:
+        return local_midnight(monday_of(last_day) - timedelta(weeks=DEFAULT_WEEKS - 1), tz)
+    except OverflowError:  # an --until in the first weeks of year 1
+        return first_day
