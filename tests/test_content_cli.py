@@ -150,6 +150,24 @@ def test_bad_input_gets_clear_sentences_and_a_non_zero_exit(cli: Cli) -> None:
     assert missing.exit_code == 1 and "There is no content item #9" in missing.stderr
 
 
+def test_a_date_past_the_last_day_is_refused_before_anything_is_stored(cli: Cli) -> None:
+    for option, value in (("--expires", "9999-12-31"), ("--not-before", "0001-01-01")):
+        refused = cli("content", "add", "https://example.com/x", option, value)
+        assert refused.exit_code == 1
+        field = option.removeprefix("--").replace("-", "_")
+        assert refused.stderr.splitlines() == [
+            "Not queued:",
+            f"  {field} is '{value}', outside the dates the bot can keep: 0001-01-02 up to "
+            "and including 9999-12-30. Choose a date in between, or leave it empty.",
+        ]
+    assert cli.json("content", "list") == []
+
+    last = cli("content", "add", "https://example.com/x", "--expires", "9999-12-30T23:59")
+    assert last.exit_code == 0, last.output
+    listed = cli("content", "list", guidelines=False)
+    assert "9999-12-30 23:59" in listed.stdout and "Traceback" not in listed.output
+
+
 def test_broken_guidelines_are_reported_not_raised(cli: Cli, tmp_path: Path) -> None:
     cli("content", "add", "https://example.com/a")
     result = cli.runner.invoke(

@@ -202,6 +202,43 @@ def test_an_impossible_date_is_reported_with_its_line_among_the_other_problems(
     assert "month" not in dutch.stderr and "YAML" not in dutch.stderr
 
 
+@pytest.mark.parametrize("timezone", ["Europe/Amsterdam", "America/Los_Angeles"])
+def test_dates_past_the_last_day_stop_the_whole_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, timezone: str
+) -> None:
+    monkeypatch.setenv("MERKWERKER_TIMEZONE", timezone)
+    yaml_file = tmp_path / "items.yaml"
+    yaml_file.write_text(
+        "- url: https://example.com/a\n"
+        "  title: A\n"
+        "- url: https://example.com/b\n"
+        "  title: B\n"
+        "  expires: 9999-12-31\n"
+        "- url: https://example.com/c\n"
+        "  title: C\n"
+        "  not_before: 0001-01-01\n",
+        encoding="utf-8",
+    )
+    csv_file = tmp_path / "items.csv"
+    csv_file.write_text(
+        "url,title,expires\nhttps://example.com/a,A,\nhttps://example.com/b,B,9999-12-31T23:59\n",
+        encoding="utf-8",
+    )
+    database = sqlite_url(tmp_path)
+    guidelines = str(write_guidelines(tmp_path / "guidelines"))
+    limits = "outside the dates the bot can keep: 0001-01-02 up to and including 9999-12-30."
+
+    from_yaml = cli("content", "import", str(yaml_file), "-g", guidelines, database=database)
+    assert from_yaml.returncode == 1
+    assert f"{yaml_file}:5: expires is '9999-12-31', {limits}" in from_yaml.stderr
+    assert f"{yaml_file}:8: not_before is '0001-01-01', {limits}" in from_yaml.stderr
+    from_csv = cli("content", "import", str(csv_file), "-g", guidelines, database=database)
+    assert from_csv.returncode == 1
+    assert f"{csv_file}:3: expires is '9999-12-31T23:59', {limits}" in from_csv.stderr
+    assert "database" not in from_yaml.stderr + from_csv.stderr
+    assert cli("content", "list", "--json", database=database).stdout.strip() == "[]"
+
+
 def test_dates_in_yaml_are_read_as_before(sqlite_setup: QueueSetup, tmp_path: Path) -> None:
     file = tmp_path / "dates.yaml"
     file.write_text(

@@ -37,6 +37,14 @@ CAPTION_KEY = re.compile(r"^caption_(?P<lang>[a-z]{2})(?:_\d+)?$")
 VARIANT_SEPARATOR = re.compile(r"^\s*---\s*$", re.MULTILINE)
 """In one text field, variants are separated by a line holding only ``---``."""
 
+FIRST_DAY = date(1, 1, 2)
+LAST_DAY = date(9999, 12, 30)
+"""The first and last day an embargo or end date may fall on in the configured time zone.
+
+A day short of what Python's dates hold at either end, so that no time zone's offset
+moves a moment within them out of what can be stored (in UTC) and shown.
+"""
+
 
 def split_variants(value: object) -> tuple[str, ...]:
     """Caption variants from a text (``---`` lines separate them) or a list of texts."""
@@ -112,11 +120,21 @@ def parse_field_moment(value: object, timezone: ZoneInfo) -> datetime | None:
     return localize(datetime.fromisoformat(text), timezone)
 
 
+def keepable(moment: datetime, timezone: ZoneInfo) -> bool:
+    """Whether ``moment`` falls from ``FIRST_DAY`` to ``LAST_DAY`` in ``timezone``."""
+    try:
+        day = moment.astimezone(timezone).date()
+    except OverflowError:  # before the first or after the last moment in UTC
+        return False
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 def format_moment(value: datetime | None, timezone: ZoneInfo) -> str:
     """``2026-03-01 09:00`` in ``timezone`` (empty for ``None``), for people to read."""
     if value is None:
         return ""
-    return value.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+    local = value.astimezone(timezone)
+    return f"{local.year:04d}-{local:%m-%d %H:%M}"  # %Y drops leading zeros on some systems
 
 
 def parse_priority(value: object) -> int:
@@ -190,6 +208,18 @@ def read_values(
         except ValueError:
             moments[name] = None
             problem("bad_date", name, field=name, value=str(values.get(name)))
+            continue
+        moment = moments[name]
+        if moment is not None and not keepable(moment, timezone):
+            moments[name] = None
+            problem(
+                "date_out_of_range",
+                name,
+                field=name,
+                value=str(values.get(name)),
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            )
     try:
         priority = parse_priority(values.get("priority"))
     except ValueError:

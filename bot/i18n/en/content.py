@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "content.problem.expires_past": "The end date {expires} has already passed, so nobody would see this. Choose a later date or leave it empty.",
     "content.problem.bad_priority": "The priority '{value}' should be a whole number from -10 to 10.",
     "content.problem.bad_date": "{field} is '{value}', which is not a date. Write year-month-day, such as 2026-03-01, or add a time: 2026-03-01 09:00.",
+    "content.problem.date_out_of_range": "{field} is '{value}', outside the dates the bot can keep: {first} up to and including {last}. Choose a date in between, or leave it empty.",
     "content.problem.captions_not_mapping": "captions should list texts per language, like captions: {{nl: [...], en: [...]}}.",
     "content.problem.unknown_field_suggest": "'{field}' is not a known field. Did you mean '{suggestion}'?",
     "content.problem.unknown_field": "'{field}' is not a known field. Use: {fields}, caption_nl, caption_en.",

@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "content.problem.expires_past": "De einddatum {expires} is al voorbij, dus niemand zou dit zien. Kies een latere datum of laat het veld leeg.",
     "content.problem.bad_priority": "De prioriteit '{value}' moet een heel getal van -10 tot 10 zijn.",
     "content.problem.bad_date": "{field} is '{value}', en dat is geen datum. Schrijf jaar-maand-dag, zoals 2026-03-01, eventueel met een tijd: 2026-03-01 09:00.",
+    "content.problem.date_out_of_range": "{field} is '{value}', en dat valt buiten de datums die de bot kan bewaren: van {first} tot en met {last}. Kies een datum daartussen, of laat het leeg.",
     "content.problem.captions_not_mapping": "Bij captions horen teksten per taal, zoals captions: {{nl: [...], en: [...]}}.",
     "content.problem.unknown_field_suggest": "'{field}' is geen bekend veld. Bedoel je '{suggestion}'?",
     "content.problem.unknown_field": "'{field}' is geen bekend veld. Gebruik: {fields}, caption_nl, caption_en.",
