@@ -111,3 +111,33 @@ def test_a_mistyped_database_is_named_and_not_created(
         assert "known here" not in ran.stderr + ran.stdout
         assert not path.exists()
     assert not no_folder.parent.exists()
+
+
+def test_who_granted_a_role_on_the_command_line_can_be_exported_and_forgotten(
+    tmp_path: Path,
+) -> None:
+    # people grant records its operator as cli:<login>; --platform cli reaches them.
+    import getpass
+    import json
+
+    from harness import merkwerker
+
+    database = ("--database", f"sqlite:///{tmp_path / 'm.db'}")
+    login = getpass.getuser()
+    granted = merkwerker(
+        "people", "grant", "--platform", "slack", "--user", "U9", "--role", "comms", *database
+    )
+    assert granted.returncode == 0, granted.stderr
+
+    exported = merkwerker("privacy", "export", "--platform", "cli", "--user", login, *database)
+    assert exported.returncode == 0, exported.stderr
+    assert [(r["user"], r["role"]) for r in json.loads(exported.stdout)["roles_granted"]] == [
+        ("U9", "comms")
+    ]
+
+    forgot = merkwerker(
+        "privacy", "forget", "--platform", "cli", "--user", login, "--yes", *database
+    )
+    assert forgot.returncode == 0, forgot.stderr
+    of_u9 = merkwerker("privacy", "export", "--platform", "slack", "--user", "U9", *database)
+    assert [r["granted_by"] for r in json.loads(of_u9.stdout)["roles"]] == ["forgotten"]

@@ -38,7 +38,11 @@ DatabaseOption = Annotated[
     ),
 ]
 PlatformOption = Annotated[
-    str, typer.Option("--platform", help="Where the person chats: slack, teams or console.")
+    str,
+    typer.Option(
+        "--platform",
+        help="Where the person chats: slack, teams or console (cli: who ran people grant here).",
+    ),
 ]
 UserOption = Annotated[str, typer.Option("--user", help="The person's id on that platform.")]
 LangOption = Annotated[
