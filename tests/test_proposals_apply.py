@@ -117,3 +117,28 @@ def test_the_help_says_how_to_apply_a_question_that_starts_with_a_dash(tmp_path:
     assert (
         'Put -- before them when one starts with a dash: --apply RULE_ID -- "- like this?"' in flat
     )
+
+
+def test_a_question_that_is_another_rules_example_is_refused(folder: Path, tmp_path: Path) -> None:
+    """A rule's own example is answered with that rule without doubt: the same question
+    added to a second rule said "Added" and the bot went on answering with the first."""
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    done = apply(
+        folder,
+        tmp_path,
+        "--apply",
+        "politics-opinions",
+        "Is it ok to post who I'm voting for?",
+        "mag ik iets zeggen over  onze OMZET?",
+    )
+
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "'mag ik iets zeggen over  onze OMZET?' is already an example of financial-results "
+        "in guidelines/comms.yaml, so the bot answers it with that rule and adding it to "
+        "politics-opinions would change nothing; nothing was changed. If it belongs to "
+        "politics-opinions, remove it from financial-results first."
+    )
+    assert done.stdout == ""
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -117,6 +117,7 @@ def add_examples(
     checked = _validate_copy(folder, found.path, new_raw, validate)
     if not checked.ok:
         raise ExamplesRefused("proposals.broken", problems=_errors(checked))
+    _refuse_examples_of_other_rules(checked, folder, rule_id, added)
     if found.path.read_bytes() != found.raw:
         raise ExamplesRefused("proposals.changed_meanwhile", file=found.name)
     _write_atomically(found.path, new_raw)
@@ -131,6 +132,30 @@ def add_examples(
         skipped=tuple(skipped),
         version=after.version,
     )
+
+
+def _refuse_examples_of_other_rules(
+    checked: LoadResult, folder: Path, rule_id: str, added: Sequence[str]
+) -> None:
+    """A rule's own example, word for word, is answered with that rule without doubt: the
+    same question under a second rule would change nothing the bot says."""
+    if checked.guidelines is None:
+        return
+    wanted = {_same(question): question for question in added}
+    _, base = _files(folder)
+    for rule in checked.guidelines.rules:
+        if rule.id == rule_id:
+            continue
+        for example in rule.examples:
+            question = wanted.get(_same(example))
+            if question is not None:
+                raise ExamplesRefused(
+                    "proposals.example_of_other_rule",
+                    question=question,
+                    rule=rule_id,
+                    other=rule.id,
+                    file=display_name(base / Path(rule.source.file).name, base),
+                )
 
 
 def _clean(questions: Sequence[str]) -> list[str]:
