@@ -168,3 +168,14 @@ def test_ask_on_the_command_line_does_not_claim_to_have_noted_the_question(
     assert done.returncode == 0
     assert "Hier is nog geen regel voor" in out
     assert "genoteerd" not in out and "noted" not in out
+
+
+def test_the_answer_to_a_pick_promises_only_what_happens(chat: Chat, ann: Person) -> None:
+    """It said "so I'll recognise it next time", but a pick only reaches the owners: the
+    same question is as unsure as before until an owner adds it as an example."""
+    ann.say(UNSURE)
+    picked = ann.click(OTHER)
+    assert "volgende keer" not in picked.text
+    assert "doorgegeven aan de eigenaren van de richtlijnen" in picked.text
+    again = ann.say(UNSURE)
+    assert "Ik weet niet zeker of ik je goed begrijp" in again and "Bedoelde je:" in again

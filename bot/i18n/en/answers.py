@@ -14,7 +14,7 @@ MESSAGES: dict[str, str] = {
     "answer.feedback.thanks_down": "Thanks for telling me. I've passed it on to the owners of this rule so they can improve the answer.",
     "answer.feedback.thanks_down_principles": "Thanks for telling me. The general principles did not answer your question, so I've passed it on to the owners of the guidelines as a question without a rule yet.",
     "answer.feedback.unrecorded": "Thanks. (Nothing is stored here, so your feedback is not kept.)",
-    "answer.picked": "Thanks! I've noted that your question is about this rule, so I'll recognise it next time.",
+    "answer.picked": "Thanks! I've noted that your question is about this rule and passed it on to the owners of the guidelines, so they can add it to the rule as an example.",
     "answer.none.thanks": "Thanks. Then no rule covers it yet: I've noted your question so the guideline owners can add one.",
     "answer.none.unrecorded": "Then no rule covers it yet.",
     "answer.question_gone": "I can't find that question any more; it may have been deleted. Please ask it again.",

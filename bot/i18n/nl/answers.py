@@ -14,7 +14,7 @@ MESSAGES: dict[str, str] = {
     "answer.feedback.thanks_down": "Dank je, dat is goed om te weten. Ik heb het doorgegeven aan de eigenaren van deze regel, zodat ze het antwoord kunnen verbeteren.",
     "answer.feedback.thanks_down_principles": "Bedankt dat je het laat weten. De algemene principes gaven geen antwoord op je vraag, dus ik heb hem doorgegeven aan de eigenaren van de richtlijnen als vraag waar nog geen regel voor is.",
     "answer.feedback.unrecorded": "Dank je. (Hier wordt niets opgeslagen, dus je reactie wordt niet bewaard.)",
-    "answer.picked": "Dank je! Ik heb genoteerd dat je vraag over deze regel gaat, zodat ik hem de volgende keer herken.",
+    "answer.picked": "Dank je! Ik heb genoteerd dat je vraag over deze regel gaat en het doorgegeven aan de eigenaren van de richtlijnen, zodat ze hem als voorbeeld bij de regel kunnen zetten.",
     "answer.none.thanks": "Dank je. Dan is hier nog geen regel voor: ik heb je vraag genoteerd, zodat de eigenaren van de richtlijnen er een kunnen maken.",
     "answer.none.unrecorded": "Dan is hier nog geen regel voor.",
     "answer.question_gone": "Ik kan die vraag niet meer vinden; misschien is hij verwijderd. Stel hem gerust opnieuw.",
