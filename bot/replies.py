@@ -37,12 +37,15 @@ def _version(language: str, version: str) -> Text:
     return Text(text=f"{t(language, 'label.version')}: {version}", style="note")
 
 
-def answer_reply(answer: Answer, guidelines: Guidelines, *, note: str | None = None) -> Reply:
+def answer_reply(
+    answer: Answer, guidelines: Guidelines, *, note: str | None = None, keep_choices: bool = False
+) -> Reply:
     """The reply to a question: verdict, rule, answer, contact and guidelines version.
 
     An unsure answer says so and offers the other likely rules ("did you mean"); an
     answer that was stored carries "Helpful? 👍 👎". ``note`` (a sentence) replaces
-    those buttons, after a person used them.
+    those buttons, after a person used them; with ``keep_choices`` the "did you mean"
+    choices stay beside it.
     """
     lang = answer.language
     parts: list[Part] = []
@@ -80,7 +83,7 @@ def answer_reply(answer: Answer, guidelines: Guidelines, *, note: str | None = N
             titles = ", ".join(guidelines.text(r.title, lang) for r in answer.related)
             parts.append(Fact(label=t(lang, "label.see_also"), value=titles))
         others = tuple(r for r in answer.choices if r.id != rule.id)
-        if not answer.sure and others and note is None:
+        if not answer.sure and others and (note is None or keep_choices):
             parts.append(Text(text=t(lang, "answer.did_you_mean")))
             parts.append(_did_you_mean(answer, guidelines, rules=others))
     if note is not None:

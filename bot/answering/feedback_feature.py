@@ -16,7 +16,7 @@ from bot.answering.answer import Answer, fallback_contact
 from bot.answering.feedback import AskedQuestion, Feedback
 from bot.answering.store import FeedbackStore
 from bot.features import Context
-from bot.guidelines.rules import Guidelines
+from bot.guidelines.rules import Guidelines, Rule
 from bot.i18n import t
 from bot.intents import Intent, Understood
 from bot.messages import IncomingAction, Part, Reply, Text, Verdict
@@ -146,6 +146,9 @@ class AnswerFeedbackFeature:
                 principles=guidelines.principles,
             )
         else:
+            # A 👎 on a guess keeps the other rules offered, so the person can still say
+            # which one they meant (the pick the owners learn most from).
+            others = _other_choices(guidelines, asked, rule.id) if recorded else ()
             answer = Answer(
                 question=asked.text if asked else "",
                 verdict=rule.verdict,
@@ -153,9 +156,12 @@ class AnswerFeedbackFeature:
                 guidelines_version=guidelines.version,
                 rule=rule,
                 contact=guidelines.contacts.get(rule.owner),
+                sure=not (others and feedback is Feedback.NOT_HELPFUL),
+                choices=others,
+                question_id=asked.id if asked else None,
             )
         # The answer stays in view; the note takes the buttons' place.
-        return answer_reply(answer, guidelines, note=note)
+        return answer_reply(answer, guidelines, note=note, keep_choices=not answer.sure)
 
     async def _write(
         self, method: Callable[..., bool], question_id: int, *, ctx: Context, **values: object
@@ -172,6 +178,16 @@ class AnswerFeedbackFeature:
         except Exception:  # feedback must never cost the person their answer
             log.exception("could not record feedback on question %s", question_id)
             return False
+
+
+def _other_choices(
+    guidelines: Guidelines, asked: AskedQuestion | None, rule_id: str
+) -> tuple[Rule, ...]:
+    """The rules offered with the question besides ``rule_id``, as far as they still exist."""
+    if asked is None:
+        return ()
+    found = (guidelines.rule(choice) for choice in asked.choices if choice != rule_id)
+    return tuple(rule for rule in found if rule is not None)
 
 
 def _unknown(guidelines: Guidelines, language: str, *, recorded: bool) -> Reply:
