@@ -142,3 +142,22 @@ def test_a_question_that_is_another_rules_example_is_refused(folder: Path, tmp_p
     )
     assert done.stdout == ""
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_read_only_rule_file_is_left_alone(folder: Path, tmp_path: Path) -> None:
+    """The new file replaced the old one whatever its own permissions said."""
+    hr = folder / "hr.yaml"
+    hr.chmod(0o444)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    done = apply(
+        folder, tmp_path, "--apply", "vacancies", "Mag ik de vacature van mijn team delen?"
+    )
+
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "guidelines/hr.yaml is read-only, so nothing was changed. "
+        "Make it writable (or ask whoever manages it) and try again."
+    )
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert hr.stat().st_mode & 0o777 == 0o444

@@ -101,6 +101,8 @@ def add_examples(
         else:
             known.add(_same(question))
             added.append(question)
+    if added and not _writable(found.path):
+        raise ExamplesRefused("proposals.read_only", file=found.name)
     if not added:
         return ExamplesAdded(
             rule_id=rule_id,
@@ -249,6 +251,14 @@ def _validate_copy(folder: Path, changed: Path, content: bytes, validate: Valida
 
 def _errors(result: LoadResult) -> tuple[Problem, ...]:
     return tuple(p for p in result.problems if p.level is Level.ERROR)
+
+
+def _writable(path: Path) -> bool:
+    """Whether the owner left ``path`` open to changes. The new file replaces the old
+    one, which the folder's permissions alone would allow, so the file's own are asked
+    (its mode too: as root ``os.access`` says yes to everything)."""
+    anyone = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    return bool(path.stat().st_mode & anyone) and os.access(path, os.W_OK)
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "proposals.changed_meanwhile": "{file} was changed by someone else while the examples were being added, so nothing was changed. Please try again.",
     "proposals.invalid_now": "The guidelines are not valid as they are, so nothing was changed. Fix these first:",
     "proposals.example_of_other_rule": "'{question}' is already an example of {other} in {file}, so the bot answers it with that rule and adding it to {rule} would change nothing; nothing was changed. If it belongs to {rule}, remove it from {other} first.",
+    "proposals.read_only": "{file} is read-only, so nothing was changed. Make it writable (or ask whoever manages it) and try again.",
     "proposals.write_failed": "Cannot change {file}: {reason}",
     "matching.mode": "Matching questions to rules: {mode}.",
     "matching.topic_gate.on": "Topic gate: on (a question that is not about posting, such as one about leave or a meeting room, gets no rule unless the ranking is sure of one).",

@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "proposals.changed_meanwhile": "Iemand anders heeft {file} gewijzigd terwijl de voorbeelden werden toegevoegd, dus er is niets veranderd. Probeer het opnieuw.",
     "proposals.invalid_now": "De richtlijnen zijn nu al niet geldig, dus er is niets veranderd. Los eerst dit op:",
     "proposals.example_of_other_rule": "'{question}' is al een voorbeeld van {other} in {file}, dus de bot beantwoordt die vraag met die regel en bij {rule} zou hij niets veranderen; er is niets veranderd. Hoort hij bij {rule}, haal hem dan eerst weg bij {other}.",
+    "proposals.read_only": "{file} is alleen-lezen, dus er is niets veranderd. Maak het bestand schrijfbaar (of vraag het aan wie het beheert) en probeer het opnieuw.",
     "proposals.write_failed": "Kan {file} niet wijzigen: {reason}",
     "matching.mode": "Vragen worden zo aan regels gekoppeld: {mode}.",
     "matching.topic_gate.on": "Onderwerpfilter: aan (een vraag die niet over posten gaat, zoals over verlof of een vergaderruimte, krijgt geen regel, tenzij de rangschikking zeker is van een regel).",
