@@ -179,3 +179,12 @@ def test_the_answer_to_a_pick_promises_only_what_happens(chat: Chat, ann: Person
     assert "doorgegeven aan de eigenaren van de richtlijnen" in picked.text
     again = ann.say(UNSURE)
     assert "Ik weet niet zeker of ik je goed begrijp" in again and "Bedoelde je:" in again
+
+
+def test_dutch_commands_are_never_recorded_as_questions(chat: Chat, ann: Person) -> None:
+    """ "stoppen" (the console's own quit word), "wissen", "opnieuw", "afsluiten", "prima"
+    and "dank je wel" reached the owners as unanswered questions."""
+    for line in ("stoppen", "Wissen", "opnieuw", "afsluiten", "prima", "Dank je wel!", "dank u"):
+        assert "lijkt een opdracht" in ann.say(line).text
+    ann.say("Mag ik onze jaarcijfers delen?")
+    assert [q["text"] for q in questions(chat)] == ["Mag ik onze jaarcijfers delen?"]
