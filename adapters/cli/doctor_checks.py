@@ -213,10 +213,10 @@ def check_matching(spec: str, *, language: str) -> list[Line]:
     choice = load_embedder(spec)
     if choice.problem:
         matching = Line(
-            Mark.FAILED, t(language, "doctor.matching.problem", mode=choice.description)
+            Mark.FAILED, t(language, "doctor.matching.problem", mode=choice.describe(language))
         )
     else:
-        matching = Line(Mark.OK, t(language, "doctor.matching.ok", mode=choice.description))
+        matching = Line(Mark.OK, t(language, "doctor.matching.ok", mode=choice.describe(language)))
     state = set_up_gate(choice.embedder, "shipped").state
     mark = {"on": Mark.OK, "off": Mark.FAILED, "none": Mark.NOTE}[state]
     return [matching, Line(mark, t(language, f"matching.topic_gate.{state}"))]

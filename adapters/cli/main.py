@@ -260,7 +260,7 @@ def validate(
                 "valid": result.ok,
                 "version": result.version,
                 "matching": matching.matching,
-                "matching_detail": matching.description,
+                "matching_detail": matching.describe(language),
                 "topic_gate": topic_gate,
                 "problems": [
                     {
@@ -299,7 +299,7 @@ def validate(
             out.print(
                 t(language, "cli.invalid", errors=len(errors), warnings=len(warnings)), style="red"
             )
-        out.print(t(language, "matching.mode", mode=matching.description), markup=False)
+        out.print(t(language, "matching.mode", mode=matching.describe(language)), markup=False)
         out.print(t(language, f"matching.topic_gate.{topic_gate}"), markup=False)
     raise typer.Exit(0 if result.ok else 1)
 

