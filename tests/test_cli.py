@@ -283,3 +283,26 @@ def test_ask_without_the_model_is_never_sure_of_a_rule_by_words_alone() -> None:
     settled = json.loads(run("ask", "--json", example, settings=off).stdout)
     assert settled["rule"] == "events-conferences" and settled["choices"] == []
     assert run("ask", example, settings=off).stdout.decode().startswith("✅")
+
+
+def test_lang_is_read_as_the_messages_read_it(folder: Path, tmp_path: Path) -> None:
+    """ "--lang EN" and "--lang nl-NL" were refused by ask ("--lang NL is geen taal van de
+    richtlijnen (nl, en)", in the Dutch that NL chose), and ignored by chat."""
+    question = "Mag ik een foto van ons kantoor delen?"
+    for given, language in (("EN", "en"), ("nl-NL", "nl"), (" en ", "en")):
+        done = run("ask", "--json", "--lang", given, question, "-g", str(folder))
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["language"] == language
+    chat = run(
+        "chat",
+        "-g",
+        str(folder),
+        "--database",
+        f"sqlite:///{tmp_path / 'chat.db'}",
+        "--lang",
+        "EN",
+        stdin=f"{question}\nquit\n".encode(),
+    )
+    assert "Rule: Office photos" in chat.stdout.decode()
+    refused = run("ask", "--lang", "de", question, "-g", str(folder))
+    assert refused.returncode == 2 and b"--lang de is not one" in refused.stderr

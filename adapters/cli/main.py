@@ -97,12 +97,16 @@ def _read_text(text: str | None, language: str) -> str:
 
 
 def _reply_language(bot: Merkwerker, text: str, lang: str | None, cli_lang: str) -> str:
+    from bot.i18n.detect import language_from_locale
+
     if lang is None:
         return bot.language_for(text)
-    if lang not in bot.guidelines.languages:
-        choices = ", ".join(bot.guidelines.languages)
-        fail(t(cli_lang, "cli.bad_lang", lang=lang, languages=choices))
-    return lang
+    languages = bot.guidelines.languages
+    # --lang EN or nl-NL names a language as the command's own messages read it.
+    chosen = lang if lang in languages else language_from_locale(lang.strip(), languages)
+    if chosen is None:
+        fail(t(cli_lang, "cli.bad_lang", lang=lang, languages=", ".join(languages)))
+    return chosen
 
 
 def _one_shot(
@@ -211,6 +215,7 @@ def chat(
     from adapters.console.chat import local_user
     from adapters.console.platform import ConsoleSetup
     from adapters.platform_protocol import run_in_terminal
+    from bot.i18n.detect import language_from_locale
     from bot.settings import Settings, SettingsError
 
     cli_lang = cli_language(lang)
@@ -225,7 +230,7 @@ def chat(
     if comms:
         settings = replace(settings, comms=settings.comms | {f"console:{person}"})
     bot = build_bot(settings, store=store, library=library)
-    locale = lang if lang in ("nl", "en") else None
+    locale = language_from_locale(lang, ("nl", "en"))
     console = ConsoleSetup(user_id=person, locale=locale).build(bot)
     try:
         asyncio.run(run_in_terminal(console, language=cli_lang))
