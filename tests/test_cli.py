@@ -306,3 +306,15 @@ def test_lang_is_read_as_the_messages_read_it(folder: Path, tmp_path: Path) -> N
     assert "Rule: Office photos" in chat.stdout.decode()
     refused = run("ask", "--lang", "de", question, "-g", str(folder))
     assert refused.returncode == 2 and b"--lang de is not one" in refused.stderr
+
+
+def test_a_chat_form_asks_in_the_language_of_the_conversation(tmp_path: Path, folder: Path) -> None:
+    """The settings form of an English chat once opened with its hint and closed with
+    its notice in Dutch, the guidelines' first language, around English field labels."""
+    database = f"sqlite:///{tmp_path / 'form.db'}"
+    script = b"can I name our client?\nsettings\n-\nquit\n"
+    done = run("chat", "-g", str(folder), "--database", database, "--user", "fay", stdin=script)
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr
+    assert "Answer each question; press Enter" in out and "Cancelled" in out
+    assert "Beantwoord elke vraag" not in out and "Geannuleerd" not in out

@@ -95,7 +95,7 @@ class ConsoleChat:
                     self._show(reply)
                     if form is None:
                         break
-                    reply = await self._fill(form)
+                    reply = await self._fill(form, language=reply.language)
         finally:
             stop.set()
             watcher.cancel()
@@ -122,9 +122,12 @@ class ConsoleChat:
             )
         )
 
-    async def _fill(self, form: Form) -> Reply | None:
-        """Ask for each field of ``form`` and submit it; an empty first answer cancels."""
-        language = self.bot.language_for("", self.locale)
+    async def _fill(self, form: Form, *, language: str) -> Reply | None:
+        """Ask for each field of ``form`` and submit it; ``-`` or the end of input cancels.
+
+        The hint and the cancel notice are in ``language``, that of the reply holding
+        the form, as its labels are.
+        """
         self.console.print(t(language, "console.form_hint"), style="dim")
         values: dict[str, str] = {}
         for field in form.fields:
