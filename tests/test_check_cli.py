@@ -46,3 +46,17 @@ def test_the_add_reminder_comes_only_with_a_bare_share(tmp_path: Path) -> None:
     assert "Voeg toe (Add)" in bare.stdout
     assert "Voeg toe (Add)" not in own.stdout
     assert "Voeg toe (Add)" not in nothing_shared.stdout
+
+
+def test_offsets_are_into_the_text_as_checked(tmp_path: Path) -> None:
+    """A zero-width space is removed before the check, so the offsets count without it
+    and ``match`` is the text as checked from ``start`` to ``end`` (README)."""
+    folder = write_guidelines(tmp_path / "g")
+    typed = "Live bij Acme\u200b Bank, met Pro\u200bject Falcon."
+    as_checked = typed.replace("\u200b", "")
+    done = check(typed, folder, "--json")
+    assert done.returncode == 0, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert [f["match"] for f in findings] == ["Acme Bank", "Project Falcon"]
+    for finding in findings:
+        assert as_checked[finding["start"] : finding["end"]] == finding["match"]

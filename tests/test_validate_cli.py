@@ -124,6 +124,28 @@ def test_the_examples_in_the_editors_manual_are_what_validate_prints(tmp_path: P
     assert [line for line in shown if line not in printed] == []
 
 
+def test_the_example_in_the_main_readme_is_what_validate_prints(tmp_path: Path) -> None:
+    """The README quoted a form of the message validate no longer printed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = [
+        part
+        for part in readme.split("`")
+        if part.startswith("guidelines/security.yaml:") and ": error: " in part
+    ]
+    assert len(shown) == 1
+    folder = Path(shutil.copytree(ROOT / "guidelines", tmp_path / "guidelines"))
+    security = (folder / "security.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert security[121] == "  - id: personal-data\n"  # the fourth rule in security.yaml
+    assert security[125] == "    verdict: not_allowed\n"
+    security[125] = "    verdict: maybe\n"
+    (folder / "security.yaml").write_text("".join(security), encoding="utf-8")
+
+    done = validate("guidelines", cwd=tmp_path)
+
+    assert done.returncode == 1
+    assert shown[0] in done.stdout.splitlines()
+
+
 def test_a_contacts_notify_target_is_accepted_and_a_wrong_one_named_with_its_line(
     tmp_path: Path,
 ) -> None:
