@@ -164,3 +164,21 @@ def test_the_edit_form_says_how_to_give_several_variants(chat: Chat) -> None:
     form = dutch.click("Bewerken").form
     assert form is not None
     assert "een regel met alleen --- tussen" in form.field("caption_nl").label
+
+
+def test_a_blocked_title_is_not_called_a_caption(tmp_path: Path) -> None:
+    """A title the guidelines block was reported as a caption that breaks them."""
+    database = f"sqlite:///{tmp_path / 'title.db'}"
+    added = merkwerker(
+        "content",
+        "add",
+        "https://example.com/falcon",
+        "--title",
+        "Project Falcon live",
+        database=database,
+        env={"COLUMNS": "200"},
+    )
+    assert added.returncode == 0, added.stderr
+    said = " ".join((added.stdout + added.stderr).split())
+    assert "in the title" in said
+    assert "A caption or the title breaks the guidelines" in said

@@ -114,7 +114,7 @@ MESSAGES: dict[str, str] = {
     "content.cli.caption_empty": "--caption '{value}' has no text after the language. Write it like --caption nl:\"Mooi nieuws!\".",
     "content.cli.not_queued": "Not queued:",
     "content.cli.queued": "Queued #{id} as a draft: {title}",
-    "content.cli.blocked_note": "A caption breaks the guidelines: change it in chat (Edit), or retire #{id} and queue it again, before it can be approved.",
+    "content.cli.blocked_note": "A caption or the title breaks the guidelines: change it in chat (Edit), or retire #{id} and queue it again, before it can be approved.",
     "content.cli.bad_status": "--status {value} is not one of: {choices}.",
     "content.cli.empty": "No content items here.",
     "content.cli.not_approved": "#{id} is not approved:",
