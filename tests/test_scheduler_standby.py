@@ -343,3 +343,14 @@ def test_the_readme_and_help_give_the_default_timings() -> None:
     assert result.exit_code == 0
     assert "standing by" in result.output
     assert heartbeat in result.output and takeover in result.output
+
+
+def test_the_procfile_runs_what_the_readme_names_and_allows_a_standby() -> None:
+    """The Procfile's comment once said never to run two schedulers."""
+    procfile = (Path(__file__).resolve().parent.parent / "Procfile").read_text()
+    processes = dict(
+        line.split(": ", 1) for line in procfile.splitlines() if not line.startswith("#")
+    )
+    assert processes["web"] == "merkwerker serve"
+    assert processes["scheduler"] == "merkwerker scheduler"
+    assert "never run two" not in procfile and "stand by" in procfile
