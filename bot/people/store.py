@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.digests.schedule import CAP_DAYS
 from bot.lists import split_list
 from bot.people.forget import Forgotten
 from bot.people.profile import Profile
@@ -196,6 +197,9 @@ class PeopleStore:
             changed = [name for name, value in changes.items() if getattr(user, name) != value]
             for name in changed:
                 setattr(user, name, changes[name])
+            if user.digest == "daily" and user.digest_cap < CAP_DAYS:
+                # The weekly cap (one by default) would turn a daily digest into a weekly one.
+                user.digest_cap = CAP_DAYS
             session.commit()
         return changed
 

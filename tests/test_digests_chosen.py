@@ -1,0 +1,55 @@
+"""Digests as a person chose them in chat: as often as they said, and none they stopped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from digests_fixtures import RecordingSender
+from harness import Chat, Person
+from suggestions_fixtures import add_item
+
+from bot.digests import ComposeReport, DigestStore, compose_due_digests, deliver_outbox
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def morning(chat: Chat, day: int) -> None:
+    """Set the clock to 09:00 in Amsterdam on ``day`` March 2026 (2 March is a Monday)."""
+    chat.clock.now = datetime(2026, 3, day, 9, 0, tzinfo=AMS).astimezone(UTC)
+
+
+def compose(chat: Chat) -> ComposeReport:
+    """The scheduler's compose pass at the chat's clock."""
+    return compose_due_digests(DigestStore(chat.engine), now=chat.clock(), settings=chat.settings)
+
+
+def deliver(chat: Chat) -> RecordingSender:
+    """The scheduler's delivery pass at the chat's clock; what reached Slack."""
+    sender = RecordingSender()
+    chat.run(deliver_outbox(DigestStore(chat.engine), {"slack": sender}, clock=chat.clock))
+    return sender
+
+
+def news_each_morning(chat: Chat, anna: Person, days: range) -> list[str]:
+    """Something new each morning of ``days``; the digests Anna got, one title each."""
+    got: list[str] = []
+    for day in days:
+        morning(chat, day)
+        add_item(chat.engine, f"News {day}", approved_at=chat.clock() - timedelta(hours=1))
+        compose(chat)
+        got.extend(s.reply.plain_text().split("\n")[2] for s in deliver(chat).sent)
+    return got
+
+
+def test_a_daily_digest_chosen_in_chat_comes_every_day(chat: Chat) -> None:
+    anna = chat.person("U1")
+    assert "Digest: daily at 09:00" in anna.say("digest daily").text
+    assert news_each_morning(chat, anna, range(3, 7)) == ["NEWS 3", "NEWS 4", "NEWS 5", "NEWS 6"]
+
+
+def test_a_daily_digest_chosen_in_the_form_comes_every_day(chat: Chat) -> None:
+    anna = chat.person("U1")
+    anna.say("settings")
+    assert "Digest: daily at 09:00" in anna.submit(digest="daily").text
+    assert news_each_morning(chat, anna, range(3, 5)) == ["NEWS 3", "NEWS 4"]
