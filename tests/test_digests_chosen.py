@@ -53,3 +53,16 @@ def test_a_daily_digest_chosen_in_the_form_comes_every_day(chat: Chat) -> None:
     anna.say("settings")
     assert "Digest: daily at 09:00" in anna.submit(digest="daily").text
     assert news_each_morning(chat, anna, range(3, 5)) == ["NEWS 3", "NEWS 4"]
+
+
+def test_a_digest_written_before_the_person_turned_digests_off_is_not_sent(chat: Chat) -> None:
+    anna = chat.person("U1")
+    anna.say("digest daily")
+    morning(chat, 3)
+    add_item(chat.engine, "News", approved_at=chat.clock() - timedelta(hours=1))
+    assert compose(chat).written == 1  # in the outbox, not sent yet
+    assert "Digest: Off" in anna.say("digest off").text
+    assert deliver(chat).sent == []
+    # Turned on again later: only what comes from then on, nothing held back from before.
+    anna.say("digest daily")
+    assert deliver(chat).sent == []

@@ -192,6 +192,7 @@ def _summary(language: str, composed: ComposeReport, delivered: DeliveryReport) 
         retrying=delivered.retrying,
         failed=delivered.failed,
         unreachable=delivered.unreachable,
+        withdrawn=delivered.withdrawn,
     )
 
 

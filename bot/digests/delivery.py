@@ -81,6 +81,8 @@ class DeliveryReport:
     unreachable: int = 0
     already_there: int = 0
     """Found at the platform after an interrupted attempt: marked sent, not sent again."""
+    withdrawn: int = 0
+    """Digests not sent: their person turned digests off after they were written."""
 
 
 @dataclass(kw_only=True)
@@ -90,6 +92,7 @@ class _Tally:
     failed: int = 0
     unreachable: int = 0
     already_there: int = 0
+    withdrawn: int = 0
 
     def report(self) -> DeliveryReport:
         return DeliveryReport(
@@ -98,6 +101,7 @@ class _Tally:
             failed=self.failed,
             unreachable=self.unreachable,
             already_there=self.already_there,
+            withdrawn=self.withdrawn,
         )
 
 
@@ -126,6 +130,9 @@ async def deliver_outbox(
     """
     tally = _Tally()
     gate = asyncio.Semaphore(max(concurrency, 1))
+    tally.withdrawn = await asyncio.to_thread(digests.withdraw_unwanted, now=clock())
+    if tally.withdrawn:
+        log.info("%d digests withdrawn: their people turned digests off", tally.withdrawn)
     while True:
         claims = await asyncio.to_thread(
             digests.claim_due,

@@ -4,7 +4,8 @@ The statuses and the typed messages; ``bot.digests.store.DigestStore`` runs the 
 
 A message's life: ``pending`` -> ``sending`` (claimed, with a lease) -> ``sent``; or
 back to ``pending`` with a later ``next_attempt_at`` after a failed attempt; or
-``failed`` (gave up), or ``unreachable`` (no stored conversation to send it to).
+``failed`` (gave up), or ``unreachable`` (no stored conversation to send it to), or
+``withdrawn`` (a digest waiting to be sent when its person turned digests off).
 
 Claiming is one UPDATE that moves due rows to ``sending`` and pushes their
 ``next_attempt_at`` to the end of a lease, so two delivery passes never claim the same
@@ -27,6 +28,8 @@ from datetime import datetime
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, UNREACHABLE = "failed", "unreachable"
+WITHDRAWN = "withdrawn"
+"""A digest not sent because the person turned digests off after it was written."""
 COUNTED_STATUSES = (PENDING, SENDING, SENT)
 """Digests that count towards a person's cap: sent, or on their way."""
 

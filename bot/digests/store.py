@@ -22,6 +22,7 @@ from bot.digests.outbox import (
     SENDING,
     SENT,
     UNREACHABLE,
+    WITHDRAWN,
     Claim,
     NewMessage,
 )
@@ -177,6 +178,29 @@ class DigestStore:
             for user_id, created_at in connection.execute(statement):
                 found.setdefault(user_id, []).append(created_at)
         return found
+
+    def withdraw_unwanted(self, *, now: datetime) -> int:
+        """Withdraw the digests waiting for people who turned digests off; how many.
+
+        Waiting are ``pending`` rows and ``sending`` rows whose lease ran out: a digest
+        written before the person said "digest off" (or held back by retries, or by a
+        platform no scheduler could send to) is not sent after all.
+        """
+        off = select(USERS.c.id).where(USERS.c.digest.not_in(sorted(FREQUENCIES)))
+        statement = (
+            update(OUTBOX)
+            .where(
+                OUTBOX.c.key.like("digest:%"),
+                OUTBOX.c.user_id.in_(off),
+                or_(
+                    OUTBOX.c.status == PENDING,
+                    and_(OUTBOX.c.status == SENDING, OUTBOX.c.next_attempt_at <= now),
+                ),
+            )
+            .values(status=WITHDRAWN)
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(statement).rowcount
 
     def claim_due(
         self,
