@@ -66,3 +66,12 @@ def test_a_digest_written_before_the_person_turned_digests_off_is_not_sent(chat:
     # Turned on again later: only what comes from then on, nothing held back from before.
     anna.say("digest daily")
     assert deliver(chat).sent == []
+
+
+def test_never_in_dutch_or_english_turns_digests_off(chat: Chat) -> None:
+    anna = chat.person("U1", language="nl")
+    anna.say("digest dagelijks")
+    assert "Digest: Uit" in anna.say("digest nooit").text
+    ben = chat.person("U2")
+    ben.say("digest weekly")
+    assert "Digest: Off" in ben.say("digest Never").text

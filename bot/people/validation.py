@@ -46,6 +46,8 @@ _DIGEST_WORDS = {
     "none": "off",
     "geen": "off",
     "stop": "off",
+    "never": "off",
+    "nooit": "off",
     "weekly": "weekly",
     "week": "weekly",
     "wekelijks": "weekly",
