@@ -75,3 +75,23 @@ def test_never_in_dutch_or_english_turns_digests_off(chat: Chat) -> None:
     ben = chat.person("U2")
     ben.say("digest weekly")
     assert "Digest: Off" in ben.say("digest Never").text
+
+
+def test_a_digest_time_in_quiet_hours_says_when_the_digest_really_comes(chat: Chat) -> None:
+    anna = chat.person("U1")
+    early = anna.say("digest daily 07:00").text
+    assert "07:00 is in your quiet hours (18:00–08:00): your digest comes at 08:00." in early
+    morning(chat, 3)
+    chat.clock.now -= timedelta(hours=2)  # 07:00 in Amsterdam
+    add_item(chat.engine, "News", approved_at=chat.clock() - timedelta(hours=1))
+    assert compose(chat).written == 0
+    chat.later(hours=1)
+    assert compose(chat).written == 1
+
+    late = anna.say("digest weekly friday 21:00").text
+    assert "the next morning at 08:00" in late
+    assert "in your quiet hours" not in anna.say("digest 09:00").text
+
+    bram = chat.person("U2", language="nl")
+    said = bram.say("digest dagelijks 6:30").text
+    assert "06:30 valt in je stille uren (18:00–08:00): je overzicht komt om 08:00." in said

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.digests.schedule import in_quiet_hours, parse_clock_time
 from bot.i18n import t
 from bot.messages import Fact, Field, Form, FormAction, Option, Part, Text
 from bot.people.profile import Profile
@@ -26,8 +27,29 @@ def digest_text(profile: Profile, language: str) -> str:
     return t(language, "settings.digest.off")
 
 
+def quiet_digest_note(profile: Profile, language: str) -> str | None:
+    """When the digest time falls in quiet hours, when the digest really comes; else None."""
+    at, start, end = (
+        parse_clock_time(value)
+        for value in (profile.digest_time, profile.quiet_start, profile.quiet_end)
+    )
+    if profile.digest == "off" or at is None or start is None or end is None:
+        return None
+    if not in_quiet_hours(at, start, end):
+        return None
+    # As the schedule does: a time after quiet hours start waits for the next morning.
+    key = "next_day" if start > end and at >= start else "same_day"
+    return t(
+        language,
+        f"settings.digest_in_quiet.{key}",
+        time=profile.digest_time,
+        start=profile.quiet_start,
+        end=profile.quiet_end,
+    )
+
+
 def summary_parts(profile: Profile, language: str) -> tuple[Part, ...]:
-    """The person's settings as labelled values."""
+    """The person's settings as labelled values, and when quiet hours move the digest."""
 
     def label(name: str) -> str:
         return t(language, f"settings.field.{name}")
@@ -45,6 +67,11 @@ def summary_parts(profile: Profile, language: str) -> tuple[Part, ...]:
         Fact(label=label("team"), value=profile.team or none),
         Fact(label=label("location"), value=profile.location or none),
         Fact(label=label("leaderboard"), value=yes_no),
+        *(
+            Text(text=note, style="note")
+            for note in (quiet_digest_note(profile, language),)
+            if note
+        ),
     )
 
 

@@ -115,6 +115,8 @@ MESSAGES: dict[str, str] = {
     "settings.digest.daily": "Daily",
     "settings.digest_weekly_at": "weekly, on {day} at {time}",
     "settings.digest_daily_at": "daily at {time}",
+    "settings.digest_in_quiet.same_day": "{time} is in your quiet hours ({start}–{end}): your digest comes at {end}.",
+    "settings.digest_in_quiet.next_day": "{time} is in your quiet hours ({start}–{end}): your digest comes the next morning at {end}.",
     "settings.weekday.0": "Monday",
     "settings.weekday.1": "Tuesday",
     "settings.weekday.2": "Wednesday",

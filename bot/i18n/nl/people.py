@@ -115,6 +115,8 @@ MESSAGES: dict[str, str] = {
     "settings.digest.daily": "Dagelijks",
     "settings.digest_weekly_at": "wekelijks, op {day} om {time}",
     "settings.digest_daily_at": "dagelijks om {time}",
+    "settings.digest_in_quiet.same_day": "{time} valt in je stille uren ({start}–{end}): je overzicht komt om {end}.",
+    "settings.digest_in_quiet.next_day": "{time} valt in je stille uren ({start}–{end}): je overzicht komt de volgende ochtend om {end}.",
     "settings.weekday.0": "maandag",
     "settings.weekday.1": "dinsdag",
     "settings.weekday.2": "woensdag",
