@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from alembic import command
 from digests_fixtures import RecordingSender
-from harness import Chat, Person
+from harness import Chat, Person, open_chat
+from sqlalchemy import text
 from suggestions_fixtures import add_item
 
 from bot.digests import ComposeReport, DigestStore, compose_due_digests, deliver_outbox
+from bot.storage.database import alembic_config, create_database_engine
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -95,3 +99,29 @@ def test_a_digest_time_in_quiet_hours_says_when_the_digest_really_comes(chat: Ch
     bram = chat.person("U2", language="nl")
     said = bram.say("digest dagelijks 6:30").text
     assert "06:30 valt in je stille uren (18:00–08:00): je overzicht komt om 08:00." in said
+
+
+def test_a_daily_digest_chosen_on_an_older_version_comes_every_day_after_the_update(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'merkwerker.db'}"
+    engine = create_database_engine(url)
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+        connection.execute(
+            text(
+                """INSERT INTO "user" (platform, platform_user_id, created_at, digest, digest_cap)
+                VALUES ('slack', 'U1', '2026-03-01 08:00:00', 'daily', 1),
+                ('slack', 'U2', '2026-03-01 08:00:00', 'weekly', 1)"""
+            )
+        )
+    engine.dispose()
+    with open_chat(tmp_path, database_url=url) as chat:  # opening brings it up to date
+        anna = chat.person("U1")
+        anna.say("hello")  # her conversation is stored from now on
+        assert news_each_morning(chat, anna, range(3, 6)) == ["NEWS 3", "NEWS 4", "NEWS 5"]
+        with chat.engine.connect() as connection:
+            caps = connection.execute(text('SELECT digest_cap FROM "user" ORDER BY id')).all()
+        assert [cap for (cap,) in caps] == [7, 1]
