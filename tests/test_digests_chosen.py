@@ -125,3 +125,31 @@ def test_a_daily_digest_chosen_on_an_older_version_comes_every_day_after_the_upd
         with chat.engine.connect() as connection:
             caps = connection.execute(text('SELECT digest_cap FROM "user" ORDER BY id')).all()
         assert [cap for (cap,) in caps] == [7, 1]
+
+
+def test_an_item_retired_after_the_digest_was_written_is_left_out_of_it(chat: Chat) -> None:
+    anna = chat.person("U1")
+    anna.say("digest daily")
+    morning(chat, 3)
+    kept = add_item(chat.engine, "Open day", approved_at=chat.clock() - timedelta(hours=1))
+    gone = add_item(chat.engine, "Wrong figures", approved_at=chat.clock() - timedelta(hours=1))
+    assert compose(chat).written == 1
+    retire(chat, gone)
+    [digest] = deliver(chat).sent
+    text = digest.reply.plain_text()
+    assert "OPEN DAY" in text and "WRONG FIGURES" not in text
+    assert 'Type "settings" to change or stop it.' in text
+    assert kept
+
+    # Nothing left in it: not sent at all.
+    morning(chat, 4)
+    last = add_item(chat.engine, "Pulled", approved_at=chat.clock() - timedelta(hours=1))
+    assert compose(chat).written == 1
+    retire(chat, last)
+    assert deliver(chat).sent == []
+
+
+def retire(chat: Chat, item_id: int) -> None:
+    """The comms team retires an item (``merkwerker content retire``)."""
+    done = chat.cli("content", "retire", str(item_id), "-g", str(chat.guidelines))
+    assert done.returncode == 0, done.stdout + done.stderr

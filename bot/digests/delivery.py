@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.digests import outbox
+from bot.digests.stale import digest_items, without_items
 from bot.digests.store import DigestStore
 from bot.features import NotDelivered, Sender, Unreachable
 from bot.messages import ConversationRef
@@ -82,7 +83,7 @@ class DeliveryReport:
     already_there: int = 0
     """Found at the platform after an interrupted attempt: marked sent, not sent again."""
     withdrawn: int = 0
-    """Digests not sent: their person turned digests off after they were written."""
+    """Digests not sent: their person turned digests off, or all their items were retired."""
 
 
 @dataclass(kw_only=True)
@@ -219,6 +220,17 @@ async def _deliver_one(
         )
         tally.failed += 1
         return
+    if claim.key.startswith("digest:"):
+        gone = await asyncio.to_thread(digests.unshareable, digest_items(reply), now=clock())
+        left = without_items(reply, gone) if gone else reply
+        if left is None:
+            log.info("outbox %s: every item in it was retired or expired; withdrawn", claim.key)
+            await asyncio.to_thread(
+                digests.mark_given_up, claim, status=outbox.WITHDRAWN, error="nothing left"
+            )
+            tally.withdrawn += 1
+            return
+        reply = left
     found = False
     try:
         with delivering(claim.key):

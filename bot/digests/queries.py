@@ -5,17 +5,19 @@ Both run in the caller's transaction (``DigestStore.write_digests``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, update
+from sqlalchemy import Connection, Table, or_, select, update
 
 from bot.digests.outbox import PENDING, NewMessage
 from bot.storage.bulk import insert_new
-from bot.storage.tables import OutboxMessage, User
+from bot.storage.tables import ContentItem, OutboxMessage, User
+from bot.suggestions.suggestion import SHARE_STATUSES
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 USERS: Table = User.__table__  # type: ignore[attr-defined]
+ITEMS: Table = ContentItem.__table__  # type: ignore[attr-defined]
 CHUNK = 500  # rows per INSERT or IN list: well below SQLite's bound-parameter limit
 
 
@@ -56,3 +58,14 @@ def mark_digested(connection: Connection, user_ids: Sequence[int], *, now: datet
     for start in range(0, len(users), CHUNK):
         chunk = users[start : start + CHUNK]
         connection.execute(update(USERS).where(USERS.c.id.in_(chunk)).values(last_digest_at=now))
+
+
+def unshareable(connection: Connection, item_ids: Collection[int], *, now: datetime) -> set[int]:
+    """Which of ``item_ids`` may not be shared at ``now``: retired, expired or gone."""
+    wanted = sorted(set(item_ids))[:CHUNK]
+    shareable = select(ITEMS.c.id).where(
+        ITEMS.c.id.in_(wanted),
+        ITEMS.c.status.in_(SHARE_STATUSES),
+        or_(ITEMS.c.expires.is_(None), ITEMS.c.expires > now),
+    )
+    return set(wanted) - set(connection.execute(shareable).scalars())

@@ -27,6 +27,7 @@ from bot.digests.outbox import (
     NewMessage,
 )
 from bot.digests.queries import CHUNK, OUTBOX, USERS, insert_messages, mark_digested
+from bot.digests.queries import unshareable as unshareable_items
 from bot.digests.schedule import FREQUENCIES, DigestPlan
 from bot.messages import ConversationRef, Platform
 from bot.storage.store import Store
@@ -202,6 +203,11 @@ class DigestStore:
         with self._engine.begin() as connection:
             return connection.execute(statement).rowcount
 
+    def unshareable(self, item_ids: Collection[int], *, now: datetime) -> set[int]:
+        """Which of ``item_ids`` (a digest's items) may not be shared at ``now``."""
+        with self._engine.connect() as connection:
+            return unshareable_items(connection, item_ids, now=now)
+
     def claim_due(
         self,
         *,
@@ -356,8 +362,8 @@ class DigestStore:
         return self._finish(claim, **values)
 
     def mark_given_up(self, claim: Claim, *, status: str, error: str) -> bool:
-        """End the claimed message as ``failed`` or ``unreachable``; False if the claim was lost."""
-        if status not in (FAILED, UNREACHABLE):
+        """End the claimed message as failed, unreachable or withdrawn; False if claim lost."""
+        if status not in (FAILED, UNREACHABLE, WITHDRAWN):
             raise ValueError(f"not a final status: {status!r}")
         return self._finish(claim, status=status, last_error=error[:1000])
 

@@ -7,7 +7,7 @@ MESSAGES: dict[str, str] = {
     "digests.footer.daily": 'You get this digest every day because you asked for it. Type "settings" to change or stop it.',
     "digests.footer.weekly": 'You get this digest every week because you asked for it. Type "settings" to change or stop it.',
     "digests.console.to": "Message for {user}",
-    "digests.once.done": "Digests: {written} written ({due} due, {already} already written, {nothing_new} with nothing new, {over_cap} over their cap, {errors} failed). Messages: {sent} sent, {retrying} to retry, {failed} given up, {unreachable} unreachable, {withdrawn} not sent as their person turned digests off.",
+    "digests.once.done": "Digests: {written} written ({due} due, {already} already written, {nothing_new} with nothing new, {over_cap} over their cap, {errors} failed). Messages: {sent} sent, {retrying} to retry, {failed} given up, {unreachable} unreachable, {withdrawn} withdrawn (digests turned off, or nothing left in them to share).",
     "digests.scheduler.started": "Scheduler running: composes digests and delivers messages every minute, for {platforms}. Stop with Ctrl-C.",
     "digests.scheduler.stopped": "Scheduler stopped.",
     "digests.platform.skipped": "Not sending to {platform}: {reason}",

@@ -7,7 +7,7 @@ MESSAGES: dict[str, str] = {
     "digests.footer.daily": 'Je krijgt dit overzicht elke dag omdat je erom gevraagd hebt. Typ "instellingen" om het te wijzigen of te stoppen.',
     "digests.footer.weekly": 'Je krijgt dit overzicht elke week omdat je erom gevraagd hebt. Typ "instellingen" om het te wijzigen of te stoppen.',
     "digests.console.to": "Bericht voor {user}",
-    "digests.once.done": "Overzichten: {written} klaargezet ({due} aan de beurt, {already} al eerder klaargezet, {nothing_new} zonder iets nieuws, {over_cap} boven hun maximum, {errors} mislukt). Berichten: {sent} verstuurd, {retrying} worden opnieuw geprobeerd, {failed} opgegeven, {unreachable} onbereikbaar, {withdrawn} niet verstuurd omdat de ontvanger de overzichten uitzette.",
+    "digests.once.done": "Overzichten: {written} klaargezet ({due} aan de beurt, {already} al eerder klaargezet, {nothing_new} zonder iets nieuws, {over_cap} boven hun maximum, {errors} mislukt). Berichten: {sent} verstuurd, {retrying} worden opnieuw geprobeerd, {failed} opgegeven, {unreachable} onbereikbaar, {withdrawn} ingetrokken (overzicht uitgezet, of niets meer in om te delen).",
     "digests.scheduler.started": "De planner draait: elke minuut worden overzichten klaargezet en berichten verstuurd, voor {platforms}. Stoppen met Ctrl-C.",
     "digests.scheduler.stopped": "De planner is gestopt.",
     "digests.platform.skipped": "Geen berichten naar {platform}: {reason}",
