@@ -153,3 +153,20 @@ def retire(chat: Chat, item_id: int) -> None:
     """The comms team retires an item (``merkwerker content retire``)."""
     done = chat.cli("content", "retire", str(item_id), "-g", str(chat.guidelines))
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_after_a_team_change_a_written_digest_holds_only_what_is_for_the_new_team(
+    chat: Chat,
+) -> None:
+    anna = chat.person("U1")
+    anna.say("settings team Sales")
+    anna.say("digest daily")
+    morning(chat, 3)
+    hour_ago = chat.clock() - timedelta(hours=1)
+    add_item(chat.engine, "Sales kick-off", approved_at=hour_ago, audience_teams="Sales")
+    add_item(chat.engine, "Open day", approved_at=hour_ago)
+    assert compose(chat).written == 1
+    anna.say("settings team Finance")
+    [digest] = deliver(chat).sent
+    text = digest.reply.plain_text()
+    assert "OPEN DAY" in text and "SALES KICK-OFF" not in text

@@ -221,10 +221,12 @@ async def _deliver_one(
         tally.failed += 1
         return
     if claim.key.startswith("digest:"):
-        gone = await asyncio.to_thread(digests.unshareable, digest_items(reply), now=clock())
+        gone = await asyncio.to_thread(
+            digests.unshareable, digest_items(reply), user_id=claim.user_id, now=clock()
+        )
         left = without_items(reply, gone) if gone else reply
         if left is None:
-            log.info("outbox %s: every item in it was retired or expired; withdrawn", claim.key)
+            log.info("outbox %s: none of its items may be shared now; withdrawn", claim.key)
             await asyncio.to_thread(
                 digests.mark_given_up, claim, status=outbox.WITHDRAWN, error="nothing left"
             )

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, or_, select, update
 from bot.digests.outbox import PENDING, NewMessage
 from bot.storage.bulk import insert_new
 from bot.storage.tables import ContentItem, OutboxMessage, User
+from bot.suggestions.scoring import Person, audience_ok
 from bot.suggestions.suggestion import SHARE_STATUSES
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -60,12 +61,37 @@ def mark_digested(connection: Connection, user_ids: Sequence[int], *, now: datet
         connection.execute(update(USERS).where(USERS.c.id.in_(chunk)).values(last_digest_at=now))
 
 
-def unshareable(connection: Connection, item_ids: Collection[int], *, now: datetime) -> set[int]:
-    """Which of ``item_ids`` may not be shared at ``now``: retired, expired or gone."""
+def unshareable(
+    connection: Connection, item_ids: Collection[int], *, user_id: int | None, now: datetime
+) -> set[int]:
+    """Which of ``item_ids`` may not be shared by ``user_id`` at ``now``.
+
+    Retired, expired or gone items, and items whose audience no longer includes the
+    person (their team, location or language changed).
+    """
     wanted = sorted(set(item_ids))[:CHUNK]
-    shareable = select(ITEMS.c.id).where(
+    shareable = select(
+        ITEMS.c.id, ITEMS.c.audience_teams, ITEMS.c.audience_locations, ITEMS.c.audience_languages
+    ).where(
         ITEMS.c.id.in_(wanted),
         ITEMS.c.status.in_(SHARE_STATUSES),
         or_(ITEMS.c.expires.is_(None), ITEMS.c.expires > now),
     )
-    return set(wanted) - set(connection.execute(shareable).scalars())
+    person = connection.execute(
+        select(USERS.c.language, USERS.c.team, USERS.c.location).where(USERS.c.id == user_id)
+    ).first()
+    if person is None:
+        return set(wanted)
+    who = Person(
+        id=user_id or 0,
+        language=person.language,
+        team=person.team,
+        location=person.location,
+        topics=frozenset(),
+    )
+    allowed = {
+        item
+        for item, teams, locations, languages in connection.execute(shareable)
+        if audience_ok(who, teams or "", locations or "", languages or "")
+    }
+    return set(wanted) - allowed

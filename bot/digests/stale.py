@@ -1,9 +1,9 @@
 """Leaving out of a written digest the items that may no longer be shared.
 
 A digest is rendered when it is composed; it may wait in the outbox (retries, a
-platform no scheduler can send to yet) while the comms team retires an item or it
-expires. Before sending, such items are taken out of the digest; a digest with none
-left is not sent at all.
+platform no scheduler can send to yet) while the comms team retires an item, it
+expires, or the person moves to a team the item is not meant for. Before sending, such
+items are taken out of the digest; a digest with none left is not sent at all.
 """
 
 from __future__ import annotations

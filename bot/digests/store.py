@@ -203,10 +203,12 @@ class DigestStore:
         with self._engine.begin() as connection:
             return connection.execute(statement).rowcount
 
-    def unshareable(self, item_ids: Collection[int], *, now: datetime) -> set[int]:
-        """Which of ``item_ids`` (a digest's items) may not be shared at ``now``."""
+    def unshareable(
+        self, item_ids: Collection[int], *, user_id: int | None, now: datetime
+    ) -> set[int]:
+        """Which of ``item_ids`` (a digest's items) ``user_id`` may not share at ``now``."""
         with self._engine.connect() as connection:
-            return unshareable_items(connection, item_ids, now=now)
+            return unshareable_items(connection, item_ids, user_id=user_id, now=now)
 
     def claim_due(
         self,
