@@ -170,3 +170,17 @@ def test_after_a_team_change_a_written_digest_holds_only_what_is_for_the_new_tea
     [digest] = deliver(chat).sent
     text = digest.reply.plain_text()
     assert "OPEN DAY" in text and "SALES KICK-OFF" not in text
+
+
+def test_a_misspelt_topic_is_saved_as_typed_and_the_reply_names_the_likely_one(
+    chat: Chat,
+) -> None:
+    add_item(chat.engine, "Wind farm", topics="Energy, Sustainability")
+    anna = chat.person("U1")
+    said = anna.say("topics enrgy, sustainability, knitting").text
+    assert "Topics you follow: enrgy, sustainability, knitting" in said
+    assert "There's no content about enrgy, knitting right now" in said
+    assert 'Did you mean energy instead of enrgy? Type "topics energy, sustainability, ' in said
+    bram = chat.person("U2", language="nl")
+    said = bram.say("onderwerpen energi").text
+    assert 'Bedoel je energy in plaats van energi? Typ "onderwerpen energy"' in said

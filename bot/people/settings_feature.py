@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import secrets
 from collections.abc import Mapping
 
@@ -25,6 +26,28 @@ from bot.people.validation import DEFAULT_DIGEST, validate_settings
 from bot.settings import Settings
 from bot.suggestions.shares import event_key
 from bot.tracking.log import EventLog
+
+
+def _likely_topics(
+    language: str, topics: tuple[str, ...], quiet: list[str], available: list[str]
+) -> tuple[Part, ...]:
+    """A note naming the topic with content that a quiet one is likely a misspelling of."""
+    live = {topic.casefold(): topic for topic in available}
+    meant: dict[str, str] = {}
+    for topic in quiet:
+        close = difflib.get_close_matches(topic.casefold(), list(live), n=1, cutoff=0.8)
+        if close:
+            meant[topic] = close[0]
+    if not meant:
+        return ()
+    text = t(
+        language,
+        "settings.topics_did_you_mean",
+        meant=", ".join(meant.values()),
+        typed=", ".join(meant),
+        fixed=", ".join(meant.get(topic, topic) for topic in topics),
+    )
+    return (Text(text=text, style="note"),)
 
 
 def _notice(language: str, key: str) -> Reply:
@@ -127,9 +150,8 @@ class SettingsFeature:
         parts: list[Part] = [Text(text=t(language, heading), style="heading")]
         parts.extend(summary_parts(updated, language))
         if "topics" in changed and updated.topics:
-            available = folded_set(
-                ",".join(await asyncio.to_thread(self.people.live_topics, ctx.now))
-            )
+            live = await asyncio.to_thread(self.people.live_topics, ctx.now)
+            available = folded_set(",".join(live))
             quiet = [topic for topic in updated.topics if topic.casefold() not in available]
             if quiet:
                 parts.append(
@@ -138,6 +160,7 @@ class SettingsFeature:
                         style="note",
                     )
                 )
+            parts.extend(_likely_topics(language, updated.topics, quiet, live))
         return Reply(parts=tuple(parts), language=language, kind="settings.saved")
 
     async def preface(self, ctx: Context) -> tuple[Part, ...]:

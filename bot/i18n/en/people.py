@@ -99,6 +99,7 @@ MESSAGES: dict[str, str] = {
     "settings.topics_placeholder": "energy, ai",
     "settings.time_placeholder": "HH:MM",
     "settings.topics_no_content": "There's no content about {topics} right now; I'll pick it up as soon as there is.",
+    "settings.topics_did_you_mean": 'Did you mean {meant} instead of {typed}? Type "topics {fixed}" to follow that instead.',
     "settings.field.settings": "Settings",
     "settings.field.topics": "Topics you follow",
     "settings.field.digest": "Digest",

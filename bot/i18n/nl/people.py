@@ -99,6 +99,7 @@ MESSAGES: dict[str, str] = {
     "settings.topics_placeholder": "energie, ai",
     "settings.time_placeholder": "UU:MM",
     "settings.topics_no_content": "Er is nu geen content over {topics}; zodra die er is, neem ik hem mee.",
+    "settings.topics_did_you_mean": 'Bedoel je {meant} in plaats van {typed}? Typ "onderwerpen {fixed}" om dat te volgen.',
     "settings.field.settings": "Instellingen",
     "settings.field.topics": "Onderwerpen die je volgt",
     "settings.field.digest": "Digest",
