@@ -184,3 +184,13 @@ def test_a_misspelt_topic_is_saved_as_typed_and_the_reply_names_the_likely_one(
     bram = chat.person("U2", language="nl")
     said = bram.say("onderwerpen energi").text
     assert 'Bedoel je energy in plaats van energi? Typ "onderwerpen energy"' in said
+
+
+def test_a_digest_time_or_day_written_as_a_sentence_is_understood(chat: Chat) -> None:
+    anna = chat.person("U1")
+    assert "Digest: daily at 08:30" in anna.say("digest daily at 8:30").text
+    assert "Digest: weekly, on Friday at 16:00" in anna.say("digest weekly on friday at 16:00").text
+    bram = chat.person("U2", language="nl")
+    said = bram.say("digest wekelijks op vrijdag om 7:45").text
+    assert "Digest: wekelijks, op vrijdag om 07:45" in said
+    assert '"maandelijks" is geen van de keuzes' in bram.say("digest maandelijks om 9:00").text

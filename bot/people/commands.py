@@ -15,6 +15,8 @@ _TIME_LIKE = re.compile(r"\d{1,2}[:.h]\d{1,2}")
 _SETTINGS_WORDS = frozenset({"settings", "setting", "instellingen", "instelling"})
 _TOPIC_WORDS = frozenset({"topics", "topic", "onderwerpen", "onderwerp"})
 _CLEAR_TOPICS = frozenset({"none", "geen", "off", "uit", "-", "nothing", "niets", "clear"})
+_LINKING_WORDS = frozenset({"at", "on", "om", "op"})
+"""Words between a digest's frequency, day and time that say nothing of their own."""
 _FIELD_WORDS = {
     "topics": "topics",
     "topic": "topics",
@@ -102,7 +104,10 @@ def _field(name: str, value: str) -> Command:
 def _digest(value: str) -> Command:
     """ "weekly", "daily 08:30", "weekly friday 16:00", "off" (and the Dutch words)."""
     values: dict[str, str] = {}
-    for word in value.replace(",", " ").split():
+    words = value.replace(",", " ").split()
+    for word in words:
+        if word in _LINKING_WORDS and len(words) > 1:
+            continue  # "daily at 08:30", "wekelijks op vrijdag"; "digest on" alone means yes
         if parse_digest(word) is not None and "digest" not in values:
             values["digest"] = word
         elif parse_time(word) is not None or _TIME_LIKE.fullmatch(word):
