@@ -194,3 +194,10 @@ def test_a_digest_time_or_day_written_as_a_sentence_is_understood(chat: Chat) ->
     said = bram.say("digest wekelijks op vrijdag om 7:45").text
     assert "Digest: wekelijks, op vrijdag om 07:45" in said
     assert '"maandelijks" is geen van de keuzes' in bram.say("digest maandelijks om 9:00").text
+
+
+def test_a_day_given_for_a_daily_digest_makes_it_weekly_on_that_day(chat: Chat) -> None:
+    anna = chat.person("U1")
+    anna.say("digest daily 08:30")
+    assert "Digest: weekly, on Friday at 08:30" in anna.say("digest friday").text
+    assert "Digest: daily at 10:00" in anna.say("digest daily 10:00").text

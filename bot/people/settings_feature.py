@@ -88,12 +88,11 @@ class SettingsFeature:
         if command.show:
             return await self._show(ctx, profile)
         values = dict(command.values)
-        if (
-            "digest" not in values
-            and profile.digest == "off"
-            and ("digest_time" in values or "digest_weekday" in values)
-        ):
-            values["digest"] = DEFAULT_DIGEST  # "digest 08:30" means: yes, at 08:30
+        if "digest" not in values:
+            if "digest_weekday" in values and profile.digest != "weekly":
+                values["digest"] = "weekly"  # "digest friday": once a week, on Fridays
+            elif profile.digest == "off" and "digest_time" in values:
+                values["digest"] = DEFAULT_DIGEST  # "digest 08:30" means: yes, at 08:30
         return await self._save(ctx, profile, values)
 
     async def on_action(self, ctx: Context, action: IncomingAction) -> Reply | None:
