@@ -201,3 +201,14 @@ def test_a_day_given_for_a_daily_digest_makes_it_weekly_on_that_day(chat: Chat) 
     anna.say("digest daily 08:30")
     assert "Digest: weekly, on Friday at 08:30" in anna.say("digest friday").text
     assert "Digest: daily at 10:00" in anna.say("digest daily 10:00").text
+
+
+def test_a_daily_digest_written_before_the_switch_to_weekly_is_not_sent(chat: Chat) -> None:
+    anna, ben = chat.person("U1"), chat.person("U2")
+    anna.say("digest daily")
+    ben.say("digest daily")
+    morning(chat, 3)
+    add_item(chat.engine, "News", approved_at=chat.clock() - timedelta(hours=1))
+    assert compose(chat).written == 2
+    anna.say("digest weekly")
+    assert [s.to.user_id for s in deliver(chat).sent] == ["U2"]

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, or_, select, update
+from sqlalchemy import Connection, Table, and_, or_, select, update
 
-from bot.digests.outbox import PENDING, NewMessage
+from bot.digests.outbox import PENDING, SENDING, WITHDRAWN, NewMessage
+from bot.digests.schedule import FREQUENCIES
 from bot.storage.bulk import insert_new
 from bot.storage.tables import ContentItem, OutboxMessage, User
 from bot.suggestions.scoring import Person, audience_ok
@@ -95,3 +96,29 @@ def unshareable(
         if audience_ok(who, teams or "", locations or "", languages or "")
     }
     return set(wanted) - allowed
+
+
+def withdraw_unwanted(connection: Connection, *, now: datetime) -> int:
+    """Mark ``withdrawn`` the waiting digests their people no longer want (see the store)."""
+    weekly = OUTBOX.c.key.like("digest:%-W%")
+    unwanted = select(USERS.c.id).where(
+        USERS.c.id == OUTBOX.c.user_id,
+        or_(
+            USERS.c.digest.not_in(sorted(FREQUENCIES)),
+            and_(USERS.c.digest == "weekly", ~weekly),
+            and_(USERS.c.digest == "daily", weekly),
+        ),
+    )
+    statement = (
+        update(OUTBOX)
+        .where(
+            OUTBOX.c.key.like("digest:%"),
+            unwanted.exists(),
+            or_(
+                OUTBOX.c.status == PENDING,
+                and_(OUTBOX.c.status == SENDING, OUTBOX.c.next_attempt_at <= now),
+            ),
+        )
+        .values(status=WITHDRAWN)
+    )
+    return connection.execute(statement).rowcount

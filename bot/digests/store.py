@@ -26,7 +26,14 @@ from bot.digests.outbox import (
     Claim,
     NewMessage,
 )
-from bot.digests.queries import CHUNK, OUTBOX, USERS, insert_messages, mark_digested
+from bot.digests.queries import (
+    CHUNK,
+    OUTBOX,
+    USERS,
+    insert_messages,
+    mark_digested,
+    withdraw_unwanted,
+)
 from bot.digests.queries import unshareable as unshareable_items
 from bot.digests.schedule import FREQUENCIES, DigestPlan
 from bot.messages import ConversationRef, Platform
@@ -181,27 +188,15 @@ class DigestStore:
         return found
 
     def withdraw_unwanted(self, *, now: datetime) -> int:
-        """Withdraw the digests waiting for people who turned digests off; how many.
+        """Withdraw the digests waiting for people who no longer want them; how many.
 
         Waiting are ``pending`` rows and ``sending`` rows whose lease ran out: a digest
-        written before the person said "digest off" (or held back by retries, or by a
-        platform no scheduler could send to) is not sent after all.
+        written before the person said "digest off", or switched between daily and
+        weekly (or held back by retries, or by a platform no scheduler could send to),
+        is not sent after all. Weekly periods are ISO weeks (``2026-W10``).
         """
-        off = select(USERS.c.id).where(USERS.c.digest.not_in(sorted(FREQUENCIES)))
-        statement = (
-            update(OUTBOX)
-            .where(
-                OUTBOX.c.key.like("digest:%"),
-                OUTBOX.c.user_id.in_(off),
-                or_(
-                    OUTBOX.c.status == PENDING,
-                    and_(OUTBOX.c.status == SENDING, OUTBOX.c.next_attempt_at <= now),
-                ),
-            )
-            .values(status=WITHDRAWN)
-        )
         with self._engine.begin() as connection:
-            return connection.execute(statement).rowcount
+            return withdraw_unwanted(connection, now=now)
 
     def unshareable(
         self, item_ids: Collection[int], *, user_id: int | None, now: datetime
