@@ -53,7 +53,7 @@ def populate(store: Store, people: int) -> dict[str, str]:
             "created_at": now,
             "timezone": "Europe/Amsterdam",
             "topics": "",
-            "digest": "off",
+            "digest": "daily",
             "digest_time": "09:00",
             "digest_weekday": 0,
             "quiet_start": "18:00",

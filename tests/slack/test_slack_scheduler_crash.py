@@ -61,7 +61,7 @@ def _due_digests(engine: Engine) -> dict[str, str]:
     messages: list[NewMessage] = []
     for index in range(PEOPLE):
         name = f"U{index:04d}"
-        user_id = add_person(engine, name, platform="slack", digest="off")
+        user_id = add_person(engine, name, platform="slack")
         key = f"digest:{user_id}:crash"
         # conversations.open in the fake answers "D" + the user id.
         channels[f"D{name}"] = key
@@ -178,7 +178,7 @@ async def test_scheduler_once_after_a_crash_counts_a_digest_found_at_slack_as_se
 ) -> None:
     guidelines = write_guidelines(tmp_path / "guidelines")
     now = datetime.now(UTC)
-    user_id = add_person(engine, "U0ANN", platform="slack", digest="off")
+    user_id = add_person(engine, "U0ANN", platform="slack")
     key = f"digest:{user_id}:crash"
     reply = Reply(parts=(Text(text="Digest for ann"),), language="en", kind="digest")
     DigestStore(engine).insert_messages(

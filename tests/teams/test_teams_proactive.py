@@ -213,6 +213,10 @@ async def test_after_a_crash_a_digest_is_sent_again_once_when_its_lease_runs_out
         to = stored_reference(store, USER_AAD)
         with Session(store.engine) as session:
             user = session.exec(select(User).where(User.platform_user_id == USER_AAD)).one()
+            user.digest = "daily"  # a digest waiting for someone who turned them off is withdrawn
+            session.add(user)
+            session.commit()
+            session.refresh(user)
         assert user.id is not None
         message = NewMessage(
             key="digest:1:crash", user_id=user.id, platform="teams", payload=reply_to_json(DIGEST)
