@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from bot.guidelines.example_overlap import one_text_of_questions, same_question
 from bot.guidelines.files import Document
 from bot.guidelines.nodes import ID_RE, Node, Validator, kind_of, or_list, slug
 from bot.guidelines.problems import Level, Problem
@@ -69,6 +70,7 @@ def build(documents: tuple[Document, ...], version: str) -> tuple[Guidelines | N
     rules: list[Rule] = []
     pending_owners: list[tuple[Node, str]] = []
     seen_ids: dict[str, Node] = {}
+    seen_examples: dict[str, tuple[str, Node]] = {}
 
     for root in roots:
         if not isinstance(root.value, dict):
@@ -84,7 +86,7 @@ def build(documents: tuple[Document, ...], version: str) -> tuple[Guidelines | N
         if "rules" in root.value:
             for item in v.items(v.child(root, "rules")):
                 v.name_subject(item)
-                rule = _rule(v, item, languages, seen_ids, pending_owners)
+                rule = _rule(v, item, languages, seen_ids, pending_owners, seen_examples)
                 if rule:
                     rules.append(rule)
 
@@ -232,6 +234,7 @@ def _rule(
     languages: tuple[str, ...],
     seen: dict[str, Node],
     pending_owners: list[tuple[Node, str]],
+    seen_examples: dict[str, tuple[str, Node]],
 ) -> Rule | None:
     if not v.mapping(node, RULE_KEYS, ("id", "title", "verdict", "owner", "answer", "examples")):
         return None
@@ -250,7 +253,13 @@ def _rule(
         if owner:
             pending_owners.append((owner_node, owner))
     answer = v.localized(v.child(node, "answer"), languages) if _given(value, "answer") else None
-    examples = v.text_list(v.child(node, "examples")) if _given(value, "examples") else ()
+    examples: tuple[str, ...] = ()
+    if _given(value, "examples"):
+        examples_node = v.child(node, "examples")
+        examples = v.text_list(examples_node)
+        one_text_of_questions(v, examples_node)
+        if ident:
+            same_question(v, examples_node, ident, seen_examples)
     keywords = v.text_list(v.child(node, "keywords")) if "keywords" in value else ()
     active = parse_active(v, v.child(node, "active")) if "active" in value else None
     verdict = Verdict(verdict_text) if verdict_text else None
