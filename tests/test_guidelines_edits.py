@@ -69,9 +69,10 @@ def test_an_impossible_date_is_named_with_its_line() -> None:
     line = next(i for i, text in enumerate(rules.splitlines(), 1) if "2027-02-31" in text)
     assert problem.line == line
     assert problem.message("en").endswith(
-        "is '2027-02-31', which is not a date. Write dates as year-month-day, such as 2026-12-15."
+        "is '2027-02-31', but that day does not exist on the calendar. Check the date (how "
+        "many days does that month have?) and write it as year-month-day."
     )
-    assert "is '2027-02-31', en dat is geen datum" in problem.message("nl")
+    assert "is '2027-02-31', maar die dag bestaat niet in de kalender." in problem.message("nl")
 
 
 def test_a_valid_date_still_makes_a_window() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from bot.guidelines.nodes import Node, Validator, or_list
@@ -12,6 +13,8 @@ from bot.guidelines.terms import compile_terms
 CHECK_KINDS = ("terms", "pattern", "if_any", "detect")
 CHECK_KEYS = (*CHECK_KINDS, "require_any", "severity", "message")
 ACTIVE_KEYS = ("from", "until")
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 
 
 def parse_date(v: Validator, node: Node) -> date | None:
@@ -26,8 +29,37 @@ def parse_date(v: Validator, node: Node) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
+        _report_date(v, node, value.strip())
+        return None
     v.report(node, "bad_date", value=value)
     return None
+
+
+def _report_date(v: Validator, node: Node, text: str) -> None:
+    """Why ``text`` is not a date, told so that the fix is plain: a day that does not
+    exist, or a date written day first (as is usual in Dutch) turned around."""
+    ymd = _YEAR_MONTH_DAY.fullmatch(text)
+    if ymd is not None and not _exists(*(int(part) for part in ymd.groups())):
+        v.report(node, "no_such_day", value=text)
+        return
+    dmy = _DAY_MONTH_YEAR.fullmatch(text)
+    if dmy is not None:
+        day, month, year = (int(part) for part in dmy.groups())
+        if _exists(year, month, day):
+            turned = f"{year:04d}-{month:02d}-{day:02d}"
+            v.report(node, "date_day_first", value=text, suggestion=turned)
+            return
+        v.report(node, "no_such_day", value=text)
+        return
+    v.report(node, "bad_date", value=text)
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_active(v: Validator, node: Node) -> ActiveWindow | None:

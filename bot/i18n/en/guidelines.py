@@ -89,6 +89,8 @@ MESSAGES: dict[str, str] = {
     "guidelines.notice.fixed": "The guidelines are valid again: fixed, the new version is live ({version}, {rules} rules).",
     "guidelines.duplicate_id": "{path} '{id}' is already used at {other}. Every rule and principle needs its own id.",
     "guidelines.duplicate_id_copy": "{path} '{id}' is already used at {other}. This file looks like a copy of {original}: remove it from the folder (or move it elsewhere), or give its rules their own ids.",
+    "guidelines.date_day_first": "{path} is '{value}', which puts the day first. Write dates as year-month-day, here {suggestion}.",
+    "guidelines.no_such_day": "{path} is '{value}', but that day does not exist on the calendar. Check the date (how many days does that month have?) and write it as year-month-day.",
     "guidelines.bad_date": "{path} is '{value}', which is not a date. Write dates as year-month-day, such as 2026-12-15.",
     "guidelines.empty_window": "{path} is empty. Give from:, until: or both, or remove active:.",
     "guidelines.window_reversed": "{path} starts on {start} but ends earlier, on {until}. Swap the dates.",

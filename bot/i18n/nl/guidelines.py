@@ -89,6 +89,8 @@ MESSAGES: dict[str, str] = {
     "guidelines.notice.fixed": "De richtlijnen zijn weer in orde: opgelost, de nieuwe versie is live ({version}, {rules} regels).",
     "guidelines.duplicate_id": "{path} '{id}' wordt al gebruikt in {other}. Elke regel en elk principe heeft een eigen id nodig.",
     "guidelines.duplicate_id_copy": "{path} '{id}' wordt al gebruikt in {other}. Dit bestand lijkt een kopie van {original}: haal het uit de map (of zet het ergens anders), of geef de regels eigen ids.",
+    "guidelines.date_day_first": "{path} is '{value}': daar staat de dag voorop. Schrijf datums als jaar-maand-dag, hier dus {suggestion}.",
+    "guidelines.no_such_day": "{path} is '{value}', maar die dag bestaat niet in de kalender. Kijk de datum na (hoeveel dagen heeft die maand?) en schrijf hem als jaar-maand-dag.",
     "guidelines.bad_date": "{path} is '{value}', en dat is geen datum. Schrijf datums als jaar-maand-dag, zoals 2026-12-15.",
     "guidelines.empty_window": "{path} is leeg. Geef from:, until: of allebei, of haal active: weg.",
     "guidelines.window_reversed": "{path} begint op {start} maar eindigt eerder, op {until}. Draai de datums om.",
