@@ -15,6 +15,10 @@ from bot.guidelines.rules import Localized, Source
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_TEXT = 4000
+# Characters that take no room on screen (pasted in from web pages, Word or chat): the
+# editor cannot see them, so a value looks right and is still not what it should be.
+# The zero-width joiner is left alone: emoji such as 👩‍💻 are made with it.
+INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,9 @@ class Validator:
             shown = text if len(text) <= 40 else f"{text[:30]}…{text[-1]}"
             self.report(node, "curly_quotes", Level.WARNING, text=shown)
             text = unwrapped
+        if INVISIBLE.search(text):
+            self.report(node, "invisible_chars", Level.WARNING)
+            text = INVISIBLE.sub("", text).strip()
         if not text:
             self.report(node, "empty_text")
             return None

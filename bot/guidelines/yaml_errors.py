@@ -31,8 +31,25 @@ class SyntaxComplaint:
     values: dict[str, object] = field(default_factory=dict)
 
 
+_LAYOUT_KEYS = frozenset({"yaml_missing_colon", "yaml_indentation", "yaml_colon_in_text"})
+_NBSP = "\u00a0"
+
+
 def explain(error: MarkedYAMLError, text: str) -> SyntaxComplaint:
     """The plain explanation of ``error``, raised while reading ``text``."""
+    said = _explain(error, text)
+    if said.key in _LAYOUT_KEYS:
+        # A non-breaking space (pasted from Word, Outlook or a web page) looks like a
+        # space but is not one to YAML: the line then seems to miss its colon or indent.
+        column = _line(text, said.line).find(_NBSP)
+        if column >= 0:
+            return SyntaxComplaint(
+                key="yaml_nbsp", line=said.line, column=column + 1, values={"column": column + 1}
+            )
+    return said
+
+
+def _explain(error: MarkedYAMLError, text: str) -> SyntaxComplaint:
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
     at = _mark(error.problem_mark) or _mark(error.context_mark) or (0, 0)

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "guidelines.yaml_unclosed_flow": "the {open} on line {line} is never closed, or a comma is missing between two items. Close it with {close} on the same line and separate the items with commas.",
     "guidelines.yaml_duplicate_key": "'{name}' appears twice in the same place (the second time on line {line}). Keep one of them.",
     "guidelines.yaml_text_after_quote": "line {line} has more text after a closing quote. Put the whole text in one pair of quotes, with single quotes inside double quotes (\"Say 'hi' now\"), or write it after >- on the next lines.",
+    "guidelines.yaml_nbsp": "line {line}, column {column}, has a non-breaking space (it comes along when you copy text from Word, Outlook or a web page). It looks like an ordinary space but does not count as one. Remove it and type an ordinary space.",
+    "guidelines.invisible_chars": "{path} contains an invisible character (a space with no width, copied in with the text). Merkwerker leaves it out. Type the text again to make this note go away.",
     "guidelines.yaml_indentation": "line {line} is not indented like the lines above it. Line it up exactly with the other keys of the same rule (or the other items of the same list), using spaces.",
     "guidelines.yaml_special_start": 'on line {line} a value starts with {char}, which has a special meaning in YAML. Put the value in quotes, like "{char}...".',
     "guidelines.yaml_control_char": "line {line} holds an invisible special character ({code}) that YAML does not accept. Delete it; it often comes along when text is pasted from another program.",

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "guidelines.yaml_unclosed_flow": "de {open} op regel {line} wordt niet gesloten, of er ontbreekt een komma tussen twee items. Sluit hem met {close} op dezelfde regel en zet komma's tussen de items.",
     "guidelines.yaml_duplicate_key": "'{name}' staat twee keer op dezelfde plek (de tweede keer op regel {line}). Houd er één.",
     "guidelines.yaml_text_after_quote": "op regel {line} staat nog tekst na een sluitend aanhalingsteken. Zet de hele tekst tussen één paar aanhalingstekens, met enkele binnen dubbele (\"Zeg 'hoi' nu\"), of schrijf hem na >- op de volgende regels.",
+    "guidelines.yaml_nbsp": "op regel {line}, kolom {column}, staat een vaste spatie (die komt mee als je tekst kopieert uit Word, Outlook of een webpagina). Die lijkt op een gewone spatie, maar telt niet als spatie. Haal hem weg en typ een gewone spatie.",
+    "guidelines.invisible_chars": "{path} bevat een onzichtbaar teken (een spatie zonder breedte, meegekomen bij kopiëren). Merkwerker laat het weg. Typ de tekst opnieuw, dan verdwijnt deze melding.",
     "guidelines.yaml_indentation": "regel {line} springt niet even ver in als de regels erboven. Zet hem precies gelijk met de andere sleutels van dezelfde regel (of de andere items van dezelfde lijst), met spaties.",
     "guidelines.yaml_special_start": 'op regel {line} begint een waarde met {char}, en dat teken betekent iets bijzonders in YAML. Zet de waarde tussen aanhalingstekens, zoals "{char}...".',
     "guidelines.yaml_control_char": "op regel {line} staat een onzichtbaar bijzonder teken ({code}) dat YAML niet accepteert. Haal het weg; het komt vaak mee als je tekst uit een ander programma plakt.",
