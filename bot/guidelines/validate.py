@@ -66,17 +66,23 @@ def build(documents: tuple[Document, ...], version: str) -> tuple[Guidelines | N
         languages = ("nl", "en")
 
     contacts: dict[str, Contact] = {}
+    # Where each contact was written, valid or not: an owner naming a contact whose own
+    # problem is already reported is not a second problem.
+    contact_places: dict[str, Node] = {}
     principles: list[Principle] = []
     rules: list[Rule] = []
     pending_owners: list[tuple[Node, str]] = []
     seen_ids: dict[str, Node] = {}
     seen_examples: dict[str, tuple[str, Node]] = {}
 
+    # Contacts belong in organisation.yaml: read those first, so that a contact written
+    # again in another file is reported there, not in organisation.yaml.
+    for root in sorted(roots, key=lambda r: Path(r.file).stem.casefold() != "organisation"):
+        if isinstance(root.value, dict) and "contacts" in root.value:
+            _contacts(v, v.child(root, "contacts"), contacts, contact_places)
     for root in roots:
         if not isinstance(root.value, dict):
             continue
-        if "contacts" in root.value:
-            _contacts(v, v.child(root, "contacts"), contacts)
         if "principles" in root.value:
             for item in v.items(v.child(root, "principles")):
                 v.name_subject(item)
@@ -91,7 +97,7 @@ def build(documents: tuple[Document, ...], version: str) -> tuple[Guidelines | N
                     rules.append(rule)
 
     for node, owner in pending_owners:
-        if owner not in contacts:
+        if owner not in contacts and owner not in contact_places:
             suggestion = difflib.get_close_matches(owner, list(contacts), n=1)
             if suggestion:
                 v.report(node, "unknown_owner_suggest", owner=owner, suggestion=suggestion[0])
@@ -130,6 +136,9 @@ def _single_setting(
             value = parse(node)
             if value is not None:
                 found.append((node, value))
+    # The settings belong in organisation.yaml: its value is the one used, and the
+    # other file is where a different value is reported (not dozens of follow-ons).
+    found.sort(key=lambda pair: Path(pair[0].file).stem.casefold() != "organisation")
     for node, value in found[1:]:
         if value != found[0][1]:
             first = found[0][0]
@@ -151,7 +160,9 @@ def _languages(v: Validator, node: Node) -> tuple[str, ...] | None:
     return tuple(result) or None
 
 
-def _contacts(v: Validator, node: Node, contacts: dict[str, Contact]) -> None:
+def _contacts(
+    v: Validator, node: Node, contacts: dict[str, Contact], places: dict[str, Node]
+) -> None:
     if not isinstance(node.value, dict):
         v.report(node, "expected_mapping", found=kind_of(node.value))
         return
@@ -162,9 +173,11 @@ def _contacts(v: Validator, node: Node, contacts: dict[str, Contact]) -> None:
         if not ID_RE.match(ident):
             v.report(name_node, "bad_id", value=ident, suggestion=slug(ident))
             continue
-        if ident in contacts:
-            v.report(name_node, "duplicate_contact", key=ident)
+        first = places.get(ident)
+        if first is not None:
+            v.report(name_node, "duplicate_contact", key=ident, other=f"{first.file}:{first.line}")
             continue
+        places[ident] = name_node
         if not v.mapping(item, CONTACT_KEYS, ("name",)):
             continue
         name = v.text(v.child(item, "name"), limit=200) if item.value.get("name") else None

@@ -81,7 +81,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.conflicting_setting": "{path} is also set in {other}, to something else. Set it in one file only.",
     "guidelines.bad_language": "'{value}' is not a language code. Use two lowercase letters, such as nl or en.",
     "guidelines.duplicate_language": "'{value}' is listed twice in languages. Remove one.",
-    "guidelines.duplicate_contact": "the contact '{key}' is defined twice. Keep one.",
+    "guidelines.duplicate_contact": "the contact '{key}' is also defined at {other}. Keep one.",
     "guidelines.bad_email": "{path} '{value}' is not an e-mail address. Write it like name@example.nl, or remove the line.",
     "guidelines.notify_platform": "{path} is '{value}'. Write where to tell this contact as {platforms}, a colon and the channel or chat, such as slack:C0123ABC.",
     "guidelines.notify_id": "{path} is '{value}', but the channel or chat after '{platform}:' is missing or has a space in it. Write its id right after the colon, such as slack:C0123ABC.",

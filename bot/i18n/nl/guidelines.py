@@ -81,7 +81,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.conflicting_setting": "{path} staat ook in {other}, met een andere waarde. Zet het in één bestand.",
     "guidelines.bad_language": "'{value}' is geen taalcode. Gebruik twee kleine letters, zoals nl of en.",
     "guidelines.duplicate_language": "'{value}' staat twee keer in languages. Haal er één weg.",
-    "guidelines.duplicate_contact": "het contact '{key}' staat er twee keer in. Houd er één.",
+    "guidelines.duplicate_contact": "het contact '{key}' staat ook in {other}. Houd er één.",
     "guidelines.bad_email": "{path} '{value}' is geen e-mailadres. Schrijf het als naam@voorbeeld.nl, of haal de regel weg.",
     "guidelines.notify_platform": "{path} is '{value}'. Schrijf waar dit contact te bereiken is als {platforms}, een dubbele punt en het kanaal of de chat, zoals slack:C0123ABC.",
     "guidelines.notify_id": "{path} is '{value}', maar het kanaal of de chat na '{platform}:' ontbreekt of bevat een spatie. Schrijf het id direct na de dubbele punt, zoals slack:C0123ABC.",
