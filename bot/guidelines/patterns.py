@@ -30,7 +30,16 @@ PROBE_LENGTH = 5_000
 MAX_REPEAT_PRODUCT = 100_000
 """Counted repeats such as ``(a{1000}){1000}`` expand at compile time, which can hang."""
 
-ProblemKind = Literal["invalid", "too_slow", "matches_empty"]
+ProblemKind = Literal["invalid", "too_slow", "matches_empty", "matches_everything"]
+
+ORDINARY_POSTS = (
+    "Mooie dag gehad met het team.",
+    "Great to see everyone at the office today!",
+    "Trots op wat we samen bereikt hebben",
+    "Hello",
+)
+"""Harmless posts no rule should flag: a pattern that finds something in each of them
+(such as ``.+`` or ``\\w``) would flag every post."""
 
 _COUNTED_REPEAT = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
 _LITERAL_RUN = regex.compile(r"(?<!\\)[^\W_]+")
@@ -76,7 +85,8 @@ def compile_pattern(source: str) -> regex.Pattern[str]:
     """Compile an editor's regular expression, or raise ``PatternProblem``.
 
     Raises with kind ``"invalid"`` when it is not a regular expression,
-    ``"matches_empty"`` when it can match empty text (it would flag every draft) and
+    ``"matches_empty"`` when it can match empty text (it would flag every draft),
+    ``"matches_everything"`` when it finds something in every harmless post, and
     ``"too_slow"`` when it runs away on a hostile probe text or its counted repeats are
     so large that compiling them could hang. Takes a few milliseconds for an ordinary
     pattern and about ``PROBE_TIMEOUT`` more for a slow one.
@@ -124,4 +134,6 @@ def _compile_pattern(source: str) -> regex.Pattern[str]:
                 f"it takes over {PROBE_TIMEOUT:g} s on a {len(probe)}-character text",
                 "too_slow",
             ) from error
+    if all(pattern.search(post, timeout=PROBE_TIMEOUT) for post in ORDINARY_POSTS):
+        raise PatternProblem("it matches any ordinary text", "matches_everything")
     return pattern

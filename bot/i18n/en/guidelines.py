@@ -101,5 +101,6 @@ MESSAGES: dict[str, str] = {
     "guidelines.if_without_require": "{path} has if_any without require_any. Add require_any: with what the post must then contain.",
     "guidelines.pattern_invalid": "{path} '{pattern}' is not a valid regular expression ({reason}). Fix it, or use terms: for plain words.",
     "guidelines.pattern_too_slow": "{path} '{pattern}' can take too long on some texts (nested repetition such as (a+)+). Simplify it, or use terms: for plain words.",
+    "guidelines.pattern_matches_everything": "{path} '{pattern}' matches any ordinary text (such as 'Great to see everyone at the office today!'), so it would flag every post. Make it match only what is really not allowed, such as \\bNDA\\b, or use terms: for plain words.",
     "guidelines.pattern_matches_empty": "{path} '{pattern}' also matches empty text, so it would flag every post. Make it require at least one character.",
 }

@@ -101,5 +101,6 @@ MESSAGES: dict[str, str] = {
     "guidelines.if_without_require": "{path} heeft if_any zonder require_any. Voeg require_any: toe met wat het bericht dan moet bevatten.",
     "guidelines.pattern_invalid": "{path} '{pattern}' is geen geldige reguliere expressie ({reason}). Verbeter hem, of gebruik terms: voor gewone woorden.",
     "guidelines.pattern_too_slow": "{path} '{pattern}' kan op sommige teksten te lang duren (herhaling in herhaling, zoals (a+)+). Maak hem eenvoudiger, of gebruik terms: voor gewone woorden.",
+    "guidelines.pattern_matches_everything": "{path} '{pattern}' past op elke gewone tekst (zoals 'Mooie dag gehad met het team.') en zou dus elk bericht markeren. Laat hem alleen passen op wat echt niet mag, zoals \\bNDA\\b, of gebruik terms: voor gewone woorden.",
     "guidelines.pattern_matches_empty": "{path} '{pattern}' past ook op lege tekst en zou dus elk bericht markeren. Laat hem minstens één teken eisen.",
 }
