@@ -53,6 +53,19 @@ def guideline_files(folder: Path) -> list[Path]:
     )
 
 
+def _saved_as_text(folder: Path) -> list[Path]:
+    """Files such as ``hr.yaml.txt``: Windows Notepad adds ``.txt`` when saving unless
+    told otherwise, and hides it, so the editor's change never reaches the bot."""
+    try:
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() == ".txt" and Path(p.stem).suffix.lower() in SUFFIXES
+        )
+    except OSError:
+        return []
+
+
 def display_name(path: Path, folder: Path) -> str:
     """How a file is named in messages: in the folder as the person gave it, so a
     relative folder stays relative and an absolute one absolute (never resolved)."""
@@ -79,6 +92,15 @@ def read_folder(folder: Path) -> ReadResult:
             )
             return ReadResult(documents=(), problems=tuple(problems), version="", files=())
         base = folder
+        for hidden in _saved_as_text(folder):
+            problems.append(
+                _problem(
+                    display_name(hidden, base),
+                    "saved_as_text",
+                    level=Level.WARNING,
+                    name=hidden.name[: -len(hidden.suffix)],
+                )
+            )
         if not paths:
             problems.append(_problem(where, "folder_empty", folder=where))
         elif len(paths) > MAX_FILES:
