@@ -34,3 +34,23 @@ def test_a_file_notepad_saved_with_txt_after_it_is_pointed_out(tmp_path: Path) -
         "het naar hr.yaml, of kies bij Opslaan als het bestandstype Alle bestanden."
     )
     assert "4 file(s)" in english.stdout
+
+
+def test_a_new_file_with_only_comments_is_not_called_empty(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(SHIPPED, tmp_path / "g"))
+    (folder / "privacy.yaml").write_text(
+        "# Regels over privacy komen hier.\n# Rules about privacy go here.\n", encoding="utf-8"
+    )
+    (folder / "later.yaml").write_text("", encoding="utf-8")
+
+    dutch = merkwerker(
+        "guidelines", "validate", "--lang", "nl", "g", cwd=tmp_path, timeout=60, columns=300
+    )
+
+    assert dutch.returncode == 0
+    assert dutch.stdout.splitlines()[:2] == [
+        "g/later.yaml: waarschuwing: dit bestand is leeg en wordt overgeslagen.",
+        "g/privacy.yaml: waarschuwing: dit bestand bevat alleen opmerkingen (regels die met # "
+        "beginnen) en wordt overgeslagen. Zet er rules:, contacts: of principles: in om het mee "
+        "te laten tellen.",
+    ]

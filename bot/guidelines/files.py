@@ -234,7 +234,8 @@ def _read_yaml(text: str, name: str, problems: list[Problem]) -> Any:
         problems.append(_problem(name, "several_documents"))
         return None
     if not documents:
-        problems.append(_problem(name, "file_empty", level=Level.WARNING))
+        # Only comments (a template, or rules not written yet): not empty to the eye.
+        problems.append(_problem(name, "file_only_comments", level=Level.WARNING))
         return None
     return documents[0]
 

@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.file_unreadable": "this file cannot be read ({reason}).",
     "guidelines.not_utf8": 'this line holds characters that are not UTF-8. Save the file as UTF-8 (most editors offer it under "Save as").',
     "guidelines.saved_as_text": "this file is not read: its name ends in .txt (Notepad adds that when saving, and Windows hides it). Rename it to {name}, or choose All files as the file type in Save as.",
+    "guidelines.file_only_comments": "this file holds only comments (lines starting with #) and is skipped. Put rules:, contacts: or principles: in it to make it count.",
     "guidelines.file_empty": "this file is empty and is skipped.",
     "guidelines.alias": "this line uses a YAML anchor or alias (& or *). Guidelines files don't support them: write the text out in full, and put quotes around text that starts with & or *.",
     "guidelines.yaml_syntax": 'the file cannot be read as YAML here. Check that this line is indented like the lines around it (spaces, not tabs), and put text that contains ": " or starts with # or another special character in quotes. (The YAML reader says: {detail}.)',

@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.file_unreadable": "dit bestand kan niet worden gelezen ({reason}).",
     "guidelines.not_utf8": 'deze regel bevat tekens die geen UTF-8 zijn. Sla het bestand op als UTF-8 (bij de meeste editors onder "Opslaan als").',
     "guidelines.saved_as_text": "dit bestand wordt niet gelezen: de naam eindigt op .txt (Kladblok zet dat er bij het opslaan achter, en Windows laat het niet zien). Hernoem het naar {name}, of kies bij Opslaan als het bestandstype Alle bestanden.",
+    "guidelines.file_only_comments": "dit bestand bevat alleen opmerkingen (regels die met # beginnen) en wordt overgeslagen. Zet er rules:, contacts: of principles: in om het mee te laten tellen.",
     "guidelines.file_empty": "dit bestand is leeg en wordt overgeslagen.",
     "guidelines.alias": "deze regel gebruikt een YAML-anker of -alias (& of *). Dat kan niet in richtlijnen: schrijf de tekst voluit, en zet aanhalingstekens om tekst die met & of * begint.",
     "guidelines.yaml_syntax": 'het bestand is hier geen geldige YAML. Controleer of deze regel even ver inspringt als de regels eromheen (spaties, geen tabs), en zet tekst met ": " erin of die met # of een ander bijzonder teken begint tussen aanhalingstekens. (De YAML-lezer zegt: {detail}.)',
