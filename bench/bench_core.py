@@ -55,8 +55,18 @@ def generated_rules(folder: Path, count: int, seed: int = 7) -> Path:
         "  security: {name: Security}",
         "rules:",
     ]
+    seen: set[str] = set()
     for n in range(count):
         words = rng.sample(WORDS, 4)
+        examples = [
+            f"Mag ik iets over {words[0]} en {words[1]} delen",
+            f"Can I post about the {words[2]} {words[3]}",
+            f"Is het ok om {words[1]} {words[3]} te noemen",
+        ]
+        # The same question in two rules is a mistake `validate` warns about; the
+        # second gets the rule's number, so the words drawn stay as they were.
+        examples = [e if e not in seen else f"{e} ({n})" for e in examples]
+        seen.update(examples)
         lines += [
             f"  - id: rule-{n}",
             f"    title: {{nl: Regel {n} {words[0]}, en: Rule {n} {words[1]}}}",
@@ -64,9 +74,7 @@ def generated_rules(folder: Path, count: int, seed: int = 7) -> Path:
             "    owner: security",
             f"    answer: {{nl: Antwoord {n}., en: Answer {n}.}}",
             "    examples:",
-            f"      - Mag ik iets over {words[0]} en {words[1]} delen?",
-            f"      - Can I post about the {words[2]} {words[3]}?",
-            f"      - Is het ok om {words[1]} {words[3]} te noemen?",
+            *(f"      - {e}?" for e in examples),
             f"    keywords: [{', '.join(words)}]",
             "    checks:",
             f"      - terms: [Codename {n}, Secret {words[0]} {n}]",

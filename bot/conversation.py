@@ -225,6 +225,8 @@ class Merkwerker:
             return help_reply(guidelines, language=language, roles=ctx.roles)
         if understood.intent is Intent.COMMAND:
             return notice_reply("input.not_a_question", language=language)
+        if understood.intent is Intent.THANKS:
+            return notice_reply(f"input.{understood.text}", language=language)
         if understood.intent is Intent.CHECK:
             result = await self._check(understood.text, language=language, turn=turn)
             return check_reply(result, guidelines, language=language)

@@ -41,6 +41,9 @@ class Intent(StrEnum):
     COMMAND = "command"
     """A chat command or a stray button number ("clear", "quit", "3"): not a question,
     so it is never recorded as one."""
+    THANKS = "thanks"
+    """"Thanks", "ok", "super, dank je!", "👍": an acknowledgement, not a question, so it
+    is never recorded as one; ``text`` is "thanks" when it thanks, else "ok"."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,18 +100,6 @@ CHAT_COMMANDS = frozenset(
         "doei",
         "back",
         "terug",
-        "ok",
-        "oke",
-        "prima",
-        "thanks",
-        "thank you",
-        "bedankt",
-        "dank je",
-        "dank je wel",
-        "dank u",
-        "dank u wel",
-        "dankjewel",
-        "dank",
         "yes",
         "no",
         "ja",
@@ -116,6 +107,134 @@ CHAT_COMMANDS = frozenset(
     }
 )
 """Words typed in a chat that are never questions about the guidelines."""
+
+THANKS_WORDS = frozenset(
+    {
+        "thanks",
+        "thank",
+        "thx",
+        "tnx",
+        "thnx",
+        "ty",
+        "cheers",
+        "bedankt",
+        "dank",
+        "dankje",
+        "dankjewel",
+        "dankuwel",
+        "merci",
+    }
+)
+"""Words that thank: an acknowledgement with one of them is answered "you're welcome"."""
+OK_WORDS = frozenset(
+    {
+        "ok",
+        "oke",
+        "okay",
+        "okey",
+        "okee",
+        "okido",
+        "oki",
+        "k",
+        "kk",
+        "prima",
+        "top",
+        "super",
+        "cool",
+        "great",
+        "perfect",
+        "perfecto",
+        "nice",
+        "fine",
+        "lovely",
+        "awesome",
+        "excellent",
+        "fijn",
+        "mooi",
+        "helder",
+        "duidelijk",
+        "begrepen",
+        "understood",
+        "noted",
+        "genoteerd",
+        "gelukt",
+        "geweldig",
+        "handig",
+        "alright",
+        "allright",
+        "goed",
+        "good",
+        "ah",
+        "aha",
+        "oh",
+        "ahh",
+        "ahja",
+    }
+)
+"""Words that say "understood" or "good": alone or with thanks, an acknowledgement."""
+_ACK_FILLERS = frozenset(
+    {
+        "you",
+        "je",
+        "jij",
+        "jullie",
+        "u",
+        "wel",
+        "very",
+        "so",
+        "much",
+        "a",
+        "lot",
+        "many",
+        "heel",
+        "erg",
+        "hartelijk",
+        "hartstikke",
+        "veel",
+        "zeer",
+        "echt",
+        "really",
+        "dan",
+        "then",
+        "dat",
+        "is",
+        "it",
+        "got",
+        "i",
+        "see",
+        "snap",
+        "ik",
+        "het",
+        "zo",
+        "voor",
+        "for",
+        "the",
+        "de",
+        "help",
+        "hulp",
+        "answer",
+        "antwoord",
+        "info",
+        "tip",
+        "again",
+        "weer",
+        "nogmaals",
+        "all",
+        "allemaal",
+        "en",
+        "and",
+        "hoor",
+        "hey",
+        "hi",
+        "hoi",
+        "bot",
+        "merkwerker",
+    }
+)
+"""Words that go with an acknowledgement ("thank you very much", "dank je wel hoor")."""
+_ACK_MAX_WORDS = 7
+_ACK_EMOJI = regex.compile(r"^(?:[👍👌🙏😊🙂😀😄🙌✅💪🎉❤👏✌\p{Emoji_Modifier}\uFE0F]|\s)+$")
+"""Emoji that thank or acknowledge, alone or several ("👍", "🙏🏻", "❤️")."""
 _BUTTON_NUMBER = regex.compile(r"^[\[(#]?\s*(\d{1,3})\s*[\]).]?$")
 _NO_LETTERS = regex.compile(r"^[^\p{L}]*$")
 _DIGITS = regex.compile(r"\d")
@@ -295,6 +414,24 @@ def _not_a_question(text: str) -> bool:
     return bool(_NO_LETTERS.match(text)) and len(_DIGITS.findall(text)) <= 3 and len(text) <= 12
 
 
+def acknowledgement(text: str) -> str | None:
+    """ "thanks" or "ok" when ``text`` only thanks or acknowledges ("Thanks!", "ok,
+    duidelijk", "super, dank je wel 🙏", "👍"), else None. A question in it ("thanks, and
+    may I post this photo?") makes it no acknowledgement."""
+    if "?" in text.strip()[1:] and len(text.strip()) > 3:
+        return None
+    if _ACK_EMOJI.match(text):
+        return "ok"
+    words = _WORD.findall(fold(text))
+    if not words or len(words) > _ACK_MAX_WORDS:
+        return None
+    if any(w not in THANKS_WORDS and w not in OK_WORDS and w not in _ACK_FILLERS for w in words):
+        return None
+    if any(w in THANKS_WORDS for w in words):
+        return "thanks"
+    return "ok" if any(w in OK_WORDS for w in words) else None
+
+
 def simplify(text: str) -> str:
     """``text`` folded, without end punctuation or question marks, one space between words."""
     return " ".join(fold(text.strip()).strip(" !.?").replace("?", " ").split())
@@ -308,6 +445,9 @@ def understand(text: str) -> Understood:
     simple = simplify(stripped)
     if simple in HELP_WORDS or stripped == "?":
         return Understood(intent=Intent.HELP, text="")
+    thanks = acknowledgement(stripped)
+    if thanks is not None:
+        return Understood(intent=Intent.THANKS, text=thanks)
     if simple.lstrip("/") in CHAT_COMMANDS or _not_a_question(stripped):
         return Understood(intent=Intent.COMMAND, text=simple)
     queue = _queue_command(stripped, simple)

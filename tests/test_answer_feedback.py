@@ -126,8 +126,9 @@ def test_buttons_typed_in_other_forms_and_stray_symbols_are_not_questions(
     """ "(2)", "1.", "#3", "2)", "👍", "²" and "①" typed at the console are no questions
     (the last two stopped the console with a traceback)."""
     ann.say("Can I name our client?")
-    for line in ("(9)", "9.", "#9", "9)", "👍", "²", "①"):
+    for line in ("(9)", "9.", "#9", "9)", "²", "①"):
         assert "looks like a command" in ann.say(line).text
+    assert ann.say("👍").text.startswith("👍 Ask me anything else")
     assert [q["text"] for q in questions(chat)] == ["Can I name our client?"]
 
 
@@ -181,10 +182,25 @@ def test_the_answer_to_a_pick_promises_only_what_happens(chat: Chat, ann: Person
     assert "Ik weet niet zeker of ik je goed begrijp" in again and "Bedoelde je:" in again
 
 
-def test_dutch_commands_are_never_recorded_as_questions(chat: Chat, ann: Person) -> None:
+def test_dutch_commands_and_thanks_are_never_recorded_as_questions(chat: Chat, ann: Person) -> None:
     """ "stoppen" (the console's own quit word), "wissen", "opnieuw", "afsluiten", "prima"
-    and "dank je wel" reached the owners as unanswered questions."""
-    for line in ("stoppen", "Wissen", "opnieuw", "afsluiten", "prima", "Dank je wel!", "dank u"):
+    and "dank je wel" reached the owners as unanswered questions, and so did "top,
+    bedankt", "oké, duidelijk" and "super". Thanks get "you're welcome", not "that looks
+    like a command"."""
+    for line in ("stoppen", "Wissen", "opnieuw", "afsluiten"):
         assert "lijkt een opdracht" in ann.say(line).text
+    for line in ("Dank je wel!", "dank u", "top, bedankt voor de hulp 🙏"):
+        assert ann.say(line).text.startswith("Graag gedaan!")
+    for line in ("prima", "Oké, duidelijk", "super", "👍🏻"):
+        assert ann.say(line).text.startswith("👍 Vraag me gerust nog iets over posten")
     ann.say("Mag ik onze jaarcijfers delen?")
     assert [q["text"] for q in questions(chat)] == ["Mag ik onze jaarcijfers delen?"]
+
+
+def test_thanks_with_a_question_in_it_is_a_question(chat: Chat, ann: Person) -> None:
+    """Only a message that does nothing but thank is kept from the owners' lists."""
+    said = ann.say("Bedankt! En mag ik een foto van ons kantoor posten?")
+    assert "Graag gedaan" not in said.text
+    assert [q["text"] for q in questions(chat)] == [
+        "Bedankt! En mag ik een foto van ons kantoor posten?"
+    ]

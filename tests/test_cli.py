@@ -318,3 +318,40 @@ def test_a_chat_form_asks_in_the_language_of_the_conversation(tmp_path: Path, fo
     assert done.returncode == 0, done.stderr
     assert "Answer each question; press Enter" in out and "Cancelled" in out
     assert "Beantwoord elke vraag" not in out and "Geannuleerd" not in out
+
+
+def test_chat_says_you_are_welcome_records_no_thanks_and_keeps_the_buttons(
+    folder: Path, tmp_path: Path
+) -> None:
+    """ "ok thanks" and "super 👍" were answered "that looks like a command" or went
+    through the matcher and reached the owners as questions no rule answered."""
+    database = tmp_path / "chat.db"
+    script = (
+        "Can I say which client I work for?\nok thanks!\nsuper 👍\n(2)\n"
+        "thanks, and can I share our annual figures?\nquit\n"
+    )
+    done = run(
+        "chat",
+        "-g",
+        str(folder),
+        "--database",
+        f"sqlite:///{database}",
+        "--lang",
+        "en",
+        stdin=script.encode(),
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr
+    assert out.count("You're welcome! Ask me anything else about posting") == 1
+    assert out.count("👍 Ask me anything else about posting") == 1
+    assert "looks like a command" not in out
+    # After the thanks, "(2)" still pressed the answer's second button, 👎.
+    assert "passed it on to the owners of this rule" in out
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        texts = [row[0] for row in db.execute("select text from question order by id")]
+    assert texts == [
+        "Can I say which client I work for?",
+        "thanks, and can I share our annual figures?",
+    ]

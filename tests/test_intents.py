@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n.detect import language_from_locale, language_of
-from bot.intents import Intent, understand
+from bot.intents import Intent, Understood, understand
 
 
 @pytest.mark.parametrize(
@@ -115,3 +115,39 @@ def test_asking_to_be_forgotten_or_untracked_is_never_a_question(
 )
 def test_a_question_about_tracking_in_general_stays_a_question(text: str) -> None:
     assert understand(text).intent is Intent.ASK
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ok", "ok"),
+        ("Oké, duidelijk!", "ok"),
+        ("super", "ok"),
+        ("👍🏽", "ok"),
+        ("is goed", "ok"),
+        ("Thanks!", "thanks"),
+        ("ok thanks", "thanks"),
+        ("Top, dank je wel 🙏", "thanks"),
+        ("thank you very much for the help", "thanks"),
+        ("Bedankt voor het antwoord", "thanks"),
+    ],
+)
+def test_thanks_and_acknowledgements_are_not_questions(text: str, kind: str) -> None:
+    assert understand(text) == Understood(intent=Intent.THANKS, text=kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it ok?",
+        "thanks, but may I post a photo of the office?",
+        "super, mag ik dit ook op Instagram zetten",
+        "ok so can I name the client",
+    ],
+)
+def test_thanks_with_more_in_it_is_not_an_acknowledgement(text: str) -> None:
+    assert understand(text).intent is not Intent.THANKS
+
+
+def test_clear_stays_a_command() -> None:
+    assert understand("clear").intent is Intent.COMMAND

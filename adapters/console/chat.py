@@ -110,7 +110,7 @@ class ConsoleChat:
             choice = self._choices[number - 1]
             return await self.bot.handle_action(self._action(choice.action, choice.value, {}))
         # A number with no button, "²", "👍": the buttons shown stay pressable.
-        self._mistyped = understand(line).intent is Intent.COMMAND
+        self._mistyped = understand(line).intent in (Intent.COMMAND, Intent.THANKS)
         return await self.bot.handle(
             IncomingMessage(
                 platform=Platform.CONSOLE,

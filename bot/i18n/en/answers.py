@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "answer.question_gone": "I can't find that question any more; it may have been deleted. Please ask it again.",
     "answer.rule_gone": "That rule is no longer in the guidelines. Please ask your question again.",
     "input.not_a_question": 'That looks like a command, not a question. Type "help" to see what I can do.',
+    "input.thanks": "You're welcome! Ask me anything else about posting, or paste a draft and I'll check it.",
+    "input.ok": "👍 Ask me anything else about posting, or paste a draft and I'll check it.",
     # merkwerker guidelines proposals
     "proposals.title": "Proposals for the guidelines",
     "proposals.picked": "Questions people matched to a rule by picking it (add them as examples):",

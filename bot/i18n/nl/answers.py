@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "answer.question_gone": "Ik kan die vraag niet meer vinden; misschien is hij verwijderd. Stel hem gerust opnieuw.",
     "answer.rule_gone": "Die regel staat niet meer in de richtlijnen. Stel je vraag gerust opnieuw.",
     "input.not_a_question": 'Dat lijkt een opdracht, geen vraag. Typ "hulp" om te zien wat ik kan.',
+    "input.thanks": "Graag gedaan! Vraag me gerust nog iets over posten, of plak een concept, dan kijk ik het na.",
+    "input.ok": "👍 Vraag me gerust nog iets over posten, of plak een concept, dan kijk ik het na.",
     # merkwerker guidelines proposals
     "proposals.title": "Voorstellen voor de richtlijnen",
     "proposals.picked": "Vragen die mensen zelf aan een regel koppelden (voeg ze toe als voorbeeld):",
