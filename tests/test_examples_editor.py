@@ -155,7 +155,8 @@ def test_unknown_rule_names_the_rules_there_are(tmp_path: Path) -> None:
     with pytest.raises(ExamplesRefused) as refused:
         add_examples(folder, "client-name", ["Mag ik?"])
 
-    assert refused.value.key == "proposals.unknown_rule"
+    assert refused.value.key == "proposals.unknown_rule_close"
+    assert refused.value.values["close"] == "client-names"
     assert refused.value.values["known"] == "client-names, office-photos, quiet-period, vacancies"
 
 

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from harness import Ran, merkwerker
 from test_proposals_cli import NEAR_COMMENT, PICKED, folder
 
@@ -87,10 +88,30 @@ def test_an_unknown_rule_id_is_one_line_listing_the_ids(folder: Path, tmp_path: 
     assert done.returncode == 1
     message = done.stderr.strip()
     assert "\n" not in message and "Traceback" not in done.stderr
-    assert message.startswith("There is no rule client-name in guidelines. Rule ids: ")
-    assert "client-names" in message and "financial-results" in message
+    assert message.startswith(
+        "There is no rule client-name in guidelines. Did you mean client-names? Rule ids: "
+    )
+    assert "financial-results" in message
     assert done.stdout == ""
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("typed", ["Client-Names", "client_names", "CLIENT NAMES"])
+def test_a_rule_id_typed_in_other_case_or_with_underscores_is_pointed_at(
+    folder: Path, tmp_path: Path, typed: str
+) -> None:
+    """An id typed as a title would be only listed all ids; the one meant is named."""
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    done = apply(folder, tmp_path, "--apply", typed, "Mag ik?")
+    assert done.returncode == 1
+    assert f"There is no rule {typed} in guidelines. Did you mean client-names?" in done.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_an_id_like_no_other_lists_the_ids_without_a_guess(folder: Path, tmp_path: Path) -> None:
+    done = apply(folder, tmp_path, "--apply", "vacation-days", "Mag ik?")
+    assert done.returncode == 1
+    assert done.stderr.startswith("There is no rule vacation-days in guidelines. Rule ids: ")
 
 
 def test_an_apply_that_would_break_the_folder_changes_nothing(folder: Path, tmp_path: Path) -> None:

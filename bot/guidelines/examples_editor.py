@@ -14,6 +14,7 @@ is put back exactly as it was.
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import tempfile
@@ -200,7 +201,30 @@ def _find_rule(folder: Path, rule_id: str) -> _Found:
             if ident is not None:
                 ids.add(ident)
     known = ", ".join(sorted(ids)) or "-"
+    close = _closest(rule_id, ids)
+    if close is not None:
+        raise ExamplesRefused(
+            "proposals.unknown_rule_close",
+            rule=rule_id,
+            folder=str(folder),
+            close=close,
+            known=known,
+        )
     raise ExamplesRefused("proposals.unknown_rule", rule=rule_id, folder=str(folder), known=known)
+
+
+def _closest(rule_id: str, ids: set[str]) -> str | None:
+    """The id ``rule_id`` was most likely meant to be: the same but for case, spaces or
+    dashes first ("Client_Names"), else one a letter or two away ("client-name")."""
+
+    def squashed(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    same = sorted(i for i in ids if squashed(i) == squashed(rule_id))
+    if same:
+        return same[0]
+    found = difflib.get_close_matches(rule_id, sorted(ids), n=1, cutoff=0.8)
+    return found[0] if found else None
 
 
 def _rules(root: Node | None) -> list[MappingNode]:

@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "proposals.applied": "Added {count} example(s) to {rule} in {file}. The guidelines are still valid (version {version}).",
     "proposals.already": "{rule} already has every one of these questions as an example; nothing changed.",
     "proposals.unknown_rule": "There is no rule {rule} in {folder}. Rule ids: {known}.",
+    "proposals.unknown_rule_close": "There is no rule {rule} in {folder}. Did you mean {close}? Rule ids: {known}.",
     "proposals.no_questions": "Give at least one question to add, after the rule id.",
     "proposals.empty_question": "An empty question cannot be an example.",
     "proposals.broken": "Adding the examples would make the guidelines invalid, so nothing was changed:",

@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "proposals.applied": "{count} voorbeeld(en) toegevoegd aan {rule} in {file}. De richtlijnen zijn nog steeds geldig (versie {version}).",
     "proposals.already": "{rule} heeft al deze vragen al als voorbeeld; er is niets veranderd.",
     "proposals.unknown_rule": "Er is geen regel {rule} in {folder}. Regel-id's: {known}.",
+    "proposals.unknown_rule_close": "Er is geen regel {rule} in {folder}. Bedoelde je {close}? Regel-id's: {known}.",
     "proposals.no_questions": "Geef na het regel-id minstens één vraag om toe te voegen.",
     "proposals.empty_question": "Een lege vraag kan geen voorbeeld zijn.",
     "proposals.broken": "Met deze voorbeelden zouden de richtlijnen ongeldig worden, dus er is niets veranderd:",
