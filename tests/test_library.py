@@ -83,7 +83,7 @@ async def test_watch_reloads_on_a_real_file_change(tmp_path: Path) -> None:
 
 
 def guideline_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.guidelines.library"]
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("bot.guidelines.library")]
     caplog.clear()
     return lines
 

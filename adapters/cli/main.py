@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import sys
 from dataclasses import replace
@@ -232,6 +233,9 @@ def chat(
     bot = build_bot(settings, store=store, library=library)
     locale = language_from_locale(lang, ("nl", "en"))
     console = ConsoleSetup(user_id=person, locale=locale).build(bot)
+    # The chat shows an unusable edit itself, in the person's language; the library's
+    # English log lines about it would say the same again.
+    logging.getLogger("bot.guidelines.library.edits").setLevel(logging.CRITICAL)
     try:
         asyncio.run(run_in_terminal(console, language=cli_lang))
     except KeyboardInterrupt:

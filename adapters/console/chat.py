@@ -17,6 +17,9 @@ from rich.console import Console
 
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
+from bot.guidelines.owner_notices import broken_notice, fixed_notice
+from bot.guidelines.problems import Problem
+from bot.guidelines.rules import Guidelines
 from bot.i18n import t
 from bot.intents import Intent, button_number, understand
 from bot.messages import (
@@ -54,6 +57,8 @@ class ConsoleChat:
         self._choices: list[Choice] = []
         self._mistyped = False
         self._interactive = False
+        self._language: str | None = None
+        """The language of the last reply shown: guidelines notices use it too."""
 
     async def send(self, *, to: ConversationRef, reply: Reply) -> None:
         """Show a message the bot sends on its own initiative (such as a digest)."""
@@ -69,12 +74,32 @@ class ConsoleChat:
         if choices or not self._mistyped:
             self._choices = choices
         self._mistyped = False
+        self._language = reply.language
+        self.console.print(to_renderable(reply, numbered=True))
+        self.console.print()
+
+    def _edit_unusable(self, problems: tuple[Problem, ...], serving: Guidelines | None) -> None:
+        # Whoever edits the guidelines while chatting sees why the edit is not live yet,
+        # with file and line, in the chat's language (the log would say it in English).
+        if serving is not None:
+            self._show_notice(broken_notice(problems, serving, language=self._notice_language()))
+
+    def _valid_again(self, guidelines: Guidelines) -> None:
+        self._show_notice(fixed_notice(guidelines, language=self._notice_language()))
+
+    def _notice_language(self) -> str:
+        return self._language or self.bot.language_for("", self.locale)
+
+    def _show_notice(self, reply: Reply) -> None:
         self.console.print(to_renderable(reply, numbered=True))
         self.console.print()
 
     async def run(self) -> None:
-        """Chat until end of input or a quit word; guidelines edits are picked up live."""
+        """Chat until end of input or a quit word; guidelines edits are picked up live,
+        and an edit that cannot be used is shown with its problems."""
         stop = asyncio.Event()
+        self.bot.library.on_problems(self._edit_unusable)
+        self.bot.library.on_valid_again(self._valid_again)
         watcher = asyncio.create_task(self.bot.library.watch(stop=stop))
         self._interactive = sys.stdin.isatty()
         language = self.bot.language_for("", self.locale)

@@ -21,6 +21,9 @@ from bot.guidelines.problems import Problem
 from bot.guidelines.rules import Guidelines
 
 log = logging.getLogger(__name__)
+edits_log = logging.getLogger(__name__ + ".edits")
+"""An edit that cannot be used, and valid again: what ``on_problems`` and
+``on_valid_again`` listeners hear too (the console chat shows them itself)."""
 
 ProblemListener = Callable[[tuple[Problem, ...], Guidelines | None], Awaitable[None] | None]
 RecoveryListener = Callable[[Guidelines], Awaitable[None] | None]
@@ -109,8 +112,10 @@ class GuidelinesLibrary:
         elif self._current is not None and result.version != self._broken_version:
             self._broken_version = result.version
             for problem in result.problems:
-                log.error("guidelines: %s", problem.render())
-            log.error("guidelines edit is invalid; still serving version %s", self._current.version)
+                edits_log.error("guidelines: %s", problem.render())
+            edits_log.error(
+                "guidelines edit is invalid; still serving version %s", self._current.version
+            )
         return result
 
     def _use(self, result: LoadResult, guidelines: Guidelines) -> None:
@@ -132,7 +137,7 @@ class GuidelinesLibrary:
                 except Exception:  # a failed warm-up only costs the first answer time
                     log.exception("preparing guidelines version %s failed", guidelines.version)
         if self._broken_version is not None:
-            log.info(
+            edits_log.info(
                 "guidelines valid again: %d rules, version %s",
                 len(guidelines.rules),
                 guidelines.version,

@@ -35,10 +35,13 @@ def notify_targets(guidelines: Guidelines) -> tuple[NotifyTarget, ...]:
     return tuple(dict.fromkeys(target for target in found if target is not None))
 
 
-def broken_notice(problems: tuple[Problem, ...], serving: Guidelines) -> Reply:
+def broken_notice(
+    problems: tuple[Problem, ...], serving: Guidelines, *, language: str | None = None
+) -> Reply:
     """The message about a broken edit: each problem with file and line, and that
-    ``serving`` (the last valid version) keeps answering."""
-    language = serving.default_language
+    ``serving`` (the last valid version) keeps answering; in ``language``, by default
+    the organisation's first."""
+    language = language or serving.default_language
     lines = [problem.render(language) for problem in problems[:MAX_PROBLEMS]]
     if len(problems) > MAX_PROBLEMS:
         lines.append(t(language, "guidelines.notice.more", count=len(problems) - MAX_PROBLEMS))
@@ -52,9 +55,9 @@ def broken_notice(problems: tuple[Problem, ...], serving: Guidelines) -> Reply:
     )
 
 
-def fixed_notice(guidelines: Guidelines) -> Reply:
+def fixed_notice(guidelines: Guidelines, *, language: str | None = None) -> Reply:
     """The message that the guidelines are valid again and the new version is live."""
-    language = guidelines.default_language
+    language = language or guidelines.default_language
     text = t(
         language,
         "guidelines.notice.fixed",
