@@ -240,3 +240,24 @@ def test_why_a_file_or_pattern_fails_is_said_in_the_readers_language(tmp_path: P
     english = validate("g", "--lang", "en", cwd=tmp_path).stdout.splitlines()
     assert english[0] == "g/oud.yaml: error: this file cannot be read (it is a folder, not a file)."
     assert "'(Acme' is not a valid regular expression (a ( is never closed with ))." in english[1]
+
+
+def test_a_misspelt_required_key_is_one_mistake(tmp_path: Path) -> None:
+    """ "verdikt: allowed" gave two errors, a missing verdict and an unknown key, for one
+    typo; an editor fixing the first went looking for a verdict that was there."""
+    write_guidelines(
+        tmp_path / "g", rules=RULES.replace("    verdict: allowed", "    verdikt: allowed", 1)
+    )
+    english = validate("g", cwd=tmp_path)
+    dutch = validate("g", "--lang", "nl", cwd=tmp_path)
+    assert english.returncode == dutch.returncode == 1
+    assert english.stdout.splitlines()[:2] == [
+        "g/rules.yaml:19:5: error: verdikt of rule 'office-photos' (rules[2]) is not a known "
+        "key. Did you mean 'verdict'? It is required, and there is none here.",
+        "Not valid: 1 error(s), 0 warning(s). A running bot keeps serving the last valid "
+        "version until these are fixed.",
+    ]
+    assert dutch.stdout.splitlines()[0] == (
+        "g/rules.yaml:19:5: fout: verdikt van regel 'office-photos' (rules[2]) is geen bekende "
+        "sleutel. Bedoel je 'verdict'? Die is verplicht, en staat hier nog niet."
+    )

@@ -124,16 +124,22 @@ class Validator:
         if not isinstance(node.value, dict):
             self.report(node, "expected_mapping", found=kind_of(node.value))
             return False
+        absent = {k for k in required if k not in node.value or node.value[k] is None}
+        misspelt: set[str] = set()
         for key in node.value:
             if str(key) not in allowed:
                 at = self.child(node, key, of_key=True)
                 suggestion = difflib.get_close_matches(str(key), allowed, n=1)
-                if suggestion:
+                if suggestion and suggestion[0] in absent:
+                    # "verdikt:" is one mistake, not also a missing "verdict".
+                    misspelt.add(suggestion[0])
+                    self.report(at, "misspelt_required_key", key=key, suggestion=suggestion[0])
+                elif suggestion:
                     self.report(at, "unknown_key_suggest", key=key, suggestion=suggestion[0])
                 else:
                     self.report(at, "unknown_key", key=key, allowed=", ".join(allowed))
         for key in required:
-            if key not in node.value or node.value[key] is None:
+            if key in absent and key not in misspelt:
                 self.report(node, "missing_key", key=key)
         return True
 

@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.not_a_mapping": "the file should start with keys such as rules: or contacts:, not with a list or plain text.",
     "guidelines.expected_mapping": "{path} should be a list of keys (key: value on separate lines), but it is {found}.",
     "guidelines.unknown_key_suggest": "{path} is not a known key. Did you mean '{suggestion}'?",
+    "guidelines.misspelt_required_key": "{path} is not a known key. Did you mean '{suggestion}'? It is required, and there is none here.",
     "guidelines.unknown_key": "{path} is not a known key. Use one of: {allowed}.",
     "guidelines.missing_key": "{path} has no '{key}'. Add {key}: on its own line.",
     "guidelines.expected_list": '{path} should be a list (lines starting with "- ", or [a, b]), but it is {found}.',

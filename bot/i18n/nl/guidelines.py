@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.not_a_mapping": "het bestand moet beginnen met sleutels zoals rules: of contacts:, niet met een lijst of losse tekst.",
     "guidelines.expected_mapping": "{path} moet een lijst met sleutels zijn (sleutel: waarde op aparte regels), maar is {found}.",
     "guidelines.unknown_key_suggest": "{path} is geen bekende sleutel. Bedoel je '{suggestion}'?",
+    "guidelines.misspelt_required_key": "{path} is geen bekende sleutel. Bedoel je '{suggestion}'? Die is verplicht, en staat hier nog niet.",
     "guidelines.unknown_key": "{path} is geen bekende sleutel. Gebruik een van: {allowed}.",
     "guidelines.missing_key": "{path} heeft geen '{key}'. Voeg {key}: toe op een eigen regel.",
     "guidelines.expected_list": '{path} moet een lijst zijn (regels die beginnen met "- ", of [a, b]), maar is {found}.',
