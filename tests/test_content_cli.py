@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,18 @@ def test_a_date_past_the_last_day_is_refused_before_anything_is_stored(cli: Cli)
     assert "9999-12-30 23:59" in listed.stdout and "Traceback" not in listed.output
 
 
+def test_an_end_date_stored_before_the_last_day_was_enforced_is_listed(cli: Cli) -> None:
+    """An expiry of 9999-12-31 in Amsterdam, stored before such dates were refused, is a
+    moment with no local time: `content list` and `show` crashed with an OverflowError."""
+    assert cli("content", "add", "https://example.com/x", "--expires", "9999-12-30").exit_code == 0
+    with sqlite3.connect(cli.database.removeprefix("sqlite:///")) as db:
+        db.execute("UPDATE content_item SET expires = '9999-12-31 23:00:00.000000'")
+    for command in (("content", "list"), ("content", "show", "1")):
+        shown = cli(*command, guidelines=False)
+        assert shown.exit_code == 0, shown.output
+        assert "9999-12-31 23:00 UTC" in shown.stdout
+
+
 def test_broken_guidelines_are_reported_not_raised(cli: Cli, tmp_path: Path) -> None:
     cli("content", "add", "https://example.com/a")
     result = cli.runner.invoke(
@@ -282,3 +295,43 @@ def test_a_database_that_refuses_writes_is_one_sentence(cli: Cli, tmp_path: Path
     assert result.exit_code == 1
     assert "Cannot open the database" in result.stderr and "readonly" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_edit_form_of_such_an_item_shows_its_end_in_utc() -> None:
+    """The chat's edit form crashed on the same moment (no local time to fill in)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.content.form import content_form
+    from bot.content.items import Content, ContentStatus
+
+    end = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    item = Content(
+        id=1,
+        url="https://example.com/x",
+        title="X",
+        summary="",
+        captions={},
+        topics=(),
+        teams=(),
+        locations=(),
+        languages=(),
+        not_before=None,
+        expires=end,
+        priority=0,
+        status=ContentStatus.DRAFT,
+        added_by="anna",
+        approved_by=None,
+        created_at=datetime(2026, 12, 1, tzinfo=UTC),
+        approved_at=None,
+        source="manual",
+        feed_id=None,
+        guid=None,
+        check_verdict="ok",
+        check_version="",
+    )
+    form = content_form(
+        language="en", languages=("en",), timezone=ZoneInfo("Europe/Amsterdam"), item=item
+    )
+    expires = next(f for f in form.fields if f.id == "expires")
+    assert (expires.kind, expires.value) == ("text", "9999-12-31 23:00 UTC")

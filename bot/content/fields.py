@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.content.items import ContentInput, ContentProblem
@@ -133,7 +133,13 @@ def format_moment(value: datetime | None, timezone: ZoneInfo) -> str:
     """``2026-03-01 09:00`` in ``timezone`` (empty for ``None``), for people to read."""
     if value is None:
         return ""
-    local = value.astimezone(timezone)
+    try:
+        local = value.astimezone(timezone)
+    except OverflowError:
+        # Stored before LAST_DAY was enforced: at the end of the calendar, east of UTC,
+        # the local time does not exist, so it is shown in UTC.
+        utc = value if value.tzinfo is None else value.astimezone(UTC)
+        return f"{utc.year:04d}-{utc:%m-%d %H:%M} UTC"
     return f"{local.year:04d}-{local:%m-%d %H:%M}"  # %Y drops leading zeros on some systems
 
 

@@ -36,12 +36,17 @@ def title_from_url(url: str) -> str:
 
 def _moment_field(name: str, value: datetime | None, *, language: str, timezone: ZoneInfo) -> Field:
     label = t(language, f"content.field.{name}")
-    if value is not None and value.astimezone(timezone).time() != time(0, 0):
+    if value is None:
+        return Field(id=name, label=label, kind="date", value="")
+    try:
+        local: datetime | None = value.astimezone(timezone)
+    except OverflowError:  # stored before LAST_DAY was enforced; no local time to show
+        local = None
+    if local is None or local.time() != time(0, 0):
         # A date picker would drop the time of day and move the embargo; show it as text.
         hint = t(language, "content.field.moment_hint")
         return Field(id=name, label=label, value=format_moment(value, timezone), placeholder=hint)
-    day = value.astimezone(timezone).date().isoformat() if value is not None else ""
-    return Field(id=name, label=label, kind="date", value=day)
+    return Field(id=name, label=label, kind="date", value=local.date().isoformat())
 
 
 def content_form(
