@@ -218,6 +218,18 @@ def test_a_missing_database_is_one_sentence(folder: Path, tmp_path: Path) -> Non
     assert "\n" not in done.stderr.strip() and not (tmp_path / "merkwerker.db").exists()
 
 
+def test_an_empty_file_as_the_database_is_left_alone(folder: Path, tmp_path: Path) -> None:
+    """A 0-byte file given as the database got Merkwerker's tables written into it, and
+    the owner was told there were no proposals, as if that were the bot's database."""
+    empty = tmp_path / "merkwerker.db"
+    empty.touch()
+    for command in (("guidelines", "proposals", "-g", str(folder)), ("report",)):
+        done = merkwerker(*command, cwd=tmp_path)
+        assert done.returncode == 1, done.stdout
+        assert done.stderr.strip().startswith("There is no database at merkwerker.db")
+        assert empty.stat().st_size == 0
+
+
 def test_questions_without_apply_are_refused(folder: Path, database: str, tmp_path: Path) -> None:
     done = merkwerker(
         "guidelines",

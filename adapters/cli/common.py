@@ -88,9 +88,10 @@ def open_store(database: str | None, language: str) -> Store:
 
 
 def open_existing_store(database: str | None, language: str, *, missing_key: str) -> Store:
-    """Like ``open_store``, but a SQLite file that does not exist is one sentence
-    (``missing_key`` in the catalogue, with ``path``) rather than a new empty database
-    that would list or report nothing."""
+    """Like ``open_store``, but a SQLite file that does not exist, or is empty (0 bytes, so
+    no database was ever written to it), is one sentence (``missing_key`` in the
+    catalogue, with ``path``) rather than a new empty database that would list or report
+    nothing, written into a file that may be something else."""
     from bot.storage import sqlite_file
 
     url = database_url(database)
@@ -98,7 +99,7 @@ def open_existing_store(database: str | None, language: str, *, missing_key: str
         path = sqlite_file(url)
     except ValueError as error:
         fail(t(language, "cli.database_failed", url=url, reason=str(error)), 1)
-    if path is not None and not Path(path).is_file():
+    if path is not None and (not Path(path).is_file() or Path(path).stat().st_size == 0):
         fail(t(language, missing_key, path=path), 1)
     return open_store(url, language)
 
