@@ -15,6 +15,7 @@ from bot.answering.store import FeedbackStore
 from bot.clock import utc_now
 from bot.content import ContentFeature, ContentQueue, ContentStore
 from bot.conversation import Merkwerker
+from bot.database_access import Store
 from bot.features import Feature
 from bot.guidelines.library import GuidelinesLibrary
 from bot.people import PeopleStore, PrivacyFeature, SettingsFeature
@@ -22,7 +23,6 @@ from bot.reports import ReportQueries
 from bot.reports.feature import ReportFeature
 from bot.reports.links import signer_for
 from bot.settings import Settings
-from bot.storage import Store
 from bot.suggestions import SuggestionsFeature, SuggestionStore
 from bot.tracking import EventLog
 

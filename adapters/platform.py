@@ -36,8 +36,8 @@ from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from bot.conversation import Merkwerker
+    from bot.database_access import Store
     from bot.features import Sender
-    from bot.storage import Store
 
 __all__ = [
     "CHAT_PLATFORMS",

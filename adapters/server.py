@@ -30,13 +30,13 @@ from bot.answering.answer import answer_question
 from bot.checking import check
 from bot.clock import utc_now
 from bot.conversation import Merkwerker
+from bot.database_access import Store
 from bot.features import Sender
 from bot.guidelines.owner_notices import OwnerNotices
 from bot.guidelines.rules import NotifyTarget
 from bot.i18n import t
 from bot.legal import PAGES, LegalPages, PageKind, document, page_language
 from bot.messages import ConversationRef
-from bot.storage import Store
 
 if TYPE_CHECKING:
     from adapters.slack import SlackAdapter

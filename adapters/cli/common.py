@@ -20,8 +20,8 @@ from rich.console import Console
 from bot.i18n import t
 
 if TYPE_CHECKING:
+    from bot.database_access import Store
     from bot.guidelines.library import GuidelinesLibrary
-    from bot.storage import Store
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -47,7 +47,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def redact(url: object) -> str:
     """A database URL fit for a message: the password hidden."""
-    from bot.storage import redact_url
+    from bot.database_access import redact_url
 
     return redact_url(url)
 
@@ -70,14 +70,14 @@ def open_library(folder: Path | None, language: str) -> GuidelinesLibrary:
 
 def database_url(database: str | None) -> str:
     """``--database``, else ``$DATABASE_URL``, else the SQLite file ``merkwerker.db``."""
-    from bot.storage import database_url_from_env
+    from bot.database_access import database_url_from_env
 
     return database or database_url_from_env(DEFAULT_DATABASE)
 
 
 def open_store(database: str | None, language: str) -> Store:
     """The migrated database; exit 1 with one sentence when it cannot be opened."""
-    from bot.storage import Store
+    from bot.database_access import Store
 
     url = database_url(database)
     try:
@@ -92,7 +92,7 @@ def open_existing_store(database: str | None, language: str, *, missing_key: str
     no database was ever written to it), is one sentence (``missing_key`` in the
     catalogue, with ``path``) rather than a new empty database that would list or report
     nothing, written into a file that may be something else."""
-    from bot.storage import sqlite_file
+    from bot.database_access import sqlite_file
 
     url = database_url(database)
     try:
@@ -108,7 +108,7 @@ def open_existing_store(database: str | None, language: str, *, missing_key: str
 def reading(store: Store, language: str, *, failed_key: str) -> Iterator[Store]:
     """Use ``store`` and close it afterwards; a database error on the way is one sentence
     (``failed_key`` in the catalogue, with ``url`` and ``reason``) and exit 1."""
-    from bot.storage import DatabaseError
+    from bot.database_access import DatabaseError
 
     try:
         yield store

@@ -120,7 +120,7 @@ def check_platforms(
 
 def check_database(url: str, *, language: str) -> Line:
     """Reachable, and at this version's newest migration; nothing is migrated or created."""
-    from bot.storage import Store, redact_url
+    from bot.database_access import Store, redact_url
 
     shown = redact_url(url)
     try:
@@ -154,8 +154,8 @@ def check_scheduler(url: str, env: Mapping[str, str], *, language: str) -> Line:
     """
     from datetime import UTC, datetime
 
+    from bot.database_access import Store, create_database_engine
     from bot.scheduling import LockTimings, lock_holder
-    from bot.storage import Store, create_database_engine
 
     try:
         limit = LockTimings.from_env(env).takeover

@@ -37,10 +37,10 @@ from bot.i18n import t
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from bot.database_access import Store
     from bot.digests import ComposeReport, DeliveryReport, DigestStore, NothingNewMemo
     from bot.features import Sender
     from bot.scheduling import LockTimings
-    from bot.storage import Store
 
 log = logging.getLogger("merkwerker.scheduler")
 

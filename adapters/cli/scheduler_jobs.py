@@ -16,6 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
+from bot.database_access import Store
 from bot.i18n import t
 from bot.scheduling import (
     BecameActive,
@@ -25,7 +26,6 @@ from bot.scheduling import (
     SchedulerLockStore,
     StandingBy,
 )
-from bot.storage import Store
 
 log = logging.getLogger("merkwerker.scheduler")
 

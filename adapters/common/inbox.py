@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.conversation import Merkwerker
+from bot.database_access import Store
 from bot.inbox import Inbox, InboxStore, MemoryInbox
-from bot.storage import Store
 
 
 def inbox_of(bot: Merkwerker) -> Inbox:

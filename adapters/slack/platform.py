@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from adapters.slack.app import SlackAdapter
     from adapters.slack.sender import SlackSender
     from bot.conversation import Merkwerker
+    from bot.database_access import Store
     from bot.guidelines.rules import NotifyTarget
-    from bot.storage import Store
 
 LABEL = "Slack"
 

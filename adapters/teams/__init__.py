@@ -31,7 +31,7 @@ from adapters.teams.credentials import TeamsSettings, teams_settings_from_env
 if TYPE_CHECKING:
     from adapters.teams.sender import TeamsSender
     from adapters.teams.transport import ConnectorTransport
-    from bot.storage import Store
+    from bot.database_access import Store
 
 __all__ = ["TeamsSettings", "sender_from_env", "teams_settings_from_env"]
 

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from adapters.teams.adapter import TeamsAdapter
     from adapters.teams.sender import TeamsSender
     from bot.conversation import Merkwerker
+    from bot.database_access import Store
     from bot.guidelines.rules import NotifyTarget
     from bot.messages import ConversationRef
-    from bot.storage import Store
 
 LABEL = "Teams"
 

@@ -26,10 +26,9 @@ from botbuilder.schema import (
 
 from adapters.teams.outgoing import to_outgoing
 from adapters.teams.transport import ConnectorTransport
+from bot.database_access import ConversationReferences, Store
 from bot.features import Unreachable
 from bot.messages import ConversationRef, Platform, Reply
-from bot.storage import Store
-from bot.storage.references import ConversationReferences
 
 log = logging.getLogger(__name__)
 
