@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from samples import RULES, write_guidelines
-from test_scheduler_cli import _read_until
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = "Merkwerker blijft antwoorden met de laatste geldige versie"
@@ -51,6 +52,33 @@ def chat(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
         process.communicate()
 
 
+class Output:
+    """What the chat has printed so far, read line by line in a thread (a selector on a
+    buffered pipe misses lines already read into the buffer)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self._lines: list[str] = []
+        self._seen = 0
+        assert process.stdout is not None
+        stdout = process.stdout
+        threading.Thread(target=lambda: self._lines.extend(stdout), daemon=True).start()
+
+    def until(self, marker: str, *, seconds: float) -> str:
+        """Everything printed since the last call, up to and including ``marker``'s line
+        (or all there is after ``seconds``)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            lines = self._lines[self._seen :]
+            for n, line in enumerate(lines):
+                if marker in line:
+                    self._seen += n + 1
+                    return "".join(lines[: n + 1])
+            time.sleep(0.05)
+        lines = self._lines[self._seen :]
+        self._seen += len(lines)
+        return "".join(lines)
+
+
 def say(process: subprocess.Popen[str], line: str) -> None:
     assert process.stdin is not None
     process.stdin.write(line + "\n")
@@ -63,29 +91,28 @@ def test_a_broken_edit_is_shown_in_the_chat_in_its_language_and_so_is_the_fix(
     """The console chat picked broken edits up, but said so only in English log lines
     ("guidelines edit is invalid; still serving version ..."), to a Dutch editor too."""
     process, folder = chat
+    output = Output(process)
     rules = folder / "rules.yaml"
     say(process, "mag ik zeggen voor welke klant ik werk?")
-    assert "Vraag het eerst aan de klant." in _read_until(
-        process, "Vraag het eerst aan de klant.", seconds=60
-    )
+    answer = "Vraag het eerst aan de klant."
+    assert answer in output.until(answer, seconds=180)
 
     rules.write_text(RULES.replace("verdict: ask_first", "verdict: maybe", 1), encoding="utf-8")
-    shown = _read_until(process, "sla het op", seconds=30)
+    shown = output.until("sla het op", seconds=120)
     assert BROKEN in shown, shown
     assert "rules.yaml:" in shown and "maybe" in shown
     # The last valid version still answers.
     say(process, "mag ik zeggen voor welke klant ik werk?")
-    assert "Vraag het eerst aan de klant." in _read_until(
-        process, "Vraag het eerst aan de klant.", seconds=30
-    )
+    assert answer in output.until(answer, seconds=120)
 
-    rules.write_text(RULES.replace("Vraag het eerst aan de klant.", "Vraag het de klant."))
-    assert FIXED in _read_until(process, FIXED, seconds=30)
+    rules.write_text(RULES.replace(answer, "Vraag het de klant."), encoding="utf-8")
+    assert FIXED in output.until(FIXED, seconds=120)
     say(process, "mag ik zeggen voor welke klant ik werk?")
-    assert "Vraag het de klant." in _read_until(process, "Vraag het de klant.", seconds=30)
+    assert "Vraag het de klant." in output.until("Vraag het de klant.", seconds=120)
 
     say(process, "quit")
-    _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 0, stderr
+    assert process.wait(timeout=60) == 0
+    assert process.stderr is not None
+    stderr = process.stderr.read()
     assert "still serving" not in stderr and "valid again" not in stderr
     assert "Traceback" not in stderr
