@@ -236,16 +236,21 @@ def test_the_long_running_scheduler_sends_a_due_digest_and_stops_cleanly(
 
 
 def _read_until(process: subprocess.Popen[str], marker: str, *, seconds: float) -> str:
-    """Read the process's output until ``marker`` shows up (or give up after ``seconds``)."""
+    """Read the process's output until ``marker`` shows up (or give up after ``seconds``).
+
+    Straight from the pipe (``os.read``): a selector on the buffered text reader would
+    miss lines already read into its buffer and wait out the deadline."""
     assert process.stdout is not None
-    seen = ""
+    fd = process.stdout.fileno()
+    wanted = marker.encode()
+    seen = b""
     deadline = wallclock.monotonic() + seconds
     with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while marker not in seen and wallclock.monotonic() < deadline:
+        selector.register(fd, selectors.EVENT_READ)
+        while wanted not in seen and wallclock.monotonic() < deadline:
             if selector.select(timeout=deadline - wallclock.monotonic()):
-                line = process.stdout.readline()
-                if not line:
+                chunk = os.read(fd, 65536)
+                if not chunk:
                     break
-                seen += line
-    return seen
+                seen += chunk
+    return seen.decode("utf-8", "replace")
