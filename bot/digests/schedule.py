@@ -28,6 +28,9 @@ FREQUENCIES = frozenset({"daily", "weekly"})
 CAP_DAYS = 7
 """``digest_cap`` counts the digests of the last seven local days (today and six before)."""
 
+WEEKLY_CAP = 1
+"""The cap of everyone not on a daily digest: one digest in any seven days."""
+
 _DEFAULT_TIME = time(9, 0)
 _DEFAULT_QUIET = (time(18, 0), time(8, 0))
 
@@ -44,7 +47,7 @@ class DigestPlan:
     quiet_start: str = "18:00"
     quiet_end: str = "08:00"
     timezone: str = "Europe/Amsterdam"
-    cap: int = 1
+    cap: int = WEEKLY_CAP
     """At most this many digests in any seven days."""
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.digests.schedule import CAP_DAYS
+from bot.digests.schedule import CAP_DAYS, WEEKLY_CAP
 from bot.lists import split_list
 from bot.people.forget import Forgotten
 from bot.people.profile import Profile
@@ -189,7 +189,11 @@ class PeopleStore:
             )
 
     def apply_changes(self, user_id: int, changes: dict[str, object]) -> list[str]:
-        """Write validated ``changes``; return the names of the settings that really changed."""
+        """Write validated ``changes``; return the names of the settings that really changed.
+
+        The digest cap goes with the frequency: seven a week for a daily digest, back to
+        the weekly cap when the person leaves daily (or turns digests off).
+        """
         with Session(self._engine) as session:
             user = session.get(User, user_id)
             if user is None:
@@ -197,9 +201,13 @@ class PeopleStore:
             changed = [name for name, value in changes.items() if getattr(user, name) != value]
             for name in changed:
                 setattr(user, name, changes[name])
+            # The cap follows the frequency. A weekly cap would turn a daily digest into a
+            # weekly one; a daily cap kept after going weekly lets a change of weekday
+            # bring a second digest within days of the last.
             if user.digest == "daily" and user.digest_cap < CAP_DAYS:
-                # The weekly cap (one by default) would turn a daily digest into a weekly one.
                 user.digest_cap = CAP_DAYS
+            elif "digest" in changed and user.digest_cap > WEEKLY_CAP:
+                user.digest_cap = WEEKLY_CAP
             session.commit()
         return changed
 
