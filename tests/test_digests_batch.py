@@ -23,7 +23,7 @@ from bot.serialize import reply_to_json
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.tables import Event, OutboxMessage, Share, User
-from bot.suggestions import load_shelf, suggest, suggestions_reply
+from bot.suggestions import load_shelf, offer_reply, suggest
 
 SETTINGS = Settings(secret="digest-secret")
 
@@ -81,21 +81,20 @@ def test_a_pass_writes_what_composing_one_by_one_would(engine: Engine) -> None:
             assert found == []
             continue
         language = candidate.language or "en"
-        reply = suggestions_reply(
+        reply = offer_reply(
             engine,
             user_id=candidate.user_id,
             language=language,
             now=T0,
             suggestions=found,
             settings=SETTINGS,
-            delivery_key=candidate.key,
             intro=t(language, f"digests.intro.{candidate.frequency}", count=len(found)),
         )
         footer = Text(text=t(language, f"digests.footer.{candidate.frequency}"), style="note")
         digest = Reply(parts=(*reply.parts, footer), language=language, kind="digest")
         assert payloads[candidate.key] == reply_to_json(digest)
-    # The same share links and the same event keys (hashed for the opted-out): the
-    # single path found everything already recorded.
+    # The same share links: the single path found every one already made. Neither path
+    # records a suggestion: that is for delivery.
     assert snapshot(engine) == before
 
 
@@ -105,7 +104,7 @@ def test_a_second_pass_writes_nothing(engine: Engine) -> None:
     first = compose_due_digests(DigestStore(engine), now=T0, settings=SETTINGS, memo=memo)
     assert first.written > 10
     after_first = snapshot(engine)
-    assert len(after_first["events"]) > len(after_first["outbox"]) > 10
+    assert len(after_first["shares"]) > len(after_first["outbox"]) > 10
     for moment, with_memo in ((T0, memo), (T0, None), (T0 + timedelta(minutes=1), None)):
         again = compose_due_digests(
             DigestStore(engine), now=moment, settings=SETTINGS, memo=with_memo
@@ -137,7 +136,7 @@ def test_a_digest_another_process_wrote_first_brings_nothing_along(engine: Engin
     )
     assert outcome.written == 1
     written = snapshot(engine)
-    assert {user_id for _, user_id, _ in written["events"]} == {bob}
+    assert written["events"] == []  # suggestions are recorded on delivery
     assert {user_id for _, user_id, _ in written["shares"]} == {bob}
     assert dict(written["last_digest_at"])[ann] is None
 

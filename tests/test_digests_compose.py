@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,11 +10,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from digests_fixtures import add_item, add_person, outbox_rows
+from digests_fixtures import RecordingSender, add_item, add_person, outbox_rows
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.digests import ComposeReport, DigestStore, NothingNewMemo, compose_due_digests
+from bot.digests import (
+    ComposeReport,
+    DigestStore,
+    NothingNewMemo,
+    compose_due_digests,
+    deliver_outbox,
+)
 from bot.serialize import reply_from_json
 from bot.settings import Settings
 from bot.storage import Store
@@ -130,15 +137,22 @@ def test_the_digest_is_in_the_persons_language(engine: Engine) -> None:
         assert "Je dagelijkse overzicht" in reply.plain_text()
 
 
-def test_composing_records_each_suggestion_once(engine: Engine) -> None:
+def test_delivering_not_composing_records_each_suggestion_once(engine: Engine) -> None:
     add_person(engine, "ann")
     add_item(engine, "One")
     add_item(engine, "Two")
     compose(engine, at(2, 9))
     compose(engine, at(2, 9, 1))
-    with Session(engine) as session:
-        kinds = [e.kind for e in session.exec(select(Event)).all()]
-    assert kinds == ["suggested", "suggested"]
+
+    def kinds() -> list[str]:
+        with Session(engine) as session:
+            return [e.kind for e in session.exec(select(Event)).all()]
+
+    assert kinds() == []
+    for moment in (at(2, 9, 2), at(2, 9, 3)):  # sent, then nothing left to send
+        senders = {"console": RecordingSender()}
+        asyncio.run(deliver_outbox(DigestStore(engine), senders, clock=lambda m=moment: m))
+    assert kinds() == ["suggested", "suggested"]
 
 
 def test_someone_with_nothing_new_is_asked_again_only_after_the_recheck(engine: Engine) -> None:

@@ -88,7 +88,9 @@ class DigestRuntime:
         """Send what is due in the outbox."""
         from bot.digests import deliver_outbox
 
-        return await deliver_outbox(self.digests, self.senders, clock=self.clock)
+        return await deliver_outbox(
+            self.digests, self.senders, clock=self.clock, secret=self.settings.secret
+        )
 
 
 async def compose_job() -> None:

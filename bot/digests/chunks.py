@@ -2,13 +2,16 @@
 
 Together (``compose_together``): ranked by ``suggest_many`` from one read of the items,
 rendered by ``prepare_replies``, and written in one transaction: the outbox rows, then,
-for the rows that went in, the new share links, the ``suggested`` events and
-``last_digest_at``. A chunk is written whole or not at all, so a crash leaves no half
-digest, and a row another process wrote first brings nothing else along.
+for the rows that went in, the new share links and ``last_digest_at``. A chunk is
+written whole or not at all, so a crash leaves no half digest, and a row another
+process wrote first brings nothing else along.
 
-One by one (``compose_singly``): ``suggest`` and ``suggestions_reply`` per person, as in
+One by one (``compose_singly``): ``suggest`` and ``offer_reply`` per person, as in
 chat. It serves a chunk that could not be written together, so one person's bad data
 costs their chunk some speed, never anybody else's digest.
+
+Neither records ``suggested``: delivery does, for what reaches the person (a digest
+may lose items, be withdrawn or never get through while it waits in the outbox).
 """
 
 from __future__ import annotations
@@ -28,10 +31,10 @@ from bot.settings import Settings
 from bot.suggestions import (
     ReplyRequest,
     Shelf,
+    offer_reply,
     prepare_replies,
     suggest,
     suggest_many,
-    suggestions_reply,
 )
 
 log = logging.getLogger(__name__)
@@ -147,14 +150,13 @@ def _compose_one(
     if not found:
         return None
     language = candidate.language or default_language
-    reply = suggestions_reply(
+    reply = offer_reply(
         digests.suggestions,
         user_id=candidate.user_id,
         language=language,
         now=now,
         suggestions=found,
         settings=settings,
-        delivery_key=candidate.key,
         intro=_intro(language, candidate, len(found)),
     )
     return _digest(candidate, reply)

@@ -83,9 +83,10 @@ def compose_due_digests(
     """Write to the outbox the digest of everyone due at ``now``; return what was done.
 
     Safe to run again for the same moment, or from two processes: a period's digest is
-    written at most once, and so are its ``suggested`` events and share links. One
-    person's failure is logged and does not stop the others. With a ``memo``, people
-    found to have nothing new are asked again only after the memo's recheck interval.
+    written at most once, and so are its share links (its ``suggested`` events are
+    recorded when it is delivered). One person's failure is logged and does not stop
+    the others. With a ``memo``, people found to have nothing new are asked again only
+    after the memo's recheck interval.
     """
     opted_in, candidates = due_candidates(digests, now=now, settings=settings, platforms=platforms)
     existing = digests.existing_keys(c.key for c in candidates)

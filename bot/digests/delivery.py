@@ -15,6 +15,10 @@ pass that died are taken up again within a lease, however long a batch takes.
 Failed sends are retried with exponential back-off (1, 2, 4 ... minutes, at most an
 hour apart) and given up after ``max_attempts``; a person with no stored conversation
 reference is marked ``unreachable``. Both are logged, never silently skipped.
+
+A digest's items are recorded as ``suggested`` when it is marked sent, in the same
+transaction: only the items it still held, and nothing for a digest withdrawn, given up
+or unreachable, so the reports count what people received.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection
 
 from bot.digests import outbox
 from bot.digests.stale import digest_items, without_items
@@ -120,6 +126,7 @@ async def deliver_outbox(
     batch: int = 50,
     concurrency: int = 8,
     send_timeout: float = DEFAULT_SEND_TIMEOUT,
+    secret: str = "",
 ) -> DeliveryReport:
     """Send every message that is due now through the sender of its platform.
 
@@ -127,7 +134,8 @@ async def deliver_outbox(
     process that can send them. Each message is marked ``sent``, retried later,
     ``failed`` or ``unreachable``; the counts are returned. Never raises for one
     message's failure. While a batch is being sent its claims are renewed every
-    ``lease / RENEWALS_PER_LEASE``.
+    ``lease / RENEWALS_PER_LEASE``. ``secret`` keys the ``suggested`` events of people
+    who opted out of tracking (``Settings.secret``).
     """
     tally = _Tally()
     gate = asyncio.Semaphore(max(concurrency, 1))
@@ -156,6 +164,7 @@ async def deliver_outbox(
                     clock=clock,
                     max_attempts=max_attempts,
                     send_timeout=send_timeout,
+                    secret=secret,
                     tally=tally,
                 )
 
@@ -194,6 +203,7 @@ async def _deliver_one(
     clock: Callable[[], datetime],
     max_attempts: int,
     send_timeout: float,
+    secret: str,
     tally: _Tally,
 ) -> None:
     if to is None:
@@ -220,6 +230,7 @@ async def _deliver_one(
         )
         tally.failed += 1
         return
+    offered: set[int] = set()
     if claim.key.startswith("digest:"):
         gone = await asyncio.to_thread(
             digests.unshareable, digest_items(reply), user_id=claim.user_id, now=clock()
@@ -233,6 +244,7 @@ async def _deliver_one(
             tally.withdrawn += 1
             return
         reply = left
+        offered = digest_items(reply)
     found = False
     try:
         with delivering(claim.key):
@@ -264,7 +276,7 @@ async def _deliver_one(
             tally=tally,
         )
         return
-    await _mark_sent(digests, claim, clock=clock)
+    await _mark_sent(digests, claim, offered, clock=clock, secret=secret)
     if found:
         tally.already_there += 1
     else:
@@ -295,9 +307,27 @@ async def _already_there(
 
 
 async def _mark_sent(
-    digests: DigestStore, claim: outbox.Claim, *, clock: Callable[[], datetime]
+    digests: DigestStore,
+    claim: outbox.Claim,
+    offered: set[int],
+    *,
+    clock: Callable[[], datetime],
+    secret: str,
 ) -> None:
-    if not await asyncio.to_thread(digests.mark_sent, claim, now=clock()):
+    now = clock()
+
+    def received(connection: Connection) -> object:
+        return digests.suggestions.record_received(
+            connection,
+            user_id=claim.user_id,
+            delivery_key=claim.key,
+            item_ids=offered,
+            now=now,
+            secret=secret,
+        )
+
+    then = received if offered else None
+    if not await asyncio.to_thread(digests.mark_sent, claim, now=now, then=then):
         # Our lease ran out and another pass claimed the row: it may send it again.
         log.warning("outbox %s: sent, but the claim had expired before it was marked", claim.key)
 

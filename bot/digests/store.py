@@ -46,6 +46,8 @@ _REFS: Table = ConversationReference.__table__  # type: ignore[attr-defined]
 
 RecordWritten = Callable[[Connection, list[int]], object]
 """Writes what goes with digests that went in, in the same transaction (given their users)."""
+RecordSent = Callable[[Connection], object]
+"""Writes what goes with a message that was sent, in the same transaction."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -324,7 +326,9 @@ class DigestStore:
             c.id: None if c.user_id is None else found.get((c.user_id, c.platform)) for c in claims
         }
 
-    def _finish(self, claim: Claim, **values: object) -> bool:
+    def _finish(
+        self, claim: Claim, values: dict[str, object], then: RecordSent | None = None
+    ) -> bool:
         statement = (
             update(OUTBOX)
             .where(
@@ -335,11 +339,15 @@ class DigestStore:
             .values(**values)
         )
         with self._engine.begin() as connection:
-            return connection.execute(statement).rowcount == 1
+            marked = connection.execute(statement).rowcount == 1
+            if then is not None:
+                then(connection)
+        return marked
 
-    def mark_sent(self, claim: Claim, *, now: datetime) -> bool:
-        """Record that the claimed message was delivered; False if the claim was lost."""
-        return self._finish(claim, status=SENT, sent_at=now, last_error=None)
+    def mark_sent(self, claim: Claim, *, now: datetime, then: RecordSent | None = None) -> bool:
+        """Record that the claimed message was delivered, with ``then`` in the same
+        transaction (run also when the claim was lost); False if the claim was lost."""
+        return self._finish(claim, {"status": SENT, "sent_at": now, "last_error": None}, then)
 
     def mark_retry(
         self, claim: Claim, *, at: datetime, error: str, maybe_sent: bool = False
@@ -356,13 +364,13 @@ class DigestStore:
         }
         if maybe_sent:
             values["maybe_sent"] = True
-        return self._finish(claim, **values)
+        return self._finish(claim, values)
 
     def mark_given_up(self, claim: Claim, *, status: str, error: str) -> bool:
         """End the claimed message as failed, unreachable or withdrawn; False if claim lost."""
         if status not in (FAILED, UNREACHABLE, WITHDRAWN):
             raise ValueError(f"not a final status: {status!r}")
-        return self._finish(claim, status=status, last_error=error[:1000])
+        return self._finish(claim, {"status": status, "last_error": error[:1000]})
 
     def status_counts(self, *, since: datetime | None = None) -> dict[str, int]:
         """How many outbox messages are in each status (written since ``since``, if given).

@@ -4,8 +4,11 @@
 everyone), makes the missing tokens and renders every reply with ``reply.render_parts``,
 the renderer ``suggestions_reply`` uses. Nothing is written until
 ``PreparedReplies.record``, in the caller's transaction and only for the people whose
-message was stored: the new share rows and the ``suggested`` events in bulk INSERTs,
-under the keys ``suggestions_reply`` uses, so each path recognises what the other did.
+message was stored: the new share rows, in bulk INSERTs.
+
+No ``suggested`` event is recorded here: a digest may wait in the outbox, lose items or
+never be sent, so its suggestions are recorded when it reaches the person
+(``SuggestionStore.record_received``, under the keys ``suggestions_reply`` uses).
 """
 
 from __future__ import annotations
@@ -17,8 +20,7 @@ from datetime import datetime
 from bot.messages import Reply
 from bot.settings import Settings
 from bot.suggestions.links import new_token
-from bot.suggestions.reply import empty_parts, opening_parts, render_parts, suggested_key
-from bot.suggestions.shares import event_key
+from bot.suggestions.reply import empty_parts, opening_parts, render_parts
 from bot.suggestions.store import (
     SuggestionSource,
     SuggestionStore,
@@ -26,7 +28,6 @@ from bot.suggestions.store import (
     suggestion_store,
 )
 from bot.suggestions.suggestion import NETWORKS, NewShare, Suggestion
-from bot.tracking.store import NewEvent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,19 +48,17 @@ class PreparedReplies:
     replies: dict[int, Reply]
     """Per user id: what ``suggestions_reply`` would have returned."""
     store: SuggestionStore
-    _events: dict[int, list[NewEvent]] = field(default_factory=dict)
     _new_shares: list[tuple[NewShare, set[int]]] = field(default_factory=list)
 
     def record(self, connection: Transaction, user_ids: Collection[int]) -> int:
-        """Store the new share links and ``suggested`` events of ``user_ids``' replies.
+        """Store the new share links of ``user_ids``' replies; return how many.
 
-        Runs in ``connection``'s transaction. Returns how many events were recorded now
-        (a key recorded before is skipped, as ``suggestions_reply`` would).
+        Runs in ``connection``'s transaction. Records no ``suggested`` events (see above).
         """
         wanted = set(user_ids)
         shares = [share for share, users in self._new_shares if users & wanted]
-        events = [e for user_id, some in self._events.items() if user_id in wanted for e in some]
-        return self.store.record_shares_and_events(connection, shares, events)
+        self.store.record_shares(connection, shares)
+        return len(shares)
 
 
 def prepare_replies(
@@ -69,7 +68,7 @@ def prepare_replies(
     now: datetime,
     settings: Settings,
 ) -> PreparedReplies:
-    """Every request's reply as ``suggestions_reply`` makes it, recording nothing yet.
+    """Every request's reply as ``suggestions_reply`` renders it, recording nothing yet.
 
     A person gets the share tokens ``suggestions_reply`` would give them: their own
     existing ones, the shared anonymous ones if they opted out, new ones otherwise. Give
@@ -116,18 +115,4 @@ def prepare_replies(
             language=language,
             kind="suggestions",
         )
-        prepared._events[user_id] = [
-            NewEvent(
-                kind="suggested",
-                key=event_key(
-                    suggested_key(request.delivery_key, s.item_id),
-                    tracked=owner is not None,
-                    secret=settings.secret,
-                ),
-                user_id=user_id,
-                item_id=s.item_id,
-                occurred_at=now,
-            )
-            for s in request.suggestions
-        ]
     return prepared

@@ -59,10 +59,8 @@ def suggestions_reply(
     so delivering the same message twice records it once. Without suggestions, the
     kind "nothing to share right now" reply (and nothing is recorded).
     """
-    if not suggestions:
-        return Reply(parts=empty_parts(language), language=language, kind="suggestions.empty")
     store = suggestion_store(source)
-    tracked = store.is_tracked(user_id)
+    tracked = store.is_tracked(user_id) if suggestions else False
     for suggestion in suggestions:
         key = suggested_key(delivery_key, suggestion.item_id)
         store.events.record_event(
@@ -72,6 +70,35 @@ def suggestions_reply(
             item_id=suggestion.item_id,
             occurred_at=now,
         )
+    return offer_reply(
+        store,
+        user_id=user_id,
+        language=language,
+        now=now,
+        suggestions=suggestions,
+        settings=settings,
+        intro=intro,
+    )
+
+
+def offer_reply(
+    source: SuggestionSource,
+    *,
+    user_id: int,
+    language: str,
+    now: datetime,
+    suggestions: Sequence[Suggestion],
+    settings: Settings,
+    intro: str | None = None,
+) -> Reply:
+    """The reply ``suggestions_reply`` gives, recording no ``suggested`` event.
+
+    For a message that may never reach the person as it is (a digest waiting in the
+    outbox): its suggestions are recorded when it is delivered.
+    """
+    if not suggestions:
+        return Reply(parts=empty_parts(language), language=language, kind="suggestions.empty")
+    store = suggestion_store(source)
     parts = list(opening_parts(language, intro))
     parts.extend(
         suggestion_parts(

@@ -37,7 +37,9 @@ from bot.suggestions.queries import (
     insert_shares,
     tracked_people,
 )
+from bot.suggestions.reply import suggested_key
 from bot.suggestions.scoring import Person
+from bot.suggestions.shares import event_key
 from bot.suggestions.suggestion import NETWORKS, ClickTarget, NewShare, Opened
 from bot.tracking.store import EventLog, NewEvent
 
@@ -238,16 +240,49 @@ class SuggestionStore:
             )
         return tracked, tokens
 
-    def record_shares_and_events(
-        self, transaction: Transaction, shares: Sequence[NewShare], events: Sequence[NewEvent]
-    ) -> int:
-        """Insert new share links and record events in the caller's ``transaction``;
-        return how many events were not recorded before.
+    def record_shares(self, transaction: Transaction, shares: Sequence[NewShare]) -> None:
+        """Insert new share links in the caller's ``transaction``.
 
         Raises if a share token was taken already, so no link can point at someone
         else's share (with 96 random bits, that never happens).
         """
         insert_shares(transaction, shares)
+
+    def record_received(
+        self,
+        transaction: Transaction,
+        *,
+        user_id: int | None,
+        delivery_key: str,
+        item_ids: Collection[int],
+        now: datetime,
+        secret: str,
+    ) -> int:
+        """Record ``suggested`` for the items of a message that reached ``user_id``, in the
+        caller's ``transaction``; return how many were not recorded before.
+
+        Under the keys ``suggestions_reply`` uses, so a message sent again counts once.
+        Items deleted meanwhile are left out.
+        """
+        tracked = bool(
+            user_id is not None
+            and transaction.execute(
+                sa_select(col(User.tracking)).where(col(User.id) == user_id)
+            ).scalar()
+        )
+        existing = transaction.execute(
+            sa_select(col(ContentItem.id)).where(col(ContentItem.id).in_(sorted(item_ids)))
+        ).scalars()
+        events = [
+            NewEvent(
+                kind="suggested",
+                key=event_key(suggested_key(delivery_key, item), tracked=tracked, secret=secret),
+                user_id=user_id,
+                item_id=item,
+                occurred_at=now,
+            )
+            for item in sorted(i for i in existing if i is not None)
+        ]
         return self.events.record_events(events, connection=transaction)
 
     # What people did.
