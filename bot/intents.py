@@ -12,6 +12,7 @@ from enum import StrEnum
 
 import regex
 
+from bot.acknowledgements import acknowledgement
 from bot.answering.text import fold
 from bot.privacy_requests import PrivacyRequest, privacy_request
 
@@ -108,133 +109,6 @@ CHAT_COMMANDS = frozenset(
 )
 """Words typed in a chat that are never questions about the guidelines."""
 
-THANKS_WORDS = frozenset(
-    {
-        "thanks",
-        "thank",
-        "thx",
-        "tnx",
-        "thnx",
-        "ty",
-        "cheers",
-        "bedankt",
-        "dank",
-        "dankje",
-        "dankjewel",
-        "dankuwel",
-        "merci",
-    }
-)
-"""Words that thank: an acknowledgement with one of them is answered "you're welcome"."""
-OK_WORDS = frozenset(
-    {
-        "ok",
-        "oke",
-        "okay",
-        "okey",
-        "okee",
-        "okido",
-        "oki",
-        "k",
-        "kk",
-        "prima",
-        "top",
-        "super",
-        "cool",
-        "great",
-        "perfect",
-        "perfecto",
-        "nice",
-        "fine",
-        "lovely",
-        "awesome",
-        "excellent",
-        "fijn",
-        "mooi",
-        "helder",
-        "duidelijk",
-        "begrepen",
-        "understood",
-        "noted",
-        "genoteerd",
-        "gelukt",
-        "geweldig",
-        "handig",
-        "alright",
-        "allright",
-        "goed",
-        "good",
-        "ah",
-        "aha",
-        "oh",
-        "ahh",
-        "ahja",
-    }
-)
-"""Words that say "understood" or "good": alone or with thanks, an acknowledgement."""
-_ACK_FILLERS = frozenset(
-    {
-        "you",
-        "je",
-        "jij",
-        "jullie",
-        "u",
-        "wel",
-        "very",
-        "so",
-        "much",
-        "a",
-        "lot",
-        "many",
-        "heel",
-        "erg",
-        "hartelijk",
-        "hartstikke",
-        "veel",
-        "zeer",
-        "echt",
-        "really",
-        "dan",
-        "then",
-        "dat",
-        "is",
-        "it",
-        "got",
-        "i",
-        "see",
-        "snap",
-        "ik",
-        "het",
-        "zo",
-        "voor",
-        "for",
-        "the",
-        "de",
-        "help",
-        "hulp",
-        "answer",
-        "antwoord",
-        "info",
-        "tip",
-        "again",
-        "weer",
-        "nogmaals",
-        "all",
-        "allemaal",
-        "en",
-        "and",
-        "hoor",
-        "hey",
-        "hi",
-        "hoi",
-        "bot",
-        "merkwerker",
-    }
-)
-"""Words that go with an acknowledgement ("thank you very much", "dank je wel hoor")."""
-_ACK_MAX_WORDS = 7
-_ACK_EMOJI = regex.compile(r"^(?:[👍👌🙏😊🙂😀😄🙌✅💪🎉❤👏✌\p{Emoji_Modifier}\uFE0F]|\s)+$")
-"""Emoji that thank or acknowledge, alone or several ("👍", "🙏🏻", "❤️")."""
 _BUTTON_NUMBER = regex.compile(r"^[\[(#]?\s*(\d{1,3})\s*[\]).]?$")
 _NO_LETTERS = regex.compile(r"^[^\p{L}]*$")
 _DIGITS = regex.compile(r"\d")
@@ -412,24 +286,6 @@ def _not_a_question(text: str) -> bool:
     if button_number(text) is not None:
         return True
     return bool(_NO_LETTERS.match(text)) and len(_DIGITS.findall(text)) <= 3 and len(text) <= 12
-
-
-def acknowledgement(text: str) -> str | None:
-    """ "thanks" or "ok" when ``text`` only thanks or acknowledges ("Thanks!", "ok,
-    duidelijk", "super, dank je wel 🙏", "👍"), else None. A question in it ("thanks, and
-    may I post this photo?") makes it no acknowledgement."""
-    if "?" in text.strip()[1:] and len(text.strip()) > 3:
-        return None
-    if _ACK_EMOJI.match(text):
-        return "ok"
-    words = _WORD.findall(fold(text))
-    if not words or len(words) > _ACK_MAX_WORDS:
-        return None
-    if any(w not in THANKS_WORDS and w not in OK_WORDS and w not in _ACK_FILLERS for w in words):
-        return None
-    if any(w in THANKS_WORDS for w in words):
-        return "thanks"
-    return "ok" if any(w in OK_WORDS for w in words) else None
 
 
 def simplify(text: str) -> str:

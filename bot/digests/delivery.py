@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import Connection
 
 from bot.digests import outbox
 from bot.digests.stale import digest_items, without_items
@@ -315,18 +314,16 @@ async def _mark_sent(
     secret: str,
 ) -> None:
     now = clock()
-
-    def received(connection: Connection) -> object:
-        return digests.suggestions.record_received(
-            connection,
+    then = None
+    if offered:
+        then = functools.partial(
+            digests.suggestions.record_received,
             user_id=claim.user_id,
             delivery_key=claim.key,
             item_ids=offered,
             now=now,
             secret=secret,
         )
-
-    then = received if offered else None
     if not await asyncio.to_thread(digests.mark_sent, claim, now=now, then=then):
         # Our lease ran out and another pass claimed the row: it may send it again.
         log.warning("outbox %s: sent, but the claim had expired before it was marked", claim.key)
