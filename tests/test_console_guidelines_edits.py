@@ -116,3 +116,33 @@ def test_a_broken_edit_is_shown_in_the_chat_in_its_language_and_so_is_the_fix(
     stderr = process.stderr.read()
     assert "still serving" not in stderr and "valid again" not in stderr
     assert "Traceback" not in stderr
+
+
+def test_an_edit_live_with_warnings_shows_them_in_the_chat(
+    chat: tuple[subprocess.Popen[str], Path],
+) -> None:
+    """A valid edit with warnings (here the same question in two rules) went live with
+    the warnings only in English log lines; the chat now says it is live and what to
+    look at, in its language."""
+    process, folder = chat
+    output = Output(process)
+    say(process, "mag ik zeggen voor welke klant ik werk?")
+    assert "Vraag het eerst aan de klant." in output.until("Vraag het eerst aan de", seconds=180)
+
+    copied = RULES.replace(
+        "      - Mag ik een foto van ons kantoor delen?\n",
+        "      - Mag ik een foto van ons kantoor delen?\n"
+        "      - Mag ik zeggen voor welke klant ik werk?\n",
+        1,
+    )
+    assert copied != RULES
+    (folder / "rules.yaml").write_text(copied, encoding="utf-8")
+    shown = output.until("'client-names'", seconds=120)
+    assert "Je wijziging van de richtlijnen is live" in shown, shown
+    assert "rules.yaml:24:9: waarschuwing:" in shown
+
+    say(process, "quit")
+    assert process.wait(timeout=60) == 0
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    assert "guidelines:" not in stderr and "Traceback" not in stderr

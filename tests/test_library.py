@@ -149,3 +149,28 @@ def test_a_folder_that_never_was_valid_is_not_logged_twice(
         GuidelinesLibrary.open(folder)
     assert raised.value.problems
     assert guideline_lines(caplog) == []
+
+
+async def test_warnings_of_a_new_version_are_told_once_and_not_those_it_opened_with(
+    tmp_path: Path,
+) -> None:
+    copied = RULES.replace(
+        "      - Mag ik een foto van ons kantoor delen?\n",
+        "      - Mag ik een foto van ons kantoor delen?\n"
+        "      - Mag ik zeggen voor welke klant ik werk?\n",
+        1,
+    )
+    folder = write_guidelines(tmp_path / "g", rules=copied)
+    library = GuidelinesLibrary.open(folder)
+    told: list[tuple[int, str]] = []
+    library.on_warnings(lambda problems, serving: told.append((len(problems), serving.version)))
+    assert not await library.refresh() and told == []
+
+    touch_later(folder / "rules.yaml", copied.replace("Go ahead", "Sure"))
+    assert await library.refresh()
+    await library.refresh()
+    assert told == [(1, library.current.version)]
+
+    touch_later(folder / "rules.yaml", RULES)  # the warning gone: nothing to tell
+    assert await library.refresh()
+    assert len(told) == 1

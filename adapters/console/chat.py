@@ -17,7 +17,7 @@ from rich.console import Console
 
 from adapters.console.render import to_renderable
 from bot.conversation import Merkwerker
-from bot.guidelines.owner_notices import broken_notice, fixed_notice
+from bot.guidelines.owner_notices import broken_notice, fixed_notice, warnings_notice
 from bot.guidelines.problems import Problem
 from bot.guidelines.rules import Guidelines
 from bot.i18n import t
@@ -84,6 +84,14 @@ class ConsoleChat:
         if serving is not None:
             self._show_notice(broken_notice(problems, serving, language=self._notice_language()))
 
+    def _live_with_warnings(
+        self, warnings: tuple[Problem, ...], guidelines: Guidelines | None
+    ) -> None:
+        if guidelines is not None:
+            self._show_notice(
+                warnings_notice(warnings, guidelines, language=self._notice_language())
+            )
+
     def _valid_again(self, guidelines: Guidelines) -> None:
         self._show_notice(fixed_notice(guidelines, language=self._notice_language()))
 
@@ -96,10 +104,11 @@ class ConsoleChat:
 
     async def run(self) -> None:
         """Chat until end of input or a quit word; guidelines edits are picked up live,
-        and an edit that cannot be used is shown with its problems."""
+        and one that cannot be used, or is live with warnings, is shown with them."""
         stop = asyncio.Event()
         self.bot.library.on_problems(self._edit_unusable)
         self.bot.library.on_valid_again(self._valid_again)
+        self.bot.library.on_warnings(self._live_with_warnings)
         watcher = asyncio.create_task(self.bot.library.watch(stop=stop))
         self._interactive = sys.stdin.isatty()
         language = self.bot.language_for("", self.locale)

@@ -22,8 +22,9 @@ from bot.guidelines.rules import Guidelines
 
 log = logging.getLogger(__name__)
 edits_log = logging.getLogger(__name__ + ".edits")
-"""An edit that cannot be used, and valid again: what ``on_problems`` and
-``on_valid_again`` listeners hear too (the console chat shows them itself)."""
+"""An edit that cannot be used, one live with warnings, and valid again: what
+``on_problems``, ``on_warnings`` and ``on_valid_again`` listeners hear too (the console
+chat shows them itself)."""
 
 ProblemListener = Callable[[tuple[Problem, ...], Guidelines | None], Awaitable[None] | None]
 RecoveryListener = Callable[[Guidelines], Awaitable[None] | None]
@@ -50,6 +51,8 @@ class GuidelinesLibrary:
         self._reload_lock = threading.Lock()
         self._listeners: list[ProblemListener] = []
         self._recovery_listeners: list[RecoveryListener] = []
+        self._warning_listeners: list[ProblemListener] = []
+        self._told_version: str | None = None
         self._loaded: list[Callable[[Guidelines], None]] = []
 
     @classmethod
@@ -59,6 +62,7 @@ class GuidelinesLibrary:
         result = library.reload()
         if library._current is None:
             raise GuidelinesUnavailable(result.problems)
+        library._told_version = library._current.version  # its warnings: the opener's
         return library
 
     @property
@@ -77,6 +81,11 @@ class GuidelinesLibrary:
     def on_problems(self, listener: ProblemListener) -> None:
         """Call ``listener(problems, serving)`` when an edit is invalid."""
         self._listeners.append(listener)
+
+    def on_warnings(self, listener: ProblemListener) -> None:
+        """Call ``listener(warnings, guidelines)`` once when a new version goes live with
+        warnings (after the one the library was opened with)."""
+        self._warning_listeners.append(listener)
 
     def on_valid_again(self, listener: RecoveryListener) -> None:
         """Call ``listener(guidelines)`` once when a valid version follows a broken one
@@ -128,7 +137,7 @@ class GuidelinesLibrary:
                 len(guidelines.rules),
             )
             for problem in result.problems:
-                log.warning("guidelines: %s", problem.render())
+                edits_log.warning("guidelines: %s", problem.render())
             # Prepare (search index, embeddings) before switching, so questions in
             # the meantime get the previous version at full speed.
             for hook in self._loaded:
@@ -167,10 +176,15 @@ class GuidelinesLibrary:
         if not result.ok:
             if result.version != self._reported_version:
                 self._reported_version = result.version
-                await self._notify(result.problems)
-        elif self._reported_version is not None:
+                await self._notify(self._listeners, result.problems)
+            return
+        if self._reported_version is not None:
             self._reported_version = None
             await self._notify_valid_again(self._current)
+        if self._current.version != self._told_version:
+            self._told_version = self._current.version
+            if result.problems:
+                await self._notify(self._warning_listeners, result.problems)
 
     def _reload_if_changed(self) -> LoadResult | None:
         with self._reload_lock:
@@ -204,8 +218,10 @@ class GuidelinesLibrary:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
 
-    async def _notify(self, problems: tuple[Problem, ...]) -> None:
-        for listener in self._listeners:
+    async def _notify(
+        self, listeners: list[ProblemListener], problems: tuple[Problem, ...]
+    ) -> None:
+        for listener in listeners:
             try:
                 outcome = listener(problems, self._current)
                 if outcome is not None:

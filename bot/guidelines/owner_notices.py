@@ -55,6 +55,26 @@ def broken_notice(
     )
 
 
+def warnings_notice(
+    warnings: tuple[Problem, ...], guidelines: Guidelines, *, language: str | None = None
+) -> Reply:
+    """The message that an edit is live, with what still deserves a look."""
+    language = language or guidelines.default_language
+    lines = [problem.render(language) for problem in warnings[:MAX_PROBLEMS]]
+    if len(warnings) > MAX_PROBLEMS:
+        lines.append(t(language, "guidelines.notice.more", count=len(warnings) - MAX_PROBLEMS))
+    intro = t(
+        language,
+        "guidelines.notice.warnings",
+        version=guidelines.version,
+        rules=len(guidelines.rules),
+    )
+    return Reply(
+        parts=(Text(text=intro), Text(text="\n".join(lines), style="quote")),
+        language=language,
+    )
+
+
 def fixed_notice(guidelines: Guidelines, *, language: str | None = None) -> Reply:
     """The message that the guidelines are valid again and the new version is live."""
     language = language or guidelines.default_language

@@ -91,6 +91,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.notice.broken": "The last edit of the guidelines cannot be used, so Merkwerker keeps answering from the last valid version ({version}) until it is fixed:",
     "guidelines.notice.more": "... and {count} more; merkwerker guidelines validate lists them all.",
     "guidelines.notice.fix": "Fix the file and save it; I'll say so here when the new version is live.",
+    "guidelines.notice.warnings": "Your edit of the guidelines is live ({version}, {rules} rules), with something worth a look:",
     "guidelines.notice.fixed": "The guidelines are valid again: fixed, the new version is live ({version}, {rules} rules).",
     "guidelines.duplicate_id": "{path} '{id}' is already used at {other}. Every rule and principle needs its own id.",
     "guidelines.duplicate_id_copy": "{path} '{id}' is already used at {other}. This file looks like a copy of {original}: remove it from the folder (or move it elsewhere), or give its rules their own ids.",

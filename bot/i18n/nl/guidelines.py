@@ -91,6 +91,7 @@ MESSAGES: dict[str, str] = {
     "guidelines.notice.broken": "De laatste wijziging van de richtlijnen is niet bruikbaar. Merkwerker blijft antwoorden met de laatste geldige versie ({version}) tot dit is opgelost:",
     "guidelines.notice.more": "... en nog {count}; merkwerker guidelines validate toont ze allemaal.",
     "guidelines.notice.fix": "Verbeter het bestand en sla het op; ik meld het hier zodra de nieuwe versie live is.",
+    "guidelines.notice.warnings": "Je wijziging van de richtlijnen is live ({version}, {rules} regels), met iets om naar te kijken:",
     "guidelines.notice.fixed": "De richtlijnen zijn weer in orde: opgelost, de nieuwe versie is live ({version}, {rules} regels).",
     "guidelines.duplicate_id": "{path} '{id}' wordt al gebruikt in {other}. Elke regel en elk principe heeft een eigen id nodig.",
     "guidelines.duplicate_id_copy": "{path} '{id}' wordt al gebruikt in {other}. Dit bestand lijkt een kopie van {original}: haal het uit de map (of zet het ergens anders), of geef de regels eigen ids.",
