@@ -190,6 +190,8 @@ def check_reply(result: CheckResult, guidelines: Guidelines, *, language: str) -
                 Text(text=t(lang, "check.more", count=count - MAX_FINDINGS_SHOWN), style="note")
             )
     parts.append(Divider())
+    if result.has_link:
+        parts.append(Text(text=t(lang, "check.link_not_read"), style="note"))
     if result.add_own_view:
         parts.append(Text(text=t(lang, "check.enrich"), style="note"))
     parts.append(_version(lang, result.guidelines_version))

@@ -96,6 +96,16 @@ def test_check_json_with_offsets(folder: Path) -> None:
     assert finding["message"] == "Noem deze klant niet."
 
 
+def test_a_checked_link_is_said_to_be_unread(folder: Path) -> None:
+    """ "Looks good" to a draft with a link seemed to vouch for the page behind it, which
+    the check never reads."""
+    shared = run("check", "Mooi nieuws van ons team: https://example.com/news", "-g", str(folder))
+    plain = run("check", "Mooi nieuws van ons team, ik ben trots!", "-g", str(folder))
+    assert shared.returncode == plain.returncode == 0
+    note = "Ik lees de woorden van je concept, niet de pagina waar de link naartoe gaat"
+    assert note in shared.stdout.decode() and note not in plain.stdout.decode()
+
+
 def test_check_reads_standard_input(folder: Path) -> None:
     done = run("check", "-", "-g", str(folder), "--json", stdin=b"Proud of the team")
     assert json.loads(done.stdout)["verdict"] == "ok"

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from bot.checking.detectors import Span, run_detectors
-from bot.checking.own_words import SharedItem, needs_own_words
+from bot.checking.own_words import LINK, SharedItem, needs_own_words
 from bot.guidelines.patterns import MATCH_TIMEOUT, PatternProblem, compile_pattern
 from bot.guidelines.rules import Check, Detector, Guidelines, Rule, Severity
 from bot.guidelines.terms import TermHit, TermIndex, compile_terms, term_key
@@ -61,6 +61,9 @@ class CheckResult:
     add_own_view: bool = False
     """The draft shares something (a link, a company item's caption) but adds no words
     of the author's own: the reply reminds them of *Voeg toe* (Add)."""
+    has_link: bool = False
+    """The draft holds a web link: the check read its words, not the page behind it, and
+    the reply says so (an "all clear" would otherwise seem to cover the page too)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -351,4 +354,5 @@ def check(
         findings=findings,
         guidelines_version=version,
         add_own_view=needs_own_words(text, shared),
+        has_link=LINK.search(text) is not None,
     )

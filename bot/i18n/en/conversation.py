@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "answer.general.intro": "{organisation} trusts you to post about your work. Three principles:",
     "answer.general.more": 'Ask me about something specific ("can I name our client?") or paste a draft and I\'ll check it.',
     "check.none": "I found nothing in the guidelines against this draft.",
+    "check.link_not_read": "I read the words of your draft, not the page its link goes to: check yourself that the page is public and fits.",
     "check.found_one": "I found one point:",
     "check.found_many": "I found {count} points:",
     "check.finding": "{severity} · {title} ({owner})",

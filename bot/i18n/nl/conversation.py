@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "answer.general.intro": "{organisation} vertrouwt erop dat je over je werk post. Drie principes:",
     "answer.general.more": 'Vraag me iets concreets ("mag ik onze klant noemen?") of plak een concept, dan controleer ik het.',
     "check.none": "Ik vond niets in de richtlijnen tegen dit concept.",
+    "check.link_not_read": "Ik lees de woorden van je concept, niet de pagina waar de link naartoe gaat: kijk zelf even of die pagina openbaar is en past.",
     "check.found_one": "Ik vond één punt:",
     "check.found_many": "Ik vond {count} punten:",
     "check.finding": "{severity} · {title} ({owner})",
