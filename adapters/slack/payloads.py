@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import emoji
+
 from bot.messages import ConversationRef, IncomingMessage, Platform
 
 Payload = Mapping[str, Any]
@@ -79,8 +81,10 @@ def to_plain_text(text: str, *, bot_user_id: str | None = None) -> str:
     """Slack's message markup as the text a person typed.
 
     The bot's own mention is removed; ``<https://x|x>`` becomes ``https://x``,
-    ``<#C1|general>`` becomes ``#general``, ``<!here>`` becomes ``@here``, and the
-    ``&amp;``, ``&lt;`` and ``&gt;`` escapes are undone.
+    ``<#C1|general>`` becomes ``#general``, ``<!here>`` becomes ``@here``, the
+    ``&amp;``, ``&lt;`` and ``&gt;`` escapes are undone, and emoji shortcodes become the
+    emoji the person picked (``:pray::skin-tone-3:`` is "🙏🏼"; a workspace's own emoji
+    stay as they are).
     """
 
     def replace(match: re.Match[str]) -> str:
@@ -96,7 +100,18 @@ def to_plain_text(text: str, *, bot_user_id: str | None = None) -> str:
         return target
 
     plain = _SLACK_LINK.sub(replace, text)
-    return html.unescape(plain).strip()
+    return emoji_text(html.unescape(plain)).strip()
+
+
+_SKIN_TONE = re.compile(r":skin-tone-([2-6]):")
+
+
+def emoji_text(text: str) -> str:
+    """``text`` with Slack's emoji shortcodes as emoji (``:+1:`` is "👍")."""
+    if ":" not in text:
+        return text
+    toned = _SKIN_TONE.sub(lambda m: chr(0x1F3FB + int(m.group(1)) - 2), text)
+    return str(emoji.emojize(toned, language="alias"))
 
 
 def first_url(text: str) -> str | None:

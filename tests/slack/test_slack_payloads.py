@@ -227,3 +227,17 @@ def test_partial_or_malformed_slack_settings_name_the_setting(
 ) -> None:
     with pytest.raises(SettingsError, match=named):
         slack_settings_from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("thanks :pray:", "thanks 🙏"),
+        (":+1::skin-tone-6:", "👍🏿"),
+        ("Trots :tada: op het team", "Trots 🎉 op het team"),
+        ("om 10:30:45 in zaal 1:1:", "om 10:30:45 in zaal 1:1:"),
+        ("super :party-parrot:", "super :party-parrot:"),
+    ],
+)
+def test_emoji_shortcodes_are_read_as_the_emoji_picked(typed: str, read: str) -> None:
+    assert p.to_plain_text(typed) == read
