@@ -144,13 +144,12 @@ _ACK_EMOJI = regex.compile(r"^(?:[👍👌🙏😊🙂😀😄🙌✅💪🎉❤
 def acknowledgement(text: str) -> str | None:
     """ "thanks" or "ok" when ``text`` only thanks or acknowledges ("Thanks!", "ok,
     duidelijk", "super, dank je wel 🙏", "👍"), else None. A question in it ("thanks, and
-    may I post this photo?") makes it no acknowledgement."""
-    if "?" in text.strip()[1:] and len(text.strip()) > 3:
-        return None
+    may I post this photo?", "is it ok?") makes it no acknowledgement; a single word
+    with a question mark ("ok?", "thanks?") still is one."""
     if _ACK_EMOJI.match(text):
         return "ok"
     words = _WORD.findall(fold(text))
-    if not words or len(words) > _ACK_MAX_WORDS:
+    if not words or len(words) > _ACK_MAX_WORDS or ("?" in text and len(words) > 1):
         return None
     if any(w not in THANKS_WORDS and w not in OK_WORDS and w not in _ACK_FILLERS for w in words):
         return None

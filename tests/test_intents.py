@@ -130,6 +130,8 @@ def test_a_question_about_tracking_in_general_stays_a_question(text: str) -> Non
         ("Top, dank je wel 🙏", "thanks"),
         ("thank you very much for the help", "thanks"),
         ("Bedankt voor het antwoord", "thanks"),
+        ("thanks?", "thanks"),
+        ("prima?", "ok"),
     ],
 )
 def test_thanks_and_acknowledgements_are_not_questions(text: str, kind: str) -> None:
