@@ -151,7 +151,7 @@ def test_a_folder_that_never_was_valid_is_not_logged_twice(
     assert guideline_lines(caplog) == []
 
 
-async def test_warnings_of_a_new_version_are_told_once_and_not_those_it_opened_with(
+async def test_each_new_version_is_told_once_with_its_warnings_not_the_one_it_opened_with(
     tmp_path: Path,
 ) -> None:
     copied = RULES.replace(
@@ -171,6 +171,7 @@ async def test_warnings_of_a_new_version_are_told_once_and_not_those_it_opened_w
     await library.refresh()
     assert told == [(1, library.current.version)]
 
-    touch_later(folder / "rules.yaml", RULES)  # the warning gone: nothing to tell
+    touch_later(folder / "rules.yaml", RULES)  # the warning gone: told with none
     assert await library.refresh()
-    assert len(told) == 1
+    await library.refresh()
+    assert told == [(1, told[0][1]), (0, library.current.version)]

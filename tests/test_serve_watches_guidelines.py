@@ -141,6 +141,76 @@ async def test_serve_tells_the_notify_channel_once_per_broken_version_and_once_w
     ) in log
 
 
+async def test_serve_tells_the_notify_channel_the_new_warnings_of_an_edit_that_went_live(
+    tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    """An edit that goes live with a warning (here a question that is an example of two
+    rules) is posted to the ``notify:`` channel with file and line, in the organisation's
+    first language; a later edit that leaves the warning as it was posts nothing, and
+    the same warning made again after it was gone is posted again. (Before, warnings
+    only reached the log, in English.)"""
+    slack = FakeSlackApi()
+    await slack.start()
+    env = _env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="signing-secret",
+        SLACK_API_URL=slack.base_url,
+    )
+    folder = Path(env["MERKWERKER_GUIDELINES"])
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(
+        organisation.read_text().replace(
+            '  hr: {name: HR Desk, where: "#ask-hr"}',
+            '  hr: {name: HR Desk, where: "#ask-hr", notify: "slack:C0HRDESK"}',
+        )
+    )
+    rules = folder / "rules.yaml"
+    original = rules.read_text()
+    repeated = original.replace(
+        "      - Can I post a picture of the office?\n",
+        "      - Can I post a picture of the office?\n"
+        "      - Mag ik zeggen voor welke klant ik werk?\n",
+        1,
+    )
+    assert repeated != original
+    lines = repeated.splitlines()
+    line = max(i for i, text in enumerate(lines) if "Mag ik zeggen voor welke klant" in text) + 1
+    port = _free_port()
+    process = await _serve(env, "--port", str(port))
+    try:
+        await _healthy(http, port)
+        first = await _version(http, port)
+
+        rules.write_text(repeated)
+        (post,) = await slack.wait_for("chat.postMessage", 1, timeout=WAIT_SECONDS)
+        assert post.args["channel"] == "C0HRDESK"
+        text = _all_text(post)
+        assert "Je wijziging van de richtlijnen is live" in text
+        assert f"{rules}:{line}:" in text  # the file and the line
+        assert "staat ook als voorbeeld bij regel 'client-names'" in text
+
+        # Another edit that leaves the repeated example as it is: live, nothing posted.
+        second = await _version(http, port)
+        assert second != first
+        rules.write_text(repeated + "\n# edited again\n")
+        await _until_changed(http, port, second)
+        await asyncio.sleep(3)
+        assert len(slack.of("chat.postMessage")) == 1
+
+        # The warning gone (nothing to post), then made again: posted again.
+        rules.write_text(original)
+        assert await _until_changed(http, port, await _version(http, port)) == first
+        rules.write_text(repeated)
+        posts = await slack.wait_for("chat.postMessage", 2, timeout=WAIT_SECONDS)
+        assert "staat ook als voorbeeld bij regel 'client-names'" in _all_text(posts[1])
+        await asyncio.sleep(3)
+        assert len(slack.of("chat.postMessage")) == 2
+    finally:
+        await _stop(process)
+        await slack.close()
+
+
 def _all_text(call: Call) -> str:
     """The fallback text and every block's text of a chat.postMessage call."""
     parts = [str(call.args.get("text", ""))]

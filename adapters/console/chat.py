@@ -87,7 +87,7 @@ class ConsoleChat:
     def _live_with_warnings(
         self, warnings: tuple[Problem, ...], guidelines: Guidelines | None
     ) -> None:
-        if guidelines is not None:
+        if warnings and guidelines is not None:
             self._show_notice(
                 warnings_notice(warnings, guidelines, language=self._notice_language())
             )

@@ -83,8 +83,8 @@ class GuidelinesLibrary:
         self._listeners.append(listener)
 
     def on_warnings(self, listener: ProblemListener) -> None:
-        """Call ``listener(warnings, guidelines)`` once when a new version goes live with
-        warnings (after the one the library was opened with)."""
+        """Call ``listener(warnings, guidelines)`` once when a new version goes live (after
+        the one the library was opened with); ``warnings`` is empty for a clean one."""
         self._warning_listeners.append(listener)
 
     def on_valid_again(self, listener: RecoveryListener) -> None:
@@ -183,8 +183,7 @@ class GuidelinesLibrary:
             await self._notify_valid_again(self._current)
         if self._current.version != self._told_version:
             self._told_version = self._current.version
-            if result.problems:
-                await self._notify(self._warning_listeners, result.problems)
+            await self._notify(self._warning_listeners, result.problems)
 
     def _reload_if_changed(self) -> LoadResult | None:
         with self._reload_lock:

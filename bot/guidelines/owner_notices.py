@@ -1,17 +1,21 @@
-"""Telling the guidelines' owners in chat that an edit broke them, and that it is fixed.
+"""Telling the guidelines' owners in chat that an edit broke them, that it is fixed,
+and what a live edit still deserves a look at.
 
 A contact in the guidelines with ``notify: slack:C0123ABC`` (or ``teams:<conversation
 id>``) gets, in the organisation's first language, every problem of a broken edit with
 file and line, and that the last valid version keeps serving: once per broken version
 (``GuidelinesLibrary`` tells each version once), and once more when the guidelines are
-valid again. How a target is reached is the platform's business: ``Reach`` gives the
-``Sender`` and the conversation to post to.
+valid again. An edit that went live with warnings (a repeated example, curly quotes) is
+told with those warnings, each warning once: a later edit that leaves it as it was does
+not post it again. How a target is reached is the platform's business: ``Reach`` gives
+the ``Sender`` and the conversation to post to.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Hashable
 
 from bot.features import Sender
 from bot.guidelines.library import GuidelinesLibrary
@@ -24,6 +28,8 @@ log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 20
 """Problems listed in one message; the rest are counted (a chat message has a size limit)."""
+
+_LINE = re.compile(r":\d+\b")
 
 Reach = Callable[[NotifyTarget], Awaitable[tuple[Sender, ConversationRef]]]
 """Where to post for a target; raises ``LookupError`` saying why when it cannot be reached."""
@@ -93,11 +99,16 @@ class OwnerNotices:
     def __init__(self, reach: Reach) -> None:
         self._reach = reach
         self._told: tuple[NotifyTarget, ...] = ()
+        self._warned: frozenset[Hashable] = frozenset()
+        """The warnings of the last live version that were posted (or were already there
+        when it was the first one posted about)."""
 
     def listen_to(self, library: GuidelinesLibrary) -> None:
-        """Post whenever ``library`` has news: a broken version, or valid again."""
+        """Post whenever ``library`` has news: a broken version, valid again, or a new
+        version live with warnings."""
         library.on_problems(self.broken)
         library.on_valid_again(self.valid_again)
+        library.on_warnings(self.warned)
 
     async def broken(self, problems: tuple[Problem, ...], serving: Guidelines | None) -> None:
         """Tell the targets of the version in use that the edit cannot be used."""
@@ -112,6 +123,16 @@ class OwnerNotices:
         targets, self._told = self._told, ()
         await self._post(targets, fixed_notice(guidelines))
 
+    async def warned(self, warnings: tuple[Problem, ...], guidelines: Guidelines | None) -> None:
+        """Tell the targets of a version that went live which of its warnings are new
+        (not posted for an earlier version); nothing when none is."""
+        if guidelines is None:
+            return
+        known, self._warned = self._warned, frozenset(_identity(w) for w in warnings)
+        fresh = tuple(w for w in warnings if _identity(w) not in known)
+        if fresh:
+            await self._post(notify_targets(guidelines), warnings_notice(fresh, guidelines))
+
     async def _post(self, targets: tuple[NotifyTarget, ...], reply: Reply) -> None:
         for target in targets:
             try:
@@ -121,3 +142,13 @@ class OwnerNotices:
                 log.warning("could not tell %s about the guidelines: %s", target, error)
             else:
                 log.info("told %s about the guidelines", target)
+
+
+def _identity(problem: Problem) -> Hashable:
+    """The same warning in two versions: same file, kind, place and details; line
+    numbers are left out (its own, and the other place a repeated example names), since
+    an edit above them moves them."""
+    details = tuple(
+        sorted((name, _LINE.sub("", repr(value))) for name, value in problem.values.items())
+    )
+    return (problem.file, problem.key, problem.path, problem.subject, details)
