@@ -137,6 +137,9 @@ _ACK_FILLERS = frozenset(
 )
 """Words that go with an acknowledgement ("thank you very much", "dank je wel hoor")."""
 _ACK_MAX_WORDS = 7
+_SHORTCODE = regex.compile(r":[\w+'-]*[^\W\d_][\w+'-]*:")
+"""An emoji the chat left as its name, such as a workspace's own ":party-parrot:" (Slack
+turns the standard ones into emoji at the edge, not a workspace's own)."""
 _ACK_EMOJI = regex.compile(r"^(?:[👍👌🙏😊🙂😀😄🙌✅💪🎉❤👏✌\p{Emoji_Modifier}\uFE0F]|\s)+$")
 """Emoji that thank or acknowledge, alone or several ("👍", "🙏🏻", "❤️")."""
 
@@ -145,7 +148,12 @@ def acknowledgement(text: str) -> str | None:
     """ "thanks" or "ok" when ``text`` only thanks or acknowledges ("Thanks!", "ok,
     duidelijk", "super, dank je wel 🙏", "👍"), else None. A question in it ("thanks, and
     may I post this photo?", "is it ok?") makes it no acknowledgement; a single word
-    with a question mark ("ok?", "thanks?") still is one."""
+    with a question mark ("ok?", "thanks?") still is one. Emoji left as names
+    ("super :party-parrot:") count as emoji."""
+    named = _SHORTCODE.sub(" ", text)
+    if named != text and not named.strip():
+        return "ok"  # only emoji, such as ":party-parrot:"
+    text = named
     if _ACK_EMOJI.match(text):
         return "ok"
     words = _WORD.findall(fold(text))

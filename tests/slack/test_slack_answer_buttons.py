@@ -60,17 +60,24 @@ async def test_a_press_on_someone_elses_answer_changes_nothing(slack_server: Sla
 
 async def test_thanks_with_an_emoji_in_slack_is_not_a_question(slack_server: SlackServer) -> None:
     """Slack writes emoji as shortcodes ("thanks :pray:", ":+1::skin-tone-2:"): such a
-    thanks went through the matcher and reached the owners as an unanswered question."""
-    for n, said in enumerate(("thanks :pray:", ":+1::skin-tone-2:", "top, bedankt :raised_hands:")):
+    thanks went through the matcher and reached the owners as an unanswered question.
+    So did one with a workspace's own emoji ("super :party-parrot:"), which stays a name."""
+    said_all = (
+        "thanks :pray:",
+        ":+1::skin-tone-2:",
+        "top, bedankt :raised_hands:",
+        "super :party-parrot:",
+    )
+    for n, said in enumerate(said_all):
         thanks = payload("event_message_im")
         thanks["event"]["text"] = said
         thanks["event"]["ts"] = f"1700000900.00090{n}"
         thanks["event_id"] = f"Ev0THANKS{n}"
         await slack_server.event(thanks)
-    posts = await slack_server.fake.wait_for("chat.postMessage", count=3)
+    posts = await slack_server.fake.wait_for("chat.postMessage", count=4)
     shown = " ".join(str(p.json_arg("blocks")) for p in posts)
-    # Two thank (in whichever language the bot took them for), one only acknowledges.
+    # Two thank (in whichever language the bot took them for), two only acknowledge.
     assert shown.count("Graag gedaan!") + shown.count("You're welcome!") == 2
-    assert shown.count("👍 Vraag me gerust") + shown.count("👍 Ask me anything") == 1
+    assert shown.count("👍 Vraag me gerust") + shown.count("👍 Ask me anything") == 2
     with slack_server.store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM question")).scalar_one() == 0
