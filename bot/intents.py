@@ -13,7 +13,7 @@ from enum import StrEnum
 import regex
 
 from bot.acknowledgements import acknowledgement
-from bot.answering.text import fold
+from bot.answering.text import LINK, fold
 from bot.privacy_requests import PrivacyRequest, privacy_request
 
 
@@ -142,6 +142,16 @@ _LEAD_IN_WORDS = frozenset(
         "tweet",
     }
 )
+_QUESTION_LEADS = frozenset(
+    """
+    can could may might is am are should do does would will ok okay oke
+    mag mogen kan kun kunnen moet moeten zou zouden wil wilt
+    what how where wat hoe waar welke which
+    """.split()
+)
+"""First words of a question ("can I share this <link>"), as ``fold`` writes them."""
+LINK_QUESTION_WORDS = 12
+"""At most this many words beside its links for a message to be a question about them."""
 _HASHTAG_OR_LINK = regex.compile(r"(?:^|\s)#\w{2,}|https?://|www\.", regex.IGNORECASE)
 _WORD = regex.compile(r"\w+")
 PASTED_POST_CHARS = 200
@@ -318,6 +328,9 @@ def understand(text: str) -> Understood:
     if check_command and check_command.group("draft").strip():
         return Understood(intent=Intent.CHECK, text=check_command.group("draft").strip())
 
+    if _question_about_a_link(stripped):
+        return Understood(intent=Intent.ASK, text=stripped)
+
     lead_in = _LEAD_IN.match(stripped)
     if lead_in:
         lead_words = set(_WORD.findall(fold(lead_in.group("lead"))))
@@ -343,6 +356,20 @@ def _privacy(simple: str) -> Understood | None:
     if request is PrivacyRequest.EXPLAIN:
         return Understood(intent=Intent.PRIVACY, text="privacy")
     return None
+
+
+def _question_about_a_link(text: str) -> bool:
+    # "can I share this https://…", "mag ik dit posten: https://…": a question about a
+    # page, not a draft to check (its only text would be the link). Its words around
+    # the links are few, on one or two lines, with no hashtag, and ask something.
+    if not LINK.search(text):
+        return False
+    rest = LINK.sub(" ", text).strip()
+    found = _WORD.findall(fold(rest))
+    lines = [line for line in rest.splitlines() if line.strip()]
+    if not found or len(found) > LINK_QUESTION_WORDS or len(lines) > 2 or "#" in rest:
+        return False
+    return rest.rstrip(" :.-").endswith("?") or found[0] in _QUESTION_LEADS
 
 
 def _looks_like_a_post(text: str) -> bool:

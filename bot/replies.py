@@ -6,6 +6,7 @@ from collections.abc import Set
 
 from bot.answering import actions
 from bot.answering.answer import Answer
+from bot.answering.text import LINK
 from bot.checking import CheckResult
 from bot.guidelines.rules import Contact, Guidelines, Rule
 from bot.help import help_parts
@@ -86,6 +87,8 @@ def answer_reply(
         if not answer.sure and others and (note is None or keep_choices):
             parts.append(Text(text=t(lang, "answer.did_you_mean")))
             parts.append(_did_you_mean(answer, guidelines, rules=others))
+    if LINK.search(answer.question):
+        parts.append(Text(text=t(lang, "answer.link_not_read"), style="note"))
     if note is not None:
         parts.append(Text(text=note, style="note"))
     elif answer.question_id is not None and answer.verdict is not Verdict.UNKNOWN:

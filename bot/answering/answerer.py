@@ -40,7 +40,14 @@ from bot.answering.general import (
 from bot.answering.matcher import Candidate, Lexical, MatchResult, RuleIndex
 from bot.answering.seed_vectors import SeedVectors
 from bot.answering.semantic import RuleText, SemanticIndex, Similarities
-from bot.answering.text import WORD, content_words, fold, without_words, words
+from bot.answering.text import (
+    WORD,
+    content_words,
+    fold,
+    links_as_sites,
+    without_words,
+    words,
+)
 from bot.answering.topic import GateState, TopicGate, set_up_gate
 from bot.answering.vector_cache import VectorCache, default_cache_path
 from bot.guidelines.rules import Guidelines
@@ -240,9 +247,11 @@ class Answerer:
             return prepared
 
     def match(self, question: str, guidelines: Guidelines, *, today: date) -> MatchResult:
-        """Rank the rules active on ``today`` for ``question`` and decide how sure we are."""
+        """Rank the rules active on ``today`` for ``question`` and decide how sure we are
+        (a link in it counts as its site only: see ``links_as_sites``)."""
         prepared = self.prepare(guidelines)
-        exact = prepared.examples.get(example_key(question))
+        exact = prepared.examples.get(example_key(question))  # as written, link and all
+        question = links_as_sites(question)
         if prepared.semantic is None:
             lexical_only = prepared.lexical.match(prepared.topic_of(question), today=today)
             return _settled_on(lexical_only, exact)
@@ -268,7 +277,7 @@ class Answerer:
     def score(self, question: str, guidelines: Guidelines, *, today: date) -> Scored:
         """Both signals for ``question`` and the features of each candidate rule active
         on ``today``, each with the ranking model's probability (needs the model)."""
-        return self._score(self.prepare(guidelines), question, today=today)
+        return self._score(self.prepare(guidelines), links_as_sites(question), today=today)
 
     def _score(self, prepared: PreparedIndex, question: str, *, today: date) -> Scored:
         assert prepared.semantic is not None, "scoring needs the model"

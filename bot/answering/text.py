@@ -39,6 +39,27 @@ QUESTION_WORDS = frozenset(
 
 STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN_PLUS) | QUESTION_WORDS
 
+LINK = regex.compile(r"<?(?:https?://|www\.)[^\s<>|]+(?:\|[^>]*)?>?", regex.IGNORECASE)
+"""A web link as people paste it ("https://…", "www.…", Slack's "<https://…|label>")."""
+_SITE = regex.compile(r"^<?(?:https?://)?(?:www\.)?(?P<site>[^/?#:\s<>|]+)", regex.IGNORECASE)
+
+
+def links_as_sites(text: str) -> str:
+    """``text`` with each web link written as its site ("linkedin.com").
+
+    The bot cannot open a link, and the words of its address ("…/nieuws/nieuwe-windpark-
+    opening") name a page, not what the person asks: matched as words they outweighed
+    the question ("can I share this <link>?" got the rule on unreleased products).
+    """
+    if "://" not in text and "www." not in text.casefold():
+        return text
+
+    def site(link: regex.Match[str]) -> str:
+        found = _SITE.match(link.group())
+        return found.group("site").casefold() if found else ""
+
+    return " ".join(LINK.sub(site, text).split())
+
 
 def fold(text: str) -> str:
     """Lowercase and strip accents, so "één" and "een", "Café" and "cafe" compare equal."""

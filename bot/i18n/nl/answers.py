@@ -7,6 +7,7 @@ MESSAGES: dict[str, str] = {
     "answer.unknown.owners": "De eigenaren van de richtlijnen kunnen er een regel voor maken.",
     "answer.did_you_mean": "Bedoelde je:",
     "answer.something_else": "Iets anders",
+    "answer.link_not_read": "Links kan ik niet openen: dit antwoord gaat uit van je woorden en de website van de link, niet van wat er op de pagina staat. Vertel me waar de pagina over gaat voor een preciezer antwoord.",
     "answer.helpful": "Had je hier iets aan?",
     "answer.helpful.yes": "👍",
     "answer.helpful.no": "👎",
