@@ -75,7 +75,9 @@ def test_a_link_question_the_owners_added_as_an_example_is_answered_without_doub
     question = f"Can I share this? {NEWS}"
     ann.say(question)
     folder = str(chat.guidelines)
-    added = chat.cli("guidelines", "proposals", "--apply", "company-content", question, "-g", folder)
+    added = chat.cli(
+        "guidelines", "proposals", "--apply", "company-content", question, "-g", folder
+    )
     assert added.returncode == 0, added.stderr
     asked = run("ask", question, "-g", folder, "--json")
     answer = json.loads(asked.stdout)
