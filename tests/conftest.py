@@ -213,3 +213,10 @@ def chat(tmp_path: Path) -> Iterator[Chat]:
     """The bot as deployed (every feature, the sample guidelines, a SQLite file), to talk to."""
     with open_chat(tmp_path) as conversation:
         yield conversation
+
+
+@pytest.fixture
+def shipped_chat(tmp_path: Path) -> Iterator[Chat]:
+    """The bot as deployed with a copy of the shipped guidelines, to talk to."""
+    with open_chat(tmp_path, shipped_guidelines=True) as conversation:
+        yield conversation

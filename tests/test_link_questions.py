@@ -10,11 +10,9 @@ and the answer says the page was not read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from harness import Chat, Person, open_chat
+from harness import Chat, Person
 from test_cli import run
 
 from bot.messages import Platform
@@ -25,13 +23,13 @@ UNREAD_NL = "Links kan ik niet openen: dit antwoord gaat uit van je woorden"
 
 
 @pytest.fixture
-def chat(tmp_path: Path) -> Iterator[Chat]:
-    with open_chat(tmp_path, shipped_guidelines=True) as conversation:
-        yield conversation
+def chat(shipped_chat: Chat) -> Chat:
+    return shipped_chat
 
 
 @pytest.fixture
 def ann(chat: Chat) -> Person:
+    """Someone at the console whose language the bot works out from what they type."""
     return chat.person("ann", language=None, platform=Platform.CONSOLE)
 
 

@@ -81,25 +81,8 @@ async def test_serve_tells_the_notify_channel_once_per_broken_version_and_once_w
     not again when the same broken file is saved again, and once when it is fixed."""
     slack = FakeSlackApi()
     await slack.start()
-    env = _env(
-        tmp_path,
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET="signing-secret",
-        SLACK_API_URL=slack.base_url,
-    )
+    env = _env_notifying(tmp_path, slack, security="teams:19:nowhere@thread.tacv2")
     folder = Path(env["MERKWERKER_GUIDELINES"])
-    organisation = folder / "organisation.yaml"
-    organisation.write_text(
-        organisation.read_text()
-        .replace(
-            '  hr: {name: HR Desk, where: "#ask-hr"}',
-            '  hr: {name: HR Desk, where: "#ask-hr", notify: "slack:C0HRDESK"}',
-        )
-        .replace(
-            "email: security@test.nl}",
-            'email: security@test.nl, notify: "teams:19:nowhere@thread.tacv2"}',
-        )
-    )
     rules = folder / "rules.yaml"
     original = rules.read_text()
     broken = original.replace("rules:\n", "rules:\n\t- id: broken\n", 1)
@@ -151,20 +134,8 @@ async def test_serve_tells_the_notify_channel_the_new_warnings_of_an_edit_that_w
     only reached the log, in English.)"""
     slack = FakeSlackApi()
     await slack.start()
-    env = _env(
-        tmp_path,
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET="signing-secret",
-        SLACK_API_URL=slack.base_url,
-    )
+    env = _env_notifying(tmp_path, slack)
     folder = Path(env["MERKWERKER_GUIDELINES"])
-    organisation = folder / "organisation.yaml"
-    organisation.write_text(
-        organisation.read_text().replace(
-            '  hr: {name: HR Desk, where: "#ask-hr"}',
-            '  hr: {name: HR Desk, where: "#ask-hr", notify: "slack:C0HRDESK"}',
-        )
-    )
     rules = folder / "rules.yaml"
     original = rules.read_text()
     repeated = original.replace(
@@ -209,6 +180,30 @@ async def test_serve_tells_the_notify_channel_the_new_warnings_of_an_edit_that_w
     finally:
         await _stop(process)
         await slack.close()
+
+
+def _env_notifying(
+    tmp_path: Path, slack: FakeSlackApi, *, security: str | None = None
+) -> dict[str, str]:
+    """``serve``'s environment with Slack on ``slack``; the HR desk's ``notify:`` is the
+    Slack channel C0HRDESK, and the security office's ``security`` when given."""
+    env = _env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="signing-secret",
+        SLACK_API_URL=slack.base_url,
+    )
+    organisation = Path(env["MERKWERKER_GUIDELINES"]) / "organisation.yaml"
+    text = organisation.read_text().replace(
+        '  hr: {name: HR Desk, where: "#ask-hr"}',
+        '  hr: {name: HR Desk, where: "#ask-hr", notify: "slack:C0HRDESK"}',
+    )
+    if security is not None:
+        text = text.replace(
+            "email: security@test.nl}", f'email: security@test.nl, notify: "{security}"}}'
+        )
+    organisation.write_text(text)
+    return env
 
 
 def _all_text(call: Call) -> str:
