@@ -150,6 +150,7 @@ _QUESTION_LEADS = frozenset(
     """.split()
 )
 """First words of a question ("can I share this <link>"), as ``fold`` writes them."""
+_CHECK_WORDS = frozenset({"check", "controleer", "controleren", "nakijken", "review", "toets"})
 LINK_QUESTION_WORDS = 12
 """At most this many words beside its links for a message to be a question about them."""
 _HASHTAG_OR_LINK = regex.compile(r"(?:^|\s)#\w{2,}|https?://|www\.", regex.IGNORECASE)
@@ -369,6 +370,8 @@ def _question_about_a_link(text: str) -> bool:
     lines = [line for line in rest.splitlines() if line.strip()]
     if not found or len(found) > LINK_QUESTION_WORDS or len(lines) > 2 or "#" in rest:
         return False
+    if _CHECK_WORDS.intersection(found):
+        return False  # "can you check this: https://…" asks for a check
     return rest.rstrip(" :.-").endswith("?") or found[0] in _QUESTION_LEADS
 
 

@@ -52,8 +52,17 @@ def test_a_dutch_question_with_a_colon_before_the_link_is_a_question(ann: Person
     assert UNREAD_NL in seen
 
 
-def test_a_draft_with_a_link_is_still_checked(ann: Person) -> None:
-    seen = ann.say("Trots op ons team, wat een mooi project! https://www.voorbeeld.nl/nieuws")
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Trots op ons team, wat een mooi project! https://www.voorbeeld.nl/nieuws",
+        "Kun je dit controleren? https://www.voorbeeld.nl/nieuws",
+    ],
+)
+def test_a_draft_with_a_link_or_a_request_to_check_one_is_still_checked(
+    ann: Person, draft: str
+) -> None:
+    seen = ann.say(draft)
     assert "Ik lees de woorden van je concept, niet de pagina" in seen
     assert "Regel:" not in seen and UNREAD_NL not in seen
 
