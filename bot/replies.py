@@ -84,8 +84,10 @@ def answer_reply(
             titles = ", ".join(guidelines.text(r.title, lang) for r in answer.related)
             parts.append(Fact(label=t(lang, "label.see_also"), value=titles))
         others = tuple(r for r in answer.choices if r.id != rule.id)
-        if not answer.sure and others and (note is None or keep_choices):
-            parts.append(Text(text=t(lang, "answer.did_you_mean")))
+        if not answer.sure and (note is None or keep_choices):
+            # Unsure with no other rule to offer: "Something else" alone still lets the
+            # person say this rule is not what they asked about.
+            parts.append(Text(text=t(lang, "answer.did_you_mean" if others else "answer.not_it")))
             parts.append(_did_you_mean(answer, guidelines, rules=others))
     if LINK.search(answer.question):
         parts.append(Text(text=t(lang, "answer.link_not_read"), style="note"))

@@ -204,3 +204,22 @@ def test_thanks_with_a_question_in_it_is_a_question(chat: Chat, ann: Person) -> 
     assert [q["text"] for q in questions(chat)] == [
         "Bedankt! En mag ik een foto van ons kantoor posten?"
     ]
+
+
+def test_an_unsure_answer_with_no_other_rule_still_offers_something_else(
+    chat: Chat, ann: Person
+) -> None:
+    """With no other likely rule, an unsure answer had no "Something else": the person
+    could only press 👎, which told the rule's owners their answer did not help rather
+    than that the question has no rule."""
+    question = (
+        "I'm joining the climate march this weekend, am I allowed to post about it on my "
+        "personal Insta?"
+    )
+    seen = ann.say(question)
+    assert "I'm not sure I understood you" in seen
+    assert "Not what you meant?" in seen and "Did you mean" not in seen
+    after = ann.click("Something else")
+    assert "Then no rule covers it yet: I've noted your question" in after
+    last = questions(chat)[-1]
+    assert (last["feedback"], last["answered"]) == ("something_else", False)

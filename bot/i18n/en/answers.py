@@ -6,6 +6,7 @@ MESSAGES: dict[str, str] = {
     "answer.unknown.ask_only": "Please ask {contact}.",
     "answer.unknown.owners": "The guideline owners can add a rule for it.",
     "answer.did_you_mean": "Did you mean:",
+    "answer.not_it": "Not what you meant?",
     "answer.something_else": "Something else",
     "answer.link_not_read": "I can't open links, so this answer goes by your words and the link's website, not by what the page says. Tell me what the page is about for a closer answer.",
     "answer.helpful": "Helpful?",

@@ -6,6 +6,7 @@ MESSAGES: dict[str, str] = {
     "answer.unknown.ask_only": "Vraag het aan {contact}.",
     "answer.unknown.owners": "De eigenaren van de richtlijnen kunnen er een regel voor maken.",
     "answer.did_you_mean": "Bedoelde je:",
+    "answer.not_it": "Bedoelde je iets anders?",
     "answer.something_else": "Iets anders",
     "answer.link_not_read": "Links kan ik niet openen: dit antwoord gaat uit van je woorden en de website van de link, niet van wat er op de pagina staat. Vertel me waar de pagina over gaat voor een preciezer antwoord.",
     "answer.helpful": "Had je hier iets aan?",
