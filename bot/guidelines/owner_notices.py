@@ -100,8 +100,7 @@ class OwnerNotices:
         self._reach = reach
         self._told: tuple[NotifyTarget, ...] = ()
         self._warned: frozenset[Hashable] = frozenset()
-        """The warnings of the last live version that were posted (or were already there
-        when it was the first one posted about)."""
+        """The warnings of the last version that went live, each posted then or before."""
 
     def listen_to(self, library: GuidelinesLibrary) -> None:
         """Post whenever ``library`` has news: a broken version, valid again, or a new
